@@ -1,0 +1,67 @@
+# The two commands of the README: `make run` and `make test`. Everything else helps them.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+export DATABASE_URL_TEST ?= postgres://postgres@127.0.0.1:5432/portal
+export REDIS_URL_TEST ?= redis://127.0.0.1:6379/0
+
+.PHONY: run test venv deps deps-dev npm migrate demo lint format typecheck check-migrations \
+        check-deploy messages bench clean
+
+$(VENV)/bin/activate:
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+
+venv: $(VENV)/bin/activate
+
+deps: venv
+	$(PIP) install --quiet -r requirements/base.txt
+
+deps-dev: venv
+	$(PIP) install --quiet -r requirements/dev.txt
+
+npm:
+	npm ci --no-audit --no-fund --loglevel=error
+
+# Embedded default: SQLite, in-process tasks, console e-mail/SMS, payment simulator, demo data.
+run: deps npm
+	DJANGO_DEBUG=true $(PY) manage.py migrate --no-input
+	DJANGO_DEBUG=true $(PY) manage.py seed_demo
+	DJANGO_DEBUG=true $(PY) manage.py runserver 127.0.0.1:8000
+
+# The whole suite on PostgreSQL and Redis (DATABASE_URL / REDIS_URL, default 127.0.0.1).
+test: deps-dev npm
+	@DATABASE_URL=$${DATABASE_URL:-$(DATABASE_URL_TEST)} REDIS_URL=$${REDIS_URL:-$(REDIS_URL_TEST)} \
+		$(PY) -m tests.services_check
+	DATABASE_URL=$${DATABASE_URL:-$(DATABASE_URL_TEST)} REDIS_URL=$${REDIS_URL:-$(REDIS_URL_TEST)} \
+		$(PY) -m pytest -n $${PYTEST_WORKERS:-2} $(PYTEST_ARGS)
+
+lint:
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/djlint templates */templates --lint
+
+format:
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+typecheck:
+	$(VENV)/bin/mypy
+
+check-migrations:
+	DJANGO_DEBUG=true $(PY) manage.py makemigrations --check --dry-run
+
+check-deploy:
+	DJANGO_SECRET_KEY=$$(openssl rand -hex 32) DJANGO_ALLOWED_HOSTS=dichvucong.tayninh.gov.vn \
+		$(PY) manage.py check --deploy --fail-level WARNING
+
+messages:
+	DJANGO_DEBUG=true $(PY) manage.py makemessages -l vi -l en --ignore=.venv --ignore=node_modules --ignore=staticfiles
+	DJANGO_DEBUG=true $(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules
+
+bench: deps-dev
+	$(PY) -m bench
+
+clean:
+	rm -rf $(VENV) node_modules staticfiles db.sqlite3 media

@@ -1,0 +1,42 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    """Roles are Django groups named by these values; agency membership carries one too."""
+
+    CITIZEN = "citizen", _("Công dân")
+    COMMUNITY_HELPER = "community_helper", _("Tổ công nghệ số cộng đồng")
+    RECEPTION_OFFICER = "reception_officer", _("Cán bộ tiếp nhận")
+    PROCESSING_OFFICER = "processing_officer", _("Chuyên viên xử lý")
+    AGENCY_HEAD = "agency_head", _("Lãnh đạo cơ quan")
+    RECORDS_CLERK = "records_clerk", _("Văn thư")
+    ONESTOP_SUPERVISOR = "onestop_supervisor", _("Giám sát một cửa")
+    HELPDESK_OFFICER = "helpdesk_officer", _("Cán bộ tổng đài 1022")
+    SYSTEM_ADMIN = "system_admin", _("Quản trị hệ thống")
+
+
+# Staff roles must pass MFA before any back-office or admin page opens.
+STAFF_ROLES = frozenset(
+    {
+        Role.RECEPTION_OFFICER,
+        Role.PROCESSING_OFFICER,
+        Role.AGENCY_HEAD,
+        Role.RECORDS_CLERK,
+        Role.ONESTOP_SUPERVISOR,
+        Role.HELPDESK_OFFICER,
+        Role.SYSTEM_ADMIN,
+    }
+)
+
+
+class Gender(models.TextChoices):
+    MALE = "male", _("Nam")
+    FEMALE = "female", _("Nữ")
+    OTHER = "other", _("Khác")
+
+
+class AssuranceLevel(models.IntegerChoices):
+    NONE = 0, _("Chưa xác thực")
+    LEVEL_1 = 1, _("Mức 1")
+    LEVEL_2 = 2, _("Mức 2")

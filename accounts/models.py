@@ -1,0 +1,130 @@
+import uuid
+
+from django.contrib.auth.models import AbstractBaseUser, PermissionsMixin
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts.constants import AssuranceLevel, Gender
+from accounts.managers import UserManager
+from accounts.validators import validate_phone, validate_tax_code
+from common.models import BaseModel
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """Signs in by e-mail. Roles are groups (see `accounts.constants.Role`)."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    email = models.EmailField(_("e-mail"), unique=True)
+    full_name = models.CharField(_("họ và tên"), max_length=150, blank=True)
+    phone = models.CharField(_("số điện thoại"), max_length=20, blank=True)
+    is_staff = models.BooleanField(_("quyền vào trang quản trị"), default=False)
+    is_active = models.BooleanField(_("đang hoạt động"), default=True)
+    date_joined = models.DateTimeField(_("ngày đăng ký"), default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        verbose_name = _("người dùng")
+        verbose_name_plural = _("người dùng")
+        constraints = [models.UniqueConstraint(Lower("email"), name="user_email_ci_unique")]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    def get_full_name(self) -> str:
+        return self.full_name or self.email
+
+    def get_short_name(self) -> str:
+        return (self.full_name.split() or [self.email])[-1]
+
+
+class CitizenProfile(BaseModel):
+    """The data the citizen gave once; every later form is prefilled from it."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="profile")
+    full_name = models.CharField(_("họ và tên"), max_length=150, blank=True)
+    date_of_birth = models.DateField(_("ngày sinh"), null=True, blank=True)
+    gender = models.CharField(_("giới tính"), max_length=10, choices=Gender.choices, blank=True)
+    id_number = models.CharField(
+        _("số định danh cá nhân"), max_length=12, null=True, blank=True, unique=True
+    )
+    permanent_address = models.CharField(_("địa chỉ thường trú"), max_length=255, blank=True)
+    permanent_province_code = models.CharField(_("tỉnh thường trú"), max_length=2, blank=True)
+    permanent_commune_code = models.CharField(_("xã thường trú"), max_length=5, blank=True)
+    current_address = models.CharField(_("nơi ở hiện tại"), max_length=255, blank=True)
+    current_province_code = models.CharField(_("tỉnh nơi ở"), max_length=2, blank=True)
+    current_commune_code = models.CharField(_("xã nơi ở"), max_length=5, blank=True)
+    phone = models.CharField(
+        _("số điện thoại"), max_length=20, blank=True, validators=[validate_phone]
+    )
+    email = models.EmailField(_("e-mail"), blank=True)
+    # Set when the national identity (VNeID) vouched for the data above.
+    verified_at = models.DateTimeField(_("xác thực định danh lúc"), null=True, blank=True)
+    assurance_level = models.PositiveSmallIntegerField(
+        _("mức độ định danh"), choices=AssuranceLevel.choices, default=AssuranceLevel.NONE
+    )
+
+    class Meta:
+        verbose_name = _("hồ sơ công dân")
+        verbose_name_plural = _("hồ sơ công dân")
+
+    def __str__(self) -> str:
+        return self.full_name or str(self.user)
+
+    def clean(self) -> None:
+        from accounts.validators import validate_id_number
+
+        if self.id_number:
+            validate_id_number(self.id_number, self.date_of_birth)
+
+
+class Organisation(BaseModel):
+    tax_code = models.CharField(
+        _("mã số thuế"), max_length=14, unique=True, validators=[validate_tax_code]
+    )
+    name = models.CharField(_("tên tổ chức"), max_length=255)
+    address = models.CharField(_("địa chỉ"), max_length=255, blank=True)
+    province_code = models.CharField(_("tỉnh"), max_length=2, blank=True)
+    commune_code = models.CharField(_("xã"), max_length=5, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("số điện thoại"), max_length=20, blank=True)
+    representatives = models.ManyToManyField(
+        User, through="OrganisationRepresentative", related_name="organisations"
+    )
+
+    class Meta:
+        verbose_name = _("tổ chức")
+        verbose_name_plural = _("tổ chức")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.tax_code})"
+
+
+class OrganisationRepresentative(models.Model):
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE)
+    user = models.ForeignKey(User, on_delete=models.CASCADE)
+    title = models.CharField(_("chức danh"), max_length=100, blank=True)
+    is_legal_representative = models.BooleanField(_("người đại diện theo pháp luật"), default=False)
+    valid_from = models.DateField(_("hiệu lực từ"), default=timezone.localdate)
+    valid_to = models.DateField(_("hiệu lực đến"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("người đại diện")
+        verbose_name_plural = _("người đại diện")
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "user"], name="one_representation"),
+            models.CheckConstraint(
+                condition=models.Q(valid_to__isnull=True)
+                | models.Q(valid_to__gte=models.F("valid_from")),
+                name="representation_valid_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.organisation}"

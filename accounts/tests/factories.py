@@ -1,0 +1,83 @@
+import time
+
+import factory
+from factory.django import DjangoModelFactory
+
+from accounts.constants import Role
+from accounts.models import CitizenProfile, Organisation, User
+
+DEFAULT_PASSWORD = "Mat-khau-2026!"
+
+
+class UserFactory(DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("email",)
+        skip_postgeneration_save = True
+
+    email = factory.Sequence(lambda n: f"nguoidung{n}@example.vn")
+    full_name = factory.Sequence(lambda n: f"Nguyễn Văn {n}")
+    password = factory.PostGenerationMethodCall("set_password", DEFAULT_PASSWORD)
+
+    @factory.post_generation
+    def roles(self, create, extracted, **kwargs):
+        from accounts.services import role_assign
+
+        for role in extracted or ():
+            role_assign(user=self, role=role)
+        if create:
+            self.save()
+
+
+class CitizenFactory(UserFactory):
+    roles = factory.LazyFunction(lambda: [Role.CITIZEN])
+    profile = factory.RelatedFactory("accounts.tests.factories.CitizenProfileFactory", "user")
+
+
+class CitizenProfileFactory(DjangoModelFactory):
+    class Meta:
+        model = CitizenProfile
+
+    full_name = factory.SelfAttribute("user.full_name")
+    email = factory.SelfAttribute("user.email")
+    phone = "0912345678"
+
+
+class StaffFactory(UserFactory):
+    roles = factory.LazyFunction(lambda: [Role.PROCESSING_OFFICER])
+
+
+class OrganisationFactory(DjangoModelFactory):
+    class Meta:
+        model = Organisation
+
+    tax_code = factory.Sequence(lambda n: f"{3900000000 + n}")
+    name = factory.Sequence(lambda n: f"Công ty TNHH Minh Phát {n}")
+
+
+def give_totp(user):
+    """Activates a TOTP authenticator for `user`; returns its secret."""
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    secret = generate_totp_secret()
+    TOTP.activate(user, secret)
+    return secret
+
+
+def login_with_mfa(client, user) -> None:
+    """Signs `user` in on a test client as if they had passed password and TOTP."""
+    from allauth.account.internal.flows.login import (
+        _AUTHENTICATION_METHODS_USER_SESSION_KEY,
+        AUTHENTICATION_METHODS_SESSION_KEY,
+    )
+    from allauth.account.utils import user_id_to_str
+
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    session = client.session
+    now = time.time()
+    session[AUTHENTICATION_METHODS_SESSION_KEY] = [
+        {"method": "password", "at": now, "email": user.email},
+        {"method": "mfa", "at": now, "type": "totp", "id": 0},
+    ]
+    session[_AUTHENTICATION_METHODS_USER_SESSION_KEY] = user_id_to_str(user)
+    session.save()

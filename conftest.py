@@ -1,0 +1,102 @@
+"""Fixtures every app's tests may use: users by role, a signed-in client, a real browser."""
+
+import os
+
+import pytest
+
+# Playwright's sync API runs an event loop in the test thread; Django's live server is safe here.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+@pytest.fixture(autouse=True)
+def _clear_cache():
+    """Rate limits and cached lookups must not leak from one test into the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
+@pytest.fixture
+def citizen(db):
+    from accounts.tests.factories import CitizenFactory
+
+    return CitizenFactory()
+
+
+@pytest.fixture
+def citizen_client(client, citizen):
+    client.force_login(citizen)
+    return client
+
+
+@pytest.fixture
+def staff_user(db):
+    from accounts.tests.factories import StaffFactory
+
+    return StaffFactory()
+
+
+@pytest.fixture
+def staff_client(client, staff_user):
+    """A staff member signed in with a second factor, as the MFA policy requires."""
+    from accounts.tests.factories import login_with_mfa
+
+    login_with_mfa(client, staff_user)
+    return client
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"Browser tests need Debian's Chromium at {CHROMIUM} (apt-get install chromium)")
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(locale="vi-VN", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def axe():
+    """Runs axe-core (from npm) on a Playwright page; returns the WCAG 2.1 A/AA violations."""
+    from pathlib import Path
+
+    script = Path(__file__).parent / "node_modules" / "axe-core" / "axe.min.js"
+    if not script.exists():
+        pytest.fail("axe-core is missing: run `npm ci`")
+
+    def run(page):
+        page.add_script_tag(path=str(script))
+        result = page.evaluate(
+            """async () => await axe.run(document, {runOnly: {type: 'tag',
+                values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})"""
+        )
+        return [
+            {"id": v["id"], "impact": v["impact"], "nodes": [n["target"] for n in v["nodes"]]}
+            for v in result["violations"]
+        ]
+
+    return run

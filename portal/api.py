@@ -1,0 +1,17 @@
+"""The REST API (django-ninja): each app adds its router here; OpenAPI at /api/v1/openapi.json."""
+
+from django.utils.translation import gettext_lazy as _
+
+from ninja import NinjaAPI
+
+api = NinjaAPI(
+    title="Cổng Dịch vụ công tỉnh Tây Ninh API",
+    version="1.0.0",
+    description=str(_("API của Hệ thống thông tin giải quyết thủ tục hành chính tỉnh Tây Ninh.")),
+    urls_namespace="api",
+)
+
+
+@api.get("/ping", tags=["system"], summary="Liveness check")
+def ping(request) -> dict:
+    return {"ok": True}

@@ -1,0 +1,37 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import JavaScriptCatalog
+
+from allauth.account.decorators import secure_admin_login
+
+from portal import views
+
+# The admin signs in through allauth (and so through MFA), never through its own form.
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]
+admin.site.site_header = settings.PORTAL_NAME
+admin.site.site_title = settings.PORTAL_NAME
+
+urlpatterns = [
+    path("", include("portal.site_urls")),
+    path("healthz", views.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("allauth.urls")),
+    path("tai-khoan/", include("accounts.urls")),
+    path("co-quan/", include("agencies.urls")),
+    path("thu-tuc/", include("procedures.urls")),
+    path("kho-du-lieu/", include("documents.urls")),
+    path("thong-bao/", include("notifications.urls")),
+    path("ho-so/", include("dossiers.urls")),
+    path("thanh-toan/", include("payments.urls")),
+    path("phan-anh/", include("helpdesk.urls")),
+    path("tich-hop/", include("integrations.urls")),
+    path("thong-ke/", include("metrics.urls")),
+    path("api/v1/", include("portal.api_urls")),
+]
+
+handler403 = "portal.views.error_403"
+handler404 = "portal.views.error_404"
+handler500 = "portal.views.error_500"

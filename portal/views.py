@@ -1,0 +1,117 @@
+import logging
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.templatetags.static import static
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control, never_cache
+from django.views.decorators.http import require_GET
+
+logger = logging.getLogger(__name__)
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal/home.html")
+
+
+@login_required
+def my_page(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal/my_page.html")
+
+
+def _probe(name: str, check) -> dict:
+    try:
+        check()
+        return {"ok": True}
+    except Exception as exc:  # a health check reports, it never raises
+        logger.warning("health check %s failed: %s", name, exc)
+        return {"ok": False, "error": exc.__class__.__name__}
+
+
+def _check_database() -> None:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+
+
+def _check_cache() -> None:
+    cache.set("healthz", "1", 5)
+    if cache.get("healthz") != "1":
+        raise RuntimeError("cache did not return what was written")
+
+
+def _check_broker() -> None:
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        return  # in-process tasks: there is no broker to reach
+    from portal.celery import app
+
+    with app.connection_for_write() as conn:
+        conn.ensure_connection(max_retries=1, timeout=2)
+
+
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    checks = {
+        "database": _probe("database", _check_database),
+        "cache": _probe("cache", _check_cache),
+        "broker": _probe("broker", _check_broker),
+    }
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        checks["broker"]["mode"] = "eager"
+    healthy = all(c["ok"] for c in checks.values())
+    return JsonResponse(
+        {"status": "ok" if healthy else "degraded", "checks": checks}, status=200 if healthy else 503
+    )
+
+
+@cache_control(max_age=86400, public=True)
+def manifest(request: HttpRequest) -> JsonResponse:
+    data = {
+        "name": str(settings.PORTAL_NAME),
+        "short_name": "DVC Tây Ninh",
+        "description": _("Nộp hồ sơ, tra cứu và nhận kết quả thủ tục hành chính trực tuyến."),
+        "lang": request.LANGUAGE_CODE,
+        "start_url": "/",
+        "scope": "/",
+        "display": "standalone",
+        "background_color": "#ffffff",
+        "theme_color": "#0b5394",
+        "icons": [
+            {"src": static("img/icon-192.png"), "sizes": "192x192", "type": "image/png"},
+            {"src": static("img/icon-512.png"), "sizes": "512x512", "type": "image/png"},
+            {
+                "src": static("img/icon-512-maskable.png"),
+                "sizes": "512x512",
+                "type": "image/png",
+                "purpose": "maskable",
+            },
+        ],
+    }
+    return JsonResponse(data, content_type="application/manifest+json")
+
+
+@cache_control(max_age=0, no_cache=True)
+def service_worker(request: HttpRequest) -> HttpResponse:
+    response = render(request, "portal/sw.js", content_type="application/javascript")
+    response["Service-Worker-Allowed"] = "/"
+    return response
+
+
+def offline(request: HttpRequest) -> HttpResponse:
+    return render(request, "portal/offline.html")
+
+
+def error_403(request: HttpRequest, exception=None) -> HttpResponse:
+    return render(request, "403.html", status=403)
+
+
+def error_404(request: HttpRequest, exception=None) -> HttpResponse:
+    return render(request, "404.html", status=404)
+
+
+def error_500(request: HttpRequest) -> HttpResponse:
+    return render(request, "500.html", status=500)
