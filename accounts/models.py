@@ -1,4 +1,5 @@
 import uuid
+from typing import ClassVar
 
 from django.contrib.auth.models import AbstractBaseUser, PermissionsMixin
 from django.db import models
@@ -7,6 +8,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.constants import AssuranceLevel, Gender
+from accounts.identity.constants import (
+    ConsentMethod,
+    MandateStatus,
+    PrivacyRequestKind,
+    PrivacyRequestStatus,
+)
 from accounts.managers import UserManager
 from accounts.validators import validate_phone, validate_tax_code
 from common.models import BaseModel
@@ -27,7 +34,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     USERNAME_FIELD = "email"
     EMAIL_FIELD = "email"
-    REQUIRED_FIELDS: list[str] = []
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
 
     class Meta:
         verbose_name = _("người dùng")
@@ -128,3 +135,141 @@ class OrganisationRepresentative(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} → {self.organisation}"
+
+
+# --- National identity, mandates, personal-data requests (see docs/identity.md) ---------------
+
+
+class NationalIdentity(BaseModel):
+    """A person at a national identity provider, keyed on (issuer, subject), never on e-mail or ID."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="national_identities")
+    issuer = models.CharField(_("nhà cung cấp định danh"), max_length=255)
+    subject = models.CharField(_("mã định danh tại nhà cung cấp"), max_length=255)
+    acr = models.CharField(_("mức xác thực (acr)"), max_length=100, blank=True)
+    assurance_level = models.PositiveSmallIntegerField(
+        _("mức độ định danh"), choices=AssuranceLevel.choices, default=AssuranceLevel.NONE
+    )
+    last_authenticated_at = models.DateTimeField(_("lần xác thực gần nhất"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("định danh quốc gia")
+        verbose_name_plural = _("định danh quốc gia")
+        constraints = [
+            models.UniqueConstraint(fields=["issuer", "subject"], name="identity_issuer_subject")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.issuer} · {self.subject}"
+
+
+class AssuranceRecord(models.Model):
+    """One national-identity sign-in: which assurance level the provider vouched for, and when."""
+
+    identity = models.ForeignKey(
+        NationalIdentity, on_delete=models.CASCADE, related_name="assurance_records"
+    )
+    acr = models.CharField(_("mức xác thực (acr)"), max_length=100, blank=True)
+    assurance_level = models.PositiveSmallIntegerField(
+        _("mức độ định danh"), choices=AssuranceLevel.choices
+    )
+    asserted_at = models.DateTimeField(_("xác thực lúc"), default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-asserted_at"]
+        verbose_name = _("lần xác thực định danh")
+        verbose_name_plural = _("lần xác thực định danh")
+
+    def __str__(self) -> str:
+        return f"{self.identity} · {self.get_assurance_level_display()}"
+
+
+class Mandate(BaseModel):
+    """Who acts for whom (a relative, a community helper), for which procedures, and when."""
+
+    principal = models.ForeignKey(
+        User,
+        on_delete=models.CASCADE,
+        related_name="mandates_given",
+        verbose_name=_("người ủy quyền"),
+    )
+    agent = models.ForeignKey(
+        User,
+        on_delete=models.CASCADE,
+        related_name="mandates_received",
+        verbose_name=_("người được ủy quyền"),
+    )
+    # Empty list: every procedure.
+    procedure_codes = models.JSONField(_("mã thủ tục"), default=list, blank=True)
+    valid_from = models.DateField(_("hiệu lực từ"), default=timezone.localdate)
+    valid_to = models.DateField(_("hiệu lực đến"), null=True, blank=True)
+    status = models.CharField(
+        _("trạng thái"),
+        max_length=20,
+        choices=MandateStatus.choices,
+        default=MandateStatus.PENDING_CONSENT,
+        db_index=True,
+    )
+    consent_method = models.CharField(
+        _("cách ghi nhận đồng ý"), max_length=20, choices=ConsentMethod.choices
+    )
+    consent_document = models.FileField(
+        _("giấy ủy quyền đã ký (bản quét)"), upload_to="mandates/%Y/%m/", blank=True
+    )
+    recorded_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    consented_at = models.DateTimeField(_("đồng ý lúc"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("thu hồi lúc"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("ủy quyền")
+        verbose_name_plural = _("ủy quyền")
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(principal=models.F("agent")), name="mandate_not_self"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(valid_to__isnull=True)
+                | models.Q(valid_to__gte=models.F("valid_from")),
+                name="mandate_valid_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agent} → {self.principal}"
+
+
+class PrivacyRequest(BaseModel):
+    """A data subject's request to correct or delete personal data (Law 91/2025, Decree 356/2025)."""
+
+    user = models.ForeignKey(
+        User, null=True, on_delete=models.SET_NULL, related_name="privacy_requests"
+    )
+    kind = models.CharField(_("loại yêu cầu"), max_length=20, choices=PrivacyRequestKind.choices)
+    details = models.TextField(_("nội dung yêu cầu"), max_length=4000)
+    status = models.CharField(
+        _("trạng thái"),
+        max_length=20,
+        choices=PrivacyRequestStatus.choices,
+        default=PrivacyRequestStatus.RECEIVED,
+        db_index=True,
+    )
+    received_at = models.DateTimeField(_("tiếp nhận lúc"), default=timezone.now)
+    due_at = models.DateTimeField(_("hạn xử lý"), db_index=True)
+    handled_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    handled_at = models.DateTimeField(_("xử lý lúc"), null=True, blank=True)
+    resolution = models.TextField(_("kết quả xử lý"), blank=True)
+
+    class Meta:
+        ordering = ["due_at", "received_at"]
+        verbose_name = _("yêu cầu về dữ liệu cá nhân")
+        verbose_name_plural = _("yêu cầu về dữ liệu cá nhân")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.received_at:%d/%m/%Y}"

@@ -1,5 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from accounts import views
 
 app_name = "accounts"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("ho-so/", views.profile, name="profile"),
+    path("du-lieu-cua-toi.json", views.personal_data_download, name="personal_data"),
+]

@@ -1,6 +1,17 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class DocumentsConfig(AppConfig):
     name = "documents"
+    verbose_name = _("Kho dữ liệu và giấy tờ")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        import logging
+
+        from documents import checks  # noqa: F401  (registers the system checks)
+
+        # Font subsetting and layout steps log every glyph at INFO; keep the JSON log readable.
+        for noisy in ("fontTools", "weasyprint.progress"):
+            logging.getLogger(noisy).setLevel(logging.WARNING)

@@ -4,3 +4,13 @@ from django.apps import AppConfig
 class PaymentsConfig(AppConfig):
     name = "payments"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        # Providers register themselves on import.
+        from dossiers.hooks import dossier_event_listeners
+        from dossiers.workflow import guards
+        from payments import hooks
+        from payments.providers import counter, vnpay  # noqa: F401
+
+        guards.register("fees_settled")(hooks.fees_settled_guard)
+        dossier_event_listeners.register("payments")(hooks.on_dossier_event)

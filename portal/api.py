@@ -15,3 +15,10 @@ api = NinjaAPI(
 @api.get("/ping", tags=["system"], summary="Liveness check")
 def ping(request) -> dict:
     return {"ok": True}
+
+
+api.add_router("/procedures", "procedures.api.router")
+api.add_router("/documents", "documents.api.router")
+api.add_router("/dossiers", "dossiers.api.router")
+api.add_router("/lookup", "dossiers.api.lookup_router")
+api.add_router("/helpdesk", "helpdesk.api.router")

@@ -6,6 +6,7 @@ lists every variable; `tests/test_settings_env.py` keeps that list true.
 """
 
 from pathlib import Path
+from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -219,13 +220,13 @@ if AWS_STORAGE_BUCKET_NAME:
     AWS_DEFAULT_ACL = None
     AWS_QUERYSTRING_AUTH = True
     AWS_S3_FILE_OVERWRITE = False
-    DEFAULT_STORAGE = {"BACKEND": "storages.backends.s3.S3Storage"}
+    DEFAULT_STORAGE: dict[str, Any] = {"BACKEND": "storages.backends.s3.S3Storage"}
 else:
     DEFAULT_STORAGE = {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
         "OPTIONS": {"location": MEDIA_ROOT},
     }
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": DEFAULT_STORAGE,
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -243,7 +244,9 @@ if EMAIL_URL:
     vars().update(env.email_url("EMAIL_URL"))
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
-DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Cổng DVC Tây Ninh <no-reply@tayninh.gov.vn>")
+DEFAULT_FROM_EMAIL = env.str(
+    "DEFAULT_FROM_EMAIL", default="Cổng DVC Tây Ninh <no-reply@tayninh.gov.vn>"
+)
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[DVC Tây Ninh] "
 
@@ -281,7 +284,7 @@ CONTENT_SECURITY_POLICY = {
 
 # --- Logging: one JSON object per line, with the request id -------------------------------------
 LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
-LOGGING = {
+LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"request_id": {"()": "common.logging.RequestIdFilter"}},
@@ -293,7 +296,11 @@ LOGGING = {
         },
     },
     "handlers": {
-        "console": {"class": "logging.StreamHandler", "formatter": "json", "filters": ["request_id"]},
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json",
+            "filters": ["request_id"],
+        },
     },
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
@@ -313,3 +320,339 @@ CONTACT_ADDRESS = env.str(
     "CONTACT_ADDRESS", default="Trung tâm Phục vụ hành chính công tỉnh Tây Ninh"
 )
 DEMO_MODE = env.bool("DEMO_MODE", default=DEBUG)
+
+# --- documents ---
+# The e-data store, safe uploads, PDF rendering and signing (docs/documents.md).
+DOCUMENTS_ALLOWED_TYPES = env.list(
+    "DOCUMENTS_ALLOWED_TYPES", default=["application/pdf", "image/jpeg", "image/png"]
+)
+DOCUMENTS_MAX_FILE_BYTES = env.int("DOCUMENTS_MAX_FILE_MB", default=10) * 1024 * 1024
+DOCUMENTS_MAX_DOSSIER_BYTES = env.int("DOCUMENTS_MAX_DOSSIER_MB", default=50) * 1024 * 1024
+DOCUMENTS_PDF_VARIANT = env.str("DOCUMENTS_PDF_VARIANT", default="pdf/a-2b")
+# "none" is allowed only with DEBUG on (a system check refuses it otherwise).
+VIRUS_SCANNER = env.str("VIRUS_SCANNER", default="none" if DEBUG else "clamav")
+CLAMAV_HOST = env.str("CLAMAV_HOST", default="127.0.0.1")
+CLAMAV_PORT = env.int("CLAMAV_PORT", default=3310)
+CLAMAV_TIMEOUT = env.int("CLAMAV_TIMEOUT", default=10)
+SIGNING_KEYSTORE = env.str("SIGNING_KEYSTORE", default="pkcs12")
+SIGNING_KEYS_DIR = Path(env.str("SIGNING_KEYS_DIR", default=str(BASE_DIR / "var" / "signing-keys")))
+SIGNING_KEYS_PASSPHRASE = env.str("SIGNING_KEYS_PASSPHRASE", default="")
+SIGNING_TRUST_ROOTS = env.list("SIGNING_TRUST_ROOTS", default=[])
+SIGNING_TSA_URL = env.str("SIGNING_TSA_URL", default="")
+if SIGNING_KEYSTORE == "pkcs11":
+    SIGNING_PKCS11_MODULE = env.str("SIGNING_PKCS11_MODULE")
+    SIGNING_PKCS11_TOKEN_LABEL = env.str("SIGNING_PKCS11_TOKEN_LABEL")
+    SIGNING_PKCS11_PIN = env.str("SIGNING_PKCS11_PIN")
+# Remote signing by citizens through a Cloud Signature Consortium (CSC API v2) service. Without a
+# provider configured, the built-in simulator is used, and only with DEBUG on.
+CSC_SIMULATOR_ENABLED = env.bool("CSC_SIMULATOR_ENABLED", default=DEBUG)
+REMOTE_SIGNING_ENABLED = env.bool("REMOTE_SIGNING_ENABLED", default=CSC_SIMULATOR_ENABLED)
+if REMOTE_SIGNING_ENABLED and not CSC_SIMULATOR_ENABLED:
+    REMOTE_SIGNING_URL = env.str("REMOTE_SIGNING_URL")
+    REMOTE_SIGNING_TOKEN = env.str("REMOTE_SIGNING_TOKEN")
+else:
+    REMOTE_SIGNING_URL = env.str("REMOTE_SIGNING_URL", default=f"{SITE_URL}/kho-du-lieu/csc/v2/")
+    REMOTE_SIGNING_TOKEN = env.str("REMOTE_SIGNING_TOKEN", default="csc-simulator-token")
+REMOTE_SIGNING_TIMEOUT = env.int("REMOTE_SIGNING_TIMEOUT", default=15)
+# Rate limits of costly document actions, "count/period" with period in s, m or h (e.g. 30/10m).
+DOCUMENTS_UPLOAD_RATE_LIMIT = env.str("DOCUMENTS_UPLOAD_RATE_LIMIT", default="30/10m")
+DOCUMENTS_VERIFY_RATE_LIMIT = env.str("DOCUMENTS_VERIFY_RATE_LIMIT", default="20/m")
+DOCUMENTS_SIGN_RATE_LIMIT = env.str("DOCUMENTS_SIGN_RATE_LIMIT", default="10/10m")
+
+# --- accounts ---
+# allauth ships no Vietnamese catalogue: these forms and adapters give its pages Vietnamese labels
+# and messages (see docs/accounts.md). Nothing here depends on the deployment.
+ACCOUNT_FORMS = {
+    "login": "accounts.auth_forms.LoginForm",
+    "signup": "accounts.auth_forms.SignupForm",
+    "reset_password": "accounts.auth_forms.ResetPasswordForm",
+    "reset_password_from_key": "accounts.auth_forms.ResetPasswordKeyForm",
+    "change_password": "accounts.auth_forms.ChangePasswordForm",
+    "reauthenticate": "accounts.auth_forms.ReauthenticateForm",
+}
+MFA_ADAPTER = "accounts.adapters.MFAAdapter"
+MFA_FORMS = {
+    "authenticate": "accounts.auth_forms.MFAAuthenticateForm",
+    "reauthenticate": "accounts.auth_forms.MFAReauthenticateForm",
+    "activate_totp": "accounts.auth_forms.ActivateTOTPForm",
+}
+
+# --- identity: national identity sign-in (VNeID, OpenID Connect), see docs/identity.md ----------
+# The provider is allauth's `openid_connect` under the id "vneid". With no issuer configured and
+# DEMO_MODE on (`make run`), a local simulator inside the portal plays the provider.
+VNEID_PROVIDER_ID = "vneid"
+VNEID_ISSUER_URL = env.str("VNEID_ISSUER_URL", default="").rstrip("/")
+VNEID_SIMULATOR = env.bool("VNEID_SIMULATOR", default=DEMO_MODE and not VNEID_ISSUER_URL)
+VNEID_ENABLED = env.bool("VNEID_ENABLED", default=VNEID_SIMULATOR)
+VNEID_SIMULATOR_ISSUER = f"{SITE_URL}/dinh-danh/gia-lap-vneid"
+VNEID_CLIENT_ID = env.str("VNEID_CLIENT_ID", default="cong-dvc-tay-ninh" if VNEID_SIMULATOR else "")
+VNEID_CLIENT_SECRET = env.str(
+    "VNEID_CLIENT_SECRET", default="simulator-only-secret" if VNEID_SIMULATOR else ""
+)
+VNEID_SCOPES = env.list("VNEID_SCOPES", default=["openid", "profile", "email", "phone", "address"])
+VNEID_DISPLAY_NAME = env.str("VNEID_DISPLAY_NAME", default="VNeID")
+VNEID_TOKEN_AUTH_METHOD = env.str("VNEID_TOKEN_AUTH_METHOD", default="client_secret_post")
+# `acr` values that mean assurance level 2; any other national sign-in counts as level 1.
+VNEID_ACR_LEVEL2 = env.list("VNEID_ACR_LEVEL2", default=["urn:vneid:loa:2", "loa2", "2"])
+# Renames of the claims read into the profile, e.g. "id_number=so_dinh_danh,full_name=ho_ten".
+VNEID_CLAIMS = env.dict("VNEID_CLAIMS", default={})
+# The simulator's RS256 signing key, generated at first use.
+VNEID_SIMULATOR_KEY_PATH = Path(
+    env.str("VNEID_SIMULATOR_KEY_PATH", default=str(MEDIA_ROOT / "identity-simulator" / "key.pem"))
+)
+
+
+def vneid_app(issuer: str, client_id: str, secret: str) -> dict:
+    return {
+        "provider_id": VNEID_PROVIDER_ID,
+        "name": VNEID_DISPLAY_NAME,
+        "client_id": client_id,
+        "secret": secret,
+        "settings": {
+            "server_url": issuer,
+            "issuer": issuer,
+            "token_auth_method": VNEID_TOKEN_AUTH_METHOD,
+            "scope": VNEID_SCOPES,
+            "oauth_pkce_enabled": True,
+        },
+    }
+
+
+if VNEID_ENABLED:
+    _vneid_issuer = VNEID_ISSUER_URL or (VNEID_SIMULATOR_ISSUER if VNEID_SIMULATOR else "")
+    if not (_vneid_issuer and VNEID_CLIENT_ID):
+        raise ImproperlyConfigured("VNEID_ENABLED needs VNEID_ISSUER_URL and VNEID_CLIENT_ID.")
+    SOCIALACCOUNT_PROVIDERS["openid_connect"] = {
+        "OAUTH_PKCE_ENABLED": True,
+        "APPS": [vneid_app(_vneid_issuer, VNEID_CLIENT_ID, VNEID_CLIENT_SECRET)],
+    }
+SOCIALACCOUNT_ADAPTER = "accounts.identity.adapter.IdentityAdapter"
+# Never sign anyone in to, or attach to, an account because an e-mail matches: linking is explicit.
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = False
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"  # the national identity vouches for the person
+SOCIALACCOUNT_STORE_TOKENS = False  # provider tokens are sensitive data (Decree 356/2025)
+SOCIALACCOUNT_LOGIN_ON_GET = False
+
+# --- dossiers ---
+# NĐ 118 Art. 28.a: an inter-agency dossier submitted online is coded with the National Portal's
+# electronic identifier. The official identifier is not yet confirmed [U]; set it in production.
+DOSSIER_CODE_NATIONAL_PORTAL_IDENTIFIER = env.str(
+    "DOSSIER_CODE_NATIONAL_PORTAL_IDENTIFIER", default="DVCQG"
+)
+
+# Public lookup by dossier code: at most this many tries per client address per window.
+DOSSIER_LOOKUP_LIMIT = env.int("DOSSIER_LOOKUP_LIMIT", default=10)
+DOSSIER_LOOKUP_WINDOW_SECONDS = env.int("DOSSIER_LOOKUP_WINDOW_SECONDS", default=600)
+
+# --- notifications ---------------------------------------------------------------------------------
+# The outbox (docs/notifications.md). Providers are off by default: the channels then talk to the
+# local Twilio and Zalo simulators served by this site under /thong-bao/mo-phong/.
+from celery.schedules import crontab  # noqa: E402
+
+NOTIFICATIONS_CHANNELS = env.list(
+    "NOTIFICATIONS_CHANNELS", default=["email", "sms", "zalo", "inbox"]
+)
+NOTIFICATIONS_MAX_ATTEMPTS = env.int("NOTIFICATIONS_MAX_ATTEMPTS", default=10)
+NOTIFICATIONS_RETRY_BASE_SECONDS = env.int("NOTIFICATIONS_RETRY_BASE_SECONDS", default=60)
+NOTIFICATIONS_RETRY_MAX_SECONDS = env.int("NOTIFICATIONS_RETRY_MAX_SECONDS", default=3600)
+NOTIFICATIONS_QUEUED_STUCK_SECONDS = env.int("NOTIFICATIONS_QUEUED_STUCK_SECONDS", default=300)
+NOTIFICATIONS_SENDING_LEASE_SECONDS = env.int("NOTIFICATIONS_SENDING_LEASE_SECONDS", default=600)
+NOTIFICATIONS_SWEEP_SECONDS = env.int("NOTIFICATIONS_SWEEP_SECONDS", default=30)
+NOTIFICATIONS_FAILOVER = env.dict("NOTIFICATIONS_FAILOVER", default={"sms": "zalo", "zalo": "sms"})
+NOTIFICATIONS_SMS_WITHOUT_DIACRITICS = env.bool(
+    "NOTIFICATIONS_SMS_WITHOUT_DIACRITICS", default=False
+)
+NOTIFICATIONS_PROVIDER_TIMEOUT = env.float("NOTIFICATIONS_PROVIDER_TIMEOUT", default=10.0)
+NOTIFICATIONS_EMAIL_ATTACHMENT_MAX_BYTES = env.int(
+    "NOTIFICATIONS_EMAIL_ATTACHMENT_MAX_BYTES", default=5 * 1024 * 1024
+)
+NOTIFICATIONS_EMAIL_DOMAIN = env.str(
+    "NOTIFICATIONS_EMAIL_DOMAIN", default="dichvucong.tayninh.gov.vn"
+)
+NOTIFICATIONS_CALLBACK_BASE_URL = (
+    env.str("NOTIFICATIONS_CALLBACK_BASE_URL", default="") or SITE_URL
+).rstrip("/")
+NOTIFICATIONS_SIMULATOR_BASE_URL = (
+    env.str("NOTIFICATIONS_SIMULATOR_BASE_URL", default="") or SITE_URL
+).rstrip("/")
+NOTIFICATIONS_DIGEST_HOUR = env.int("NOTIFICATIONS_DIGEST_HOUR", default=7)
+
+TWILIO_ENABLED = env.bool("TWILIO_ENABLED", default=False)
+if TWILIO_ENABLED:  # no defaults: a missing secret stops the app at start-up
+    TWILIO_ACCOUNT_SID = env.str("TWILIO_ACCOUNT_SID")
+    TWILIO_AUTH_TOKEN = env.str("TWILIO_AUTH_TOKEN")
+    TWILIO_MESSAGING_SERVICE_SID = env.str("TWILIO_MESSAGING_SERVICE_SID", default="")
+    TWILIO_FROM_NUMBER = env.str("TWILIO_FROM_NUMBER", default="")
+    if not (TWILIO_MESSAGING_SERVICE_SID or TWILIO_FROM_NUMBER):
+        raise ImproperlyConfigured(
+            "TWILIO_ENABLED needs TWILIO_MESSAGING_SERVICE_SID or TWILIO_FROM_NUMBER."
+        )
+    TWILIO_API_BASE_URL = ""  # the library's own https://api.twilio.com
+else:
+    TWILIO_ACCOUNT_SID = "AC00000000000000000000000000000000"
+    TWILIO_AUTH_TOKEN = "simulator-auth-token"  # noqa: S105
+    TWILIO_MESSAGING_SERVICE_SID = ""
+    TWILIO_FROM_NUMBER = "DVCTayNinh"
+    TWILIO_API_BASE_URL = f"{NOTIFICATIONS_SIMULATOR_BASE_URL}/thong-bao/mo-phong/twilio"
+
+ZALO_ENABLED = env.bool("ZALO_ENABLED", default=False)
+if ZALO_ENABLED:
+    ZALO_APP_ID = env.str("ZALO_APP_ID")
+    ZALO_APP_SECRET = env.str("ZALO_APP_SECRET")
+    ZALO_REFRESH_TOKEN = env.str("ZALO_REFRESH_TOKEN")
+    ZALO_TEMPLATE_IDS = env.dict("ZALO_TEMPLATE_IDS")
+    ZALO_OAUTH_URL = env.str("ZALO_OAUTH_URL", default="https://oauth.zaloapp.com")
+    ZALO_API_URL = env.str("ZALO_API_URL", default="https://business.openapi.zalo.me")
+else:
+    ZALO_APP_ID = "1000000000000000001"
+    ZALO_APP_SECRET = "simulator-app-secret"  # noqa: S105
+    ZALO_REFRESH_TOKEN = "simulator-refresh-token"  # noqa: S105
+    ZALO_TEMPLATE_IDS = env.dict("ZALO_TEMPLATE_IDS", default={})
+    ZALO_OAUTH_URL = f"{NOTIFICATIONS_SIMULATOR_BASE_URL}/thong-bao/mo-phong/zalo/oauth"
+    ZALO_API_URL = f"{NOTIFICATIONS_SIMULATOR_BASE_URL}/thong-bao/mo-phong/zalo/api"
+# The simulators answer only while their provider is off (never in a production with providers).
+TWILIO_SIMULATOR_ENABLED = not TWILIO_ENABLED
+ZALO_SIMULATOR_ENABLED = not ZALO_ENABLED
+
+CELERY_BEAT_SCHEDULE = {
+    **globals().get("CELERY_BEAT_SCHEDULE", {}),
+    "notifications-sweep": {
+        "task": "notifications.tasks.notification_sweep",
+        "schedule": float(NOTIFICATIONS_SWEEP_SECONDS),
+    },
+    "notifications-daily-digest": {
+        "task": "notifications.tasks.notification_digest_send",
+        "schedule": crontab(hour=NOTIFICATIONS_DIGEST_HOUR, minute=0),
+    },
+}
+# The sign-in button and the logout form POST here and are redirected to the provider: the
+# browser checks such redirects against `form-action`, so the provider's origin must be listed.
+VNEID_FORM_ACTION_ORIGINS = env.list("VNEID_FORM_ACTION_ORIGINS", default=[])
+if VNEID_ENABLED:
+    from urllib.parse import urlsplit as _urlsplit
+
+    _vneid_parts = _urlsplit(_vneid_issuer)
+    VNEID_FORM_ACTION_ORIGINS.append(f"{_vneid_parts.scheme}://{_vneid_parts.netloc}")
+CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"] = [
+    *CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"],
+    *(
+        o
+        for o in VNEID_FORM_ACTION_ORIGINS
+        if o not in CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"]
+    ),
+]
+
+# Rows per notifications delivery task (fewer broker and database round trips).
+NOTIFICATIONS_TASK_BATCH = env.int("NOTIFICATIONS_TASK_BATCH", default=10)
+
+# --- helpdesk ---
+# QĐ 766 indicator 5.2 targets, in working days: refuse, ask for information, process, publish.
+HELPDESK_DEADLINE_REFUSE_DAYS = env.int("HELPDESK_DEADLINE_REFUSE_DAYS", default=2)
+HELPDESK_DEADLINE_INFO_DAYS = env.int("HELPDESK_DEADLINE_INFO_DAYS", default=5)
+HELPDESK_DEADLINE_PROCESS_DAYS = env.int("HELPDESK_DEADLINE_PROCESS_DAYS", default=15)
+HELPDESK_DEADLINE_PUBLISH_DAYS = env.int("HELPDESK_DEADLINE_PUBLISH_DAYS", default=2)
+HELPDESK_OTP_TTL_SECONDS = env.int("HELPDESK_OTP_TTL_SECONDS", default=300)
+HELPDESK_OTP_MAX_ATTEMPTS = env.int("HELPDESK_OTP_MAX_ATTEMPTS", default=5)
+HELPDESK_OTP_PER_PHONE = env.int("HELPDESK_OTP_PER_PHONE", default=3)
+HELPDESK_OTP_PER_IP = env.int("HELPDESK_OTP_PER_IP", default=10)
+HELPDESK_OTP_WINDOW_SECONDS = env.int("HELPDESK_OTP_WINDOW_SECONDS", default=3600)
+HELPDESK_OTP_SESSION_SECONDS = env.int("HELPDESK_OTP_SESSION_SECONDS", default=1800)
+HELPDESK_SMS_BACKEND = env.str("HELPDESK_SMS_BACKEND", default="notifications")
+HELPDESK_INTAKE_ACCOUNT_EMAIL = env.str(
+    "HELPDESK_INTAKE_ACCOUNT_EMAIL", default="tongdai1022@system.invalid"
+)
+HELPDESK_DUPLICATE_RADIUS_M = env.int("HELPDESK_DUPLICATE_RADIUS_M", default=150)
+HELPDESK_DUPLICATE_WINDOW_DAYS = env.int("HELPDESK_DUPLICATE_WINDOW_DAYS", default=60)
+# Map tiles for the report map; empty: markers on a blank background, no external server contacted.
+HELPDESK_MAP_TILE_URL = env.str("HELPDESK_MAP_TILE_URL", default="")
+HELPDESK_MAP_TILE_ATTRIBUTION = env.str("HELPDESK_MAP_TILE_ATTRIBUTION", default="")
+# Intake API tokens (hotline console, Zalo channel): "name=token,name2=token2".
+HELPDESK_API_TOKENS = env.dict("HELPDESK_API_TOKENS", default={})
+STATICFILES_DIRS += [("vendor/leaflet", NODE_MODULES / "leaflet" / "dist")]
+if HELPDESK_MAP_TILE_URL:
+    from urllib.parse import urlsplit as _hd_urlsplit
+
+    _hd_tiles = _hd_urlsplit(HELPDESK_MAP_TILE_URL.replace("{s}", "a"))
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"] = [
+        *CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"],
+        f"{_hd_tiles.scheme}://{_hd_tiles.netloc.replace('a.', '*.', 1)}",
+    ]
+
+# Counter tablets and tracking lookups: tries per device or address per 10 minutes.
+HELPDESK_KIOSK_ATTEMPTS = env.int("HELPDESK_KIOSK_ATTEMPTS", default=20)
+
+# --- payments ---
+# The real VNPay merchant (protocol 2.1.0). Off by default; when on, every value below is
+# required (no defaults), so a missing secret stops the boot instead of failing at payment time.
+PAYMENT_VNPAY_ENABLED = env.bool("PAYMENT_VNPAY_ENABLED", default=False)
+# The local gateway simulator (/thanh-toan/gia-lap/): on by default only in DEBUG without the
+# real gateway; the test settings switch it on. Never alongside the real gateway in production.
+PAYMENT_SIMULATOR_ENABLED = env.bool(
+    "PAYMENT_SIMULATOR_ENABLED", default=DEBUG and not PAYMENT_VNPAY_ENABLED
+)
+if PAYMENT_VNPAY_ENABLED and PAYMENT_SIMULATOR_ENABLED and not DEBUG:
+    from django.core.exceptions import ImproperlyConfigured as _PaymentsMisconfigured
+
+    raise _PaymentsMisconfigured(
+        "PAYMENT_SIMULATOR_ENABLED must be off when the real VNPay gateway is enabled in production"
+    )
+if PAYMENT_VNPAY_ENABLED:
+    PAYMENT_VNPAY_TMN_CODE = env.str("PAYMENT_VNPAY_TMN_CODE")
+    PAYMENT_VNPAY_HASH_SECRET = env.str("PAYMENT_VNPAY_HASH_SECRET")
+    PAYMENT_VNPAY_PAY_URL = env.str("PAYMENT_VNPAY_PAY_URL")
+    PAYMENT_VNPAY_API_URL = env.str("PAYMENT_VNPAY_API_URL")
+    PAYMENT_VNPAY_RETURN_URL = env.str("PAYMENT_VNPAY_RETURN_URL")
+else:
+    PAYMENT_VNPAY_TMN_CODE = "TNSIM001"
+    PAYMENT_VNPAY_HASH_SECRET = "simulator-hash-secret-not-for-production"  # noqa: S105
+    PAYMENT_VNPAY_PAY_URL = f"{SITE_URL}/thanh-toan/gia-lap/paymentv2/vpcpay.html"
+    PAYMENT_VNPAY_API_URL = f"{SITE_URL}/thanh-toan/gia-lap/merchant_webapi/api/transaction"
+    PAYMENT_VNPAY_RETURN_URL = f"{SITE_URL}/thanh-toan/vnpay/ket-qua/"
+# Where the simulator delivers its server-to-server IPN (the real VNPay is configured in its
+# merchant portal instead).
+PAYMENT_SIMULATOR_IPN_URL = env.str(
+    "PAYMENT_SIMULATOR_IPN_URL", default=f"{SITE_URL}/thanh-toan/vnpay/ipn/"
+)
+PAYMENT_VNPAY_SERVER_IP = env.str("PAYMENT_VNPAY_SERVER_IP", default="127.0.0.1")
+PAYMENT_VNPAY_TIMEOUT_SECONDS = env.float("PAYMENT_VNPAY_TIMEOUT_SECONDS", default=10.0)
+PAYMENT_EXPIRE_MINUTES = env.int("PAYMENT_EXPIRE_MINUTES", default=15)
+# Reconciliation: pending online payments older than this are asked about with querydr.
+PAYMENT_RECONCILE_AFTER_MINUTES = env.int("PAYMENT_RECONCILE_AFTER_MINUTES", default=20)
+PAYMENT_RECONCILE_EVERY_SECONDS = env.int("PAYMENT_RECONCILE_EVERY_SECONDS", default=300)
+PAYMENT_DAILY_REPORT_HOUR = env.int("PAYMENT_DAILY_REPORT_HOUR", default=1)
+# QĐ 766 indicator 3.6 code for payments through this portal: 2 = ministry/province portal.
+PAYMENT_ONLINE_KIND = env.int("PAYMENT_ONLINE_KIND", default=2)
+CELERY_BEAT_SCHEDULE = {
+    **globals().get("CELERY_BEAT_SCHEDULE", {}),
+    "payments-reconcile": {
+        "task": "payments.tasks.payments_reconcile",
+        "schedule": float(PAYMENT_RECONCILE_EVERY_SECONDS),
+    },
+    "payments-daily-report": {
+        "task": "payments.tasks.payments_daily_report",
+        "schedule": crontab(hour=PAYMENT_DAILY_REPORT_HOUR, minute=15),
+    },
+}
+
+if PAYMENT_VNPAY_ENABLED:
+    # The "pay" form is answered with a redirect to the gateway: browsers check it against form-action.
+    from urllib.parse import urlsplit as _pay_urlsplit
+
+    _pay_parts = _pay_urlsplit(PAYMENT_VNPAY_PAY_URL)
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"] = [
+        *CONTENT_SECURITY_POLICY["DIRECTIVES"]["form-action"],
+        f"{_pay_parts.scheme}://{_pay_parts.netloc}",
+    ]
+
+# --- procedures ---
+# Seconds a page of catalogue search results stays cached (0 turns the cache off). Every catalogue
+# change (import, approved online level, admin edit) makes cached pages stale at once.
+PROCEDURES_SEARCH_CACHE_SECONDS = env.int("PROCEDURES_SEARCH_CACHE_SECONDS", default=300)
+
+# --- portal (front end and operations) ---
+# Log timestamps in ISO 8601 with the UTC offset, so shipped logs sort and join across hosts.
+LOGGING["formatters"]["json"]["datefmt"] = "%Y-%m-%dT%H:%M:%S%z"
+# A form with an expired or missing CSRF token gets a Vietnamese page, not Django's English one.
+CSRF_FAILURE_VIEW = "portal.views.csrf_failure"

@@ -11,20 +11,40 @@ os.environ.setdefault("DJANGO_DEBUG", "false")
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/portal")
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/0")
 os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "false")
+# Uploads in tests are not scanned unless a test starts its own clamd (documents/tests do).
+os.environ.setdefault("VIRUS_SCANNER", "none")
+# The local simulators stand in for the gateways we cannot reach (their real protocol runs).
+os.environ.setdefault("PAYMENT_SIMULATOR_ENABLED", "true")
 
-from portal.settings import *  # noqa: E402,F403
+from portal.settings import *  # noqa: F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Tasks run in-process unless a test starts a real worker (see tests/conftest.py `celery_worker`).
 CELERY_TASK_ALWAYS_EAGER = True
+# Each pytest-xdist worker gets its own Redis database for the cache: tests clear the cache
+# (FLUSHDB), which must not wipe another worker's rate-limit counters mid-test.
+_xdist_worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+if _xdist_worker and REDIS_URL:  # noqa: F405
+    from urllib.parse import urlsplit, urlunsplit
+
+    _parts = urlsplit(REDIS_URL)  # noqa: F405
+    _base_db = int((_parts.path or "/0").lstrip("/") or 0)
+    _db = (_base_db + 1 + int(_xdist_worker.removeprefix("gw"))) % 16
+    CACHES["default"]["LOCATION"] = urlunsplit(_parts._replace(path=f"/{_db}"))  # noqa: F405
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
-MEDIA_ROOT = Path(os.environ.get("TEST_MEDIA_ROOT", "/tmp/portal-test-media"))  # noqa: F405,S108
+# One media folder per xdist worker: files, keys and caches written there must not be shared.
+MEDIA_ROOT = Path(os.environ.get("TEST_MEDIA_ROOT", "/tmp/portal-test-media")) / (  # noqa: F405,S108
+    _xdist_worker or "main"
+)
 STORAGES["default"] = {  # noqa: F405
     "BACKEND": "django.core.files.storage.FileSystemStorage",
     "OPTIONS": {"location": MEDIA_ROOT},
 }
+# Development signing keys made by tests live with the worker's media, not in the checkout.
+SIGNING_KEYS_DIR = MEDIA_ROOT / "signing-keys"
+VNEID_SIMULATOR_KEY_PATH = MEDIA_ROOT / "identity-simulator" / "key.pem"

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.views.generic import RedirectView
 from django.views.i18n import JavaScriptCatalog
 
 from allauth.account.decorators import secure_admin_login
@@ -20,9 +21,11 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("tai-khoan/", include("accounts.urls")),
+    path("dinh-danh/", include("accounts.identity_urls")),
     path("co-quan/", include("agencies.urls")),
     path("thu-tuc/", include("procedures.urls")),
     path("kho-du-lieu/", include("documents.urls")),
+    path("verify/", include("documents.verify_urls")),
     path("thong-bao/", include("notifications.urls")),
     path("ho-so/", include("dossiers.urls")),
     path("thanh-toan/", include("payments.urls")),
@@ -30,6 +33,9 @@ urlpatterns = [
     path("tich-hop/", include("integrations.urls")),
     path("thong-ke/", include("metrics.urls")),
     path("api/v1/", include("portal.api_urls")),
+    # Short addresses printed on posters and counter tablets.
+    path("helpdesk/", RedirectView.as_view(pattern_name="helpdesk:queue", permanent=False)),
+    path("kiosk/rate/", RedirectView.as_view(pattern_name="helpdesk:kiosk", permanent=False)),
 ]
 
 handler403 = "portal.views.error_403"

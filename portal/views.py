@@ -6,21 +6,54 @@ from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template import loader
 from django.templatetags.static import static
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control, never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
+from django.views.decorators.vary import vary_on_headers
+
+from portal.entry_points import (
+    entry_points,
+    entry_points_matching,
+    my_page_links,
+    procedures_search_url,
+)
+from procedures.selectors import CatalogueFilters, procedure_search
 
 logger = logging.getLogger(__name__)
 
+QUERY_MAX_LENGTH = 200
+PROCEDURE_SUGGESTIONS = 5
 
+
+@require_safe
+@vary_on_headers("HX-Request")
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/home.html")
+    """The home page; an htmx request gets only the quick-results partial (see docs/architecture.md)."""
+    query = request.GET.get("q", "").strip()[:QUERY_MAX_LENGTH]
+    context = {
+        "entry_points": entry_points(),
+        "query": query,
+        "quick_results": entry_points_matching(query),
+        "procedure_suggestions": _procedure_suggestions(query),
+        "search_url": procedures_search_url(),
+    }
+    template = "portal/home.html#quick-results" if request.htmx else "portal/home.html"
+    return render(request, template, context)
+
+
+def _procedure_suggestions(query: str) -> list:
+    """The catalogue's best matches for the home page's quick search (ranked by the catalogue)."""
+    if not query:
+        return []
+    return list(procedure_search(filters=CatalogueFilters(q=query))[:PROCEDURE_SUGGESTIONS])
 
 
 @login_required
 def my_page(request: HttpRequest) -> HttpResponse:
-    return render(request, "portal/my_page.html")
+    context = {"links": my_page_links(), "search_url": procedures_search_url()}
+    return render(request, "portal/my_page.html", context)
 
 
 def _probe(name: str, check) -> dict:
@@ -49,11 +82,12 @@ def _check_broker() -> None:
     from portal.celery import app
 
     with app.connection_for_write() as conn:
-        conn.ensure_connection(max_retries=1, timeout=2)
+        # One try, no back-off sleep: a probe must answer fast.
+        conn.ensure_connection(max_retries=1, interval_start=0, interval_step=0, timeout=2)
 
 
 @never_cache
-@require_GET
+@require_safe
 def healthz(request: HttpRequest) -> JsonResponse:
     checks = {
         "database": _probe("database", _check_database),
@@ -64,7 +98,8 @@ def healthz(request: HttpRequest) -> JsonResponse:
         checks["broker"]["mode"] = "eager"
     healthy = all(c["ok"] for c in checks.values())
     return JsonResponse(
-        {"status": "ok" if healthy else "degraded", "checks": checks}, status=200 if healthy else 503
+        {"status": "ok" if healthy else "degraded", "checks": checks},
+        status=200 if healthy else 503,
     )
 
 
@@ -75,11 +110,13 @@ def manifest(request: HttpRequest) -> JsonResponse:
         "short_name": "DVC Tây Ninh",
         "description": _("Nộp hồ sơ, tra cứu và nhận kết quả thủ tục hành chính trực tuyến."),
         "lang": request.LANGUAGE_CODE,
+        "id": "/",
         "start_url": "/",
         "scope": "/",
         "display": "standalone",
         "background_color": "#ffffff",
         "theme_color": "#0b5394",
+        "categories": ["government"],
         "icons": [
             {"src": static("img/icon-192.png"), "sizes": "192x192", "type": "image/png"},
             {"src": static("img/icon-512.png"), "sizes": "512x512", "type": "image/png"},
@@ -109,9 +146,21 @@ def error_403(request: HttpRequest, exception=None) -> HttpResponse:
     return render(request, "403.html", status=403)
 
 
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form sent with an expired or missing CSRF token: say so in Vietnamese, keep it a 403."""
+    return render(request, "403_csrf.html", status=403)
+
+
 def error_404(request: HttpRequest, exception=None) -> HttpResponse:
     return render(request, "404.html", status=404)
 
 
 def error_500(request: HttpRequest) -> HttpResponse:
-    return render(request, "500.html", status=500)
+    """Rendered without context processors: the failure may be the database or the session."""
+    context = {
+        "PORTAL_NAME": settings.PORTAL_NAME,
+        "HOTLINE_1022": settings.HOTLINE_1022,
+        "CONTACT_PHONE": settings.CONTACT_PHONE,
+        "CONTACT_EMAIL": settings.CONTACT_EMAIL,
+    }
+    return HttpResponse(loader.get_template("500.html").render(context), status=500)

@@ -9,7 +9,9 @@ from urllib.parse import urlparse
 def _answers(url: str, default_port: int) -> bool:
     parsed = urlparse(url)
     try:
-        with socket.create_connection((parsed.hostname or "127.0.0.1", parsed.port or default_port), 3):
+        with socket.create_connection(
+            (parsed.hostname or "127.0.0.1", parsed.port or default_port), 3
+        ):
             return True
     except OSError:
         return False
@@ -22,7 +24,9 @@ def main() -> int:
     ]
     missing = [f"{name} at {url}" for name, url, port in checks if not _answers(url, port)]
     if missing:
-        print("Tests need these services, which do not answer: " + "; ".join(missing), file=sys.stderr)
+        print(
+            "Tests need these services, which do not answer: " + "; ".join(missing), file=sys.stderr
+        )
         return 1
     return 0
 

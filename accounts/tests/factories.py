@@ -9,6 +9,20 @@ from accounts.models import CitizenProfile, Organisation, User
 DEFAULT_PASSWORD = "Mat-khau-2026!"
 
 
+def assign_roles(default: tuple[str, ...]):
+    """Post-generation roles: `XFactory(roles=[...])` overrides the factory's default roles."""
+
+    def assign(user, create, extracted, **kwargs):
+        from accounts.services import role_assign
+
+        for role in default if extracted is None else extracted:
+            role_assign(user=user, role=role)
+        if create:
+            user.save()
+
+    return factory.PostGeneration(assign)
+
+
 class UserFactory(DjangoModelFactory):
     class Meta:
         model = User
@@ -18,19 +32,11 @@ class UserFactory(DjangoModelFactory):
     email = factory.Sequence(lambda n: f"nguoidung{n}@example.vn")
     full_name = factory.Sequence(lambda n: f"Nguyễn Văn {n}")
     password = factory.PostGenerationMethodCall("set_password", DEFAULT_PASSWORD)
-
-    @factory.post_generation
-    def roles(self, create, extracted, **kwargs):
-        from accounts.services import role_assign
-
-        for role in extracted or ():
-            role_assign(user=self, role=role)
-        if create:
-            self.save()
+    roles = assign_roles(())
 
 
 class CitizenFactory(UserFactory):
-    roles = factory.LazyFunction(lambda: [Role.CITIZEN])
+    roles = assign_roles((Role.CITIZEN,))
     profile = factory.RelatedFactory("accounts.tests.factories.CitizenProfileFactory", "user")
 
 
@@ -44,7 +50,7 @@ class CitizenProfileFactory(DjangoModelFactory):
 
 
 class StaffFactory(UserFactory):
-    roles = factory.LazyFunction(lambda: [Role.PROCESSING_OFFICER])
+    roles = assign_roles((Role.PROCESSING_OFFICER,))
 
 
 class OrganisationFactory(DjangoModelFactory):
@@ -70,7 +76,7 @@ def login_with_mfa(client, user) -> None:
         _AUTHENTICATION_METHODS_USER_SESSION_KEY,
         AUTHENTICATION_METHODS_SESSION_KEY,
     )
-    from allauth.account.utils import user_id_to_str
+    from allauth.account.internal.userkit import user_id_to_str
 
     client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
     session = client.session

@@ -1,0 +1,108 @@
+"""Demo users, one per role (idempotent). Used by `python manage.py seed_demo`.
+
+Every staff demo user gets a TOTP device with the FIXED secret below, so demo sign-ins are
+repeatable: add the secret to any authenticator app (or compute the code with `oathtool --totp
+-b <secret>`). These secrets are public: never run `seed_demo` against production data.
+"""
+
+import datetime as dt
+
+from allauth.account.models import EmailAddress
+from allauth.mfa.models import Authenticator
+
+from accounts.constants import STAFF_ROLES, Role
+from accounts.models import CitizenProfile, User
+from accounts.services import role_assign, roles_ensure
+from common.demo_types import DemoLogin
+
+DEMO_PASSWORD = "Demo@2026"  # noqa: S105 (a published demo credential)
+DEMO_DOMAIN = "demo.tayninh.gov.vn"
+
+# role → (mailbox, full name, fixed base32 TOTP secret for staff roles)
+DEMO_USERS: dict[Role, tuple[str, str, str]] = {
+    Role.CITIZEN: ("congdan", "Nguyễn Thị Công Dân", ""),
+    Role.COMMUNITY_HELPER: ("tocongnghe", "Trần Văn Hỗ Trợ", ""),
+    Role.RECEPTION_OFFICER: ("tiepnhan", "Lê Thị Tiếp Nhận", "TAYNINHDEMOTIEPNHANMFASECRETTWOA"),
+    Role.PROCESSING_OFFICER: ("xuly", "Phạm Văn Xử Lý", "TAYNINHDEMOXULYXULYMFASECRETTWOA"),
+    Role.AGENCY_HEAD: ("lanhdao", "Võ Minh Lãnh Đạo", "TAYNINHDEMOLANHDAOOMFASECRETTWOA"),
+    Role.RECORDS_CLERK: ("vanthu", "Đặng Thị Văn Thư", "TAYNINHDEMOVANTHUUUMFASECRETTWOA"),
+    Role.ONESTOP_SUPERVISOR: ("giamsat", "Huỳnh Văn Giám Sát", "TAYNINHDEMOGIAMSATTMFASECRETTWOA"),
+    Role.HELPDESK_OFFICER: ("tongdai", "Bùi Thị Tổng Đài", "TAYNINHDEMOTONGDAIIMFASECRETTWOA"),
+    Role.SYSTEM_ADMIN: ("quantri", "Đỗ Văn Quản Trị", "TAYNINHDEMOQUANTRIIMFASECRETTWOA"),
+}
+# Born 15/05/1990 in Tây Ninh (pre-2025 code 072), male, 20th century → "072" "0" "90" …
+DEMO_CITIZEN_ID_NUMBER = "072090001234"
+DEMO_CITIZEN_BIRTH = dt.date(1990, 5, 15)
+
+
+def demo_email(role: Role) -> str:
+    return f"{DEMO_USERS[role][0]}@{DEMO_DOMAIN}"
+
+
+def _ensure_user(role: Role) -> User:
+    mailbox, full_name, _secret = DEMO_USERS[role]
+    email = f"{mailbox}@{DEMO_DOMAIN}"
+    user = User.objects.filter(email__iexact=email).first() or User(email=email)
+    user.full_name = full_name
+    user.is_active = True
+    user.is_staff = user.is_superuser = role == Role.SYSTEM_ADMIN
+    user.set_password(DEMO_PASSWORD)
+    user.save()
+    role_assign(user=user, role=role)
+    # Sign-in requires a verified address (ACCOUNT_EMAIL_VERIFICATION = "mandatory").
+    EmailAddress.objects.update_or_create(
+        user=user, email=email, defaults={"verified": True, "primary": True}
+    )
+    return user
+
+
+def _ensure_totp(user: User, secret: str) -> None:
+    from allauth.mfa.totp.internal.auth import TOTP
+    from allauth.mfa.utils import decrypt
+
+    existing = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
+    if existing is not None and decrypt(existing.data["secret"]) == secret:
+        return
+    if existing is not None:
+        existing.delete()
+    TOTP.activate(user, secret)
+
+
+def _ensure_citizen_profile(user: User) -> None:
+    CitizenProfile.objects.update_or_create(
+        user=user,
+        defaults={
+            "full_name": user.full_name,
+            "date_of_birth": DEMO_CITIZEN_BIRTH,
+            "gender": "female",
+            "id_number": DEMO_CITIZEN_ID_NUMBER,
+            "email": user.email,
+            "phone": "0912345678",
+            "permanent_address": "Số 12 đường Cách Mạng Tháng Tám",
+            "permanent_province_code": "80",
+            "current_address": "Số 12 đường Cách Mạng Tháng Tám",
+            "current_province_code": "80",
+        },
+    )
+
+
+def seed(out=None) -> list[DemoLogin]:
+    roles_ensure()
+    logins = []
+    for role, (_mailbox, _name, secret) in DEMO_USERS.items():
+        user = _ensure_user(role)
+        if role in STAFF_ROLES:
+            _ensure_totp(user, secret)
+        if role == Role.CITIZEN:
+            _ensure_citizen_profile(user)
+        logins.append(
+            DemoLogin(
+                role=str(role.label),
+                email=user.email,
+                password=DEMO_PASSWORD,
+                totp_secret=secret if role in STAFF_ROLES else "",
+            )
+        )
+    if out is not None:
+        out.write(f"accounts: {len(logins)} demo users (password {DEMO_PASSWORD}).")
+    return logins

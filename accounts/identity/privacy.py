@@ -1,0 +1,211 @@
+"""Personal-data rights (Law 91/2025/QH15, Decree 356/2025): correction and deletion requests.
+
+A request is answered within 2 working days of receipt (Decree 356), counted on the province's
+working calendar (`agencies.calendar`). Deletion anonymises what the law does not require us to
+keep; dossiers and their history are kept under the archives law and the portal says so.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid as uuid_lib
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
+
+from accounts import selectors as account_selectors
+from accounts.constants import Role
+from accounts.identity.constants import (
+    OPEN_PRIVACY_STATUSES,
+    PRIVACY_REQUEST_WORKING_DAYS,
+    PrivacyRequestKind,
+    PrivacyRequestStatus,
+)
+from accounts.models import CitizenProfile, NationalIdentity, PrivacyRequest, User
+from common.audit import audit_record
+from common.exceptions import ApplicationError
+
+DELETION_RESOLUTION = _(
+    "Tài khoản và hồ sơ cá nhân của bạn đã được ẩn danh, không thể đăng nhập lại. Hồ sơ thủ tục "
+    "hành chính, kết quả giải quyết và nhật ký xử lý vẫn được lưu giữ theo Luật Lưu trữ số "
+    "33/2024/QH15 và các quy định về thủ tục hành chính, vì cơ quan nhà nước có nghĩa vụ lưu trữ."
+)
+
+# Who works the personal-data queue.
+PRIVACY_OFFICER_ROLES = frozenset({Role.ONESTOP_SUPERVISOR, Role.SYSTEM_ADMIN})
+
+
+def privacy_due_at(received_at):
+    from agencies.calendar import add_working_days
+
+    return add_working_days(received_at, PRIVACY_REQUEST_WORKING_DAYS)
+
+
+def is_privacy_officer(*, user: User) -> bool:
+    return bool(
+        user.is_superuser or account_selectors.user_roles(user=user) & PRIVACY_OFFICER_ROLES
+    )
+
+
+@transaction.atomic
+def privacy_request_create(
+    *, user: User, kind: PrivacyRequestKind, details: str, request: HttpRequest | None = None
+) -> PrivacyRequest:
+    received_at = timezone.now()
+    privacy_request = PrivacyRequest(
+        user=user,
+        kind=kind,
+        details=details.strip(),
+        received_at=received_at,
+        due_at=privacy_due_at(received_at),
+    )
+    privacy_request.full_clean()
+    privacy_request.save()
+    audit_record(
+        action="privacy.request_created",
+        actor=user,
+        obj=privacy_request,
+        data={"kind": kind},
+        request=request,
+    )
+    return privacy_request
+
+
+@transaction.atomic
+def user_anonymise(*, user: User) -> None:
+    """Removes what identifies the person; keeps records the law requires (dossiers, audit)."""
+    from allauth.account.models import EmailAddress
+    from allauth.socialaccount.models import SocialAccount
+
+    from accounts.identity.services import user_sessions_end
+
+    CitizenProfile.objects.filter(user=user).update(
+        full_name="",
+        date_of_birth=None,
+        gender="",
+        id_number=None,
+        permanent_address="",
+        permanent_province_code="",
+        permanent_commune_code="",
+        current_address="",
+        current_province_code="",
+        current_commune_code="",
+        phone="",
+        email="",
+        verified_at=None,
+        assurance_level=0,
+    )
+    NationalIdentity.objects.filter(user=user).delete()
+    SocialAccount.objects.filter(user=user).delete()
+    EmailAddress.objects.filter(user=user).delete()
+    user.email = f"da-xoa-{uuid_lib.uuid4().hex}@invalid.local"
+    user.full_name = ""
+    user.phone = ""
+    user.is_active = False
+    user.set_unusable_password()
+    user.save()
+    transaction.on_commit(lambda: user_sessions_end(user=user))
+
+
+@transaction.atomic
+def privacy_request_resolve(
+    *,
+    privacy_request: PrivacyRequest,
+    officer: User,
+    accept: bool,
+    resolution: str,
+    request: HttpRequest | None = None,
+) -> PrivacyRequest:
+    if not is_privacy_officer(user=officer):
+        raise PermissionDenied
+    privacy_request = PrivacyRequest.objects.select_for_update().get(pk=privacy_request.pk)
+    if privacy_request.status not in OPEN_PRIVACY_STATUSES:
+        raise ApplicationError(_("Yêu cầu này đã được xử lý."))
+    if not resolution.strip():
+        raise ApplicationError(_("Hãy ghi kết quả xử lý để gửi cho người yêu cầu."))
+    subject = privacy_request.user
+    if accept and privacy_request.kind == PrivacyRequestKind.DELETION and subject is not None:
+        user_anonymise(user=subject)
+    privacy_request.status = (
+        PrivacyRequestStatus.COMPLETED if accept else PrivacyRequestStatus.REJECTED
+    )
+    privacy_request.resolution = resolution.strip()
+    privacy_request.handled_by = officer
+    privacy_request.handled_at = timezone.now()
+    privacy_request.save(
+        update_fields=["status", "resolution", "handled_by", "handled_at", "updated_at"]
+    )
+    audit_record(
+        action="privacy.request_resolved",
+        actor=officer,
+        obj=privacy_request,
+        data={
+            "status": privacy_request.status,
+            "on_time": privacy_request.handled_at <= privacy_request.due_at,
+        },
+        request=request,
+    )
+    return privacy_request
+
+
+# --- reads -------------------------------------------------------------------------------------
+
+
+def privacy_requests_for_user(*, user: User) -> QuerySet[PrivacyRequest]:
+    return PrivacyRequest.objects.filter(user=user).order_by("-received_at")
+
+
+def privacy_queue(*, officer: User) -> QuerySet[PrivacyRequest]:
+    """Open requests, earliest deadline first; only privacy officers see the queue."""
+    if not is_privacy_officer(user=officer):
+        return PrivacyRequest.objects.none()
+    return PrivacyRequest.objects.filter(status__in=OPEN_PRIVACY_STATUSES).select_related("user")
+
+
+def privacy_request_get_for_officer(*, officer: User, uuid) -> PrivacyRequest:
+    return privacy_queue(officer=officer).get(uuid=uuid)
+
+
+def _readable_html(value) -> str:
+    """Nested sections as tables and lists; dates as dd/mm/yyyy in local time. Escapes values."""
+    if isinstance(value, dict):
+        rows = "".join(
+            f"<tr><th>{escape(key)}</th><td>{_readable_html(item)}</td></tr>"
+            for key, item in value.items()
+        )
+        return f"<table>{rows}</table>" if rows else "—"
+    if isinstance(value, list | tuple):
+        items = "".join(f"<li>{_readable_html(item)}</li>" for item in value)
+        return f"<ol>{items}</ol>" if items else "—"
+    if isinstance(value, dt.datetime):
+        return escape(timezone.localtime(value).strftime("%H:%M %d/%m/%Y"))
+    if isinstance(value, dt.date):
+        return escape(value.strftime("%d/%m/%Y"))
+    if value is None or value == "":
+        return "—"
+    return escape(str(value))
+
+
+def personal_data_pdf(*, user: User) -> bytes:
+    """The access-right download as a readable PDF (the JSON export's sections, laid out)."""
+    from django.template.loader import render_to_string
+
+    from weasyprint import HTML
+
+    from accounts import personal_data
+
+    sections = {
+        name: mark_safe(_readable_html(data))  # noqa: S308 - every value in it was escaped
+        for name, data in personal_data.collect(user).items()
+    }
+    html = render_to_string(
+        "identity/pdf/personal_data.html",
+        {"person": user, "sections": sections, "generated_at": timezone.now()},
+    )
+    return HTML(string=html).write_pdf()

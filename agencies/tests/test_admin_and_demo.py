@@ -1,0 +1,126 @@
+import datetime as dt
+from io import StringIO
+
+from django.urls import reverse
+
+import pytest
+
+from accounts.constants import Role
+from accounts.tests.factories import UserFactory, login_with_mfa
+from agencies import demo
+from agencies.constants import CalendarDayKind, CalendarOrigin
+from agencies.models import Agency, CalendarOverride, StaffMembership
+from agencies.seeding import seed_agencies
+from common.models import AuditEvent
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def admin_client(client):
+    admin = UserFactory(is_staff=True, is_superuser=True)
+    login_with_mfa(client, admin)
+    return client
+
+
+class TestDemo:
+    def test_demo_staff_are_attached_to_their_agencies_when_they_exist(self):
+        for email, _role, _code in demo.DEMO_MEMBERSHIPS:
+            UserFactory(email=email)
+        out = StringIO()
+        demo.seed(out)
+        demo.seed(out)  # idempotent
+        memberships = StaffMembership.objects.select_related("user", "agency")
+        got = {(m.user.email, m.role, m.agency.code) for m in memberships}
+        assert got == {(e, r.value, c) for e, r, c in demo.DEMO_MEMBERSHIPS}
+        head = memberships.get(role=Role.AGENCY_HEAD)
+        assert head.agency.name == "Sở Tư pháp"
+        assert head.user.groups.filter(name=Role.AGENCY_HEAD).exists()
+        assert "demo staff attached: 6" in out.getvalue()
+
+    def test_missing_demo_users_are_skipped(self):
+        UserFactory(email="tiepnhan@demo.tayninh.gov.vn")
+        out = StringIO()
+        assert demo.seed(out) == []
+        assert StaffMembership.objects.count() == 1
+        assert Agency.objects.filter(commune_code__gt="").count() == 96
+        assert CalendarOverride.objects.filter(date=dt.date(2026, 8, 22)).exists()
+
+
+class TestAdmin:
+    def test_the_changelists_open(self, admin_client):
+        seed_agencies()
+        for model in ("agency", "staffmembership", "calendaroverride"):
+            response = admin_client.get(reverse(f"admin:agencies_{model}_changelist"))
+            assert response.status_code == 200, model
+        response = admin_client.get(reverse("admin:agencies_agency_changelist"), {"q": "Tư pháp"})
+        assert "Sở Tư pháp" in response.content.decode()
+
+    def test_an_override_added_in_the_admin_is_manual_and_audited(self, admin_client):
+        response = admin_client.post(
+            reverse("admin:agencies_calendaroverride_add"),
+            {
+                "date": "2026-12-31",
+                "kind": CalendarDayKind.HOLIDAY,
+                "name": "Nghỉ cuối năm (thử nghiệm)",
+                "source_document": "Thông báo thử nghiệm",
+            },
+        )
+        assert response.status_code == 302
+        row = CalendarOverride.objects.get(date=dt.date(2026, 12, 31))
+        assert row.origin == CalendarOrigin.MANUAL
+        assert AuditEvent.objects.filter(
+            action="agencies.calendar.created", object_id=str(row.uuid)
+        ).exists()
+
+    def test_a_membership_added_in_the_admin_goes_through_the_service(self, admin_client):
+        seed_agencies()
+        user = UserFactory()
+        justice = Agency.objects.get(code="000.00.03.H59")
+        response = admin_client.post(
+            reverse("admin:agencies_staffmembership_add"),
+            {
+                "user": user.pk,
+                "agency": justice.pk,
+                "role": Role.PROCESSING_OFFICER,
+                "valid_from": "2026-01-01",
+            },
+        )
+        assert response.status_code == 302
+        assert StaffMembership.objects.filter(user=user, agency=justice).exists()
+        assert user.groups.filter(name=Role.PROCESSING_OFFICER).exists()
+        assert AuditEvent.objects.filter(action="agencies.membership.added").exists()
+
+    def test_a_citizen_role_is_refused_on_the_form_with_a_message(self, admin_client):
+        seed_agencies()
+        user = UserFactory()
+        justice = Agency.objects.get(code="000.00.03.H59")
+        response = admin_client.post(
+            reverse("admin:agencies_staffmembership_add"),
+            {
+                "user": user.pk,
+                "agency": justice.pk,
+                "role": Role.CITIZEN,
+                "valid_from": "2026-01-01",
+            },
+        )
+        assert response.status_code == 200
+        assert "Vai trò này không phải vai trò cán bộ." in response.content.decode()
+        assert not StaffMembership.objects.exists()
+
+    def test_the_end_today_action_ends_memberships(self, admin_client):
+        seed_agencies()
+        user = UserFactory()
+        justice = Agency.objects.get(code="000.00.03.H59")
+        from agencies.services import staff_membership_add
+
+        membership = staff_membership_add(
+            user=user, agency=justice, role=Role.RECORDS_CLERK, valid_from=dt.date(2026, 1, 1)
+        )
+        response = admin_client.post(
+            reverse("admin:agencies_staffmembership_changelist"),
+            {"action": "end_today", "_selected_action": [membership.pk]},
+        )
+        assert response.status_code == 302
+        membership.refresh_from_db()
+        assert membership.valid_to is not None

@@ -1,0 +1,36 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class OwnerKind(models.TextChoices):
+    PERSON = "person", _("Cá nhân")
+    ORGANISATION = "organisation", _("Tổ chức")
+
+
+class DocumentSource(models.TextChoices):
+    """Where a stored file came from (regulation spec §9.4); drives QĐ 766 indicators 4.2–4.5."""
+
+    UPLOADED = "uploaded", _("Công dân tải lên")
+    SCANNED = "scanned", _("Số hóa tại Bộ phận Một cửa")
+    NATIONAL_DB = "national_db", _("Lấy từ cơ sở dữ liệu quốc gia")
+    ISSUED = "issued", _("Kết quả do cơ quan cấp")
+    GENERATED = "generated", _("Biểu mẫu do hệ thống tạo")
+
+
+class SignerKind(models.TextChoices):
+    NONE = "none", _("Chưa ký số")
+    CITIZEN = "citizen", _("Công dân ký")
+    OFFICER = "officer", _("Cán bộ ký (chữ ký số cá nhân)")
+    AGENCY = "agency", _("Cơ quan ký")
+
+
+class UseKind(models.TextChoices):
+    DOSSIER = "dossier", _("Hồ sơ thủ tục hành chính")
+    OTHER = "other", _("Khác")
+
+
+# What a stored file may be; the bytes decide, never the name.
+PDF = "application/pdf"
+JPEG = "image/jpeg"
+PNG = "image/png"
+EXTENSIONS = {PDF: ".pdf", JPEG: ".jpg", PNG: ".png"}

@@ -1,0 +1,145 @@
+"""HTML → PDF with WeasyPrint, for official forms and results.
+
+Templates are ours and versioned (`documents/official/<form>/v<N>.html`); citizen data only ever
+arrives as context, autoescaped. The URL fetcher lets WeasyPrint read the project's static and
+media files and `data:` URIs, and nothing else: no network, no other `file://`.
+"""
+
+import base64
+import io
+import threading
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.core.files.storage import default_storage
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from common.exceptions import ApplicationError
+
+
+@dataclass(frozen=True)
+class OfficialForm:
+    code: str
+    title: Any  # a lazily translated string
+    current_version: int
+    doc_type_code: str
+
+
+# The official forms this app can render (TT 03/2025/TT-VPCP Phụ lục I, plus results).
+OFFICIAL_FORMS: dict[str, OfficialForm] = {
+    form.code: form
+    for form in (
+        OfficialForm("mau_01", _("Giấy tiếp nhận hồ sơ và hẹn trả kết quả"), 1, "BM01"),
+        OfficialForm("ket_qua", _("Kết quả giải quyết thủ tục hành chính"), 1, "KQ"),
+    )
+}
+
+
+def official_template(*, form_code: str, version: int | None = None) -> tuple[str, int]:
+    try:
+        form = OFFICIAL_FORMS[form_code]
+    except KeyError:
+        raise ApplicationError(f"unknown form {form_code!r}", code="unknown_form") from None
+    version = version or form.current_version
+    return f"documents/official/{form_code}/v{version}.html", version
+
+
+def verify_url(document_uuid) -> str:
+    return settings.SITE_URL + reverse("verify:document", kwargs={"uuid": document_uuid})
+
+
+def qr_data_uri(text: str) -> str:
+    import qrcode
+
+    image = qrcode.make(text, box_size=4, border=1)
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return "data:image/png;base64," + base64.b64encode(out.getvalue()).decode("ascii")
+
+
+def render_form_pdf(
+    *, form_code: str, context: dict, document_uuid, version: int | None = None
+) -> tuple[bytes, int]:
+    """Render an official form; returns the PDF bytes and the template version used."""
+    template, version = official_template(form_code=form_code, version=version)
+    url = verify_url(document_uuid)
+    full_context = {
+        "form": OFFICIAL_FORMS[form_code],
+        "template_version": version,
+        "verify_url": url,
+        "qr_data_uri": qr_data_uri(url),
+        "document_uuid": document_uuid,
+        "issued_at": timezone.localtime(),
+        "province_name": settings.PROVINCE_NAME,
+        **context,
+    }
+    return html_to_pdf(render_to_string(template, full_context)), version
+
+
+_local = threading.local()
+
+
+def _font_config():
+    """One fontconfig set-up per thread: building it costs ~15 % of a one-page render with the
+    ~270 Noto fonts installed, and our templates load no web fonts that would change it."""
+    from weasyprint.text.fonts import FontConfiguration
+
+    if getattr(_local, "font_config", None) is None:
+        _local.font_config = FontConfiguration()
+    return _local.font_config
+
+
+def html_to_pdf(html: str) -> bytes:
+    from weasyprint import HTML
+
+    variant = settings.DOCUMENTS_PDF_VARIANT or None
+    return HTML(
+        string=html, base_url=settings.SITE_URL + "/", url_fetcher=_restricted_fetcher()
+    ).write_pdf(pdf_variant=variant, font_config=_font_config())
+
+
+def _restricted_fetcher():
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class RestrictedFetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            if url.startswith("data:"):
+                return super().fetch(url, headers)
+            data, mime = fetch_project_file(url)
+            return URLFetcherResponse(url, data, {"Content-Type": mime})
+
+    return RestrictedFetcher(allowed_protocols=("data", "http", "https"))
+
+
+class DisallowedFetch(ValueError):
+    pass
+
+
+def fetch_project_file(url: str) -> tuple[bytes, str]:
+    """Bytes of a static or media file named by a URL on this site; refuse anything else."""
+    import mimetypes
+
+    site = urlsplit(settings.SITE_URL)
+    parts = urlsplit(url)
+    if (parts.scheme, parts.netloc) != (site.scheme, site.netloc):
+        raise DisallowedFetch(f"not this site: {url}")
+    path = unquote(parts.path)
+    if ".." in path.split("/"):
+        raise DisallowedFetch(f"path traversal: {url}")
+    mime = mimetypes.guess_type(path)[0] or "application/octet-stream"
+    if path.startswith(settings.STATIC_URL):
+        found = finders.find(path.removeprefix(settings.STATIC_URL))
+        if not found:
+            raise DisallowedFetch(f"no such static file: {url}")
+        with open(found, "rb") as fh:
+            return fh.read(), mime
+    if path.startswith(settings.MEDIA_URL):
+        with default_storage.open(path.removeprefix(settings.MEDIA_URL), "rb") as fh:
+            return fh.read(), mime
+    raise DisallowedFetch(f"not a static or media file: {url}")

@@ -1,0 +1,114 @@
+"""Reads of the documents app, always scoped to who is asking."""
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AnonymousUser
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from accounts.models import Organisation, OrganisationRepresentative, User
+from common.text import fold
+from documents.models import DocumentUse, StoredDocument
+
+
+@dataclass(frozen=True)
+class DocumentFilters:
+    query: str = ""
+    source: str = ""
+    doc_type_code: str = ""
+    validity: str = ""  # "", "valid", "expired"
+
+
+def organisations_represented(*, user: User | AnonymousUser) -> QuerySet[Organisation]:
+    """Organisations whose data store `user` may see: a representation valid today."""
+    if not user.is_authenticated:
+        return Organisation.objects.none()
+    today = timezone.localdate()
+    links = OrganisationRepresentative.objects.filter(
+        organisation=OuterRef("pk"), user=user, valid_from__lte=today
+    ).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today))
+    return Organisation.objects.filter(Exists(links)).order_by("name")
+
+
+def documents_visible_to(*, user: User | AnonymousUser) -> QuerySet[StoredDocument]:
+    """Every document `user` may open: their own and those of organisations they represent."""
+    if not user.is_authenticated:
+        return StoredDocument.objects.none()
+    return StoredDocument.objects.filter(
+        Q(owner_user=user) | Q(owner_organisation__in=organisations_represented(user=user))
+    )
+
+
+def document_list(
+    *,
+    user: User | AnonymousUser,
+    organisation: Organisation | None = None,
+    filters: DocumentFilters | None = None,
+) -> QuerySet[StoredDocument]:
+    """One data store: the user's own, or an organisation's the user represents."""
+    visible = documents_visible_to(user=user)
+    if organisation is None:
+        documents = visible.filter(owner_user=user) if user.is_authenticated else visible
+    else:
+        documents = visible.filter(owner_organisation=organisation)
+    documents = documents.annotate(
+        locked=Exists(DocumentUse.objects.filter(document=OuterRef("pk"), locked=True))
+    ).select_related("signer_agency")
+    return _apply_filters(documents, filters or DocumentFilters())
+
+
+def _apply_filters(
+    documents: QuerySet[StoredDocument], filters: DocumentFilters
+) -> QuerySet[StoredDocument]:
+    if filters.source:
+        documents = documents.filter(source=filters.source)
+    if filters.doc_type_code:
+        documents = documents.filter(doc_type_code=filters.doc_type_code)
+    today = timezone.localdate()
+    if filters.validity == "valid":
+        documents = documents.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today))
+    elif filters.validity == "expired":
+        documents = documents.filter(valid_to__lt=today)
+    if filters.query.strip():
+        # Accent-insensitive match on title and summary, done in Python on the owner's store
+        # (a store holds tens of documents, not thousands).
+        needle = fold(filters.query)
+        ids = [
+            pk
+            for pk, title, summary in documents.values_list("pk", "title", "summary")
+            if needle in fold(title) or needle in fold(summary)
+        ]
+        documents = documents.filter(pk__in=ids)
+    return documents
+
+
+def document_get(*, user: User | AnonymousUser, uuid: str) -> StoredDocument:
+    """Raises StoredDocument.DoesNotExist (a 404) unless `user` may open the document."""
+    return documents_visible_to(user=user).select_related("owner_organisation").get(uuid=uuid)
+
+
+def document_uses(*, document: StoredDocument) -> QuerySet[DocumentUse]:
+    return document.uses.all()
+
+
+def document_issued_get(*, uuid: str) -> StoredDocument:
+    """A document the system issued, for the public verification page (its QR link)."""
+    return StoredDocument.objects.select_related("signer_agency").get(
+        uuid=uuid, issued_by_system=True
+    )
+
+
+def document_issued_by_hash(*, sha256: str) -> StoredDocument | None:
+    return (
+        StoredDocument.objects.select_related("signer_agency")
+        .filter(sha256=sha256, issued_by_system=True)
+        .order_by("created_at")
+        .first()
+    )
+
+
+def document_is_valid_on(*, document: StoredDocument, day: dt.date) -> bool:
+    if document.valid_from and day < document.valid_from:
+        return False
+    return not (document.valid_to and day > document.valid_to)

@@ -1,0 +1,134 @@
+"""The procedure's e-form spec (`procedures.FormField`) turned into Django form fields.
+
+One builder serves the web step, the API and the final check at submission, so a value is
+judged the same way wherever it arrives. Values are stored in `Dossier.form_data` as JSON
+(dates as ISO strings, numbers as strings, check boxes as booleans).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.core.validators import RegexValidator
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from accounts.validators import validate_id_number, validate_phone
+from procedures.constants import FieldType, PrefillSource
+
+DATE_INPUT_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
+
+# Where each prefill source reads from the citizen profile.
+PROFILE_ATTRIBUTES: dict[str, str] = {
+    PrefillSource.FULL_NAME: "full_name",
+    PrefillSource.ID_NUMBER: "id_number",
+    PrefillSource.DATE_OF_BIRTH: "date_of_birth",
+    PrefillSource.GENDER: "gender",
+    PrefillSource.PHONE: "phone",
+    PrefillSource.EMAIL: "email",
+    PrefillSource.ADDRESS: "permanent_address",
+}
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self) -> None:
+        super().__init__(format="%Y-%m-%d")
+
+
+def form_field_for(spec: Any) -> forms.Field | None:
+    """A Django field for one `FormField` row; None for document fields (the documents step)."""
+    label = (
+        spec.label_en
+        if (get_language() or "vi").startswith("en") and spec.label_en
+        else spec.label_vi
+    )
+    common: dict[str, Any] = {
+        "label": label,
+        "required": spec.required,
+        "help_text": spec.help_text_vi,
+    }
+    validators = [RegexValidator(spec.validation_regex)] if spec.validation_regex else []
+    kind = spec.field_type
+    if kind == FieldType.DOCUMENT:
+        return None
+    if kind == FieldType.NUMBER:
+        return forms.DecimalField(validators=validators, **common)
+    if kind == FieldType.DATE:
+        return forms.DateField(input_formats=DATE_INPUT_FORMATS, widget=DateInput(), **common)
+    if kind == FieldType.SELECT:
+        choices = [("", "—"), *((str(c), str(c)) for c in spec.choices or ())]
+        return forms.ChoiceField(choices=choices, **common)
+    if kind == FieldType.CHECKBOX:
+        return forms.BooleanField(**common)
+    if kind == FieldType.EMAIL:
+        return forms.EmailField(validators=validators, **common)
+    if kind == FieldType.ID_NUMBER:
+        validators.append(validate_id_number)
+        return forms.CharField(
+            max_length=12,
+            validators=validators,
+            widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+            **common,
+        )
+    if kind == FieldType.PHONE:
+        validators.append(validate_phone)
+        return forms.CharField(
+            max_length=20,
+            validators=validators,
+            widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+            **common,
+        )
+    if kind == FieldType.LONG_TEXT:
+        return forms.CharField(
+            max_length=5000,
+            validators=validators,
+            widget=forms.Textarea(attrs={"rows": 4}),
+            **common,
+        )
+    return forms.CharField(max_length=500, validators=validators, **common)
+
+
+def eform_fields(specs: Iterable[Any]) -> dict[str, forms.Field]:
+    built = {spec.key: form_field_for(spec) for spec in specs}
+    return {key: field for key, field in built.items() if field is not None}
+
+
+def to_json(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if value is None:
+        return ""
+    return value
+
+
+def validate_values(
+    specs: Iterable[Any], data: dict[str, Any]
+) -> tuple[dict[str, Any], dict[str, list[str]]]:
+    """Clean `data` against the spec: (values ready for `form_data`, errors by key)."""
+
+    class _Form(forms.Form):
+        pass
+
+    form = _Form(data={k: v for k, v in data.items() if v is not None})
+    form.fields = eform_fields(specs)
+    if form.is_valid():
+        return {k: to_json(v) for k, v in form.cleaned_data.items()}, {}
+    return {}, {k: [str(e) for e in errs] for k, errs in form.errors.items()}
+
+
+def profile_value(profile: Any, source: str) -> Any:
+    attribute = PROFILE_ATTRIBUTES.get(source)
+    if profile is None or attribute is None:
+        return ""
+    return to_json(getattr(profile, attribute, "") or "")
+
+
+REQUIRED_MESSAGE = _("Trường này là bắt buộc.")

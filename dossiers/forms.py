@@ -1,0 +1,178 @@
+"""Input validation of the citizen's forms; the rules themselves live in `dossiers.submission`
+(shared with the API), so a form only parses and reports."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from dossiers import eform
+from dossiers.constants import ResultDelivery
+from dossiers.submission import applicant_errors, delivery_errors
+
+
+def commune_choices() -> list[tuple[str, str]]:
+    from agencies.selectors import agencies_valid_on
+
+    communes = agencies_valid_on().filter(level="commune").exclude(commune_code="")
+    return [("", "—"), *((a.commune_code, a.name) for a in communes.order_by("name"))]
+
+
+class _ErrorsFromRules(forms.Form):
+    def add_rule_errors(self, errors: dict[str, list[str]]) -> None:
+        for key, messages in errors.items():
+            for message in messages:
+                self.add_error(key if key in self.fields else None, message)
+
+
+class StartForm(forms.Form):
+    on_behalf_of = forms.ChoiceField(label=_("Nộp hồ sơ cho"), required=False)
+
+    def __init__(self, *args: Any, organisations: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.organisations = {str(o.uuid): o for o in organisations}
+        choices = [("", _("Bản thân tôi"))]
+        choices += [(key, o.name) for key, o in self.organisations.items()]
+        self.fields["on_behalf_of"].choices = choices
+        if not organisations:
+            self.fields["on_behalf_of"].widget = forms.HiddenInput()
+
+    def organisation(self) -> Any:
+        return self.organisations.get(self.cleaned_data.get("on_behalf_of") or "")
+
+
+class ApplicantForm(_ErrorsFromRules):
+    full_name = forms.CharField(label=_("Họ và tên"), max_length=150, required=False)
+    id_number = forms.CharField(
+        label=_("Số định danh cá nhân"),
+        max_length=12,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    date_of_birth = forms.DateField(
+        label=_("Ngày sinh"),
+        required=False,
+        input_formats=eform.DATE_INPUT_FORMATS,
+        widget=eform.DateInput(),
+    )
+    phone = forms.CharField(
+        label=_("Số điện thoại"),
+        max_length=20,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
+    email = forms.EmailField(label=_("Thư điện tử"), required=False)
+    address = forms.CharField(label=_("Địa chỉ thường trú"), max_length=255, required=False)
+    filing_commune = forms.ChoiceField(label=_("Nơi nộp hồ sơ (xã, phường)"), required=False)
+    save_to_profile = forms.BooleanField(
+        label=_("Lưu các thay đổi vào hồ sơ cá nhân của tôi"), required=False
+    )
+
+    def __init__(self, *args: Any, needs_commune: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in ("full_name", "id_number", "phone", "address"):
+            self.fields[name].widget.attrs["aria-required"] = "true"
+            self.fields[name].label_suffix = ""
+        self.needs_commune = needs_commune
+        if needs_commune:
+            self.fields["filing_commune"].choices = commune_choices()
+        else:
+            del self.fields["filing_commune"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if self.errors:
+            return data
+        values = {**data, "date_of_birth": eform.to_json(data.get("date_of_birth"))}
+        self.add_rule_errors(applicant_errors(values))
+        if self.needs_commune:
+            from agencies.selectors import agency_for_commune_code
+
+            agency = agency_for_commune_code(data.get("filing_commune") or "")
+            if agency is None:
+                self.add_error("filing_commune", _("Chọn xã, phường nơi nộp hồ sơ."))
+            data["filing_agency"] = agency
+        return data
+
+
+def fields_form(specs: list[Any], *, data: Any = None, initial: dict | None = None) -> forms.Form:
+    form = forms.Form(data=data, initial=initial)
+    form.fields = eform.eform_fields(specs)
+    return form
+
+
+class DeliveryForm(_ErrorsFromRules):
+    result_delivery = forms.ChoiceField(
+        label=_("Bạn muốn nhận kết quả bằng cách nào?"),
+        choices=ResultDelivery.choices,
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    delivery_address = forms.CharField(
+        label=_("Địa chỉ nhận (số nhà, đường, ấp/khu phố)"),
+        max_length=255,
+        required=False,
+        help_text=_("Chỉ cần khi nhận qua bưu chính."),
+    )
+    delivery_commune_code = forms.ChoiceField(label=_("Xã, phường nhận"), required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["delivery_commune_code"].choices = commune_choices()
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        self.add_rule_errors(
+            delivery_errors(
+                data.get("result_delivery") or "",
+                data.get("delivery_address") or "",
+                data.get("delivery_commune_code") or "",
+            )
+        )
+        return data
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label=_("Tải tệp lên (PDF, JPG, PNG)"), required=False)
+    document = forms.ChoiceField(label=_("Hoặc chọn từ kho dữ liệu"), required=False)
+
+    def __init__(self, *args: Any, store: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["document"].choices = [
+            ("", "—"),
+            *((str(d.uuid), f"{d.title} ({d.created_at:%d/%m/%Y})") for d in store),
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        if not data.get("file") and not data.get("document"):
+            raise forms.ValidationError(_("Chọn một tệp để tải lên hoặc một giấy tờ trong kho."))
+        return data
+
+
+class ReviewForm(forms.Form):
+    declaration = forms.BooleanField(
+        label=_(
+            "Tôi xin cam đoan những thông tin đã khai là đúng sự thật và chịu trách nhiệm trước "
+            "pháp luật về nội dung đã khai."
+        ),
+        required=False,
+    )
+
+
+class WithdrawalForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Lý do rút hồ sơ"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class LookupForm(forms.Form):
+    code = forms.CharField(label=_("Mã hồ sơ"), max_length=64)
+    verify = forms.CharField(
+        label=_("4 số cuối điện thoại hoặc số định danh của người nộp"),
+        min_length=4,
+        max_length=4,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )

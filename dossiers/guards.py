@@ -1,0 +1,94 @@
+"""The guards dossiers can answer from its own data; registered in `DossiersConfig.ready()`.
+
+Guards owned by higher apps ("fees_settled" by payments) are registered by those apps. Each
+guard returns None to let the transition go ahead, or the translated reason it may not.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from dossiers.constants import SUPPLEMENT_WINDOW_WORKING_DAYS, DossierStatus, EventKind
+from dossiers.workflow import GuardContext, guards
+
+
+@guards.register("agencies_set")
+def agencies_set(ctx: GuardContext) -> str | None:
+    dossier = ctx.dossier
+    if dossier.receiving_agency_id is None or dossier.competent_agency_id is None:
+        return _("Hồ sơ chưa có nơi tiếp nhận và cơ quan giải quyết.")
+    return None
+
+
+@guards.register("required_documents_present")
+def required_documents_present(ctx: GuardContext) -> str | None:
+    missing = [
+        c.requirement_name
+        for c in ctx.dossier.components.all()
+        if c.is_required and not c.is_provided
+    ]
+    if missing:
+        return _("Còn thiếu thành phần hồ sơ: %(items)s.") % {"items": "; ".join(missing)}
+    return None
+
+
+@guards.register("intake_supplement_not_used")
+def intake_supplement_not_used(ctx: GuardContext) -> str | None:
+    """Only one request to supplement at intake (Art. 11.2.c, 16.3)."""
+    used = ctx.dossier.events.filter(
+        kind=EventKind.TRANSITION, to_status=DossierStatus.INTAKE_SUPPLEMENT
+    ).exists()
+    if used:
+        return _("Chỉ được yêu cầu bổ sung hồ sơ một lần khi tiếp nhận.")
+    return None
+
+
+@guards.register("supplement_window_open")
+def supplement_window_open(ctx: GuardContext) -> str | None:
+    """A supplement after appraisal only within 3 working days of receipt (Art. 19.5)."""
+    from agencies.calendar import add_working_days
+
+    received_at = ctx.dossier.received_at
+    if received_at is None:
+        return _("Hồ sơ chưa được tiếp nhận.")
+    closes = add_working_days(
+        received_at, SUPPLEMENT_WINDOW_WORKING_DAYS, agency=ctx.dossier.competent_agency
+    )
+    if timezone.now() > closes:
+        return _(
+            "Đã quá %(days)s ngày làm việc kể từ khi tiếp nhận, không được yêu cầu bổ sung."
+        ) % {"days": SUPPLEMENT_WINDOW_WORKING_DAYS}
+    return None
+
+
+@guards.register("supplement_deadline_passed")
+def supplement_deadline_passed(ctx: GuardContext) -> str | None:
+    """Closing for no answer only once the 15 days have run out (Art. 19.5)."""
+    deadline: dt.datetime | None = ctx.dossier.supplement_deadline_at
+    if deadline is None or timezone.now() <= deadline:
+        return _("Chưa hết thời hạn bổ sung hồ sơ.")
+    return None
+
+
+@guards.register("resumes_previous_status")
+def resumes_previous_status(ctx: GuardContext) -> str | None:
+    if ctx.dossier.resume_status != ctx.transition.target:
+        return _("Hồ sơ chỉ có thể trở lại bước trước khi yêu cầu rút.")
+    return None
+
+
+@guards.register("result_kind_set")
+def result_kind_set(ctx: GuardContext) -> str | None:
+    if not ctx.dossier.result_kind:
+        return _("Chưa xác định kết quả giải quyết hay từ chối.")
+    return None
+
+
+@guards.register("result_document_attached")
+def result_document_attached(ctx: GuardContext) -> str | None:
+    if ctx.dossier.result_document_uuid is None:
+        return _("Chưa đính kèm văn bản kết quả.")
+    return None

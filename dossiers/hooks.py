@@ -1,0 +1,32 @@
+"""Hooks higher apps register with, so dossiers never imports them (ARCHITECTURE: doors).
+
+* `dossier_event_listeners`: called after commit with the id of every `DossierEvent` written
+  (notifications queue messages, integrations sync the National Portal). Register in
+  `AppConfig.ready()`:
+
+      from dossiers.hooks import dossier_event_listeners
+
+      @dossier_event_listeners.register("notifications")
+      def _on_dossier_event(event_id: int) -> None:
+          notify_dossier_event_task.delay(event_id)
+
+  Listeners run one by one after the transaction commits; one failing is logged and does not
+  stop the others (`on_commit(robust=True)`), and nothing runs for a rolled-back change.
+
+* `dossier_agency_scopes`: extra agencies a staff member may act for on a dossier besides the
+  receiving and competent agencies (consulted and inter-agency participants, added by the
+  back office). A scope returns agency primary keys for `(dossier, role)`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from common.registry import Registry
+
+DossierEventListener = Callable[[int], None]
+AgencyScope = Callable[[Any, str], Iterable[int]]
+
+dossier_event_listeners: Registry[DossierEventListener] = Registry("dossier event listener")
+dossier_agency_scopes: Registry[AgencyScope] = Registry("dossier agency scope")

@@ -1,0 +1,490 @@
+"""Writes on dossiers. `dossier_transition` is the only way a dossier's status changes.
+
+Views, admin actions, tasks, the API and importers all call it: it locks the row, checks the
+table (`dossiers.workflow`), the actor's role and agency, the registered guards and the note,
+writes the `DossierEvent`, updates status and timestamps, and runs the registered event
+listeners after commit (`dossiers.hooks`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Organisation, OrganisationRepresentative, User
+from accounts.selectors import user_roles
+from agencies.models import Agency
+from dossiers import workflow
+from dossiers.codes import dossier_code_issue
+from dossiers.constants import (
+    CLOCK_PAUSED_STATUSES,
+    RECEIVING_SIDE_ACTORS,
+    RECEPTION_WINDOW_WORKING_HOURS,
+    STAFF_ACTORS,
+    SUPPLEMENT_REPLY_DAYS,
+    Actor,
+    Channel,
+    DossierStatus,
+    EventKind,
+    ResultKind,
+    TimeUnit,
+)
+from dossiers.hooks import dossier_agency_scopes, dossier_event_listeners
+from dossiers.models import Dossier, DossierComponent, DossierEvent
+from dossiers.workflow import GuardContext, Transition, TransitionNotAllowed
+
+logger = logging.getLogger(__name__)
+
+S = DossierStatus
+ONLINE_CHANNELS = frozenset({Channel.ONLINE, Channel.NATIONAL_PORTAL})
+
+
+# --- who may act ---------------------------------------------------------------------------------
+
+
+def _represents(user: User, dossier: Dossier, day: dt.date) -> bool:
+    if dossier.organisation_id is None:
+        return False
+    return (
+        OrganisationRepresentative.objects.filter(
+            organisation_id=dossier.organisation_id, user=user, valid_from__lte=day
+        )
+        .exclude(valid_to__lt=day)
+        .exists()
+    )
+
+
+def _agency_ids_for(dossier: Dossier, role: str) -> set[int]:
+    side = (
+        dossier.receiving_agency_id
+        if role in RECEIVING_SIDE_ACTORS
+        else dossier.competent_agency_id
+    )
+    ids = {side} if side is not None else set()
+    for _name, scope in dossier_agency_scopes.items():
+        ids.update(scope(dossier, role))
+    return ids
+
+
+def dossier_actor_agency(*, dossier: Dossier, by: User | None, role: str) -> Agency | None:
+    """Check that `by` may act on `dossier` as `role`; return the agency a staff actor acts for.
+
+    * `system` is for trusted code paths (tasks, payment callbacks, the portal importer), never
+      derived from a request; it needs no user.
+    * `citizen`: the applicant, the submitter, or a current representative of the organisation.
+    * `community_helper`: the submitter, holding the helper role.
+    * staff: a membership in force with that role in the receiving agency (one-stop side) or
+      the competent agency (agency side), or an agency a registered scope adds.
+    """
+    if role == Actor.SYSTEM:
+        return None
+    if by is None or not by.is_active:
+        raise TransitionNotAllowed(_("Cần đăng nhập để thực hiện thao tác này."), code="no_actor")
+    today = timezone.localdate()
+    if role == Actor.CITIZEN:
+        if by.pk in (dossier.applicant_id, dossier.submitter_id) or _represents(by, dossier, today):
+            return None
+    elif role == Actor.COMMUNITY_HELPER:
+        if by.pk == dossier.submitter_id and role in user_roles(user=by):
+            return None
+    elif role in STAFF_ACTORS:
+        from agencies.selectors import staff_memberships
+
+        membership = (
+            staff_memberships(by, today)
+            .filter(role=role, agency_id__in=_agency_ids_for(dossier, role))
+            .order_by("pk")
+            .first()
+        )
+        if membership is not None:
+            return membership.agency
+    raise TransitionNotAllowed(
+        _("Bạn không có quyền thực hiện thao tác này trên hồ sơ này."), code="actor_not_allowed"
+    )
+
+
+# --- the transition ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def dossier_transition(
+    *,
+    dossier: Dossier,
+    to: DossierStatus | str,
+    by: User | None,
+    role: Actor | str,
+    note: str = "",
+    form_code: str | None = None,
+    on_behalf_of: User | None = None,
+    result_kind: ResultKind | str | None = None,
+    data: dict[str, Any] | None = None,
+) -> DossierEvent:
+    """Move `dossier` to `to` as `by` acting in `role`; returns the event written.
+
+    Raises `TransitionNotAllowed` (an `ApplicationError`) with a translated message when the
+    table, the role, the agency, a guard, the note or the result kind refuses. `dossier` is
+    refreshed in place; `event.dossier` is the same updated row.
+    """
+    locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
+    transition = workflow.get_transition(locked.status, to)
+    if not transition.allows(role):
+        raise TransitionNotAllowed(
+            _("Vai trò “%(role)s” không được thực hiện bước này.") % {"role": _actor_label(role)},
+            code="role_not_allowed",
+        )
+    agency = dossier_actor_agency(dossier=locked, by=by, role=role)
+    note = note.strip()
+    if transition.note_required and not note:
+        raise TransitionNotAllowed(
+            _("Bước này cần ghi rõ lý do hoặc nội dung."), code="note_required"
+        )
+    _apply_result_kind(locked, transition, result_kind)
+    expected_form = transition.form_for(locked.result_kind)
+    if form_code and form_code != expected_form:
+        raise TransitionNotAllowed(
+            _("Bước này không phát hành biểu mẫu %(form)s.") % {"form": form_code},
+            code="wrong_form",
+        )
+    reasons = workflow.check_guards(
+        GuardContext(
+            dossier=locked, transition=transition, by=by, role=str(role), note=note, data=data or {}
+        )
+    )
+    if reasons:
+        raise TransitionNotAllowed(
+            " ".join(reasons), code="guard_refused", extra={"reasons": reasons}
+        )
+
+    now = timezone.now()
+    changed = _apply_effects(locked, transition, now)
+    if transition.sets_result_kind:
+        changed.append("result_kind")
+    locked.status = transition.target
+    locked.save(update_fields=[*changed, "status", "updated_at"])
+    event = DossierEvent.objects.create(
+        dossier=locked,
+        kind=EventKind.TRANSITION,
+        from_status=transition.source,
+        to_status=transition.target,
+        actor=by,
+        on_behalf_of=on_behalf_of,
+        role=role,
+        agency=agency,
+        note=note,
+        form_code=expected_form or "",
+        at=now,
+        data={**(data or {}), **_event_facts(locked, transition)},
+    )
+    _queue_listeners(event)
+    if dossier is not locked:
+        dossier.refresh_from_db()
+    return event
+
+
+def _actor_label(role: str) -> str:
+    try:
+        return str(Actor(role).label)
+    except ValueError:
+        return role
+
+
+def _apply_result_kind(dossier: Dossier, transition: Transition, result_kind: str | None) -> None:
+    if transition.sets_result_kind:
+        if result_kind not in ResultKind.values:
+            raise TransitionNotAllowed(
+                _("Cần chọn đề xuất giải quyết hay từ chối giải quyết."),
+                code="result_kind_required",
+            )
+        dossier.result_kind = ResultKind(result_kind)
+    elif result_kind:
+        raise TransitionNotAllowed(
+            _("Bước này không xác định loại kết quả."), code="result_kind_not_expected"
+        )
+
+
+def _event_facts(dossier: Dossier, transition: Transition) -> dict[str, Any]:
+    """What the event must carry for later readers (sync, forms, the index)."""
+    facts: dict[str, Any] = {}
+    if transition.target in (S.SUBMITTED, S.RECEIVED) and dossier.code:
+        facts["code"] = dossier.code
+    if transition.target == S.RECEIVED and dossier.due_at:
+        facts["due_at"] = timezone.localtime(dossier.due_at).isoformat()
+    if transition.sets_result_kind or transition.target == S.DONE:
+        facts["result_kind"] = dossier.result_kind
+    return facts
+
+
+def _apply_effects(dossier: Dossier, transition: Transition, now: dt.datetime) -> list[str]:
+    """Timestamps and clock bookkeeping of entering `transition.target`; returns changed fields."""
+    source, target = transition.source, transition.target
+    changed: list[str] = []
+
+    def put(field: str, value: Any) -> None:
+        setattr(dossier, field, value)
+        changed.append(field)
+
+    if target == S.SUBMITTED:
+        if source == S.DRAFT:
+            put("submitted_at", now)
+            if not dossier.code:  # a code from the National Portal is kept (§7.3)
+                put("code", dossier_code_issue(dossier=dossier, at=now))
+        if dossier.channel in ONLINE_CHANNELS:
+            put(
+                "reception_due_at",
+                _add(dossier, now, RECEPTION_WINDOW_WORKING_HOURS, TimeUnit.WORKING_HOUR),
+            )
+    elif target == S.RECEIVED:
+        # The clock starts at reception, and restarts from zero after a supplement (Art. 17.3, 19.5).
+        put("received_at", now)
+        due = dossier_due_at(dossier=dossier, start=now)
+        put("due_at", due)
+        put("due_at_original", due)
+    elif target == S.SUPPLEMENT_REQUESTED:
+        put("supplement_requested_at", now)
+        put("supplement_deadline_at", _add(dossier, now, SUPPLEMENT_REPLY_DAYS, TimeUnit.DAY))
+    elif target == S.WITHDRAWAL_REQUESTED:
+        put("resume_status", source)
+    elif target == S.DONE:
+        put("completed_at", now)
+    elif target == S.RETURNED:
+        if dossier.returned_at is None:  # the first return counts; a correction is an event
+            put("returned_at", now)
+        put("closed_at", now)
+    elif target in (S.STOPPED, S.REJECTED_AT_INTAKE):
+        put("closed_at", now)
+    elif target == S.CORRECTION:
+        put("closed_at", None)
+
+    if source == S.WITHDRAWAL_REQUESTED:
+        put("resume_status", "")
+    if target in CLOCK_PAUSED_STATUSES and dossier.clock_paused_at is None:
+        put("clock_paused_at", now)
+    elif (
+        target not in CLOCK_PAUSED_STATUSES
+        and target != S.WITHDRAWAL_REQUESTED
+        and dossier.clock_paused_at
+    ):
+        put(
+            "paused_seconds",
+            dossier.paused_seconds + int((now - dossier.clock_paused_at).total_seconds()),
+        )
+        put("clock_paused_at", None)
+    return changed
+
+
+def _add(dossier: Dossier, start: dt.datetime, amount: int | Decimal, unit: str) -> dt.datetime:
+    from agencies.calendar import add_period
+
+    return add_period(start, amount, unit, agency=dossier.competent_agency)
+
+
+def dossier_due_at(*, dossier: Dossier, start: dt.datetime) -> dt.datetime | None:
+    """The legal due moment of a period starting at `start`, from the procedure snapshot.
+
+    Uses the working calendar of the competent agency (holidays, swaps, office hours) and the
+    procedure's cut-off (Art. 18.2). None when the procedure states no time (the catalogue
+    flags those for review); the back office then sets the date by hand.
+    """
+    if dossier.processing_time is None or not dossier.processing_time_unit:
+        return None
+    from agencies.calendar import add_period
+
+    return add_period(
+        start,
+        dossier.processing_time,
+        dossier.processing_time_unit,
+        dossier.processing_cutoff,
+        agency=dossier.competent_agency,
+    )
+
+
+def _queue_listeners(event: DossierEvent) -> None:
+    for name, listener in dossier_event_listeners.items():
+        transaction.on_commit(_listener_call(name, listener, event.pk), robust=True)
+
+
+def _listener_call(name: str, listener: Any, event_id: int) -> Any:
+    # A named function, not a partial: Django logs a failing robust hook by its __qualname__.
+    def run_dossier_event_listener() -> None:
+        logger.debug("dossier event %s → listener %s", event_id, name)
+        listener(event_id)
+
+    run_dossier_event_listener.__qualname__ = f"dossier_event_listener[{name}]"
+    return run_dossier_event_listener
+
+
+# --- facts recorded without a state change ------------------------------------------------------
+
+
+@transaction.atomic
+def dossier_event_record(
+    *,
+    dossier: Dossier,
+    kind: EventKind | str,
+    by: User | None,
+    role: Actor | str,
+    note: str = "",
+    form_code: str = "",
+    on_behalf_of: User | None = None,
+    data: dict[str, Any] | None = None,
+) -> DossierEvent:
+    """Record a fact on the dossier's history (an extension, a handover, a consultation…).
+
+    Checks the actor like a transition does, but never changes the status: use
+    `dossier_transition` for that. Listeners run after commit as for transitions.
+    """
+    if kind == EventKind.TRANSITION:
+        raise TransitionNotAllowed(
+            _("Dùng dossier_transition để chuyển trạng thái."), code="use_transition"
+        )
+    locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
+    agency = dossier_actor_agency(dossier=locked, by=by, role=role)
+    event = DossierEvent.objects.create(
+        dossier=locked,
+        kind=kind,
+        actor=by,
+        on_behalf_of=on_behalf_of,
+        role=role,
+        agency=agency,
+        note=note.strip(),
+        form_code=form_code,
+        data=data or {},
+    )
+    _queue_listeners(event)
+    return event
+
+
+# --- drafts and submission -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def dossier_create_draft(
+    *,
+    applicant: User,
+    submitter: User | None = None,
+    procedure_code: str,
+    procedure_name: str,
+    receiving_agency: Agency | None = None,
+    competent_agency: Agency | None = None,
+    organisation: Organisation | None = None,
+    channel: Channel | str = Channel.ONLINE,
+    processing_time: Decimal | int | None = None,
+    processing_time_unit: TimeUnit | str = "",
+    processing_cutoff: dt.time | None = None,
+    is_interagency: bool = False,
+    form_data: dict[str, Any] | None = None,
+    components: list[dict[str, Any]] | None = None,
+) -> Dossier:
+    """A new draft for a procedure, with one component row per document requirement.
+
+    `components` items: `requirement_code`, `requirement_name`, optional `is_required`,
+    `document_uuid`, `source`, `copy_type`, `quantity`. A draft has no code and no event yet:
+    it is private to its author until submitted.
+    """
+    dossier = Dossier(
+        applicant=applicant,
+        submitter=submitter or applicant,
+        organisation=organisation,
+        procedure_code=procedure_code,
+        procedure_name=procedure_name,
+        receiving_agency=receiving_agency,
+        competent_agency=competent_agency,
+        channel=channel,
+        processing_time=processing_time,
+        processing_time_unit=processing_time_unit,
+        processing_cutoff=processing_cutoff,
+        is_interagency=is_interagency,
+        form_data=form_data or {},
+    )
+    # Field validation (types, choices, lengths) here; the table's constraints are enforced by
+    # the database itself, and checking each one from Python costs a query and a savepoint apiece
+    # (about 40 round trips per draft under load, ADR 0093).
+    dossier.full_clean(validate_unique=False, validate_constraints=False)
+    dossier.save()
+    for position, spec in enumerate(components or ()):
+        component = DossierComponent(dossier=dossier, position=position, **spec)
+        component.full_clean(exclude=["dossier"], validate_unique=False, validate_constraints=False)
+        component.save()
+    return dossier
+
+
+@transaction.atomic
+def dossier_draft_discard(*, dossier: Dossier) -> None:
+    """Delete a draft (never a submitted dossier: its history is kept)."""
+    locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
+    if locked.status != S.DRAFT or locked.events.exists():
+        raise TransitionNotAllowed(_("Chỉ xóa được hồ sơ còn là bản nháp."), code="not_a_draft")
+    locked.delete()
+
+
+@transaction.atomic
+def dossier_submit(
+    *,
+    dossier: Dossier,
+    by: User | None,
+    role: Actor | str = Actor.CITIZEN,
+    on_behalf_of: User | None = None,
+    code: str | None = None,
+    note: str = "",
+) -> DossierEvent:
+    """Submit a draft: assigns the dossier code (or keeps the National Portal's `code`), starts
+    the 8-working-hour reception window for online dossiers, writes the event.
+
+    Field validation against the procedure's e-form is the submission form's job before this
+    call; the table's guards check agencies and required documents.
+    """
+    if code:
+        locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
+        if locked.status != S.DRAFT:
+            raise TransitionNotAllowed(_("Hồ sơ đã được nộp."), code="already_submitted")
+        locked.code = code
+        locked.save(update_fields=["code", "updated_at"])
+    return dossier_transition(
+        dossier=dossier, to=S.SUBMITTED, by=by, role=role, on_behalf_of=on_behalf_of, note=note
+    )
+
+
+@transaction.atomic
+def dossier_result_attach(
+    *,
+    dossier: Dossier,
+    document_uuid: Any,
+    by: User | None,
+    role: Actor | str,
+    result_code: str = "",
+    result_type_code: str = "",
+) -> DossierEvent:
+    """Point the dossier at its (signed) result document (Art. 22.4 result and type codes).
+
+    Allowed while the result is being prepared, issued or corrected; a RESULT_ATTACHED event
+    records the replacement of any earlier document.
+    """
+    locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
+    if locked.status not in (S.AWAITING_APPROVAL, S.SIGNING, S.ISSUING, S.CORRECTION):
+        raise TransitionNotAllowed(
+            _("Chỉ đính kèm kết quả khi hồ sơ đang trình ký, ban hành hoặc đính chính."),
+            code="result_not_expected",
+        )
+    previous = locked.result_document_uuid
+    locked.result_document_uuid = document_uuid
+    locked.result_code = result_code or locked.result_code
+    locked.result_type_code = result_type_code or locked.result_type_code
+    locked.save(
+        update_fields=["result_document_uuid", "result_code", "result_type_code", "updated_at"]
+    )
+    event = dossier_event_record(
+        dossier=locked,
+        kind=EventKind.RESULT_ATTACHED,
+        by=by,
+        role=role,
+        data={"document_uuid": str(document_uuid), "previous": str(previous) if previous else None},
+    )
+    if dossier is not locked:
+        dossier.refresh_from_db()
+    return event

@@ -1,0 +1,724 @@
+"""Writes of the citizen's online submission: start a draft, save each step, submit, follow up.
+
+Every function is a service (keyword-only, atomic). Status changes go through
+`dossiers.services.dossier_transition` / `dossier_submit`; nothing here assigns `status`.
+See docs/submission.md and ADR 0090.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Organisation, User
+from accounts.validators import validate_id_number, validate_phone
+from agencies.models import Agency
+from common.exceptions import ApplicationError
+from dossiers import eform
+from dossiers.constants import (
+    DRAFT_STEPS,
+    Actor,
+    ComponentSource,
+    DossierStatus,
+    DraftStep,
+    EventKind,
+    ResultDelivery,
+    TimeUnit,
+)
+from dossiers.models import Dossier, DossierComponent, DossierEvent
+from dossiers.services import (
+    dossier_actor_agency,
+    dossier_event_record,
+    dossier_submit,
+    dossier_transition,
+)
+
+S = DossierStatus
+# The statuses in which the applicant may replace documents: answering a supplement request.
+SUPPLEMENT_STATUSES = frozenset({S.INTAKE_SUPPLEMENT, S.SUPPLEMENT_REQUESTED})
+# Where a supplement answer goes next (the table in dossiers.workflow holds both edges).
+SUPPLEMENT_TARGET = {
+    S.INTAKE_SUPPLEMENT: S.SUBMITTED,
+    S.SUPPLEMENT_REQUESTED: S.SUPPLEMENT_SUBMITTED,
+}
+APPLICANT_KEYS = ("full_name", "id_number", "date_of_birth", "phone", "email", "address")
+_TIME_UNITS = {
+    "working_day": TimeUnit.WORKING_DAY,
+    "day": TimeUnit.DAY,
+    "hour": TimeUnit.HOUR,
+    "month": TimeUnit.MONTH,
+}
+
+
+class SubmissionIncomplete(ApplicationError):
+    """The draft cannot be submitted yet; `extra["problems"]` maps step → messages."""
+
+
+@dataclass(frozen=True)
+class FeeLine:
+    name: str
+    amount_vnd: int
+    full_amount_vnd: int
+    discount_percent: int
+
+
+# --- reading the catalogue --------------------------------------------------------------------
+
+
+def procedure_for(dossier: Dossier) -> Any:
+    from procedures.selectors import procedure_get
+
+    return procedure_get(code=dossier.procedure_code)
+
+
+def procedure_needs_commune(procedure: Any) -> bool:
+    """True when the procedure is filed at "the commune" in general: the applicant picks which."""
+    for mapping in (procedure.implementing_mapping, procedure.competent_mapping):
+        if mapping is not None and mapping.agency_id:
+            return False
+    return bool(procedure.at_commune)
+
+
+def procedure_online_fees(procedure: Any, *, day: dt.date | None = None) -> list[FeeLine]:
+    """The fees due online today, after the online discount (FeeRule.amount_for)."""
+    day = day or timezone.localdate()
+    lines: list[FeeLine] = []
+    for rule in procedure.fee_rules.all():
+        if rule.channel not in ("", "online"):
+            continue
+        if (rule.valid_from and day < rule.valid_from) or (rule.valid_to and day > rule.valid_to):
+            continue
+        lines.append(
+            FeeLine(
+                name=rule.name,
+                amount_vnd=rule.amount_for("online"),
+                full_amount_vnd=rule.amount_vnd,
+                discount_percent=rule.online_discount_percent,
+            )
+        )
+    if not lines:  # no local rule: the catalogue's published online fee, if any
+        channel = next((c for c in procedure.channels.all() if c.channel == "online"), None)
+        if channel is not None and channel.fee_vnd and not channel.is_free:
+            lines.append(
+                FeeLine(_("Phí, lệ phí"), channel.fee_vnd, channel.fee_vnd, discount_percent=0)
+            )
+    return lines
+
+
+def _service_centre() -> Agency | None:
+    from agencies.constants import AgencyKind
+    from agencies.selectors import agencies_valid_on
+
+    return (
+        agencies_valid_on()
+        .filter(kind=AgencyKind.SERVICE_CENTRE, level="province")
+        .order_by("position", "pk")
+        .first()
+    )
+
+
+def _agencies_for(procedure: Any, commune: Agency | None) -> tuple[Agency | None, Agency | None]:
+    """(receiving, competent): a named agency is received at the province centre; a commune
+    procedure is received and decided by the commune the applicant chose."""
+    from agencies.selectors import agency_current
+
+    for mapping in (procedure.implementing_mapping, procedure.competent_mapping):
+        if mapping is not None and mapping.agency_id:
+            competent = agency_current(mapping.agency)
+            if competent.level == "commune":
+                return competent, competent
+            return (_service_centre() or competent), competent
+    if procedure_needs_commune(procedure):
+        return commune, commune
+    centre = _service_centre()
+    return centre, centre
+
+
+def _processing_terms(procedure: Any) -> tuple[Any, str]:
+    by_channel = {c.channel: c for c in procedure.channels.all()}
+    terms = by_channel.get("online") or by_channel.get("in_person") or by_channel.get("postal")
+    if terms is None or terms.time_value is None or terms.time_unit not in _TIME_UNITS:
+        return None, ""
+    return terms.time_value, _TIME_UNITS[terms.time_unit]
+
+
+# --- prefill ------------------------------------------------------------------------------------
+
+
+def _profile(user: User) -> Any:
+    from accounts.selectors import profile_for
+
+    return profile_for(user=user)
+
+
+def applicant_prefill(user: User) -> dict[str, str]:
+    profile = _profile(user)
+    if profile is None:
+        return {"full_name": user.get_full_name(), "email": user.email}
+    return {
+        "full_name": profile.full_name or user.get_full_name(),
+        "id_number": profile.id_number or "",
+        "date_of_birth": eform.to_json(profile.date_of_birth),
+        "phone": profile.phone,
+        "email": profile.email or user.email,
+        "address": profile.permanent_address,
+    }
+
+
+def fields_prefill(*, user: User, specs: list[Any], exclude_pk: int | None = None) -> dict:
+    """Enter once: the profile for fields with a prefill source, otherwise the value the citizen
+    gave for the same key on their most recent dossier."""
+    profile = _profile(user)
+    recent = list(
+        Dossier.objects.filter(applicant=user)
+        .exclude(pk=exclude_pk)
+        .order_by("-updated_at")
+        .values_list("form_data", flat=True)[:20]
+    )
+    values: dict[str, Any] = {}
+    for spec in specs:
+        value = eform.profile_value(profile, spec.prefill_source) if spec.prefill_source else ""
+        if value in ("", None):
+            value = next((d[spec.key] for d in recent if d.get(spec.key) not in (None, "")), "")
+        if value not in ("", None):
+            values[spec.key] = value
+    return values
+
+
+# --- the draft ----------------------------------------------------------------------------------
+
+
+def _check_applicant(dossier: Dossier, by: User) -> None:
+    """Raises TransitionNotAllowed unless `by` may act for the applicant (404 in views)."""
+    dossier_actor_agency(dossier=dossier, by=by, role=Actor.CITIZEN)
+
+
+def _locked_draft(dossier: Dossier, by: User) -> Dossier:
+    locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
+    _check_applicant(locked, by)
+    if locked.status != S.DRAFT:
+        raise ApplicationError(_("Hồ sơ đã được nộp, không sửa được nữa."), code="not_a_draft")
+    return locked
+
+
+def _reach(dossier: Dossier, step: DraftStep) -> None:
+    """Remember the furthest step reached (a draft resumes there)."""
+    current = DraftStep(dossier.draft_step) if dossier.draft_step in DraftStep.values else None
+    if current is None or DRAFT_STEPS.index(step) > DRAFT_STEPS.index(current):
+        dossier.draft_step = step
+
+
+@transaction.atomic
+def dossier_start(
+    *, procedure: Any, user: User, organisation: Organisation | None = None
+) -> Dossier:
+    """A new online draft for `procedure`, prefilled from the profile and earlier dossiers.
+
+    One component per document requirement; requirements the state already holds are marked
+    so and never asked for (NĐ 118 Art. 5.1.i).
+    """
+    from dossiers.services import dossier_create_draft
+
+    if not procedure.offers_online:
+        raise ApplicationError(
+            _("Thủ tục này chưa cung cấp dịch vụ nộp hồ sơ trực tuyến."), code="not_online"
+        )
+    if organisation is not None:
+        from documents.selectors import organisations_represented
+
+        if not organisations_represented(user=user).filter(pk=organisation.pk).exists():
+            raise ApplicationError(
+                _("Bạn không đại diện cho tổ chức này."), code="not_representative"
+            )
+    profile = _profile(user)
+    commune = None
+    if procedure_needs_commune(procedure) and profile and profile.permanent_commune_code:
+        from agencies.selectors import agency_for_commune_code
+
+        commune = agency_for_commune_code(profile.permanent_commune_code)
+    receiving, competent = _agencies_for(procedure, commune)
+    time_value, time_unit = _processing_terms(procedure)
+    specs = list(procedure.form_fields.all())
+    components = [
+        {
+            "requirement_code": f"R{requirement.pk}",
+            "requirement_name": requirement.name[:500],
+            "is_required": requirement.required,
+            "source": ComponentSource.STATE_HOLDS if requirement.state_holds else "",
+        }
+        for requirement in procedure.requirements.all()
+    ]
+    dossier = dossier_create_draft(
+        applicant=user,
+        submitter=user,
+        organisation=organisation,
+        procedure_code=procedure.code,
+        procedure_name=procedure.name[:500],
+        receiving_agency=receiving,
+        competent_agency=competent,
+        processing_time=time_value,
+        processing_time_unit=time_unit,
+        form_data=fields_prefill(user=user, specs=specs),
+        components=components,
+    )
+    dossier.applicant_data = applicant_prefill(user)
+    dossier.draft_step = DraftStep.APPLICANT
+    dossier.fee_vnd = sum(line.amount_vnd for line in procedure_online_fees(procedure))
+    dossier.save(update_fields=["applicant_data", "draft_step", "fee_vnd", "updated_at"])
+    return dossier
+
+
+def applicant_errors(data: dict[str, Any]) -> dict[str, list[str]]:
+    """The applicant step's rules, shared by the web form, the API and the submission check."""
+    from django.core.exceptions import ValidationError
+
+    errors: dict[str, list[str]] = {}
+    for key in ("full_name", "id_number", "phone", "address"):
+        if not str(data.get(key) or "").strip():
+            errors[key] = [str(eform.REQUIRED_MESSAGE)]
+    birth = None
+    if data.get("date_of_birth"):
+        try:
+            birth = dt.date.fromisoformat(str(data["date_of_birth"]))
+        except ValueError:
+            errors["date_of_birth"] = [_("Ngày sinh không hợp lệ.")]
+    for key, check in (
+        ("id_number", lambda v: validate_id_number(v, birth)),
+        ("phone", validate_phone),
+    ):
+        if key not in errors and data.get(key):
+            try:
+                check(str(data[key]))
+            except ValidationError as error:
+                errors[key] = [str(m) for m in error.messages]
+    return errors
+
+
+@transaction.atomic
+def draft_applicant_save(
+    *,
+    dossier: Dossier,
+    by: User,
+    data: dict[str, Any],
+    filing_agency: Agency | None = None,
+    save_to_profile: bool = False,
+) -> Dossier:
+    """Save the applicant step; optionally write the changes back to the citizen's profile."""
+    locked = _locked_draft(dossier, by)
+    errors = applicant_errors(data)
+    if errors:
+        raise ApplicationError(
+            _("Thông tin người nộp chưa hợp lệ."), code="invalid", extra={"errors": errors}
+        )
+    locked.applicant_data = {
+        key: str(eform.to_json(data.get(key)) or "").strip() for key in APPLICANT_KEYS
+    }
+    fields = ["applicant_data", "draft_step", "updated_at"]
+    if filing_agency is not None:
+        locked.receiving_agency = locked.competent_agency = filing_agency
+        fields += ["receiving_agency", "competent_agency"]
+    _reach(locked, DraftStep.FIELDS)
+    locked.save(update_fields=fields)
+    if save_to_profile:
+        from accounts.services import profile_update
+
+        applicant = locked.applicant_data
+        profile_update(
+            user=by,
+            data={
+                "full_name": applicant["full_name"],
+                "id_number": applicant["id_number"],
+                "date_of_birth": dt.date.fromisoformat(applicant["date_of_birth"])
+                if applicant["date_of_birth"]
+                else None,
+                "phone": applicant["phone"],
+                "email": applicant["email"],
+                "permanent_address": applicant["address"],
+            },
+        )
+    return locked
+
+
+@transaction.atomic
+def draft_fields_save(*, dossier: Dossier, by: User, data: dict[str, Any]) -> Dossier:
+    """Validate and save the procedure's own fields (the e-form spec); nothing saved on error."""
+    locked = _locked_draft(dossier, by)
+    procedure = procedure_for(locked)
+    specs = list(procedure.form_fields.all()) if procedure else []
+    values, errors = eform.validate_values(specs, data)
+    if errors:
+        raise ApplicationError(
+            _("Thông tin hồ sơ chưa hợp lệ."), code="invalid", extra={"errors": errors}
+        )
+    locked.form_data = {**locked.form_data, **values}
+    _reach(locked, DraftStep.DOCUMENTS)
+    locked.save(update_fields=["form_data", "draft_step", "updated_at"])
+    return locked
+
+
+def _editable_component(dossier: Dossier, component: DossierComponent, by: User) -> Dossier:
+    locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
+    _check_applicant(locked, by)
+    if locked.status != S.DRAFT and locked.status not in SUPPLEMENT_STATUSES:
+        raise ApplicationError(_("Hồ sơ không nhận thêm giấy tờ lúc này."), code="not_editable")
+    if component.dossier_id != locked.pk:
+        raise DossierComponent.DoesNotExist
+    if component.source == ComponentSource.STATE_HOLDS:
+        raise ApplicationError(
+            _("Giấy tờ này Nhà nước đã có, không cần cung cấp."), code="state_holds"
+        )
+    return locked
+
+
+def document_reference(dossier: Dossier) -> str:
+    """How the documents app names this dossier's uses (stable from draft to result)."""
+    return str(dossier.uuid)
+
+
+def _owner(dossier: Dossier) -> dict[str, Any]:
+    if dossier.organisation_id:
+        return {"owner_organisation": dossier.organisation}
+    return {"owner_user": dossier.applicant}
+
+
+def _component_set(
+    locked: Dossier,
+    component: DossierComponent,
+    *,
+    by: User,
+    document_uuid: uuid.UUID | None,
+    source: str,
+) -> DossierComponent:
+    previous = component.document_uuid
+    component.document_uuid = document_uuid
+    component.source = source
+    component.save(update_fields=["document_uuid", "source", "updated_at"])
+    if locked.status != S.DRAFT:  # a supplement: the history keeps what was replaced
+        dossier_event_record(
+            dossier=locked,
+            kind=EventKind.COMPONENT_CHANGED,
+            by=by,
+            role=Actor.CITIZEN,
+            data={
+                "requirement_code": component.requirement_code,
+                "document_uuid": str(document_uuid) if document_uuid else None,
+                "previous": str(previous) if previous else None,
+                "source": source,
+            },
+        )
+    else:
+        locked.save(update_fields=["updated_at"])
+    return component
+
+
+@transaction.atomic
+def draft_component_upload(
+    *, dossier: Dossier, component: DossierComponent, by: User, data: bytes, name: str
+) -> DossierComponent:
+    """A new file for one requirement: checked and kept in the owner's data store, then pointed
+    at. A refused file raises `UploadRefused` and changes nothing."""
+    from documents.constants import DocumentSource, UseKind
+    from documents.services import UseSpec, document_store
+
+    locked = _editable_component(dossier, component, by)
+    document = document_store(
+        data=data,
+        title=component.requirement_name[:255],
+        source=DocumentSource.UPLOADED,
+        original_name=name,
+        created_by=by,
+        use=UseSpec(
+            kind=UseKind.DOSSIER,
+            reference=document_reference(locked),
+            label=locked.procedure_name[:255],
+            locked=locked.status != S.DRAFT,
+        ),
+        **_owner(locked),
+    )
+    return _component_set(
+        locked, component, by=by, document_uuid=document.uuid, source=ComponentSource.UPLOADED
+    )
+
+
+@transaction.atomic
+def draft_component_pick(
+    *, dossier: Dossier, component: DossierComponent, by: User, document_uuid: Any
+) -> DossierComponent:
+    """Re-use a document from the data store: a pointer, marked re-used (QĐ 766 4.3/4.4)."""
+    from documents.constants import UseKind
+    from documents.selectors import document_list
+    from documents.services import document_use_add
+
+    locked = _editable_component(dossier, component, by)
+    store = document_list(user=by, organisation=locked.organisation)
+    document = store.filter(uuid=document_uuid).first()
+    if document is None:
+        raise ApplicationError(_("Không tìm thấy giấy tờ trong kho dữ liệu."), code="no_document")
+    document_use_add(
+        document=document,
+        kind=UseKind.DOSSIER,
+        reference=document_reference(locked),
+        label=locked.procedure_name[:255],
+        locked=locked.status != S.DRAFT,
+    )
+    return _component_set(
+        locked, component, by=by, document_uuid=document.uuid, source=ComponentSource.REUSED
+    )
+
+
+@transaction.atomic
+def draft_component_clear(*, dossier: Dossier, component: DossierComponent, by: User) -> None:
+    """Take a document off a draft's slot (the file stays in the data store)."""
+    locked = _locked_draft(dossier, by)
+    if component.dossier_id != locked.pk:
+        raise DossierComponent.DoesNotExist
+    if component.document_uuid is None:
+        return
+    still_used = locked.components.filter(document_uuid=component.document_uuid).exclude(
+        pk=component.pk
+    )
+    if not still_used.exists():
+        _release_use(locked, component.document_uuid, by)
+    component.document_uuid = None
+    component.source = ""
+    component.save(update_fields=["document_uuid", "source", "updated_at"])
+
+
+@transaction.atomic
+def draft_documents_done(*, dossier: Dossier, by: User) -> Dossier:
+    locked = _locked_draft(dossier, by)
+    _reach(locked, DraftStep.DELIVERY)
+    locked.save(update_fields=["draft_step", "updated_at"])
+    return locked
+
+
+def delivery_errors(delivery: str, address: str, commune_code: str) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    if delivery not in ResultDelivery.values:
+        errors["result_delivery"] = [_("Chọn cách nhận kết quả.")]
+    elif delivery == ResultDelivery.POST:
+        if not address.strip():
+            errors["delivery_address"] = [_("Nhập địa chỉ nhận kết quả qua bưu chính.")]
+        from agencies.selectors import agency_for_commune_code
+
+        if not commune_code or agency_for_commune_code(commune_code) is None:
+            errors["delivery_commune_code"] = [_("Chọn xã, phường nhận kết quả.")]
+    return errors
+
+
+@transaction.atomic
+def draft_delivery_save(
+    *, dossier: Dossier, by: User, delivery: str, address: str = "", commune_code: str = ""
+) -> Dossier:
+    locked = _locked_draft(dossier, by)
+    errors = delivery_errors(delivery, address, commune_code)
+    if errors:
+        raise ApplicationError(
+            _("Cách nhận kết quả chưa hợp lệ."), code="invalid", extra={"errors": errors}
+        )
+    is_post = delivery == ResultDelivery.POST
+    locked.result_delivery = delivery
+    locked.delivery_address = address.strip()[:255] if is_post else ""
+    locked.delivery_commune_code = commune_code if is_post else ""
+    _reach(locked, DraftStep.FEES)
+    locked.save(
+        update_fields=[
+            "result_delivery",
+            "delivery_address",
+            "delivery_commune_code",
+            "draft_step",
+            "updated_at",
+        ]
+    )
+    return locked
+
+
+@transaction.atomic
+def draft_fees_seen(*, dossier: Dossier, by: User) -> Dossier:
+    locked = _locked_draft(dossier, by)
+    procedure = procedure_for(locked)
+    if procedure is not None:
+        locked.fee_vnd = sum(line.amount_vnd for line in procedure_online_fees(procedure))
+    _reach(locked, DraftStep.REVIEW)
+    locked.save(update_fields=["fee_vnd", "draft_step", "updated_at"])
+    return locked
+
+
+def submission_problems(dossier: Dossier) -> dict[str, list[str]]:
+    """Everything that keeps the draft from being submitted, grouped by form step."""
+    problems: dict[str, list[str]] = {}
+    procedure = procedure_for(dossier)
+    if procedure is None or not procedure.offers_online:
+        problems[DraftStep.APPLICANT] = [_("Thủ tục không còn nhận hồ sơ trực tuyến.")]
+        return problems
+    applicant = applicant_errors(dossier.applicant_data)
+    if applicant:
+        problems[DraftStep.APPLICANT] = [f"{k}: {' '.join(v)}" for k, v in applicant.items()]
+    if dossier.receiving_agency_id is None or dossier.competent_agency_id is None:
+        problems.setdefault(DraftStep.APPLICANT, []).append(_("Chọn nơi nộp hồ sơ."))
+    specs = list(procedure.form_fields.all())
+    _values, field_errors = eform.validate_values(specs, dossier.form_data)
+    if field_errors:
+        labels = {spec.key: spec.label_vi for spec in specs}
+        problems[DraftStep.FIELDS] = [
+            f"{labels.get(k, k)}: {' '.join(v)}" for k, v in field_errors.items()
+        ]
+    missing = [
+        c.requirement_name for c in dossier.components.all() if c.is_required and not c.is_provided
+    ]
+    if missing:
+        problems[DraftStep.DOCUMENTS] = [_("Còn thiếu: %(name)s") % {"name": n} for n in missing]
+    delivery = delivery_errors(
+        dossier.result_delivery, dossier.delivery_address, dossier.delivery_commune_code
+    )
+    if delivery:
+        problems[DraftStep.DELIVERY] = [m for v in delivery.values() for m in v]
+    return problems
+
+
+@transaction.atomic
+def dossier_submit_online(*, dossier: Dossier, by: User, declaration: bool) -> DossierEvent:
+    """Check the whole draft, then submit it through the transition service (code, event,
+    listeners after commit); lock its documents and notify the citizen and the reception queue."""
+    from documents.constants import UseKind
+    from documents.services import document_uses_lock
+
+    locked = _locked_draft(dossier, by)
+    problems = submission_problems(locked)
+    if not declaration:
+        problems.setdefault(DraftStep.REVIEW, []).append(
+            _("Cần xác nhận lời cam đoan trước khi nộp.")
+        )
+    if problems:
+        raise SubmissionIncomplete(
+            _("Hồ sơ chưa đủ để nộp."), code="incomplete", extra={"problems": problems}
+        )
+    locked.declared_at = timezone.now()
+    locked.save(update_fields=["declared_at", "updated_at"])
+    event = dossier_submit(dossier=locked, by=by, role=Actor.CITIZEN)
+    locked.refresh_from_db()
+    document_uses_lock(kind=UseKind.DOSSIER, reference=document_reference(locked))
+    _notify_submitted(locked)
+    if dossier is not locked:
+        dossier.refresh_from_db()
+    return event
+
+
+def dossier_public_url(dossier: Dossier) -> str:
+    return settings.SITE_URL + reverse("dossiers:detail", kwargs={"uuid": dossier.uuid})
+
+
+def _notify_submitted(dossier: Dossier) -> None:
+    """Outbox rows in this transaction; delivered after commit by the notifications app."""
+    from notifications.constants import Event
+    from notifications.services import notify
+
+    agency_name = dossier.receiving_agency.name if dossier.receiving_agency else ""
+    notify(
+        event=Event.DOSSIER_SUBMITTED,
+        recipient=dossier.applicant,
+        reference=dossier.code or "",
+        context={
+            "citizen_name": dossier.applicant_data.get("full_name", ""),
+            "dossier_code": dossier.code,
+            "procedure_name": dossier.procedure_name,
+            "agency_name": agency_name,
+            "dossier_url": dossier_public_url(dossier),
+            "submitted_at": timezone.localtime(dossier.submitted_at).strftime("%d/%m/%Y %H:%M"),
+        },
+    )
+    officers = _reception_officers(dossier)
+    if officers:
+        notify(
+            event=Event.STAFF_NEW_IN_QUEUE,
+            recipient=officers,
+            reference=dossier.code or "",
+            context={
+                "dossier_code": dossier.code,
+                "procedure_name": dossier.procedure_name,
+                "queue_name": _("Tiếp nhận — %(agency)s") % {"agency": agency_name},
+                "dossier_url": dossier_public_url(dossier),
+            },
+        )
+
+
+def _reception_officers(dossier: Dossier) -> list[User]:
+    from accounts.constants import Role
+    from agencies.models import StaffMembership
+
+    if dossier.receiving_agency_id is None:
+        return []
+    today = timezone.localdate()
+    memberships = (
+        StaffMembership.objects.filter(
+            agency_id=dossier.receiving_agency_id,
+            role=Role.RECEPTION_OFFICER,
+            valid_from__lte=today,
+            user__is_active=True,
+        )
+        .exclude(valid_to__lt=today)
+        .select_related("user")
+    )
+    return list({m.user_id: m.user for m in memberships}.values())
+
+
+# --- after submission ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def dossier_supplement_answer(*, dossier: Dossier, by: User, note: str = "") -> DossierEvent:
+    """Send the requested items back: same code, history kept (NĐ 45/2020 Art. 12)."""
+    locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
+    target = SUPPLEMENT_TARGET.get(DossierStatus(locked.status))
+    if target is None:
+        raise ApplicationError(_("Hồ sơ không ở bước chờ bổ sung."), code="no_supplement")
+    event = dossier_transition(dossier=locked, to=target, by=by, role=Actor.CITIZEN, note=note)
+    if dossier is not locked:
+        dossier.refresh_from_db()
+    return event
+
+
+@transaction.atomic
+def dossier_withdrawal_request(*, dossier: Dossier, by: User, reason: str) -> DossierEvent:
+    """Ask to stop the dossier (NĐ 118 Art. 21); the one-stop unit accepts it with Mẫu 05."""
+    if not reason.strip():
+        raise ApplicationError(_("Cho biết lý do rút hồ sơ."), code="reason_required")
+    return dossier_transition(
+        dossier=dossier, to=S.WITHDRAWAL_REQUESTED, by=by, role=Actor.CITIZEN, note=reason
+    )
+
+
+@transaction.atomic
+def dossier_withdrawal_cancel(*, dossier: Dossier, by: User) -> DossierEvent:
+    return dossier_transition(dossier=dossier, to=dossier.resume_status, by=by, role=Actor.CITIZEN)
+
+
+@transaction.atomic
+def dossier_draft_delete(*, dossier: Dossier, by: User) -> None:
+    """Discard a draft and release its document uses (the files stay in the data store)."""
+    from dossiers.services import dossier_draft_discard
+
+    locked = _locked_draft(dossier, by)
+    for document_uuid in {c.document_uuid for c in locked.components.all() if c.document_uuid}:
+        _release_use(locked, document_uuid, by)
+    dossier_draft_discard(dossier=locked)
+
+
+def _release_use(dossier: Dossier, document_uuid: uuid.UUID, by: User) -> None:
+    from documents.constants import UseKind
+    from documents.selectors import documents_visible_to
+    from documents.services import document_use_remove
+
+    document = documents_visible_to(user=by).filter(uuid=document_uuid).first()
+    if document is not None:
+        document_use_remove(
+            document=document, kind=UseKind.DOSSIER, reference=document_reference(dossier)
+        )

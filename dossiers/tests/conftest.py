@@ -1,0 +1,14 @@
+import pytest
+
+
+@pytest.fixture
+def scanner_off(settings):
+    """Uploads skip the virus scan (the documents app tests clamd itself with a real daemon)."""
+    settings.VIRUS_SCANNER = "none"
+
+
+@pytest.fixture
+def world(db, scanner_off):
+    from dossiers.tests.submission_helpers import make_world
+
+    return make_world()

@@ -1,0 +1,80 @@
+"""Public lookup: code + last 4 digits of the phone or ID number; minimal data; rate-limited."""
+
+from django.urls import reverse
+
+import pytest
+
+from dossiers import submission as svc
+from dossiers.tests.submission_helpers import ID_NUMBER, PHONE, fill_draft
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def submitted(world):
+    dossier = fill_draft(
+        svc.dossier_start(procedure=world.procedure, user=world.citizen), world.citizen
+    )
+    svc.dossier_submit_online(dossier=dossier, by=world.citizen, declaration=True)
+    dossier.refresh_from_db()
+    return dossier
+
+
+def test_lookup_by_phone_or_id_digits(client, submitted):
+    url = reverse("dossiers:lookup")
+    for verify in (PHONE[-4:], ID_NUMBER[-4:]):
+        response = client.get(url, {"code": submitted.code, "verify": verify})
+        assert response.status_code == 200
+        page = response.content.decode()
+        assert submitted.procedure_name in page
+        assert "Nguyễn Văn An" not in page  # no personal data
+        assert PHONE not in page
+
+
+def test_wrong_digits_or_code_find_nothing(client, submitted):
+    url = reverse("dossiers:lookup")
+    assert client.get(url, {"code": submitted.code, "verify": "0000"}).status_code == 404
+    assert client.get(url, {"code": "NOPE-1", "verify": PHONE[-4:]}).status_code == 404
+
+
+def test_qr_link_prefills_the_code(client, submitted):
+    page = client.get(reverse("dossiers:lookup"), {"code": submitted.code}).content.decode()
+    assert f'value="{submitted.code}"' in page
+
+
+def test_lookup_is_rate_limited(client, submitted, settings):
+    settings.DOSSIER_LOOKUP_LIMIT = 3
+    url = reverse("dossiers:lookup")
+    statuses = [
+        client.get(url, {"code": submitted.code, "verify": "0000"}).status_code for _ in range(4)
+    ]
+    assert statuses == [404, 404, 404, 429]
+    # the right answer is refused too while limited, on the web and the API alike
+    assert client.get(url, {"code": submitted.code, "verify": PHONE[-4:]}).status_code == 429
+    assert (
+        client.get("/api/v1/lookup", {"code": submitted.code, "verify": PHONE[-4:]}).status_code
+        == 429
+    )
+
+
+def test_api_lookup(client, submitted):
+    response = client.get("/api/v1/lookup", {"code": submitted.code, "verify": PHONE[-4:]})
+    assert response.status_code == 200
+    assert set(response.json()) == {
+        "code",
+        "procedure_name",
+        "status",
+        "status_text",
+        "submitted_at",
+        "received_at",
+        "due_at",
+    }
+    assert (
+        client.get("/api/v1/lookup", {"code": submitted.code, "verify": "1111"}).status_code == 404
+    )
+
+
+def test_drafts_are_never_found(client, world):
+    dossier = svc.dossier_start(procedure=world.procedure, user=world.citizen)
+    assert svc.submission_problems(dossier)
+    assert client.get("/api/v1/lookup", {"code": "", "verify": PHONE[-4:]}).status_code == 404

@@ -1,0 +1,581 @@
+"""Citizen views: start, the step-by-step form, submission, my dossiers, public lookup.
+
+Thin: parse → selector/service → render. Every dossier URL goes through
+`citizen_selectors.dossier_get_for_citizen`, so anyone but the applicant side gets a 404.
+Plain POST forms throughout; htmx only enhances (the pages work without JavaScript).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from common.exceptions import ApplicationError
+from dossiers import citizen_selectors as sel
+from dossiers import submission as svc
+from dossiers.constants import DRAFT_STEPS, ComponentSource, DossierStatus, DraftStep
+from dossiers.forms import (
+    ApplicantForm,
+    DeliveryForm,
+    LookupForm,
+    ReviewForm,
+    StartForm,
+    UploadForm,
+    WithdrawalForm,
+    fields_form,
+)
+from dossiers.models import Dossier, DossierComponent
+from dossiers.ratelimit import lookup_allowed
+
+S = DossierStatus
+
+
+def _posted(request: HttpRequest) -> Any:
+    """The POST data when posted (even empty), else None: an unbound form."""
+    return request.POST if request.method == "POST" else None
+
+
+def _dossier_or_404(request: HttpRequest, uuid: Any) -> Dossier:
+    """Anyone but the applicant side — signed out included — gets 404: a dossier's existence is
+    not revealed by a login redirect (ADR 0092)."""
+    try:
+        return sel.dossier_get_for_citizen(user=request.user, uuid=uuid)
+    except Dossier.DoesNotExist:
+        raise Http404 from None
+
+
+def _procedure_or_404(code: str) -> Any:
+    from procedures.selectors import procedure_get
+
+    procedure = procedure_get(code=code)
+    if procedure is None:
+        raise Http404
+    return procedure
+
+
+# --- start --------------------------------------------------------------------------------------
+
+
+@login_required
+def start(request: HttpRequest, code: str) -> HttpResponse:
+    """`/ho-so/bat-dau/<procedure code>/`: the button on the procedure page leads here."""
+    from documents.selectors import organisations_represented
+
+    procedure = _procedure_or_404(code)
+    organisations = list(organisations_represented(user=request.user))
+    form = StartForm(_posted(request), organisations=organisations)
+    if request.method == "POST" and form.is_valid():
+        try:
+            dossier = svc.dossier_start(
+                procedure=procedure, user=request.user, organisation=form.organisation()
+            )
+        except ApplicationError as error:
+            messages.error(request, error.message)
+        else:
+            return redirect("dossiers:step", uuid=dossier.uuid, step=DraftStep.APPLICANT)
+    drafts = sel.dossier_drafts_for(user=request.user).filter(procedure_code=procedure.code)
+    return render(
+        request,
+        "dossiers/citizen/start.html",
+        {"procedure": procedure, "form": form, "drafts": drafts},
+    )
+
+
+# --- the step-by-step form ----------------------------------------------------------------------
+
+
+def _steps_context(dossier: Dossier, current: DraftStep) -> dict[str, Any]:
+    reached = (
+        DraftStep(dossier.draft_step)
+        if dossier.draft_step in DraftStep.values
+        else DraftStep.APPLICANT
+    )
+    reached_index = DRAFT_STEPS.index(reached)
+    steps = [
+        {
+            "value": step.value,
+            "label": step.label,
+            "number": index + 1,
+            "current": step == current,
+            "reachable": index <= reached_index,
+            "done": index < reached_index and step != current,
+        }
+        for index, step in enumerate(DRAFT_STEPS)
+    ]
+    index = DRAFT_STEPS.index(current)
+    return {
+        "steps": steps,
+        "current_step": current,
+        "step_number": index + 1,
+        "step_count": len(DRAFT_STEPS),
+        "previous_step": DRAFT_STEPS[index - 1] if index else None,
+    }
+
+
+def _next(dossier: Dossier, step: DraftStep, request: HttpRequest) -> HttpResponse:
+    """After a save: back, stay (save only) or forward."""
+    index = DRAFT_STEPS.index(step)
+    action = request.POST.get("action", "next")
+    if action == "back" and index:
+        target = DRAFT_STEPS[index - 1]
+    elif action == "save" or index + 1 >= len(DRAFT_STEPS):
+        messages.success(request, _("Đã lưu bản nháp."))
+        target = step
+    else:
+        target = DRAFT_STEPS[index + 1]
+    return redirect("dossiers:step", uuid=dossier.uuid, step=target)
+
+
+def resume(request: HttpRequest, uuid: Any) -> HttpResponse:
+    dossier = _dossier_or_404(request, uuid)
+    if dossier.status != S.DRAFT:
+        return redirect("dossiers:detail", uuid=dossier.uuid)
+    return redirect(
+        "dossiers:step", uuid=dossier.uuid, step=dossier.draft_step or DraftStep.APPLICANT
+    )
+
+
+def step(request: HttpRequest, uuid: Any, step: str) -> HttpResponse:
+    dossier = _dossier_or_404(request, uuid)
+    if dossier.status != S.DRAFT:
+        return redirect("dossiers:detail", uuid=dossier.uuid)
+    if step not in DraftStep.values:
+        raise Http404
+    current = DraftStep(step)
+    procedure = svc.procedure_for(dossier)
+    if procedure is None:
+        raise Http404
+    handler = STEP_HANDLERS[current]
+    result = handler(request, dossier, procedure)
+    if isinstance(result, HttpResponse):
+        return result
+    context = {
+        "dossier": dossier,
+        "procedure": procedure,
+        **_steps_context(dossier, current),
+        **result,
+    }
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request, f"dossiers/citizen/step_{current.name.lower()}.html", context, status=status
+    )
+
+
+def _applicant_step(request: HttpRequest, dossier: Dossier, procedure: Any) -> Any:
+    needs_commune = svc.procedure_needs_commune(procedure)
+    initial = dict(dossier.applicant_data)
+    if needs_commune and dossier.receiving_agency_id:
+        initial["filing_commune"] = dossier.receiving_agency.commune_code
+    form = ApplicantForm(_posted(request), initial=initial, needs_commune=needs_commune)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            svc.draft_applicant_save(
+                dossier=dossier,
+                by=request.user,
+                data=data,
+                filing_agency=data.get("filing_agency"),
+                save_to_profile=data.get("save_to_profile", False),
+            )
+        except ApplicationError as error:
+            form.add_rule_errors(error.extra.get("errors", {"__all__": [error.message]}))
+        else:
+            return _next(dossier, DraftStep.APPLICANT, request)
+    return {"form": form}
+
+
+def _fields_step(request: HttpRequest, dossier: Dossier, procedure: Any) -> Any:
+    specs = list(procedure.form_fields.all())
+    form = fields_form(specs, data=_posted(request), initial=dossier.form_data)
+    if request.method == "POST" and form.is_valid():
+        try:
+            svc.draft_fields_save(dossier=dossier, by=request.user, data=request.POST.dict())
+        except ApplicationError as error:
+            for key, errs in error.extra.get("errors", {}).items():
+                for message in errs:
+                    form.add_error(key if key in form.fields else None, message)
+        else:
+            return _next(dossier, DraftStep.FIELDS, request)
+    return {"form": form, "has_fields": bool(form.fields)}
+
+
+def _store_for(request: HttpRequest, dossier: Dossier) -> list[Any]:
+    from documents.selectors import document_list
+
+    return list(
+        document_list(user=request.user, organisation=dossier.organisation).order_by("-created_at")[
+            :100
+        ]
+    )
+
+
+def _documents_step(request: HttpRequest, dossier: Dossier, procedure: Any) -> Any:
+    store = _store_for(request, dossier)
+    components = list(dossier.components.all())
+    forms_by_component = {c.pk: UploadForm(prefix=f"c{c.pk}", store=store) for c in components}
+    if request.method == "POST":
+        action = request.POST.get("action", "next")
+        target = next((c for c in components if str(c.uuid) == request.POST.get("component")), None)
+        if target is not None:
+            response = _document_slot_post(request, dossier, target, store, forms_by_component)
+            if response is not None:
+                return response
+        else:
+            if action in ("next", "save"):
+                svc.draft_documents_done(dossier=dossier, by=request.user)
+            return _next(dossier, DraftStep.DOCUMENTS, request)
+    titles = {str(d.uuid): d.title for d in store}
+    slots = [
+        {
+            "component": c,
+            "form": forms_by_component[c.pk],
+            "state_holds": c.source == ComponentSource.STATE_HOLDS,
+            "reused": c.source == ComponentSource.REUSED,
+            "document_title": titles.get(str(c.document_uuid), ""),
+        }
+        for c in components
+    ]
+    return {"slots": slots}
+
+
+def _document_slot_post(
+    request: HttpRequest,
+    dossier: Dossier,
+    component: DossierComponent,
+    store: list[Any],
+    forms_by_component: dict[int, UploadForm],
+) -> HttpResponse | None:
+    here = reverse("dossiers:step", kwargs={"uuid": dossier.uuid, "step": DraftStep.DOCUMENTS})
+    anchor = f"{here}#slot-{component.uuid}"
+    if request.POST.get("action") == "clear":
+        svc.draft_component_clear(dossier=dossier, component=component, by=request.user)
+        messages.success(request, _("Đã gỡ giấy tờ khỏi hồ sơ."))
+        return redirect(anchor)
+    form = UploadForm(request.POST, request.FILES, prefix=f"c{component.pk}", store=store)
+    forms_by_component[component.pk] = form
+    if not form.is_valid():
+        return None
+    try:
+        upload = form.cleaned_data.get("file")
+        if upload:
+            svc.draft_component_upload(
+                dossier=dossier,
+                component=component,
+                by=request.user,
+                data=upload.read(),
+                name=upload.name,
+            )
+        else:
+            svc.draft_component_pick(
+                dossier=dossier,
+                component=component,
+                by=request.user,
+                document_uuid=form.cleaned_data["document"],
+            )
+    except ApplicationError as error:
+        form.add_error("file" if form.cleaned_data.get("file") else "document", error.message)
+        return None
+    messages.success(request, _("Đã thêm giấy tờ: %(name)s") % {"name": component.requirement_name})
+    return redirect(anchor)
+
+
+def _delivery_step(request: HttpRequest, dossier: Dossier, procedure: Any) -> Any:
+    initial = {
+        "result_delivery": dossier.result_delivery or "electronic",
+        "delivery_address": dossier.delivery_address,
+        "delivery_commune_code": dossier.delivery_commune_code,
+    }
+    form = DeliveryForm(_posted(request), initial=initial)
+    if request.method == "POST" and form.is_valid():
+        svc.draft_delivery_save(
+            dossier=dossier,
+            by=request.user,
+            delivery=form.cleaned_data["result_delivery"],
+            address=form.cleaned_data.get("delivery_address", ""),
+            commune_code=form.cleaned_data.get("delivery_commune_code", ""),
+        )
+        return _next(dossier, DraftStep.DELIVERY, request)
+    return {"form": form}
+
+
+def _fees_step(request: HttpRequest, dossier: Dossier, procedure: Any) -> Any:
+    if request.method == "POST":
+        svc.draft_fees_seen(dossier=dossier, by=request.user)
+        return _next(dossier, DraftStep.FEES, request)
+    lines = svc.procedure_online_fees(procedure)
+    return {"fee_lines": lines, "fee_total": sum(line.amount_vnd for line in lines)}
+
+
+def _review_step(request: HttpRequest, dossier: Dossier, procedure: Any) -> Any:
+    form = ReviewForm(_posted(request))
+    problems: dict[str, list[str]] = {}
+    if request.method == "POST":
+        if request.POST.get("action") == "back":
+            return redirect("dossiers:step", uuid=dossier.uuid, step=DraftStep.FEES)
+        form.is_valid()
+        try:
+            svc.dossier_submit_online(
+                dossier=dossier,
+                by=request.user,
+                declaration=bool(form.cleaned_data.get("declaration")),
+            )
+        except svc.SubmissionIncomplete as error:
+            problems = error.extra["problems"]
+            if DraftStep.REVIEW in problems:
+                form.add_error("declaration", " ".join(problems.pop(DraftStep.REVIEW)))
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+        else:
+            return redirect("dossiers:confirmation", uuid=dossier.uuid)
+    else:
+        problems = svc.submission_problems(dossier)
+    specs = list(procedure.form_fields.all())
+    labels = [
+        (spec.label_vi, dossier.form_data.get(spec.key, ""))
+        for spec in specs
+        if spec.key in dossier.form_data
+    ]
+    step_labels = {s.value: s.label for s in DraftStep}
+    return {
+        "form": form,
+        "problems": [(key, step_labels.get(key, key), msgs) for key, msgs in problems.items()],
+        "field_values": labels,
+        "components": list(dossier.components.all()),
+        "fee_lines": svc.procedure_online_fees(procedure),
+    }
+
+
+STEP_HANDLERS = {
+    DraftStep.APPLICANT: _applicant_step,
+    DraftStep.FIELDS: _fields_step,
+    DraftStep.DOCUMENTS: _documents_step,
+    DraftStep.DELIVERY: _delivery_step,
+    DraftStep.FEES: _fees_step,
+    DraftStep.REVIEW: _review_step,
+}
+
+
+@require_POST
+def draft_delete(request: HttpRequest, uuid: Any) -> HttpResponse:
+    dossier = _dossier_or_404(request, uuid)
+    try:
+        svc.dossier_draft_delete(dossier=dossier, by=request.user)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+        return redirect("dossiers:detail", uuid=dossier.uuid)
+    messages.success(request, _("Đã xóa bản nháp."))
+    return redirect("dossiers:mine")
+
+
+# --- after submission ---------------------------------------------------------------------------
+
+
+def _lookup_url(dossier: Dossier) -> str:
+    return settings.SITE_URL + reverse("dossiers:lookup") + f"?code={dossier.code}"
+
+
+def confirmation(request: HttpRequest, uuid: Any) -> HttpResponse:
+    from documents.rendering import qr_data_uri
+
+    dossier = _dossier_or_404(request, uuid)
+    if dossier.status == S.DRAFT:
+        return redirect("dossiers:resume", uuid=dossier.uuid)
+    return render(
+        request,
+        "dossiers/citizen/confirmation.html",
+        {
+            "dossier": dossier,
+            "qr": qr_data_uri(_lookup_url(dossier)),
+            "lookup_url": _lookup_url(dossier),
+        },
+    )
+
+
+def confirmation_pdf(request: HttpRequest, uuid: Any) -> HttpResponse:
+    from django.template.loader import render_to_string
+
+    from documents.rendering import html_to_pdf, qr_data_uri
+
+    dossier = _dossier_or_404(request, uuid)
+    if dossier.status == S.DRAFT or not dossier.code:
+        raise Http404
+    html = render_to_string(
+        "dossiers/pdf/submission_confirmation.html",
+        {
+            "dossier": dossier,
+            "components": list(dossier.components.all()),
+            "qr": qr_data_uri(_lookup_url(dossier)),
+            "lookup_url": _lookup_url(dossier),
+            "printed_at": timezone.localtime(),
+            "province_name": settings.PROVINCE_NAME,
+        },
+    )
+    response = HttpResponse(html_to_pdf(html), content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="xac-nhan-{dossier.code}.pdf"'
+    return response
+
+
+@login_required
+def mine(request: HttpRequest) -> HttpResponse:
+    dossiers = list(sel.dossier_list_for_citizen(user=request.user)[:200])
+    rows = [
+        {"dossier": d, "plain": sel.plain_status(d), "waiting": sel.waiting_on_citizen(d)}
+        for d in dossiers
+    ]
+    return render(
+        request,
+        "dossiers/citizen/mine.html",
+        {"drafts": sel.dossier_drafts_for(user=request.user), "rows": rows},
+    )
+
+
+def detail(request: HttpRequest, uuid: Any) -> HttpResponse:
+    dossier = _dossier_or_404(request, uuid)
+    if dossier.status == S.DRAFT:
+        return redirect("dossiers:resume", uuid=dossier.uuid)
+    return render(request, "dossiers/citizen/detail.html", _detail_context(request, dossier))
+
+
+def _detail_context(request: HttpRequest, dossier: Dossier, **extra: Any) -> dict[str, Any]:
+    from dossiers.selectors import dossier_actions_for
+
+    targets = {a.transition.target for a in dossier_actions_for(dossier=dossier, user=request.user)}
+    in_supplement = dossier.status in svc.SUPPLEMENT_STATUSES
+    store = _store_for(request, dossier) if in_supplement else []
+    components = list(dossier.components.all())
+    return {
+        "dossier": dossier,
+        "plain": sel.plain_status(dossier),
+        "waiting": sel.waiting_on_citizen(dossier),
+        "timeline": sel.dossier_timeline(dossier=dossier),
+        "components": components,
+        "slots": [
+            {"component": c, "form": UploadForm(prefix=f"c{c.pk}", store=store)}
+            for c in components
+            if c.source != ComponentSource.STATE_HOLDS
+        ]
+        if in_supplement
+        else [],
+        "in_supplement": in_supplement,
+        "may_withdraw": S.WITHDRAWAL_REQUESTED in targets,
+        "may_cancel_withdrawal": dossier.status == S.WITHDRAWAL_REQUESTED
+        and dossier.resume_status in targets,
+        "withdraw_form": extra.pop("withdraw_form", WithdrawalForm()),
+        **extra,
+    }
+
+
+def component_download(request: HttpRequest, uuid: Any, component: Any) -> HttpResponse:
+    """A component's file, for whoever may see the dossier (pointer → the stored file)."""
+    from documents.selectors import documents_visible_to
+
+    dossier = _dossier_or_404(request, uuid)
+    try:
+        item = sel.dossier_component_get(dossier=dossier, uuid=component)
+    except DossierComponent.DoesNotExist:
+        raise Http404 from None
+    if item.document_uuid is None:
+        raise Http404
+    document = documents_visible_to(user=request.user).filter(uuid=item.document_uuid).first()
+    if document is None:
+        raise Http404
+    return FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=document.original_name or f"{item.requirement_code}.pdf",
+        content_type=document.content_type,
+    )
+
+
+@require_POST
+def withdraw(request: HttpRequest, uuid: Any) -> HttpResponse:
+    dossier = _dossier_or_404(request, uuid)
+    form = WithdrawalForm(request.POST)
+    if form.is_valid():
+        try:
+            svc.dossier_withdrawal_request(
+                dossier=dossier, by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Đã gửi yêu cầu rút hồ sơ."))
+            return redirect("dossiers:detail", uuid=dossier.uuid)
+    context = _detail_context(request, dossier, withdraw_form=form)
+    return render(request, "dossiers/citizen/detail.html", context, status=400)
+
+
+@require_POST
+def withdraw_cancel(request: HttpRequest, uuid: Any) -> HttpResponse:
+    dossier = _dossier_or_404(request, uuid)
+    try:
+        svc.dossier_withdrawal_cancel(dossier=dossier, by=request.user)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Đã hủy yêu cầu rút hồ sơ."))
+    return redirect("dossiers:detail", uuid=dossier.uuid)
+
+
+@require_POST
+def supplement(request: HttpRequest, uuid: Any) -> HttpResponse:
+    """Answer a supplement request: replace documents per slot, then send (same code)."""
+    dossier = _dossier_or_404(request, uuid)
+    if dossier.status not in svc.SUPPLEMENT_STATUSES:
+        return redirect("dossiers:detail", uuid=dossier.uuid)
+    target = dossier.components.filter(uuid=request.POST.get("component") or None).first()
+    if target is not None:
+        store = _store_for(request, dossier)
+        forms_by_component: dict[int, UploadForm] = {}
+        response = _document_slot_post(request, dossier, target, store, forms_by_component)
+        if response is not None:
+            return redirect("dossiers:detail", uuid=dossier.uuid)
+        messages.error(
+            request, " ".join(str(e) for e in forms_by_component[target.pk].errors.values())
+        )
+        return redirect("dossiers:detail", uuid=dossier.uuid)
+    try:
+        svc.dossier_supplement_answer(
+            dossier=dossier, by=request.user, note=request.POST.get("note", "")
+        )
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Đã gửi hồ sơ bổ sung."))
+    return redirect("dossiers:detail", uuid=dossier.uuid)
+
+
+# --- public lookup ------------------------------------------------------------------------------
+
+
+def lookup(request: HttpRequest) -> HttpResponse:
+    """`/ho-so/tra-cuu/`: no sign-in; code + last 4 digits of the phone or ID number."""
+    result = None
+    status = 200
+    has_query = "verify" in request.GET
+    form = LookupForm(
+        request.GET if has_query else None, initial={"code": request.GET.get("code", "")}
+    )
+    if has_query and form.is_valid():
+        if not lookup_allowed(request):
+            form.add_error(None, _("Bạn đã tra cứu quá nhiều lần. Vui lòng thử lại sau ít phút."))
+            status = 429
+        else:
+            result = sel.dossier_public_lookup(
+                code=form.cleaned_data["code"], verify=form.cleaned_data["verify"]
+            )
+            if result is None:
+                form.add_error(None, _("Không tìm thấy hồ sơ khớp với mã và 4 số đã nhập."))
+                status = 404
+    return render(
+        request, "dossiers/citizen/lookup.html", {"form": form, "result": result}, status=status
+    )

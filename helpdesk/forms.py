@@ -1,0 +1,234 @@
+"""Input validation only; the services decide."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from helpdesk import selectors
+from helpdesk.constants import (
+    SCORE_CHOICES,
+    IntakeChannel,
+    Priority,
+    RatingCriterion,
+    ReportCategory,
+)
+from helpdesk.services import MAX_PHOTOS, Photo
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultiplePhotoField(forms.FileField):
+    widget = MultipleFileInput
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput(attrs={"accept": "image/jpeg,image/png"}))
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else ([data] if data else [])
+        if len(files) > MAX_PHOTOS:
+            raise forms.ValidationError(_("Tối đa %(n)s ảnh.") % {"n": MAX_PHOTOS})
+        return [super(MultiplePhotoField, self).clean(f, initial) for f in files]
+
+
+class PhoneForm(forms.Form):
+    phone = forms.CharField(
+        label=_("Số điện thoại di động"),
+        max_length=16,
+        help_text=_("Chúng tôi gửi mã xác thực 6 số qua SMS tới số này."),
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+    )
+
+
+class OtpForm(forms.Form):
+    code = forms.CharField(
+        label=_("Mã xác thực"),
+        min_length=6,
+        max_length=6,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )
+
+
+class ReportForm(forms.Form):
+    category = forms.ChoiceField(
+        label=_("Lĩnh vực"), choices=[("", _("— Chọn lĩnh vực —")), *ReportCategory.choices]
+    )
+    title = forms.CharField(label=_("Tiêu đề"), max_length=200)
+    description = forms.CharField(
+        label=_("Nội dung phản ánh"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Mô tả sự việc, thời gian xảy ra. Không ghi thông tin cá nhân của người khác."),
+    )
+    commune = forms.ModelChoiceField(
+        label=_("Xã, phường nơi xảy ra"), queryset=None, to_field_name="commune_code"
+    )
+    address = forms.CharField(
+        label=_("Địa chỉ cụ thể"),
+        max_length=255,
+        help_text=_("Số nhà, tên đường, ấp/khu phố hoặc mô tả vị trí."),
+    )
+    latitude = forms.DecimalField(
+        label=_("Vĩ độ (không bắt buộc)"),
+        required=False,
+        max_digits=9,
+        decimal_places=6,
+        help_text=_("Chọn trên bản đồ hoặc nhập tay, ví dụ 11.310000."),
+    )
+    longitude = forms.DecimalField(
+        label=_("Kinh độ (không bắt buộc)"),
+        required=False,
+        max_digits=9,
+        decimal_places=6,
+        help_text=_("Ví dụ 106.100000."),
+    )
+    photos = MultiplePhotoField(
+        label=_("Ảnh hiện trường (không bắt buộc)"),
+        required=False,
+        help_text=_(
+            "Tối đa 5 ảnh JPEG hoặc PNG. Thông tin vị trí trong ảnh được xóa trước khi lưu."
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["commune"].queryset = selectors.communes()
+
+    def clean(self):
+        cleaned = super().clean()
+        if (cleaned.get("latitude") is None) != (cleaned.get("longitude") is None):
+            raise forms.ValidationError(_("Tọa độ phải có cả vĩ độ và kinh độ."))
+        return cleaned
+
+    def photo_list(self) -> list[Photo]:
+        return [Photo(name=f.name, data=f.read()) for f in self.cleaned_data.get("photos") or []]
+
+
+class OperatorReportForm(ReportForm):
+    channel = forms.ChoiceField(
+        label=_("Kênh tiếp nhận"),
+        choices=[(c.value, c.label) for c in (IntakeChannel.OPERATOR, IntakeChannel.HOTLINE)],
+    )
+    reporter_name = forms.CharField(
+        label=_("Họ tên người phản ánh"), max_length=150, required=False
+    )
+    reporter_phone = forms.CharField(label=_("Số điện thoại người phản ánh"), max_length=16)
+
+    field_order = ["channel", "reporter_name", "reporter_phone"]
+
+
+class TrackForm(forms.Form):
+    code = forms.CharField(
+        label=_("Mã phản ánh"), max_length=20, help_text=_("Ví dụ PA-2026-000042.")
+    )
+    phone = forms.CharField(label=_("Số điện thoại đã dùng khi gửi"), max_length=16)
+
+
+class SupplyInfoForm(forms.Form):
+    text = forms.CharField(label=_("Thông tin bổ sung"), widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class ReporterRatingForm(forms.Form):
+    rating = forms.TypedChoiceField(
+        label=_("Bạn có hài lòng với kết quả xử lý?"),
+        choices=SCORE_CHOICES,
+        coerce=int,
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Ý kiến"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    reopen = forms.BooleanField(label=_("Tôi chưa hài lòng và đề nghị xem xét lại"), required=False)
+
+
+class TriageForm(forms.Form):
+    category = forms.ChoiceField(label=_("Lĩnh vực"), choices=ReportCategory.choices)
+    priority = forms.ChoiceField(label=_("Mức ưu tiên"), choices=Priority.choices)
+
+
+class ReasonForm(forms.Form):
+    note = forms.CharField(label=_("Nội dung"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class AssignForm(forms.Form):
+    agency = forms.ModelChoiceField(label=_("Cơ quan xử lý"), queryset=None, to_field_name="uuid")
+    note = forms.CharField(
+        label=_("Ghi chú cho cơ quan"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = selectors.assignable_agencies()
+
+
+class AnswerForm(forms.Form):
+    answer = forms.CharField(label=_("Nội dung trả lời"), widget=forms.Textarea(attrs={"rows": 6}))
+
+
+class PublishForm(forms.Form):
+    public_title = forms.CharField(label=_("Tiêu đề công khai"), max_length=200)
+    public_description = forms.CharField(
+        label=_("Nội dung công khai"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Xóa họ tên, số điện thoại và mọi thông tin cá nhân trước khi công khai."),
+    )
+    answer = forms.CharField(label=_("Trả lời công khai"), widget=forms.Textarea(attrs={"rows": 6}))
+
+
+class MergeForm(forms.Form):
+    into = forms.CharField(label=_("Gộp vào phản ánh mã"), max_length=20)
+
+
+class AskForm(forms.Form):
+    title = forms.CharField(label=_("Tiêu đề câu hỏi"), max_length=200)
+    body = forms.CharField(label=_("Nội dung câu hỏi"), widget=forms.Textarea(attrs={"rows": 5}))
+    procedure_code = forms.CharField(
+        label=_("Mã thủ tục liên quan (không bắt buộc)"), max_length=32, required=False
+    )
+
+
+class FaqSearchForm(forms.Form):
+    q = forms.CharField(label=_("Tìm trong hỏi đáp"), required=False, max_length=200)
+
+
+class QuestionAssignForm(forms.Form):
+    agency = forms.ModelChoiceField(label=_("Cơ quan trả lời"), queryset=None, to_field_name="uuid")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = selectors.assignable_agencies()
+
+
+class DossierRatingForm(forms.Form):
+    def __init__(self, *args, online: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        for criterion in RatingCriterion:
+            if criterion == RatingCriterion.ONLINE and not online:
+                continue
+            self.fields[criterion.value] = forms.TypedChoiceField(
+                label=criterion.label, choices=SCORE_CHOICES, coerce=int, widget=forms.RadioSelect
+            )
+        self.fields["comment"] = forms.CharField(
+            label=_("Ý kiến khác"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        )
+
+    def scores(self) -> dict[str, int]:
+        return {
+            c.value: self.cleaned_data[c.value]
+            for c in RatingCriterion
+            if c.value in self.cleaned_data
+        }
+
+
+class KioskIdentifyForm(forms.Form):
+    dossier_code = forms.CharField(
+        label=_("Mã hồ sơ"),
+        max_length=64,
+        help_text=_("In trên giấy tiếp nhận; có thể quét mã QR."),
+    )
+    phone_last4 = forms.CharField(
+        label=_("4 số cuối điện thoại của người nộp"),
+        min_length=4,
+        max_length=4,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )

@@ -1,0 +1,1 @@
+"""Delivery channels as plugins: one module per channel, registered in `registry`."""

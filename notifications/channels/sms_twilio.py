@@ -1,0 +1,93 @@
+"""SMS through the `twilio` library (Programmable Messaging, Messages API).
+
+When Twilio is not enabled the library still runs in full: its HTTP client is told to send the
+requests to the local Twilio simulator (`notifications/simulators.py`) instead of api.twilio.com.
+"""
+
+from urllib.parse import urlsplit, urlunsplit
+
+from django.conf import settings
+from django.urls import reverse
+
+import requests
+
+from notifications.channels.base import (
+    BaseChannel,
+    DeliveryResult,
+    PermanentError,
+    TransientError,
+    phone_e164,
+)
+from notifications.channels.registry import register
+from notifications.constants import Channel
+
+
+def _redirecting_http_client(base_url: str, timeout: float):
+    from twilio.http.http_client import TwilioHttpClient
+
+    class RedirectingHttpClient(TwilioHttpClient):
+        """Twilio's own HTTP client, sending to `base_url` instead of https://*.twilio.com."""
+
+        def request(self, method, url, *args, **kwargs):
+            target = urlsplit(base_url)
+            parts = urlsplit(url)
+            path = target.path.rstrip("/") + parts.path
+            url = urlunsplit((target.scheme, target.netloc, path, parts.query, ""))
+            return super().request(method, url, *args, **kwargs)
+
+    return RedirectingHttpClient(timeout=timeout, pool_connections=True)
+
+
+def status_callback_url(notification) -> str:
+    path = reverse("notifications:twilio_status", kwargs={"uuid": notification.uuid})
+    return f"{settings.NOTIFICATIONS_CALLBACK_BASE_URL}{path}"
+
+
+@register(Channel.SMS)
+class TwilioSmsChannel(BaseChannel):
+    key = Channel.SMS
+
+    def __init__(self) -> None:
+        from twilio.rest import Client
+
+        http_client = None
+        if settings.TWILIO_API_BASE_URL:
+            http_client = _redirecting_http_client(
+                settings.TWILIO_API_BASE_URL, settings.NOTIFICATIONS_PROVIDER_TIMEOUT
+            )
+        else:
+            from twilio.http.http_client import TwilioHttpClient
+
+            http_client = TwilioHttpClient(timeout=settings.NOTIFICATIONS_PROVIDER_TIMEOUT)
+        self.client = Client(
+            settings.TWILIO_ACCOUNT_SID, settings.TWILIO_AUTH_TOKEN, http_client=http_client
+        )
+
+    def address_for(self, recipient) -> str:
+        return phone_e164(recipient.phone)
+
+    def send(self, notification) -> DeliveryResult:
+        from twilio.base.exceptions import TwilioException, TwilioRestException
+
+        sender = (
+            {"messaging_service_sid": settings.TWILIO_MESSAGING_SERVICE_SID}
+            if settings.TWILIO_MESSAGING_SERVICE_SID
+            else {"from_": settings.TWILIO_FROM_NUMBER}
+        )
+        try:
+            message = self.client.messages.create(
+                to=notification.address,
+                body=notification.body,
+                status_callback=status_callback_url(notification),
+                **sender,
+            )
+        except TwilioRestException as exc:
+            # 429 and 5xx are the provider's trouble; other 4xx (bad number, blocked) are final.
+            transient = exc.status == 429 or exc.status >= 500
+            error = TransientError if transient else PermanentError
+            raise error(
+                f"Twilio {exc.status} {exc.code}: {exc.msg}", code=str(exc.code or exc.status)
+            ) from exc
+        except (TwilioException, requests.RequestException) as exc:
+            raise TransientError(f"Twilio unreachable: {exc}") from exc
+        return DeliveryResult(provider_message_id=message.sid, provider_status=message.status or "")

@@ -1,0 +1,232 @@
+"""Reads on payments, scoped to who asks: a citizen sees the payments of dossiers they may see,
+staff those of their agencies. Also the fee computation (procedures has none of its own for a
+channel with exemptions, so it lives here, reading procedures' models through its selector)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.db.models import Q, QuerySet, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.constants import Role
+from accounts.models import User
+from payments.constants import ChargeStatus, PaymentStatus, Provider
+from payments.models import Charge, Payment
+
+if TYPE_CHECKING:
+    from dossiers.models import Dossier
+
+STAFF_VIEW_ROLES = frozenset(
+    {
+        Role.RECEPTION_OFFICER,
+        Role.PROCESSING_OFFICER,
+        Role.AGENCY_HEAD,
+        Role.RECORDS_CLERK,
+        Role.ONESTOP_SUPERVISOR,
+    }
+)
+REFUND_ROLES = frozenset({Role.AGENCY_HEAD, Role.ONESTOP_SUPERVISOR})
+
+
+# --- what is due -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class FeeLine:
+    label: str
+    amount_vnd: int
+    full_amount_vnd: int
+    discount_percent: int
+    exempt: bool = False
+
+
+def fee_lines_for(
+    *,
+    procedure_code: str,
+    channel: str,
+    applicant_type_code: str = "",
+    day: dt.date | None = None,
+) -> list[FeeLine]:
+    """The fees of a procedure on `channel` on `day`: rules in force for that channel (or all
+    channels), the online discount on the online channel, zero for an exempt applicant type.
+    Without a local rule, the catalogue's published fee for the channel."""
+    from procedures.selectors import procedure_get
+
+    procedure = procedure_get(code=procedure_code)
+    if procedure is None:
+        return []
+    day = day or timezone.localdate()
+    lines: list[FeeLine] = []
+    for rule in procedure.fee_rules.all():
+        if rule.channel not in ("", channel):
+            continue
+        if (rule.valid_from and day < rule.valid_from) or (rule.valid_to and day > rule.valid_to):
+            continue
+        exempt = bool(applicant_type_code) and any(
+            t.code == applicant_type_code for t in rule.exempt_applicant_types.all()
+        )
+        lines.append(
+            FeeLine(
+                label=rule.name,
+                amount_vnd=0 if exempt else rule.amount_for(channel),
+                full_amount_vnd=rule.amount_vnd,
+                discount_percent=rule.online_discount_percent if channel == "online" else 0,
+                exempt=exempt,
+            )
+        )
+    if not lines:
+        published = next((c for c in procedure.channels.all() if c.channel == channel), None)
+        if published is not None and published.fee_vnd and not published.is_free:
+            lines.append(FeeLine(str(_("Phí, lệ phí")), published.fee_vnd, published.fee_vnd, 0))
+    return lines
+
+
+def fee_channel_for(dossier: Any) -> str:
+    """The fee channel of a dossier: anything submitted online pays the online fee."""
+    if dossier.channel in ("online", "national_portal"):
+        return "online"
+    return "postal" if dossier.channel == "postal" else "in_person"
+
+
+def charges_open(*, dossier: Any) -> QuerySet[Charge]:
+    return Charge.objects.filter(dossier=dossier, status=ChargeStatus.OPEN)
+
+
+def amount_due_vnd(*, dossier: Any) -> int:
+    return charges_open(dossier=dossier).aggregate(total=Sum("amount_vnd"))["total"] or 0
+
+
+def dossier_fees_settled(*, dossier: Any) -> bool:
+    """What the dossier workflow's `fees_settled` guard asks (no copied flag on the dossier)."""
+    return not charges_open(dossier=dossier).exists()
+
+
+def dossier_paid_online(*, dossier: Any) -> int:
+    """QĐ 766 indicator 3.6 (`DuocThanhToanTrucTuyen`): 0 when not paid online, else the code
+    of the portal it was paid on (1 National Portal, 2 this province portal)."""
+    from django.conf import settings
+
+    paid_online = Payment.objects.filter(
+        dossier=dossier, status=PaymentStatus.PAID, provider=Provider.VNPAY
+    ).exists()
+    return settings.PAYMENT_ONLINE_KIND if paid_online else 0
+
+
+def procedure_has_online_payment(*, procedure_code: str) -> bool:
+    """QĐ 766 indicator 3.5: a fee-bearing procedure is integrated with online payment when its
+    online fee is known here and a gateway is available."""
+    from payments.providers.registry import get_provider
+
+    if not get_provider(Provider.VNPAY).is_available():
+        return False
+    return any(
+        line.amount_vnd > 0
+        for line in fee_lines_for(procedure_code=procedure_code, channel="online")
+    )
+
+
+# --- scoped reads ------------------------------------------------------------------------------
+
+
+def _staff_agency_ids(user: User, roles: frozenset[str] = STAFF_VIEW_ROLES) -> list[int]:
+    from agencies.selectors import staff_memberships
+
+    return list(staff_memberships(user).filter(role__in=roles).values_list("agency_id", flat=True))
+
+
+def _dossier_in_agencies(agency_ids: list[int], prefix: str = "dossier__") -> Q:
+    return Q(**{f"{prefix}receiving_agency_id__in": agency_ids}) | Q(
+        **{f"{prefix}competent_agency_id__in": agency_ids}
+    )
+
+
+def payments_for_citizen(*, user: User) -> QuerySet[Payment]:
+    from dossiers.citizen_selectors import dossiers_visible_to
+
+    return Payment.objects.filter(dossier__in=dossiers_visible_to(user=user)).select_related(
+        "dossier", "charge"
+    )
+
+
+def payments_for_staff(*, user: User) -> QuerySet[Payment]:
+    ids = _staff_agency_ids(user)
+    return Payment.objects.filter(_dossier_in_agencies(ids)).select_related("dossier", "charge")
+
+
+def payment_get(*, user: User, uuid: Any) -> Payment | None:
+    """The payment if `user` may see it (its citizen, or staff of its dossier's agencies)."""
+    if not user.is_authenticated:
+        return None
+    found = payments_for_citizen(user=user).filter(uuid=uuid).first()
+    return found or payments_for_staff(user=user).filter(uuid=uuid).first()
+
+
+def dossier_for_citizen(*, user: User, code: str) -> Any | None:
+    from dossiers.citizen_selectors import dossiers_visible_to
+
+    return dossiers_visible_to(user=user).exclude(code=None).filter(code=code).first()
+
+
+def dossier_for_staff(
+    *, user: User, code: str, roles: frozenset[str] = STAFF_VIEW_ROLES
+) -> Dossier | None:
+    from dossiers.models import Dossier
+
+    ids = _staff_agency_ids(user, roles)
+    return Dossier.objects.filter(_dossier_in_agencies(ids, prefix="")).filter(code=code).first()
+
+
+def may_refund(*, user: User, payment: Payment) -> bool:
+    ids = _staff_agency_ids(user, REFUND_ROLES)
+    dossier = payment.dossier
+    return dossier.receiving_agency_id in ids or dossier.competent_agency_id in ids
+
+
+def payments_pending_older_than(*, minutes: int) -> QuerySet[Payment]:
+    """For the reconciliation task (system use, not a user's read)."""
+    cutoff = timezone.now() - dt.timedelta(minutes=minutes)
+    return Payment.objects.filter(
+        status=PaymentStatus.PENDING, provider=Provider.VNPAY, created_at__lt=cutoff
+    )
+
+
+@dataclass(frozen=True)
+class ReportRow:
+    agency_name: str
+    provider: str
+    bank_code: str
+    count: int
+    amount_vnd: int
+    refunded_vnd: int
+
+
+def daily_report_rows(*, agency_id: int, day: dt.date) -> list[ReportRow]:
+    """Amounts settled on `day` for an agency, by channel (provider) and gateway bank."""
+    from django.db.models import Count
+
+    rows = (
+        Payment.objects.filter(
+            agency_id=agency_id,
+            paid_at__date=day,
+            status__in=(PaymentStatus.PAID, PaymentStatus.REFUNDED, PaymentStatus.DUPLICATE),
+        )
+        .values("agency__name", "provider", "bank_code")
+        .annotate(count=Count("id"), amount=Sum("amount_vnd"), refunded=Sum("refunded_vnd"))
+        .order_by("provider", "bank_code")
+    )
+    return [
+        ReportRow(
+            r["agency__name"], r["provider"], r["bank_code"], r["count"], r["amount"], r["refunded"]
+        )
+        for r in rows
+    ]
+
+
+def online_payment_available() -> bool:
+    from payments.providers.registry import get_provider
+
+    return get_provider(Provider.VNPAY).is_available()

@@ -1,0 +1,34 @@
+"""Thin Celery tasks: reconciliation (querydr), receipts, the daily report per agency."""
+
+import logging
+
+from celery import shared_task
+
+logger = logging.getLogger(__name__)
+
+
+@shared_task(ignore_result=True)
+def payments_reconcile() -> dict[str, int]:
+    from payments.services import payments_reconcile_stale
+
+    return payments_reconcile_stale()
+
+
+@shared_task(ignore_result=True)
+def payment_receipt_issue(payment_id: int) -> str:
+    from common.exceptions import ApplicationError
+    from payments.models import Payment
+    from payments.services import payment_receipt_issue as issue
+
+    try:
+        return str(issue(payment=Payment.objects.get(pk=payment_id)))
+    except ApplicationError as exc:  # no signing key yet: the receipt page issues it later
+        logger.warning("payments: receipt for payment %s not issued: %s", payment_id, exc)
+        return ""
+
+
+@shared_task(ignore_result=True)
+def payments_daily_report() -> int:
+    from payments.reports import daily_reports_store
+
+    return daily_reports_store()

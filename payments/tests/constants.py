@@ -1,0 +1,2 @@
+TMN_CODE = "TNSIM001"
+SECRET = "test-hash-secret-0123456789"

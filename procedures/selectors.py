@@ -1,0 +1,392 @@
+"""Reads: catalogue search and filters, procedure detail, online-level shares and proposals.
+
+The public catalogue is public, so its selectors need no user; the classification selectors take
+the requesting user and scope to what their role may see.
+"""
+
+import datetime as dt
+import difflib
+import hashlib
+import re
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.postgres.search import TrigramWordSimilarity
+from django.core.cache import cache
+from django.core.paginator import Page, Paginator
+from django.db import connection
+from django.db.models import (
+    Case,
+    Count,
+    IntegerField,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.functions import Length
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
+from accounts.constants import Role
+from accounts.models import User
+from accounts.selectors import user_has_role
+from agencies.models import Agency
+from common.text import fold
+from procedures.constants import (
+    CATALOGUE_VERSION_KEY,
+    LEVEL_FIELDS,
+    OnlineLevel,
+    ProcedureLevel,
+    ProposalStatus,
+)
+from procedures.models import (
+    CODE_PATTERN,
+    ApplicantType,
+    OnlineLevelProposal,
+    OnlineOnlyDay,
+    Procedure,
+    ProcedureChannel,
+    ProcedureField,
+)
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+# Long columns a result list never shows.
+LIST_DEFERRED = (
+    "steps",
+    "conditions",
+    "documents_raw_text",
+    "search_text",
+    "results",
+    "legal_basis",
+    "related_procedures",
+    "reception_address",
+    "implementing_agency_name",
+    "competent_agency_name",
+    "coordinating_agency_name",
+    "authorised_agency_name",
+)
+
+
+@dataclass(frozen=True)
+class CatalogueFilters:
+    q: str = ""
+    level: str = ""
+    field: str = ""
+    agency: str = ""
+    online: str = ""
+    applicant: str = ""
+    free: bool | None = None
+
+
+def _uses_trigrams() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def query_words(q: str) -> list[str]:
+    return _WORD.findall(fold(q))
+
+
+def procedure_search(*, filters: CatalogueFilters) -> QuerySet[Procedure]:
+    """Procedures matching `filters`, ranked: exact code, then name matches, then other text.
+
+    Accent- and case-insensitive through the folded columns (tone marks and đ folded away, so
+    "hòa"/"hoà" and "đ"/"d" meet). Every query word must occur in the folded text: a LIKE that the
+    trigram GIN index serves on PostgreSQL. When that finds nothing, the query is taken as a typo:
+    on PostgreSQL through pg_trgm word similarity on the name (the `%>` operator, index-served),
+    on SQLite by correcting each word against the vocabulary of procedure names.
+    """
+    qs = _filtered(Procedure.objects.select_related("field").defer(*LIST_DEFERRED), filters)
+    raw = filters.q.strip()
+    words = query_words(raw)
+    if not words:
+        return qs.order_by("code")
+    folded = " ".join(words)
+    exact_code = raw if CODE_PATTERN.match(raw) else ""
+    matches = qs.filter(_all_words_in("search_text", words) | Q(code=exact_code))
+    if exact_code or matches.exists():
+        return _ranked(matches, words, folded, exact_code)
+    if _uses_trigrams():
+        return (
+            qs.filter(name_folded__trigram_word_similar=folded)
+            .annotate(similarity=TrigramWordSimilarity(folded, "name_folded"))
+            .order_by("-similarity", Length("name_folded"), "code")
+        )
+    corrected = _sqlite_corrections(words)
+    if corrected == words:
+        return qs.none()
+    return _ranked(
+        qs.filter(_all_words_in("search_text", corrected)), corrected, " ".join(corrected), ""
+    )
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    """One page of ranked results and the total count: what the list page and the API show."""
+
+    count: int
+    number: int
+    per_page: int
+    items: list[Procedure]
+
+    def as_django_page(self) -> Page:
+        paginator = Paginator(self.items, self.per_page)
+        paginator.__dict__["count"] = self.count  # known already; the items are one page only
+        return Page(self.items, self.number, paginator)
+
+
+def catalogue_version() -> int:
+    """Bumped by every change the public results show; part of every search cache key."""
+    return cache.get_or_set(CATALOGUE_VERSION_KEY, 1, timeout=None) or 1
+
+
+def catalogue_filter_options() -> dict[str, list[tuple[str, str]]]:
+    """(code, name) choices of the field, agency and applicant filters; cached with the results."""
+    seconds = settings.PROCEDURES_SEARCH_CACHE_SECONDS
+    key = search_cache_key("filter-options")
+    if seconds and (hit := cache.get(key)) is not None:
+        return hit
+    options = {
+        "field": list(
+            ProcedureField.objects.filter(procedures__isnull=False)
+            .distinct()
+            .order_by("name")
+            .values_list("code", "name")
+        ),
+        "agency": list(
+            Agency.objects.filter(valid_to__isnull=True)
+            .order_by("level", "name")
+            .values_list("code", "name")
+        ),
+        "applicant": list(ApplicantType.objects.order_by("name").values_list("code", "name")),
+    }
+    if seconds:
+        cache.set(key, options, seconds)
+    return options
+
+
+def search_cache_key(*parts: object) -> str:
+    """A cache key for a search result that goes stale with the next catalogue change."""
+    digest = hashlib.sha256(repr((catalogue_version(), *parts)).encode()).hexdigest()
+    return f"procedures:search:{digest}"
+
+
+def procedure_search_page(*, filters: CatalogueFilters, page: int, per_page: int) -> SearchPage:
+    """A page of `procedure_search`, cached briefly: the public catalogue is read-mostly and the
+    same queries come back all day. `page` past the end gives an empty item list."""
+    seconds = settings.PROCEDURES_SEARCH_CACHE_SECONDS
+    key = search_cache_key("page", filters, page, per_page)
+    if seconds and (hit := cache.get(key)) is not None:
+        return hit
+    qs = procedure_search(filters=filters).prefetch_related(
+        Prefetch("channels", queryset=ProcedureChannel.objects.order_by("channel"))
+    )
+    count = qs.count()
+    start = (page - 1) * per_page
+    result = SearchPage(
+        count=count,
+        number=page,
+        per_page=per_page,
+        items=list(qs[start : start + per_page]) if start < count else [],
+    )
+    if seconds:
+        cache.set(key, result, seconds)
+    return result
+
+
+def _all_words_in(column: str, words: list[str], *, whole: bool = False) -> Q:
+    """Every word starts a word of the padded folded column (or is a whole word there)."""
+    condition = Q()
+    for word in words:
+        condition &= Q(**{f"{column}__contains": f" {word}{' ' if whole else ''}"})
+    return condition
+
+
+def _ranked(
+    qs: QuerySet[Procedure], words: list[str], folded: str, exact_code: str
+) -> QuerySet[Procedure]:
+    """Cheap ranking terms only, so ordering the whole match set stays fast: among names that
+    contain every word, the one starting with the query, then the shortest (most specific)."""
+    return qs.annotate(
+        is_code=Case(
+            When(code=exact_code, then=Value(1)), default=Value(0), output_field=IntegerField()
+        ),
+        name_has_all=Case(
+            When(_all_words_in("name_folded", words, whole=True), then=Value(2)),
+            When(_all_words_in("name_folded", words), then=Value(1)),
+            default=Value(0),
+            output_field=IntegerField(),
+        ),
+        name_starts=Case(
+            When(
+                Q(name_folded__startswith=folded) | Q(name_folded__startswith=f"thu tuc {folded}"),
+                then=Value(1),
+            ),
+            default=Value(0),
+            output_field=IntegerField(),
+        ),
+    ).order_by("-is_code", "-name_has_all", "-name_starts", Length("name_folded"), "code")
+
+
+def _sqlite_corrections(words: list[str]) -> list[str]:
+    """Without pg_trgm: replace each unknown word by its closest word in procedure names."""
+    vocabulary: set[str] = set()
+    for name in Procedure.objects.values_list("name_folded", flat=True).iterator():
+        vocabulary.update(_WORD.findall(name))
+    corrected = []
+    for word in words:
+        if word in vocabulary or len(word) < 3:
+            corrected.append(word)
+            continue
+        close = difflib.get_close_matches(word, vocabulary, n=1, cutoff=0.75)
+        corrected.append(close[0] if close else word)
+    return corrected
+
+
+def _filtered(qs: QuerySet[Procedure], filters: CatalogueFilters) -> QuerySet[Procedure]:
+    if filters.level in LEVEL_FIELDS:
+        qs = qs.filter(**{LEVEL_FIELDS[ProcedureLevel(filters.level)]: True})
+    if filters.field:
+        qs = qs.filter(field__code=filters.field)
+    if filters.agency:
+        agency = Agency.objects.filter(code=filters.agency).first()
+        qs = qs.filter(_for_agency(agency)) if agency else qs.none()
+    if filters.online in OnlineLevel.values:
+        qs = qs.filter(online_level=filters.online)
+    if filters.applicant:
+        qs = qs.filter(applicant_types__code=filters.applicant)
+    if filters.free is True:
+        qs = qs.exclude(channels__is_free=False).filter(channels__isnull=False).distinct()
+    elif filters.free is False:
+        qs = qs.filter(channels__is_free=False).distinct()
+    return qs
+
+
+def _for_agency(agency: Agency) -> Q:
+    """Procedures an agency performs: mapped to it by name, or to its whole level."""
+    q = Q()
+    for prefix in ("implementing_mapping", "competent_mapping"):
+        q |= Q(**{f"{prefix}__agency": agency})
+        q |= Q(**{f"{prefix}__agency__isnull": True, f"{prefix}__agency_level": agency.level})
+    return q
+
+
+def procedure_get(*, code: str) -> Procedure | None:
+    """One procedure with everything its public page and API show."""
+    return (
+        Procedure.objects.select_related(
+            "field",
+            "implementing_mapping__agency",
+            "competent_mapping__agency",
+            "coordinating_mapping__agency",
+            "online_level_set_by",
+        )
+        .prefetch_related(
+            "applicant_types",
+            Prefetch("channels", queryset=ProcedureChannel.objects.order_by("channel")),
+            "requirements",
+            "form_fields",
+            "workflow_steps__agency",
+            "workflow_steps__lead_agency",
+            "workflow_steps__participating_agencies",
+            "fee_rules__exempt_applicant_types",
+        )
+        .filter(code=code)
+        .first()
+    )
+
+
+def procedure_online_only_on(
+    *, procedure: Procedure, day: dt.date, agency: Agency | None = None
+) -> bool:
+    """Counter intake asks this: on `day` at `agency`, is paper refused (assisted online instead)?"""
+    if procedure.online_only:
+        return True
+    days = OnlineOnlyDay.objects.filter(procedure=procedure, day=day)
+    return days.filter(Q(agency__isnull=True) | Q(agency=agency)).exists()
+
+
+def procedure_upcoming_online_only_days(
+    *, procedure: Procedure, today: dt.date
+) -> list[OnlineOnlyDay]:
+    return list(
+        OnlineOnlyDay.objects.filter(procedure=procedure, day__gte=today)
+        .select_related("agency")
+        .order_by("day")[:10]
+    )
+
+
+def highlight(text: str, q: str) -> SafeString:
+    """HTML of `text` with the words matching the query wrapped in <mark> (accent-insensitive)."""
+    words = query_words(q)
+    if not words:
+        return escape(text)
+    out: list[str] = []
+    last = 0
+    for match in _WORD.finditer(text):
+        token = fold(match.group())
+        if any(
+            token.startswith(w)
+            or (len(w) > 3 and difflib.SequenceMatcher(None, token, w).ratio() >= 0.8)
+            for w in words
+        ):
+            out.append(escape(text[last : match.start()]))
+            out.append(f"<mark>{escape(match.group())}</mark>")
+            last = match.end()
+    out.append(escape(text[last:]))
+    return mark_safe("".join(out))  # noqa: S308 — every piece above is escaped
+
+
+# --- online-service classification -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OnlineShare:
+    label: str
+    total: int
+    full: int
+    partial: int
+
+    @property
+    def full_percent(self) -> float:
+        return round(100 * self.full / self.total, 1) if self.total else 0.0
+
+
+def online_share_province() -> OnlineShare:
+    """Province-wide share over procedures performed at province or commune level."""
+    counts = Procedure.objects.filter(Q(at_province=True) | Q(at_commune=True)).aggregate(
+        total=Count("id"),
+        full=Count("id", filter=Q(online_level=OnlineLevel.FULL)),
+        partial=Count("id", filter=Q(online_level=OnlineLevel.PARTIAL)),
+    )
+    return OnlineShare(label=str(settings.PORTAL_NAME), **counts)
+
+
+def online_share_by_agency() -> list[tuple[Agency, OnlineShare]]:
+    """Share per agency that has procedures mapped to it directly (departments) or by level."""
+    rows = []
+    agencies = Agency.objects.filter(valid_to__isnull=True).order_by("level", "name")
+    for agency in agencies:
+        counts = Procedure.objects.filter(_for_agency(agency)).aggregate(
+            total=Count("id", distinct=True),
+            full=Count("id", filter=Q(online_level=OnlineLevel.FULL), distinct=True),
+            partial=Count("id", filter=Q(online_level=OnlineLevel.PARTIAL), distinct=True),
+        )
+        if counts["total"]:
+            rows.append((agency, OnlineShare(label=agency.name, **counts)))
+    return rows
+
+
+def proposals_for(*, user: User) -> QuerySet[OnlineLevelProposal]:
+    """Supervisors see every proposal; other staff see the ones they made."""
+    qs = OnlineLevelProposal.objects.select_related(
+        "procedure", "proposed_by", "decided_by", "agency"
+    )
+    if user_has_role(user=user, role=Role.ONESTOP_SUPERVISOR):
+        return qs
+    return qs.filter(proposed_by=user)
+
+
+def proposals_pending_for(*, user: User) -> QuerySet[OnlineLevelProposal]:
+    return proposals_for(user=user).filter(status=ProposalStatus.PENDING)

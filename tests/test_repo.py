@@ -1,0 +1,98 @@
+"""Repository checks: the files that describe the project agree with the code."""
+
+import re
+import tomllib
+from collections import Counter
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+LINK = re.compile(r"\[[^\]]*\]\(([^)#\s]+)(?:#[^)]*)?\)")
+
+
+def test_compose_runs_web_worker_beat_and_the_services():
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text(encoding="utf-8"))
+    services = compose["services"]
+    assert {"web", "worker", "beat", "db", "redis", "mail"} <= set(services)
+    assert "gunicorn portal.wsgi:application" in services["web"]["command"]
+    assert "celery -A portal beat" in services["beat"]["command"]
+    assert services["web"]["environment"]["DJANGO_DEBUG"] == "false"
+    assert "aiosmtpd" in services["mail"]["command"]
+
+
+def test_compose_worker_consumes_every_celery_queue():
+    from portal.celery import app
+
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text(encoding="utf-8"))
+    command = compose["services"]["worker"]["command"]
+    consumed = set(re.search(r"-Q\s+(\S+)", command).group(1).split(","))
+    assert consumed == {queue.name for queue in app.conf.task_queues}
+
+
+def test_compose_environment_uses_only_documented_variables():
+    from tests.settings_table import ENV_EXAMPLE, names
+
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text(encoding="utf-8"))
+    documented = names(ENV_EXAMPLE.read_text(encoding="utf-8"))
+    used = set(compose["services"]["web"]["environment"])
+    assert used <= documented, sorted(used - documented)
+
+
+def test_pre_commit_runs_the_projects_linters():
+    config = yaml.safe_load((ROOT / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
+    hooks = {hook["id"]: hook for repo in config["repos"] for hook in repo["hooks"]}
+    assert {"ruff-check", "ruff-format", "djlint-django", "django-upgrade"} <= set(hooks)
+    assert hooks["django-upgrade"]["args"] == ["--target-version", "5.2"]
+    assert {"check-yaml", "end-of-file-fixer", "trailing-whitespace", "detect-private-key"} <= set(
+        hooks
+    )
+
+
+def test_pyproject_configures_the_tools():
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    assert pyproject["project"]["requires-python"] == ">=3.11"
+    assert pyproject["tool"]["djlint"]["profile"] == "django"
+    assert (
+        "weasyprint"
+        in pyproject["tool"]["ruff"]["lint"]["flake8-tidy-imports"]["banned-module-level-imports"]
+    )
+
+
+def test_makefile_has_the_readme_commands():
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for target in ("run", "test"):
+        assert re.search(rf"^{target}:", makefile, re.MULTILINE)
+        assert f"make {target}" in readme
+
+
+@pytest.mark.parametrize(
+    "document",
+    [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))],
+    ids=lambda p: str(p.relative_to(ROOT)),
+)
+def test_relative_links_in_docs_point_to_files(document):
+    broken = [
+        target
+        for target in LINK.findall(document.read_text(encoding="utf-8"))
+        if "://" not in target
+        and not target.startswith("mailto:")
+        and not (document.parent / target).exists()
+    ]
+    assert not broken, f"{document.relative_to(ROOT)} links to missing files: {broken}"
+
+
+def test_adr_numbers_are_unique_and_titled():
+    adrs = sorted((ROOT / "docs" / "adr").glob("[0-9][0-9][0-9][0-9]-*.md"))
+    assert len(adrs) >= 9
+    numbers = Counter(path.name[:4] for path in adrs)
+    assert [n for n, count in numbers.items() if count > 1] == []
+    for path in adrs:
+        first_line = path.read_text(encoding="utf-8").splitlines()[0]
+        assert first_line.startswith("# "), path.name
+
+
+def test_committed_screenshot_exists_for_the_readme():
+    assert (ROOT / "docs" / "img" / "home.png").stat().st_size > 10_000
