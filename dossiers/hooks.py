@@ -16,6 +16,16 @@
 * `dossier_agency_scopes`: extra agencies a staff member may act for on a dossier besides the
   receiving and competent agencies (consulted and inter-agency participants, added by the
   back office). A scope returns agency primary keys for `(dossier, role)`.
+
+* `dossier_panels`: panels on the citizen's dossier page (payments: fees and receipts;
+  helpdesk: "rate this dossier"). A panel is called as `panel(request=request, dossier=dossier)`
+  and returns its HTML, or None when it has nothing to show; panels render by `order`:
+
+      from dossiers.hooks import dossier_panels
+
+      dossier_panels.register("payments", order=10)(dossier_payment_panel)
+
+  The registry class is procedures' `PanelRegistry` (a lower layer, so dossiers may use it).
 """
 
 from __future__ import annotations
@@ -24,9 +34,11 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from common.registry import Registry
+from procedures.hooks import PanelRegistry
 
 DossierEventListener = Callable[[int], None]
 AgencyScope = Callable[[Any, str], Iterable[int]]
 
 dossier_event_listeners: Registry[DossierEventListener] = Registry("dossier event listener")
 dossier_agency_scopes: Registry[AgencyScope] = Registry("dossier agency scope")
+dossier_panels = PanelRegistry("dossier panel", subject="dossier")

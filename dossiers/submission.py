@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -40,6 +39,7 @@ from dossiers.services import (
     dossier_submit,
     dossier_transition,
 )
+from procedures.selectors import FeeLine
 
 S = DossierStatus
 # The statuses in which the applicant may replace documents: answering a supplement request.
@@ -62,14 +62,6 @@ class SubmissionIncomplete(ApplicationError):
     """The draft cannot be submitted yet; `extra["problems"]` maps step → messages."""
 
 
-@dataclass(frozen=True)
-class FeeLine:
-    name: str
-    amount_vnd: int
-    full_amount_vnd: int
-    discount_percent: int
-
-
 # --- reading the catalogue --------------------------------------------------------------------
 
 
@@ -87,30 +79,22 @@ def procedure_needs_commune(procedure: Any) -> bool:
     return bool(procedure.at_commune)
 
 
-def procedure_online_fees(procedure: Any, *, day: dt.date | None = None) -> list[FeeLine]:
-    """The fees due online today, after the online discount (FeeRule.amount_for)."""
-    day = day or timezone.localdate()
-    lines: list[FeeLine] = []
-    for rule in procedure.fee_rules.all():
-        if rule.channel not in ("", "online"):
-            continue
-        if (rule.valid_from and day < rule.valid_from) or (rule.valid_to and day > rule.valid_to):
-            continue
-        lines.append(
-            FeeLine(
-                name=rule.name,
-                amount_vnd=rule.amount_for("online"),
-                full_amount_vnd=rule.amount_vnd,
-                discount_percent=rule.online_discount_percent,
-            )
-        )
-    if not lines:  # no local rule: the catalogue's published online fee, if any
-        channel = next((c for c in procedure.channels.all() if c.channel == "online"), None)
-        if channel is not None and channel.fee_vnd and not channel.is_free:
-            lines.append(
-                FeeLine(_("Phí, lệ phí"), channel.fee_vnd, channel.fee_vnd, discount_percent=0)
-            )
-    return lines
+def procedure_online_fees(
+    procedure: Any, *, dossier: Dossier | None = None, day: dt.date | None = None
+) -> list[FeeLine]:
+    """The fees due online, computed by procedures (discount, exemption of the applicant type the
+    draft names, rules in force on `day`)."""
+    from procedures.selectors import procedure_fee_lines
+
+    applicant_type_code = ((dossier.applicant_data or {}) if dossier else {}).get(
+        "applicant_type_code", ""
+    )
+    return procedure_fee_lines(
+        procedure=procedure,
+        channel="online",
+        applicant_type_code=applicant_type_code or "",
+        day=day,
+    )
 
 
 def _service_centre() -> Agency | None:
@@ -271,7 +255,9 @@ def dossier_start(
     )
     dossier.applicant_data = applicant_prefill(user)
     dossier.draft_step = DraftStep.APPLICANT
-    dossier.fee_vnd = sum(line.amount_vnd for line in procedure_online_fees(procedure))
+    dossier.fee_vnd = sum(
+        line.amount_vnd for line in procedure_online_fees(procedure, dossier=dossier)
+    )
     dossier.save(update_fields=["applicant_data", "draft_step", "fee_vnd", "updated_at"])
     return dossier
 
@@ -546,7 +532,9 @@ def draft_fees_seen(*, dossier: Dossier, by: User) -> Dossier:
     locked = _locked_draft(dossier, by)
     procedure = procedure_for(locked)
     if procedure is not None:
-        locked.fee_vnd = sum(line.amount_vnd for line in procedure_online_fees(procedure))
+        locked.fee_vnd = sum(
+            line.amount_vnd for line in procedure_online_fees(procedure, dossier=locked)
+        )
     _reach(locked, DraftStep.REVIEW)
     locked.save(update_fields=["fee_vnd", "draft_step", "updated_at"])
     return locked

@@ -311,7 +311,7 @@ def _fees_step(request: HttpRequest, dossier: Dossier, procedure: Any) -> Any:
     if request.method == "POST":
         svc.draft_fees_seen(dossier=dossier, by=request.user)
         return _next(dossier, DraftStep.FEES, request)
-    lines = svc.procedure_online_fees(procedure)
+    lines = svc.procedure_online_fees(procedure, dossier=dossier)
     return {"fee_lines": lines, "fee_total": sum(line.amount_vnd for line in lines)}
 
 
@@ -350,7 +350,7 @@ def _review_step(request: HttpRequest, dossier: Dossier, procedure: Any) -> Any:
         "problems": [(key, step_labels.get(key, key), msgs) for key, msgs in problems.items()],
         "field_values": labels,
         "components": list(dossier.components.all()),
-        "fee_lines": svc.procedure_online_fees(procedure),
+        "fee_lines": svc.procedure_online_fees(procedure, dossier=dossier),
     }
 
 
@@ -452,8 +452,11 @@ def _detail_context(request: HttpRequest, dossier: Dossier, **extra: Any) -> dic
     in_supplement = dossier.status in svc.SUPPLEMENT_STATUSES
     store = _store_for(request, dossier) if in_supplement else []
     components = list(dossier.components.all())
+    from dossiers.hooks import dossier_panels
+
     return {
         "dossier": dossier,
+        "panels": dossier_panels.render(request=request, obj=dossier),
         "plain": sel.plain_status(dossier),
         "waiting": sel.waiting_on_citizen(dossier),
         "timeline": sel.dossier_timeline(dossier=dossier),

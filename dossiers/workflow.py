@@ -231,8 +231,15 @@ TRANSITIONS: tuple[Transition, ...] = (
         form_code_if_negative=F.REFUSAL,
         guards=("result_kind_set", "result_document_attached"),
     ),
-    # Return at the counter, by post or on the portal / data store (Art. 22.3, 22.5).
-    _t(S.DONE, S.RETURNED, (A.RECEPTION_OFFICER, A.SYSTEM), "Điều 22.3, 22.5"),
+    # Return at the counter, by post or on the portal / data store (Art. 22.3, 22.5). A fee still
+    # owed is paid before the result is handed over (Art. 24), so the guard sits on the hand-over.
+    _t(
+        S.DONE,
+        S.RETURNED,
+        (A.RECEPTION_OFFICER, A.SYSTEM),
+        "Điều 22.3, 22.5, 24",
+        guards=("fees_settled",),
+    ),
     # Error in the result: sent back, corrected within 3 working days (Art. 23.1).
     _t(S.RETURNED, S.CORRECTION, (A.RECEPTION_OFFICER,), "Điều 23.1", note_required=True),
     _t(

@@ -3,6 +3,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from accounts.constants import Role
+
 
 class ReportCategory(models.TextChoices):
     ROADS = "roads", _("Giao thông, đường sá")
@@ -116,3 +118,10 @@ SCORE_CHOICES = [
 ]
 # A rating (or a reporter's verdict) below this counts as "not satisfied" for indicators 5.3/5.4.
 SATISFIED_FROM = 3
+
+
+# Agency members told when a report or question is assigned to their agency (any member can see
+# it; these are the roles that act on it).
+HELPDESK_ASSIGNEE_ROLES = frozenset(
+    {Role.PROCESSING_OFFICER, Role.AGENCY_HEAD, Role.HELPDESK_OFFICER}
+)

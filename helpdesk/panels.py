@@ -1,8 +1,15 @@
 """Fragments other pages can show without importing helpdesk (registered where a page offers a
 hook; see docs/helpdesk.md "For other apps")."""
 
-from django.template.loader import render_to_string
+from typing import Any
 
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+
+from common.exceptions import ApplicationError
 from helpdesk import selectors
 
 
@@ -14,4 +21,30 @@ def procedure_faq_panel(*, procedure_code: str, limit: int = 5) -> str:
     return render_to_string(
         "helpdesk/includes/_procedure_faq.html",
         {"questions": questions, "procedure_code": procedure_code},
+    )
+
+
+def procedure_faq_page_panel(*, request: HttpRequest, procedure: Any) -> str | None:
+    """`procedure_faq_panel` as a `procedures.hooks.procedure_panels` panel."""
+    return procedure_faq_panel(procedure_code=procedure.code) or None
+
+
+def dossier_rating_panel(*, request: HttpRequest, dossier: Any) -> str | None:
+    """The "rate this dossier" link for its applicant once the result is returned and not yet
+    rated (the rules are `dossier_ratable_by`'s); None otherwise."""
+    try:
+        selectors.dossier_ratable_by(dossier_code=dossier.code, user=request.user)
+    except ApplicationError:
+        return None
+    # Inline markup: helpdesk owns no template for it (see docs/helpdesk.md "For other apps").
+    return format_html(
+        '<section class="card mb-3" aria-labelledby="rating-panel-title"><div class="card-body">'
+        '<h2 class="h5 card-title" id="rating-panel-title">{}</h2><p>{}</p>'
+        '<a class="btn btn-outline-primary btn-sm" href="{}">{}'
+        '<span class="visually-hidden"> {}</span></a></div></section>',
+        _("Đánh giá việc giải quyết"),
+        _("Hồ sơ đã trả kết quả. Ý kiến của bạn giúp cơ quan phục vụ tốt hơn."),
+        reverse("helpdesk:dossier_rate", args=[dossier.code]),
+        _("Đánh giá hồ sơ này"),
+        dossier.code,
     )

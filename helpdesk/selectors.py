@@ -31,6 +31,7 @@ from common.exceptions import ApplicationError
 from common.text import fold
 from helpdesk.constants import (
     DEFAULT_STAGE_WORKING_DAYS,
+    HELPDESK_ASSIGNEE_ROLES,
     OPEN_REPORT_STATUSES,
     SATISFIED_FROM,
     QuestionStatus,
@@ -74,6 +75,23 @@ def communes() -> QuerySet[Agency]:
 
 def assignable_agencies() -> QuerySet[Agency]:
     return agencies_valid_on().order_by("level", "position", "name")
+
+
+def helpdesk_officers() -> QuerySet[User]:
+    """Active accounts with the helpdesk officer role: they review and publish every answer."""
+    return User.objects.filter(is_active=True, groups__name=Role.HELPDESK_OFFICER).order_by("pk")
+
+
+def agency_helpdesk_staff(*, agency: Agency) -> QuerySet[User]:
+    """Active staff whose membership of `agency` is in force today in a role that handles
+    reports and questions: they are told when one is assigned to the agency."""
+    from agencies.models import StaffMembership
+
+    today = timezone.localdate()
+    memberships = StaffMembership.objects.filter(
+        agency=agency, role__in=HELPDESK_ASSIGNEE_ROLES, valid_from__lte=today
+    ).filter(Q(valid_to__isnull=True) | Q(valid_to__gte=today))
+    return User.objects.filter(is_active=True, pk__in=memberships.values("user_id")).order_by("pk")
 
 
 # --- reports ------------------------------------------------------------------------------------

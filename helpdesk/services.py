@@ -55,6 +55,7 @@ from helpdesk.models import (
     ReportPhoto,
 )
 from helpdesk.sms import send_sms
+from notifications.constants import Event
 
 logger = logging.getLogger(__name__)
 R = ReportStatus
@@ -169,11 +170,12 @@ def phone_verification_start(*, phone: str, client_ip: str = "") -> PhoneVerific
         code_hash=_code_hash(code),
         expires_at=timezone.now() + dt.timedelta(seconds=settings.HELPDESK_OTP_TTL_SECONDS),
     )
-    body = _("Ma xac thuc phan anh 1022 Tay Ninh: %(code)s. Hieu luc %(minutes)s phut.") % {
-        "code": code,
-        "minutes": settings.HELPDESK_OTP_TTL_SECONDS // 60,
-    }
-    transaction.on_commit(lambda: send_sms(to=normalised, body=body))
+    # The outbox row holds the code in clear until it expires (ADR 0081); only its hash is kept here.
+    send_sms(
+        to=normalised,
+        event=Event.HELPDESK_PHONE_CODE,
+        context={"code": code, "minutes": str(settings.HELPDESK_OTP_TTL_SECONDS // 60)},
+    )
     return verification
 
 
@@ -372,12 +374,15 @@ def report_submit(
     _store_photos(report, photos, reporter or entered_by)
     _record(report, ReportAction.SUBMITTED, actor=reporter or entered_by, data={"channel": channel})
     if reporter is None:
-        body = _("Phan anh cua ban da duoc tiep nhan, ma %(code)s. Tra cuu tai %(url)s") % {
-            "code": report.code,
-            "url": f"{settings.SITE_URL}/phan-anh/tra-cuu/",
-        }
-        phone = report.reporter_phone
-        transaction.on_commit(lambda: send_sms(to=phone, body=body))
+        send_sms(
+            to=report.reporter_phone,
+            event=Event.HELPDESK_REPORT_RECEIVED,
+            context={
+                "report_code": report.code,
+                "tracking_url": f"{settings.SITE_URL}/phan-anh/tra-cuu/",
+            },
+            reference=report.code,
+        )
     return report
 
 
@@ -421,7 +426,7 @@ def report_refuse(*, report: FieldReport, by: User, reason: str) -> FieldReport:
         update_fields=["status", "refusal_reason", "refused_at", "was_overdue", "updated_at"]
     )
     _record(report, ReportAction.REFUSED, actor=by, from_status=previous, note=reason)
-    _tell_reporter(report, _("Phan anh %(code)s khong duoc tiep nhan: %(reason)s"), reason=reason)
+    _tell_reporter(report, _("Không được tiếp nhận: %(reason)s") % {"reason": reason.strip()[:100]})
     return report
 
 
@@ -437,7 +442,7 @@ def report_request_info(*, report: FieldReport, by: User, note: str) -> FieldRep
     report.info_requested_at = report.info_requested_at or now
     report.save(update_fields=["status", "info_request", "info_requested_at", "updated_at"])
     _record(report, ReportAction.INFO_REQUESTED, actor=by, from_status=previous, note=note)
-    _tell_reporter(report, _("Phan anh %(code)s can bo sung thong tin: %(reason)s"), reason=note)
+    _tell_reporter(report, _("Cần bổ sung thông tin: %(reason)s") % {"reason": note.strip()[:100]})
     return report
 
 
@@ -476,7 +481,57 @@ def report_assign(*, report: FieldReport, by: User, agency: Agency, note: str = 
         note=note,
         data={"agency": agency.code, "agency_name": agency.name},
     )
+    _notify_assigned(
+        agency=agency,
+        code=report.code,
+        title=report.shown_title,
+        url=f"{settings.SITE_URL}/phan-anh/xu-ly/{report.code}/",
+    )
     return report
+
+
+def _notify_answer_ready(
+    *, by: User, agency: Agency | None, code: str, title: str, url: str
+) -> None:
+    """Tell the helpdesk officers an agency's answer waits for their review and publication
+    (not when a helpdesk officer answered: they publish it themselves)."""
+    from notifications.services import notify
+
+    if selectors.is_helpdesk_officer(user=by):
+        return
+    officers = list(selectors.helpdesk_officers())
+    if officers:
+        notify(
+            event=Event.HELPDESK_ANSWER_READY,
+            recipient=officers,
+            context={
+                "item_code": code,
+                "item_title": title,
+                "agency_name": agency.name if agency else "",
+                "item_url": url,
+            },
+            reference=code,
+        )
+
+
+def _notify_assigned(*, agency: Agency, code: str, title: str, url: str) -> None:
+    """Queue `helpdesk_assigned` for the agency's staff in the caller's transaction (sent after
+    commit, nothing on rollback)."""
+    from notifications.services import notify
+
+    staff = list(selectors.agency_helpdesk_staff(agency=agency))
+    if staff:
+        notify(
+            event=Event.HELPDESK_ASSIGNED,
+            recipient=staff,
+            context={
+                "item_code": code,
+                "item_title": title,
+                "agency_name": agency.name,
+                "item_url": url,
+            },
+            reference=code,
+        )
 
 
 @transaction.atomic
@@ -511,6 +566,13 @@ def report_answer(*, report: FieldReport, by: User, answer: str) -> FieldReport:
         ]
     )
     _record(report, ReportAction.ANSWERED, actor=by, from_status=previous, note=answer)
+    _notify_answer_ready(
+        by=by,
+        agency=report.assigned_agency,
+        code=report.code,
+        title=report.shown_title,
+        url=f"{settings.SITE_URL}/phan-anh/xu-ly/{report.code}/",
+    )
     return report
 
 
@@ -571,35 +633,32 @@ def report_publish(
     )
     _record(report, ReportAction.PUBLISHED, actor=by, from_status=previous)
     for each in [report, *report.duplicates.all()]:
-        _tell_reporter(each, _("Phan anh %(code)s da co ket qua tra loi: %(url)s"), answered=True)
+        _tell_reporter(each, answered=True)
     return report
 
 
-def _tell_reporter(
-    report: FieldReport, sms_text: str, *, reason: str = "", answered: bool = False
-) -> None:
-    """An account holder hears through the outbox; an anonymous reporter by SMS to their phone."""
-    url = f"{settings.SITE_URL}/phan-anh/tra-cuu/{report.code}/"
-    if report.reporter is not None and answered:
-        from notifications.constants import Event
-        from notifications.services import notify
+def _tell_reporter(report: FieldReport, update: str = "", *, answered: bool = False) -> None:
+    """Queue the reporter's message in the outbox: to their account when they have one, else by
+    SMS to the phone they verified (`notify_phone`). Sent after the caller's commit."""
+    from notifications.services import notify
 
-        notify(
-            event=Event.HELPDESK_ANSWERED,
-            recipient=report.reporter,
-            context={
-                "citizen_name": report.reporter_name or report.reporter.get_full_name(),
-                "question_code": report.code,
-                "question_title": report.shown_title,
-                "answer_url": url,
-            },
-            reference=report.code,
-        )
-        return
-    if report.reporter_phone:
-        body = sms_text % {"code": report.code, "reason": reason[:100], "url": url}
-        phone = report.reporter_phone
-        transaction.on_commit(lambda: send_sms(to=phone, body=body))
+    url = f"{settings.SITE_URL}/phan-anh/tra-cuu/{report.code}/"
+    if answered:
+        event = Event.HELPDESK_ANSWERED
+        context = {
+            "citizen_name": report.reporter_name
+            or (report.reporter.get_full_name() if report.reporter else ""),
+            "question_code": report.code,
+            "question_title": report.shown_title,
+            "answer_url": url,
+        }
+    else:
+        event = Event.HELPDESK_REPORT_UPDATE
+        context = {"report_code": report.code, "update": update, "tracking_url": url}
+    if report.reporter is not None:
+        notify(event=event, recipient=report.reporter, context=context, reference=report.code)
+    elif report.reporter_phone:
+        send_sms(to=report.reporter_phone, event=event, context=context, reference=report.code)
 
 
 @transaction.atomic
@@ -738,6 +797,12 @@ def question_assign(*, question: Question, by: User, agency: Agency) -> Question
     question.status, question.assigned_agency = QuestionStatus.ASSIGNED, agency
     question.save(update_fields=["status", "assigned_agency", "updated_at"])
     _question_audit(question, "assigned", by, agency=agency.code)
+    _notify_assigned(
+        agency=agency,
+        code=question.code,
+        title=question.title,
+        url=f"{settings.SITE_URL}/phan-anh/hoi-dap/xu-ly/{question.code}/",
+    )
     return question
 
 
@@ -752,6 +817,13 @@ def question_answer(*, question: Question, by: User, answer: str) -> Question:
     question.answered_by, question.answered_at = by, timezone.now()
     question.save(update_fields=["status", "answer", "answered_by", "answered_at", "updated_at"])
     _question_audit(question, "answered", by)
+    _notify_answer_ready(
+        by=by,
+        agency=question.assigned_agency,
+        code=question.code,
+        title=question.title,
+        url=f"{settings.SITE_URL}/phan-anh/hoi-dap/xu-ly/{question.code}/",
+    )
     return question
 
 
@@ -770,7 +842,6 @@ def question_publish(*, question: Question, by: User, answer: str) -> Question:
     question.save(update_fields=["status", "answer", "published_at", "search_text", "updated_at"])
     _question_audit(question, "published", by)
     if question.asker is not None:
-        from notifications.constants import Event
         from notifications.services import notify
 
         notify(

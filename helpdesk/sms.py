@@ -1,43 +1,25 @@
-"""One-off SMS to a phone number that belongs to no account (the anonymous reporter's code).
+"""SMS to a phone number that belongs to no account (the anonymous 1022 reporter), ADR 0081.
 
-The notifications outbox addresses users, so these few messages go straight through the same SMS
-channel plugin (`notifications.channels`: Twilio, or its local simulator when Twilio is off).
-`HELPDESK_SMS_BACKEND = "locmem"` keeps them in `outbox` instead (unit tests); the code is the
-only place that would need changing once the outbox accepts a bare phone number (ADR 0081).
+Every such message is an outbox row written by `notifications.services.notify_phone` inside the
+caller's transaction, so it is sent after commit with the outbox's retries and delivery log
+(Twilio, or its local simulator when Twilio is off), and nothing is sent on rollback.
 """
 
 from __future__ import annotations
 
-import logging
-from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
-from django.conf import settings
+from django.db import transaction
 
-logger = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class SentSms:
-    to: str
-    body: str
-
-
-outbox: list[SentSms] = []
-
-
-def send_sms(*, to: str, body: str) -> None:
-    """Send now (call it after commit). Failures are logged: the user can ask for a new code."""
-    if settings.HELPDESK_SMS_BACKEND == "locmem":
-        outbox.append(SentSms(to=to, body=body))
-        return
-    from notifications.channels.base import DeliveryError
-    from notifications.channels.registry import get_channel
-    from notifications.constants import Channel
+if TYPE_CHECKING:
     from notifications.models import Notification
 
-    # An unsaved row only carries the address and text to the channel; nothing is stored.
-    message = Notification(channel=Channel.SMS, address=to, body=body)
-    try:
-        get_channel(Channel.SMS).send(message)
-    except DeliveryError:
-        logger.warning("helpdesk SMS to %s failed", to[:-3] + "***", exc_info=True)
+
+@transaction.atomic
+def send_sms(
+    *, to: str, event: str, context: dict[str, Any], reference: str = ""
+) -> Notification | None:
+    """Queue the `event` SMS for `to`. None when the number is unusable or SMS is switched off."""
+    from notifications.services import notify_phone
+
+    return notify_phone(event=event, phone=to, context=context, reference=reference)

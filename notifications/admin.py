@@ -3,7 +3,7 @@ from django.core.exceptions import ValidationError
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
-from notifications.constants import EVENTS
+from notifications.constants import EVENTS, REDACTED
 from notifications.models import (
     DeliveryAttempt,
     MessageTemplate,
@@ -50,6 +50,32 @@ class NotificationAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     inlines = [DeliveryAttemptInline]
     list_select_related = ["recipient"]
+    # A sensitive row (a one-time code) shows the marker in place of its message (ADR 0081).
+    SECRET_FIELDS = ("subject", "body", "html", "context")
+    readonly_fields = ["subject_hidden", "body_hidden", "html_hidden", "context_hidden"]
+
+    def get_fields(self, request, obj=None):
+        hidden = set(self.readonly_fields)
+        fields = [f for f in super().get_fields(request, obj) if f not in hidden]
+        if obj is not None and obj.is_sensitive:
+            fields = [f"{f}_hidden" if f in self.SECRET_FIELDS else f for f in fields]
+        return fields
+
+    @admin.display(description=_("tiêu đề"))
+    def subject_hidden(self, obj):
+        return REDACTED
+
+    @admin.display(description=_("nội dung"))
+    def body_hidden(self, obj):
+        return REDACTED
+
+    @admin.display(description=_("nội dung HTML"))
+    def html_hidden(self, obj):
+        return REDACTED
+
+    @admin.display(description=_("dữ liệu"))
+    def context_hidden(self, obj):
+        return REDACTED
 
     def has_add_permission(self, request):
         return False

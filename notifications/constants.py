@@ -64,12 +64,18 @@ class Event(models.TextChoices):
     RESULT_RETURNED = "result_returned", _("Đã trả kết quả")
     DOSSIER_STOPPED = "dossier_stopped", _("Dừng xử lý hồ sơ")
     HELPDESK_ANSWERED = "helpdesk_answered", _("Đã trả lời câu hỏi, phản ánh")
+    # to a bare phone number (`notify_phone`): the anonymous 1022 reporter
+    HELPDESK_PHONE_CODE = "helpdesk_phone_code", _("Mã xác thực số điện thoại phản ánh")
+    HELPDESK_REPORT_RECEIVED = "helpdesk_report_received", _("Đã tiếp nhận phản ánh")
+    HELPDESK_REPORT_UPDATE = "helpdesk_report_update", _("Cập nhật xử lý phản ánh")
     # staff
     STAFF_NEW_IN_QUEUE = "staff_new_in_queue", _("Hồ sơ mới trong hàng đợi")
     STAFF_DUE_SOON = "staff_due_soon", _("Hồ sơ sắp đến hạn")
     STAFF_OVERDUE = "staff_overdue", _("Hồ sơ quá hạn")
     STAFF_ESCALATION = "staff_escalation", _("Hồ sơ được chuyển lên cấp trên")
     STAFF_DAILY_DIGEST = "staff_daily_digest", _("Bản tin tổng hợp hằng ngày")
+    HELPDESK_ASSIGNED = "helpdesk_assigned", _("Phản ánh, câu hỏi được giao cho cơ quan")
+    HELPDESK_ANSWER_READY = "helpdesk_answer_ready", _("Trả lời phản ánh, câu hỏi chờ duyệt")
 
 
 ALL_CHANNELS = (Channel.EMAIL, Channel.SMS, Channel.ZALO, Channel.INBOX)
@@ -90,6 +96,9 @@ class EventSpec:
     urgent: bool = False
     channels: tuple[str, ...] = ALL_CHANNELS
     sample: dict = field(default_factory=dict)
+    # A secret (a one-time code): the body, subject and context are blanked once the row is final
+    # and never shown in the delivery log or the admin (ADR 0081).
+    sensitive: bool = False
 
 
 _SAMPLE_DOSSIER = {
@@ -105,6 +114,16 @@ _SAMPLE_STAFF = {
     "procedure_name": "Đăng ký khai sinh",
     "queue_name": "Tiếp nhận — UBND phường Tân Ninh",
     "dossier_url": "https://dichvucong.tayninh.gov.vn/ho-so/can-bo/000.00.80.H52-260315-0007/",
+}
+
+
+# Staff messages about a field report or question share their placeholders (and preview sample).
+_HELPDESK_STAFF_SAMPLE = {
+    "staff_name": "Trần Văn Bình",
+    "item_code": "PA-2026-000042",
+    "item_title": "Đèn đường hỏng trên đường Cách Mạng Tháng Tám",
+    "agency_name": "UBND phường Tân Ninh",
+    "item_url": "https://dichvucong.tayninh.gov.vn/phan-anh/xu-ly/PA-2026-000042/",
 }
 
 EVENTS: dict[str, EventSpec] = {
@@ -214,10 +233,51 @@ EVENTS: dict[str, EventSpec] = {
             "items": ["Hồ sơ mới trong hàng đợi: 000.00.80.H52-260315-0007"],
         },
     ),
+    Event.HELPDESK_PHONE_CODE: EventSpec(
+        Audience.CITIZEN,
+        ("code", "minutes"),
+        urgent=True,
+        channels=(Channel.SMS,),
+        sample={"code": "482913", "minutes": "5"},
+        sensitive=True,
+    ),
+    Event.HELPDESK_REPORT_RECEIVED: EventSpec(
+        Audience.CITIZEN,
+        ("report_code", "tracking_url"),
+        channels=(Channel.SMS,),
+        sample={
+            "report_code": "PA-2026-000042",
+            "tracking_url": "https://dichvucong.tayninh.gov.vn/phan-anh/tra-cuu/",
+        },
+    ),
+    Event.HELPDESK_REPORT_UPDATE: EventSpec(
+        Audience.CITIZEN,
+        ("report_code", "update", "tracking_url"),
+        sample={
+            "report_code": "PA-2026-000042",
+            "update": "Cần bổ sung ảnh chụp vị trí cột đèn.",
+            "tracking_url": "https://dichvucong.tayninh.gov.vn/phan-anh/tra-cuu/PA-2026-000042/",
+        },
+    ),
+    Event.HELPDESK_ASSIGNED: EventSpec(
+        Audience.STAFF,
+        tuple(_HELPDESK_STAFF_SAMPLE),
+        channels=(Channel.EMAIL, Channel.INBOX),
+        sample=_HELPDESK_STAFF_SAMPLE,
+    ),
+    Event.HELPDESK_ANSWER_READY: EventSpec(
+        Audience.STAFF,
+        tuple(_HELPDESK_STAFF_SAMPLE),
+        channels=(Channel.EMAIL, Channel.INBOX),
+        sample=_HELPDESK_STAFF_SAMPLE,
+    ),
 }
 
 STAFF_EVENTS = frozenset(e for e, spec in EVENTS.items() if spec.audience == Audience.STAFF)
 LEGAL_EVENTS = frozenset(e for e, spec in EVENTS.items() if spec.legal)
+SENSITIVE_EVENTS = frozenset(e for e, spec in EVENTS.items() if spec.sensitive)
+# What a sensitive row's body shows once redacted, and what staff see in its place before that.
+REDACTED = _("[đã ẩn]")
 LANGUAGES = ("vi", "en")
 
 # Channels that have a subject line (e-mail subject, inbox title).

@@ -9,6 +9,8 @@ from django.utils.translation import gettext_lazy as _
 from common.models import BaseModel
 from notifications.constants import (
     LANGUAGES,
+    REDACTED,
+    SENSITIVE_EVENTS,
     AttemptOutcome,
     Channel,
     Event,
@@ -100,6 +102,16 @@ class Notification(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.get_event_display()} → {self.recipient_id} ({self.channel}, {self.status})"
+
+    @property
+    def is_sensitive(self) -> bool:
+        """A secret (a one-time code): staff never see its body, and it is blanked once final."""
+        return self.event in SENSITIVE_EVENTS
+
+    @property
+    def display_body(self) -> str:
+        """The body as staff may see it: the redaction marker for a sensitive row."""
+        return str(REDACTED) if self.is_sensitive else self.body
 
 
 class DeliveryAttempt(models.Model):

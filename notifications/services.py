@@ -403,13 +403,47 @@ def _send(notification: Notification) -> str:
     try:
         result = get_channel(notification.channel).send(notification)
     except PermanentError as exc:
-        return _record_failure(notification, started=started, error=str(exc), permanent=True)
+        error = _scrub(notification, str(exc))
+        return _record_failure(notification, started=started, error=error, permanent=True)
     except TransientError as exc:
-        return _record_failure(notification, started=started, error=str(exc), permanent=False)
+        error = _scrub(notification, str(exc))
+        return _record_failure(notification, started=started, error=error, permanent=False)
     except Exception as exc:  # a bug or an unexpected library error: retry, and log loudly
         logger.exception("notification %s: unexpected error while sending", notification.pk)
-        return _record_failure(notification, started=started, error=repr(exc), permanent=False)
+        error = _scrub(notification, repr(exc))
+        return _record_failure(notification, started=started, error=error, permanent=False)
     return _record_sent(notification, started=started, result=result)
+
+
+# The body stored in place of a sensitive row's message once it is final (data, not translated).
+REDACTED_BODY = "[đã ẩn]"
+
+
+def _redacted_fields() -> dict[str, Any]:
+    return {"body": REDACTED_BODY, "subject": "", "html": "", "context": {}}
+
+
+def _scrub(notification: Notification, error: str) -> str:
+    """An error text of a sensitive row without its body or context values (a provider may echo
+    what it was sent); errors are kept in the attempt log and `last_error`."""
+    if not notification.is_sensitive:
+        return error
+    secrets = [notification.body, notification.subject, notification.html]
+    secrets += [str(v) for v in (notification.context or {}).values() if str(v).strip()]
+    for secret in sorted(filter(None, secrets), key=len, reverse=True):
+        error = error.replace(secret, REDACTED_BODY)
+    return error
+
+
+def _redact(row: Notification) -> None:
+    """Blank the message of a final sensitive row (ADR 0081); call inside the transaction that
+    made it final."""
+    if not row.is_sensitive:
+        return
+    fields = _redacted_fields()
+    Notification.objects.filter(pk=row.pk).update(**fields, updated_at=timezone.now())
+    for name, value in fields.items():
+        setattr(row, name, value)
 
 
 def _attempt_log(
@@ -454,6 +488,7 @@ def _record_sent(notification: Notification, *, started: datetime, result: Deliv
         provider_status=result.provider_status[:32],
         last_error="",
         updated_at=now,
+        **(_redacted_fields() if notification.is_sensitive else {}),
     )
     _attempt_log(
         notification,
@@ -496,7 +531,8 @@ def _record_failure(
     row.status = S.FAILED
     row.failed_at = now
     row.save(update_fields=["status", "failed_at", "last_error", "updated_at"])
-    _failover(row)
+    _failover(row)  # renders the replacement from the context, so before the redaction
+    _redact(row)
     return "failed"
 
 
@@ -631,6 +667,8 @@ def notification_provider_status(
     row.save(update_fields=fields)
     if row.status == S.FAILED and "failed_at" in fields:
         _failover(row)
+    if row.status in (S.SENT, S.DELIVERED, S.FAILED):
+        _redact(row)  # blank already since it was sent; this covers a row finished otherwise
     return row
 
 

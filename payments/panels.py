@@ -1,6 +1,6 @@
-"""The payment panel for the dossier pages, ready for the panel registry dossiers will offer
+"""The payment panel for the dossier pages, registered in `dossiers.hooks.dossier_panels`
 (ARCHITECTURE: "pages that gather a dossier from several apps take panels that higher apps
-register"). Until that hook exists nothing calls it; see docs/payments.md."""
+register"); see docs/payments.md."""
 
 from __future__ import annotations
 
@@ -10,10 +10,14 @@ from django.http import HttpRequest
 from django.template.loader import render_to_string
 
 from payments import selectors
+from payments.models import Charge
 
 
-def dossier_payment_panel(*, request: HttpRequest, dossier: Any) -> str:
-    """HTML of the fees block: what is due, the pay button link, past payments and receipts."""
+def dossier_payment_panel(*, request: HttpRequest, dossier: Any) -> str | None:
+    """HTML of the fees block: what is due, the pay button link, past payments and receipts;
+    None for a dossier that never had a charge (nothing to show)."""
+    if not Charge.objects.filter(dossier=dossier).exists():
+        return None
     user = request.user
     staff = selectors.payments_for_staff(user=user).filter(dossier=dossier)
     payments = (

@@ -1,6 +1,6 @@
 """Reads on payments, scoped to who asks: a citizen sees the payments of dossiers they may see,
-staff those of their agencies. Also the fee computation (procedures has none of its own for a
-channel with exemptions, so it lives here, reading procedures' models through its selector)."""
+staff those of their agencies. The fee computation itself is procedures' (`procedure_fee_lines`,
+the one function the submission fee step calls too)."""
 
 from __future__ import annotations
 
@@ -10,12 +10,12 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from accounts.constants import Role
 from accounts.models import User
 from payments.constants import ChargeStatus, PaymentStatus, Provider
 from payments.models import Charge, Payment
+from procedures.selectors import FeeLine
 
 if TYPE_CHECKING:
     from dossiers.models import Dossier
@@ -35,15 +35,6 @@ REFUND_ROLES = frozenset({Role.AGENCY_HEAD, Role.ONESTOP_SUPERVISOR})
 # --- what is due -------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class FeeLine:
-    label: str
-    amount_vnd: int
-    full_amount_vnd: int
-    discount_percent: int
-    exempt: bool = False
-
-
 def fee_lines_for(
     *,
     procedure_code: str,
@@ -51,38 +42,16 @@ def fee_lines_for(
     applicant_type_code: str = "",
     day: dt.date | None = None,
 ) -> list[FeeLine]:
-    """The fees of a procedure on `channel` on `day`: rules in force for that channel (or all
-    channels), the online discount on the online channel, zero for an exempt applicant type.
-    Without a local rule, the catalogue's published fee for the channel."""
-    from procedures.selectors import procedure_get
+    """The fees of a procedure on `channel` on `day`, computed by procedures (which owns the
+    fee rules: channel, online discount, exemptions, effective dates)."""
+    from procedures.selectors import procedure_fee_lines, procedure_get
 
     procedure = procedure_get(code=procedure_code)
     if procedure is None:
         return []
-    day = day or timezone.localdate()
-    lines: list[FeeLine] = []
-    for rule in procedure.fee_rules.all():
-        if rule.channel not in ("", channel):
-            continue
-        if (rule.valid_from and day < rule.valid_from) or (rule.valid_to and day > rule.valid_to):
-            continue
-        exempt = bool(applicant_type_code) and any(
-            t.code == applicant_type_code for t in rule.exempt_applicant_types.all()
-        )
-        lines.append(
-            FeeLine(
-                label=rule.name,
-                amount_vnd=0 if exempt else rule.amount_for(channel),
-                full_amount_vnd=rule.amount_vnd,
-                discount_percent=rule.online_discount_percent if channel == "online" else 0,
-                exempt=exempt,
-            )
-        )
-    if not lines:
-        published = next((c for c in procedure.channels.all() if c.channel == channel), None)
-        if published is not None and published.fee_vnd and not published.is_free:
-            lines.append(FeeLine(str(_("Phí, lệ phí")), published.fee_vnd, published.fee_vnd, 0))
-    return lines
+    return procedure_fee_lines(
+        procedure=procedure, channel=channel, applicant_type_code=applicant_type_code, day=day
+    )
 
 
 def fee_channel_for(dossier: Any) -> str:

@@ -297,6 +297,62 @@ def procedure_get(*, code: str) -> Procedure | None:
     )
 
 
+@dataclass(frozen=True)
+class FeeLine:
+    """One fee due: `amount_vnd` after the online discount or exemption, `full_amount_vnd` before."""
+
+    name: str
+    amount_vnd: int
+    full_amount_vnd: int
+    discount_percent: int
+    exempt: bool = False
+
+    @property
+    def label(self) -> str:
+        return self.name
+
+
+def procedure_fee_lines(
+    *,
+    procedure: Procedure,
+    channel: str,
+    applicant_type_code: str = "",
+    day: dt.date | None = None,
+) -> list[FeeLine]:
+    """The one fee computation (payments' charges and the submission fee step both call it).
+
+    The local fee rules in force on `day` for `channel` (or for every channel), with the online
+    discount on the online channel, and zero for an applicant type the rule exempts. Without a
+    local rule, the catalogue's published fee for the channel."""
+    from django.utils import timezone
+    from django.utils.translation import gettext as _
+
+    day = day or timezone.localdate()
+    lines: list[FeeLine] = []
+    for rule in procedure.fee_rules.all():
+        if rule.channel not in ("", channel):
+            continue
+        if (rule.valid_from and day < rule.valid_from) or (rule.valid_to and day > rule.valid_to):
+            continue
+        exempt = bool(applicant_type_code) and any(
+            t.code == applicant_type_code for t in rule.exempt_applicant_types.all()
+        )
+        lines.append(
+            FeeLine(
+                name=rule.name,
+                amount_vnd=0 if exempt else rule.amount_for(channel),
+                full_amount_vnd=rule.amount_vnd,
+                discount_percent=rule.online_discount_percent if channel == "online" else 0,
+                exempt=exempt,
+            )
+        )
+    if not lines:
+        published = next((c for c in procedure.channels.all() if c.channel == channel), None)
+        if published is not None and published.fee_vnd and not published.is_free:
+            lines.append(FeeLine(str(_("Phí, lệ phí")), published.fee_vnd, published.fee_vnd, 0))
+    return lines
+
+
 def procedure_online_only_on(
     *, procedure: Procedure, day: dt.date, agency: Agency | None = None
 ) -> bool:

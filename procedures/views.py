@@ -14,6 +14,7 @@ from common.exceptions import ApplicationError
 from procedures import selectors, services
 from procedures.constants import FULL_ONLINE_TARGETS, SEARCH_PAGE_SIZE, Channel, ProposalStatus
 from procedures.forms import CatalogueSearchForm, DecisionForm, ProposalForm
+from procedures.hooks import procedure_panels
 from procedures.models import OnlineLevelProposal, Procedure
 
 
@@ -79,6 +80,7 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
             "submit_url": submit_url_for(procedure),
             "can_propose": isinstance(request.user, User)
             and services._has_any_role(request.user, services.PROPOSER_ROLES),
+            "panels": procedure_panels.render(request=request, obj=procedure),
         },
     )
 

@@ -110,6 +110,9 @@ def test_every_guard_is_registered_by_dossiers_or_named_as_external():
     assert workflow.guard_names() - registered <= EXTERNAL_GUARDS
     assert workflow.guard_names() - EXTERNAL_GUARDS <= registered
     assert "fees_settled" in workflow.get_transition(S.AWAITING_PAYMENT, S.APPRAISING).guards
+    # NĐ 118 Art. 24: a fee still owed is paid before the result is handed over.
+    assert "fees_settled" in workflow.get_transition(S.DONE, S.RETURNED).guards
+    assert "fees_settled" not in workflow.get_transition(S.ISSUING, S.DONE).guards
 
 
 def test_withdrawal_is_open_until_the_decision_and_never_after():

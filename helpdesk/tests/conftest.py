@@ -1,18 +1,53 @@
+from dataclasses import dataclass
+
 import pytest
 
 from accounts.tests.factories import CitizenFactory, login_with_mfa
 from agencies.tests.factories import AgencyFactory, CommuneFactory
-from helpdesk import sms
 from helpdesk.tests.factories import agency_officer, helpdesk_officer
+from notifications.constants import Channel
+from notifications.models import Notification
+
+
+@dataclass(frozen=True)
+class SentSms:
+    to: str
+    body: str
+
+
+class SmsOutbox:
+    """The outbox rows of SMS to bare phone numbers (`notify_phone`), oldest first, as a list.
+
+    `clear()` forgets what was written so far (rows stay in the database)."""
+
+    def __init__(self) -> None:
+        self.after = 0
+
+    def _rows(self) -> list[SentSms]:
+        rows = Notification.objects.filter(
+            channel=Channel.SMS, recipient__isnull=True, pk__gt=self.after
+        ).order_by("pk")
+        return [SentSms(to=row.address, body=row.body) for row in rows]
+
+    def __getitem__(self, index):
+        return self._rows()[index]
+
+    def __iter__(self):
+        return iter(self._rows())
+
+    def __len__(self) -> int:
+        return len(self._rows())
+
+    def clear(self) -> None:
+        last = Notification.objects.order_by("-pk").values_list("pk", flat=True).first()
+        self.after = last or 0
 
 
 @pytest.fixture
-def sms_outbox(settings):
-    """SMS kept in memory (the Twilio-simulator path is tested on its own in test_otp)."""
-    settings.HELPDESK_SMS_BACKEND = "locmem"
-    sms.outbox.clear()
-    yield sms.outbox
-    sms.outbox.clear()
+def sms_outbox():
+    """SMS to anonymous reporters, read from the notifications outbox (the delivery to the
+    Twilio simulator is tested in test_otp and test_notify)."""
+    return SmsOutbox()
 
 
 @pytest.fixture

@@ -142,9 +142,8 @@ def test_anonymous_web_flow(commune, sms_outbox, django_capture_on_commit_callba
 def test_code_travels_through_the_sms_channel_to_the_twilio_simulator(live_server, settings):
     """The real path: the notifications SMS channel (twilio library) → the local simulator."""
     from notifications.channels.registry import get_channel
-    from notifications.models import SimulatedMessage
+    from notifications.models import Notification, SimulatedMessage
 
-    settings.HELPDESK_SMS_BACKEND = "notifications"
     settings.TWILIO_API_BASE_URL = f"{live_server.url}/thong-bao/mo-phong/twilio"
     settings.NOTIFICATIONS_CALLBACK_BASE_URL = live_server.url
     get_channel.cache_clear()
@@ -154,6 +153,12 @@ def test_code_travels_through_the_sms_channel_to_the_twilio_simulator(live_serve
         get_channel.cache_clear()
     message = SimulatedMessage.objects.get(provider="twilio")
     assert message.to == "+84912345678"
+    # It went through the outbox: one row, sent, with its delivery attempt logged.
+    row = Notification.objects.get(event="helpdesk_phone_code", address="+84912345678")
+    assert row.recipient is None
+    assert row.status in ("sent", "delivered")
+    assert row.delivery_attempts.get().outcome == "sent"
+    assert row.provider_message_id
     code = re.search(r"\b(\d{6})\b", message.body).group(1)
     checked = services.phone_verification_check(verification_uuid=str(verification.uuid), code=code)
     assert checked.verified_at is not None
