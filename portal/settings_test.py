@@ -11,6 +11,9 @@ os.environ.setdefault("DJANGO_DEBUG", "false")
 os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/portal")
 os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/0")
 os.environ.setdefault("DJANGO_SECURE_SSL_REDIRECT", "false")
+# A site URL where nothing listens: the simulators' addresses derive from it, so a test that wants
+# a delivery starts a live server and says so, and a developer's `make run` on :8000 cannot answer.
+os.environ.setdefault("SITE_URL", "http://127.0.0.1:9")
 # Uploads in tests are not scanned unless a test starts its own clamd (documents/tests do).
 os.environ.setdefault("VIRUS_SCANNER", "none")
 # The local simulators stand in for the gateways we cannot reach (their real protocol runs).
