@@ -378,14 +378,16 @@ def highlight(text: str, q: str) -> SafeString:
     words = query_words(q)
     if not words:
         return escape(text)
+    matches = list(_WORD.finditer(text))
+    tokens = [fold(match.group()) for match in matches]
+    # A query word is matched loosely (a typo) only where the text has no word starting with it:
+    # "thuong" marks "thường", and no longer "thông" beside it.
+    loose = [w for w in words if len(w) > 3 and not any(t.startswith(w) for t in tokens)]
     out: list[str] = []
     last = 0
-    for match in _WORD.finditer(text):
-        token = fold(match.group())
-        if any(
-            token.startswith(w)
-            or (len(w) > 3 and difflib.SequenceMatcher(None, token, w).ratio() >= 0.8)
-            for w in words
+    for match, token in zip(matches, tokens, strict=True):
+        if any(token.startswith(w) for w in words) or any(
+            difflib.SequenceMatcher(None, token, w).ratio() >= 0.8 for w in loose
         ):
             out.append(escape(text[last : match.start()]))
             out.append(f"<mark>{escape(match.group())}</mark>")

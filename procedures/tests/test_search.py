@@ -60,6 +60,14 @@ def test_highlight_marks_matched_words_whatever_the_accents():
     assert html == "<mark>Đăng</mark> <mark>ký</mark> <mark>thường</mark> trú &amp; tạm trú"
 
 
+def test_highlight_marks_a_typo_only_where_no_word_matches_directly():
+    text = "Khai báo thông tin cư trú, đăng ký thường trú"
+    html = highlight(text, "dang ky thuong tru")
+    assert "<mark>thông</mark>" not in html
+    assert "<mark>thường</mark>" in html
+    assert "<mark>thường</mark>" in highlight("Đăng ký thường trú", "dang ky thuogn")
+
+
 def test_highlight_escapes_without_a_query():
     assert highlight("<b>", "") == "&lt;b&gt;"
 
