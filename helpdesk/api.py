@@ -21,6 +21,7 @@ from ninja.security import HttpBearer
 
 from agencies.selectors import agency_for_commune_code
 from common.exceptions import ApplicationError
+from common.links import site_url
 from helpdesk import selectors, services
 from helpdesk.constants import IntakeChannel, ReportCategory
 from helpdesk.services import MAX_PHOTOS, Photo
@@ -82,7 +83,7 @@ def _out(report) -> dict:
         "process_due_at": report.process_due_at,
         "published_at": report.published_at,
         "answer": report.answer if report.status == "published" else "",
-        "tracking_url": f"{settings.SITE_URL}/phan-anh/tra-cuu/",
+        "tracking_url": site_url("helpdesk:track"),
     }
 
 

@@ -29,6 +29,7 @@ from agencies.constants import COMMUNE_KINDS
 from agencies.models import Agency
 from common.audit import audit_record
 from common.exceptions import ApplicationError
+from common.links import site_url
 from common.ratelimit import rate_limit_hit
 from common.text import fold
 from helpdesk import selectors
@@ -379,7 +380,7 @@ def report_submit(
             event=Event.HELPDESK_REPORT_RECEIVED,
             context={
                 "report_code": report.code,
-                "tracking_url": f"{settings.SITE_URL}/phan-anh/tra-cuu/",
+                "tracking_url": site_url("helpdesk:track"),
             },
             reference=report.code,
         )
@@ -485,7 +486,7 @@ def report_assign(*, report: FieldReport, by: User, agency: Agency, note: str = 
         agency=agency,
         code=report.code,
         title=report.shown_title,
-        url=f"{settings.SITE_URL}/phan-anh/xu-ly/{report.code}/",
+        url=site_url("helpdesk:staff_detail", report.code),
     )
     return report
 
@@ -571,7 +572,7 @@ def report_answer(*, report: FieldReport, by: User, answer: str) -> FieldReport:
         agency=report.assigned_agency,
         code=report.code,
         title=report.shown_title,
-        url=f"{settings.SITE_URL}/phan-anh/xu-ly/{report.code}/",
+        url=site_url("helpdesk:staff_detail", report.code),
     )
     return report
 
@@ -642,7 +643,7 @@ def _tell_reporter(report: FieldReport, update: str = "", *, answered: bool = Fa
     SMS to the phone they verified (`notify_phone`). Sent after the caller's commit."""
     from notifications.services import notify
 
-    url = f"{settings.SITE_URL}/phan-anh/tra-cuu/{report.code}/"
+    url = site_url("helpdesk:track_detail", report.code)
     if answered:
         event = Event.HELPDESK_ANSWERED
         context = {
@@ -801,7 +802,7 @@ def question_assign(*, question: Question, by: User, agency: Agency) -> Question
         agency=agency,
         code=question.code,
         title=question.title,
-        url=f"{settings.SITE_URL}/phan-anh/hoi-dap/xu-ly/{question.code}/",
+        url=site_url("helpdesk:question_detail", question.code),
     )
     return question
 
@@ -822,7 +823,7 @@ def question_answer(*, question: Question, by: User, answer: str) -> Question:
         agency=question.assigned_agency,
         code=question.code,
         title=question.title,
-        url=f"{settings.SITE_URL}/phan-anh/hoi-dap/xu-ly/{question.code}/",
+        url=site_url("helpdesk:question_detail", question.code),
     )
     return question
 
@@ -851,7 +852,7 @@ def question_publish(*, question: Question, by: User, answer: str) -> Question:
                 "citizen_name": question.asker.get_full_name(),
                 "question_code": question.code,
                 "question_title": question.title,
-                "answer_url": f"{settings.SITE_URL}/phan-anh/hoi-dap/{question.code}/",
+                "answer_url": site_url("helpdesk:faq_entry", question.code),
             },
             reference=question.code,
         )

@@ -50,6 +50,25 @@ def _clean_codes(codes: list[str] | None) -> list[str]:
     return sorted({c.strip() for c in codes or [] if c and c.strip()})
 
 
+def _new_mandate(
+    principal: User,
+    agent: User,
+    procedure_codes: list[str] | None,
+    valid_from: dt.date | None,
+    valid_to: dt.date | None,
+    **consent: object,
+) -> Mandate:
+    """An unsaved mandate with the terms every way of creating one shares; `consent` says how."""
+    return Mandate(
+        principal=principal,
+        agent=agent,
+        procedure_codes=_clean_codes(procedure_codes),
+        valid_from=valid_from or timezone.localdate(),
+        valid_to=valid_to,
+        **consent,
+    )
+
+
 @transaction.atomic
 def mandate_grant(
     *,
@@ -61,12 +80,12 @@ def mandate_grant(
     request: HttpRequest | None = None,
 ) -> Mandate:
     """The citizen, in their own account, authorises someone: consent is given there and then."""
-    mandate = Mandate(
-        principal=principal,
-        agent=agent,
-        procedure_codes=_clean_codes(procedure_codes),
-        valid_from=valid_from or timezone.localdate(),
-        valid_to=valid_to,
+    mandate = _new_mandate(
+        principal,
+        agent,
+        procedure_codes,
+        valid_from,
+        valid_to,
         consent_method=ConsentMethod.CITIZEN_CONFIRMED,
         status=MandateStatus.ACTIVE,
         consented_at=timezone.now(),
@@ -88,12 +107,12 @@ def mandate_request(
     request: HttpRequest | None = None,
 ) -> Mandate:
     """A helper or relative asks; nothing can be done until the citizen confirms."""
-    mandate = Mandate(
-        principal=principal,
-        agent=agent,
-        procedure_codes=_clean_codes(procedure_codes),
-        valid_from=valid_from or timezone.localdate(),
-        valid_to=valid_to,
+    mandate = _new_mandate(
+        principal,
+        agent,
+        procedure_codes,
+        valid_from,
+        valid_to,
         consent_method=ConsentMethod.CITIZEN_CONFIRMED,
     )
     mandate.full_clean()
@@ -117,12 +136,12 @@ def mandate_record_at_counter(
     """An officer records a paper authorisation the citizen signed, with its scan."""
     if not account_selectors.user_roles(user=officer) & COUNTER_ROLES:
         raise PermissionDenied
-    mandate = Mandate(
-        principal=principal,
-        agent=agent,
-        procedure_codes=_clean_codes(procedure_codes),
-        valid_from=valid_from or timezone.localdate(),
-        valid_to=valid_to,
+    mandate = _new_mandate(
+        principal,
+        agent,
+        procedure_codes,
+        valid_from,
+        valid_to,
         consent_method=ConsentMethod.COUNTER_RECORDED,
         consent_document=signed_authorisation,
         recorded_by=officer,
