@@ -64,5 +64,20 @@ messages:
 bench: deps-dev
 	$(PY) -m bench
 
+# --- bench --- (docs/benchmarks.md)
+.PHONY: bench-backoffice bench-mixed bench-data bench-faults
+# The officer queues on 1,000,000 dossiers (BENCH_DOSSIERS_SET=50000 for a quick look).
+bench-backoffice: deps-dev
+	$(PY) -m bench backoffice
+# The mixed locust scenario, 60 s at a fixed rate.
+bench-mixed: deps-dev
+	$(PY) -m bench mixed
+# Only build (or find) the back-office data set.
+bench-data: deps-dev
+	$(PY) -m bench.backoffice_data
+# The fault tests alone (they also run in `make test`): private PostgreSQL/Redis, killed and restarted.
+bench-faults: deps-dev
+	$(PY) -m pytest tests/faults -m faults -q
+
 clean:
 	rm -rf $(VENV) node_modules staticfiles db.sqlite3 media

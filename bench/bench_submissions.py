@@ -310,6 +310,14 @@ def run_load(
     for error in errors[:5]:
         print(f"  {error}")
     print(f"audit                {'all present' if not problems else '; '.join(problems[:5])}")
+    from bench.harness import Figure, report
+
+    report(Figure(f"online submissions ({len(done)} dossiers, {concurrency} clients)", "≥ 20/s",
+                  rate, "dossiers/s", ok=rate >= 20))  # fmt: skip
+    report(Figure("submission journey p95 per request", "", percentile(request_ms, 95), "ms"))
+    report(Figure("submission errors", "0", float(len(errors)), ok=not errors))
+    report(Figure("submission audit: dossiers or files missing", "0", float(len(problems)),
+                  ok=not problems))  # fmt: skip
     return 0 if not errors and not problems and rate >= 20 else 1
 
 

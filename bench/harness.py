@@ -56,9 +56,19 @@ class Result:
 
 
 def load(
-    name: str, url: str, *, connections: int = 8, requests: int = 1000, max_seconds: float = 20.0
+    name: str,
+    url: str,
+    *,
+    connections: int = 8,
+    requests: int = 1000,
+    max_seconds: float = 20.0,
+    headers: dict[str, str] | None = None,
+    ok_statuses: frozenset[int] | None = None,
 ) -> Result:
-    """GETs `url` `requests` times over `connections` threads, stopping early after `max_seconds`."""
+    """GETs `url` `requests` times over `connections` threads, stopping early after `max_seconds`.
+
+    `headers` are sent with every request (a session cookie); a response counts as an error
+    when its status is 5xx, or not in `ok_statuses` when that is given."""
     parsed = urllib.request.urlparse(url)
     assert parsed.hostname in {"127.0.0.1", "localhost", "::1"}, "benchmarks only load this machine"
     path = parsed.path + (f"?{parsed.query}" if parsed.query else "")
@@ -81,10 +91,14 @@ def load(
             started = time.perf_counter()
             try:
                 conn = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=10)
-                conn.request("GET", path, headers={"Host": "127.0.0.1"})
+                conn.request("GET", path, headers={"Host": "127.0.0.1", **(headers or {})})
                 response = conn.getresponse()
                 response.read()
-                ok = response.status < 500
+                ok = (
+                    response.status in ok_statuses
+                    if ok_statuses is not None
+                    else response.status < 500
+                )
                 conn.close()
             except OSError:
                 ok = False
@@ -105,6 +119,64 @@ def load(
     return Result(name, connections, len(latencies), errors, seconds, latencies)
 
 
+@dataclass
+class Figure:
+    """One line of `make bench`'s summary: a measured figure against its target and baseline.
+
+    `ok` is None when the figure has no target (a baseline, a figure shown for reference)."""
+
+    figure: str
+    target: str
+    measured: float
+    unit: str = ""
+    baseline: float | None = None
+    ok: bool | None = None
+    source: str = ""
+
+    @property
+    def ratio(self) -> float | None:
+        if not self.baseline or self.measured != self.measured:  # no baseline, or NaN
+            return None
+        return self.measured / self.baseline
+
+
+def report(figure: Figure) -> Figure:
+    """Hands a figure to `python -m bench` (which prints them all in one table at the end).
+
+    The runner sets BENCH_SUMMARY_FILE; each figure is one JSON line appended to it. Run alone,
+    a benchmark prints its figures itself and this only records them when asked to."""
+    path = os.environ.get("BENCH_SUMMARY_FILE")
+    if path:
+        import json
+        from dataclasses import asdict
+
+        record = asdict(figure)
+        record["source"] = record["source"] or os.environ.get("BENCH_MODULE", "")
+        with open(path, "a", encoding="utf-8") as handle:
+            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+    return figure
+
+
+def figures_from_results(
+    results: list[Result], targets: dict[str, tuple[str, float]]
+) -> list[Figure]:
+    """Figures (p95 ms) from load results; `targets` maps a result name to (label, p95 limit)."""
+    figures = []
+    for r in results:
+        label, limit = targets.get(r.name, ("", float("nan")))
+        ok = None if limit != limit else (r.p95 < limit and r.errors == 0)
+        figures.append(
+            Figure(
+                figure=f"{r.name} p95 ({r.rps:.0f} req/s, {r.errors} errors)",
+                target=label,
+                measured=r.p95,
+                unit="ms",
+                ok=ok,
+            )
+        )
+    return figures
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -123,7 +195,9 @@ def wait_until_up(url: str, seconds: float = 60) -> None:
 
 
 @contextlib.contextmanager
-def gunicorn(*, workers: int = 2, env: dict[str, str] | None = None) -> Iterator[str]:
+def gunicorn(
+    *, workers: int = 2, env: dict[str, str] | None = None, migrate: bool = True
+) -> Iterator[str]:
     """Serves the portal with gunicorn on a spare 127.0.0.1 port, production-like (DEBUG off).
 
     Without `env` it runs on a throw-away SQLite database with migrations applied (static files
@@ -144,7 +218,8 @@ def gunicorn(*, workers: int = 2, env: dict[str, str] | None = None) -> Iterator
         }
         python = sys.executable
         quiet = {"cwd": ROOT, "env": server_env, "check": True, "stdout": subprocess.DEVNULL}
-        subprocess.run([python, "manage.py", "migrate", "--no-input", "-v0"], **quiet)
+        if migrate:
+            subprocess.run([python, "manage.py", "migrate", "--no-input", "-v0"], **quiet)
         port = free_port()
         server = subprocess.Popen(
             [

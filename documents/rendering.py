@@ -30,6 +30,11 @@ class OfficialForm:
     current_version: int
     doc_type_code: str
 
+    @property
+    def number(self) -> str:
+        """The form's number in TT 03/2025 Phụ lục I ("01" for mau_01); empty for a result."""
+        return self.code.removeprefix("mau_") if self.code.startswith("mau_") else ""
+
 
 # The official forms this app can render (TT 03/2025/TT-VPCP Phụ lục I, plus results).
 OFFICIAL_FORMS: dict[str, OfficialForm] = {
@@ -37,6 +42,15 @@ OFFICIAL_FORMS: dict[str, OfficialForm] = {
     for form in (
         OfficialForm("mau_01", _("Giấy tiếp nhận hồ sơ và hẹn trả kết quả"), 1, "BM01"),
         OfficialForm("ket_qua", _("Kết quả giải quyết thủ tục hành chính"), 1, "KQ"),
+        # forms: the other forms of TT 03/2025/TT-VPCP Phụ lục I (dossiers.official_forms).
+        OfficialForm("mau_02", _("Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ"), 1, "BM02"),
+        OfficialForm("mau_03", _("Phiếu từ chối tiếp nhận giải quyết hồ sơ"), 1, "BM03"),
+        OfficialForm(
+            "mau_04", _("Văn bản xin lỗi và đề nghị gia hạn thời gian giải quyết"), 1, "BM04"
+        ),
+        OfficialForm("mau_05", _("Thông báo dừng giải quyết hồ sơ"), 1, "BM05"),
+        OfficialForm("mau_06", _("Phiếu kiểm soát quá trình giải quyết hồ sơ"), 1, "BM06"),
+        OfficialForm("mau_07", _("Sổ theo dõi hồ sơ"), 1, "BM07"),
     )
 }
 

@@ -56,6 +56,18 @@ IN_PROCESS_STATUSES = frozenset(
 CLOCK_PAUSED_STATUSES = frozenset(
     {S.SUPPLEMENT_REQUESTED, S.SUPPLEMENT_SUBMITTED, S.AWAITING_PAYMENT}
 )
+# Still being worked on (the back-office queues). Tuples in a fixed order: they appear in the
+# partial indexes' conditions, which migrations compare. A DONE dossier still waits to be
+# handed over, so it is open. Listed, not negated: `status IN (...)` uses the indexes.
+OPEN_STATUSES: tuple[str, ...] = tuple(
+    s for s in S.values if s not in FINAL_STATUSES and s != S.DRAFT
+)
+# The legal clock runs (due-soon and overdue): open, not paused, not before reception, not done.
+CLOCK_RUNNING_STATUSES: tuple[str, ...] = tuple(
+    s
+    for s in OPEN_STATUSES
+    if s not in CLOCK_PAUSED_STATUSES and s not in (S.DONE, S.SUBMITTED, S.INTAKE_SUPPLEMENT)
+)
 
 
 class NationalPortalStatus(models.IntegerChoices):
@@ -243,3 +255,40 @@ class DraftStep(models.TextChoices):
 
 
 DRAFT_STEPS: tuple[DraftStep, ...] = tuple(DraftStep)
+
+
+# --- processing (back-office services, deadlines and alerts) ----------------------------------
+
+
+class ConsultationStatus(models.TextChoices):
+    """A request for an opinion, verification or field check sent to another agency (Art. 19.4)."""
+
+    OPEN = "open", _("Đang chờ trả lời")
+    ANSWERED = "answered", _("Đã trả lời")
+
+
+class InteragencyTaskStatus(models.TextChoices):
+    """One participant's part of an inter-agency dossier (Art. 20)."""
+
+    OPEN = "open", _("Đang thực hiện")
+    DONE = "done", _("Đã hoàn thành")
+
+
+class AlertKind(models.TextChoices):
+    """The deadline alerts of the back office; each is sent once per dossier and due moment."""
+
+    NEW_ONLINE = "new_online", _("Hồ sơ trực tuyến mới chờ tiếp nhận")
+    RECEPTION_DUE_SOON = "reception_due_soon", _("Sắp hết thời hạn tiếp nhận")
+    RECEPTION_OVERDUE = "reception_overdue", _("Quá thời hạn tiếp nhận")
+    DUE_SOON = "due_soon", _("Hồ sơ sắp đến hạn")
+    OVERDUE = "overdue", _("Hồ sơ quá hạn")
+    ESCALATION = "escalation", _("Báo cáo giám sát một cửa")
+    CONSULTATION_OVERDUE = "consultation_overdue", _("Quá hạn trả lời ý kiến")
+    CORRECTION_OVERDUE = "correction_overdue", _("Quá hạn đính chính kết quả")
+
+
+CORRECTION_WORKING_DAYS = 3  # a corrected result is due within 3 working days (Art. 23.1)
+EXTENSION_NOTICE_WORKING_HOURS = 8  # extension asked at least 1 working day before due (Art. 19.6)
+NEW_ONLINE_ALERT_HOURS = 2  # wall-clock hours to alert reception of an online dossier (Art. 17.2)
+RECEPTION_DUE_SOON_WORKING_HOURS = 2  # warn when this much of the 8-hour window is left [I]
+DUE_SOON_WORKING_HOURS = 8  # "due within one working day" [I]

@@ -30,17 +30,20 @@ class _ErrorsFromRules(forms.Form):
 class StartForm(forms.Form):
     on_behalf_of = forms.ChoiceField(label=_("Nộp hồ sơ cho"), required=False)
 
-    def __init__(self, *args: Any, organisations: list[Any], **kwargs: Any) -> None:
+    def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
+        """`choices`: `dossiers.submission.on_behalf_choices` (organisations represented and
+        people whose mandate covers the procedure); hidden when there is nobody else."""
         super().__init__(*args, **kwargs)
-        self.organisations = {str(o.uuid): o for o in organisations}
-        choices = [("", _("Bản thân tôi"))]
-        choices += [(key, o.name) for key, o in self.organisations.items()]
-        self.fields["on_behalf_of"].choices = choices
-        if not organisations:
+        self.fields["on_behalf_of"].choices = [("", _("Bản thân tôi")), *choices]
+        if not choices:
             self.fields["on_behalf_of"].widget = forms.HiddenInput()
 
-    def organisation(self) -> Any:
-        return self.organisations.get(self.cleaned_data.get("on_behalf_of") or "")
+    def target(self) -> tuple[str, str]:
+        """("organisation" | "person" | "", UUID text) of the chosen entry."""
+        value = self.cleaned_data.get("on_behalf_of") or ""
+        if value.startswith("nguoi:"):
+            return "person", value.removeprefix("nguoi:")
+        return ("organisation", value) if value else ("", "")
 
 
 class ApplicantForm(_ErrorsFromRules):
@@ -66,15 +69,36 @@ class ApplicantForm(_ErrorsFromRules):
     email = forms.EmailField(label=_("Thư điện tử"), required=False)
     address = forms.CharField(label=_("Địa chỉ thường trú"), max_length=255, required=False)
     filing_commune = forms.ChoiceField(label=_("Nơi nộp hồ sơ (xã, phường)"), required=False)
+    applicant_type_code = forms.ChoiceField(
+        label=_("Đối tượng thực hiện"),
+        required=False,
+        help_text=_("Một số đối tượng được miễn hoặc giảm phí, lệ phí theo quy định."),
+    )
     save_to_profile = forms.BooleanField(
         label=_("Lưu các thay đổi vào hồ sơ cá nhân của tôi"), required=False
     )
 
-    def __init__(self, *args: Any, needs_commune: bool, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        needs_commune: bool,
+        applicant_types: list[tuple[str, str]] | None = None,
+        for_someone_else: bool = False,
+        **kwargs: Any,
+    ) -> None:
+        """`applicant_types`: `dossiers.submission.applicant_type_choices`; the field is left
+        out when the procedure names none. `for_someone_else`: filed under a mandate, so the
+        applicant's profile is not the submitter's to change."""
         super().__init__(*args, **kwargs)
         for name in ("full_name", "id_number", "phone", "address"):
             self.fields[name].widget.attrs["aria-required"] = "true"
             self.fields[name].label_suffix = ""
+        if applicant_types:
+            self.fields["applicant_type_code"].choices = [("", "—"), *applicant_types]
+        else:
+            del self.fields["applicant_type_code"]
+        if for_someone_else:
+            del self.fields["save_to_profile"]
         self.needs_commune = needs_commune
         if needs_commune:
             self.fields["filing_commune"].choices = commune_choices()

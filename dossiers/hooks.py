@@ -13,9 +13,10 @@
   Listeners run one by one after the transaction commits; one failing is logged and does not
   stop the others (`on_commit(robust=True)`), and nothing runs for a rolled-back change.
 
-* `dossier_agency_scopes`: extra agencies a staff member may act for on a dossier besides the
-  receiving and competent agencies (consulted and inter-agency participants, added by the
-  back office). A scope returns agency primary keys for `(dossier, role)`.
+* `dossier_agency_scopes`: extra agencies whose staff may see a dossier and record facts on its
+  history (a consultation reply, an inter-agency task done) besides the receiving and competent
+  agencies; they never change its status (`dossier_actor_agency(routed=True)` only). A scope
+  returns agency primary keys for `(dossier, role)`.
 
 * `dossier_panels`: panels on the citizen's dossier page (payments: fees and receipts;
   helpdesk: "rate this dossier"). A panel is called as `panel(request=request, dossier=dossier)`
@@ -42,3 +43,11 @@ AgencyScope = Callable[[Any, str], Iterable[int]]
 dossier_event_listeners: Registry[DossierEventListener] = Registry("dossier event listener")
 dossier_agency_scopes: Registry[AgencyScope] = Registry("dossier agency scope")
 dossier_panels = PanelRegistry("dossier panel", subject="dossier")
+
+# --- office (back office) ---
+# `office_panels`: panels on the OFFICER's dossier page (`/office/ho-so/<uuid>/`), same shape as
+# `dossier_panels`: `panel(request=request, dossier=dossier)` → HTML or None, rendered by `order`.
+# The page is staff-only and already scoped to the officer's agencies; a panel shows what the
+# officer needs (payments: charges and receipts; integrations: National Portal sync state).
+office_panels = PanelRegistry("office panel", subject="dossier")
+# --- end office ---

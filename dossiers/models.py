@@ -15,14 +15,19 @@ from django.utils.translation import gettext_lazy as _
 
 from common.models import BaseModel
 from dossiers.constants import (
+    CLOCK_RUNNING_STATUSES,
     FINAL_STATUSES,
+    OPEN_STATUSES,
     Actor,
+    AlertKind,
     Channel,
     ComponentSource,
+    ConsultationStatus,
     CopyType,
     DossierStatus,
     EventKind,
     FormCode,
+    InteragencyTaskStatus,
     ResultDelivery,
     ResultKind,
     TimeUnit,
@@ -153,6 +158,19 @@ class Dossier(BaseModel):
     # 15 days after the supplement notice the dossier is closed (Art. 19.5).
     supplement_deadline_at = models.DateTimeField(_("hạn bổ sung"), null=True, blank=True)
 
+    # The processing officer the agency head (or the assignment rule) put on it (Art. 19.1).
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="assigned_dossiers",
+        verbose_name=_("chuyên viên xử lý"),
+    )
+    assigned_at = models.DateTimeField(_("phân công lúc"), null=True, blank=True)
+    # An erroneous result sent back is corrected within 3 working days (Art. 23.1).
+    correction_due_at = models.DateTimeField(_("hạn đính chính"), null=True, blank=True)
+
     class Meta:
         verbose_name = _("hồ sơ")
         verbose_name_plural = _("hồ sơ")
@@ -161,6 +179,36 @@ class Dossier(BaseModel):
             models.Index(fields=["competent_agency", "status", "due_at"], name="dossier_queue_idx"),
             models.Index(fields=["receiving_agency", "status"], name="dossier_reception_idx"),
             models.Index(fields=["applicant", "status"], name="dossier_applicant_idx"),
+            # The back-office queues: "assigned to me", reception by arrival, due-date sweeps.
+            models.Index(fields=["assignee", "status", "due_at"], name="dossier_assignee_idx"),
+            models.Index(
+                fields=["receiving_agency", "status", "submitted_at"],
+                name="dossier_reception_time_idx",
+            ),
+            models.Index(fields=["status", "due_at"], name="dossier_status_due_idx"),
+            models.Index(
+                fields=["receiving_agency", "status", "reception_due_at"],
+                name="dossier_reception_due_idx",
+            ),
+            # Measured on 1,000,000 dossiers (docs/benchmarks.md): overdue and due-soon walk
+            # running due dates only; open work per side by due date; the index's own periods.
+            models.Index(
+                fields=["due_at", "id"],
+                condition=models.Q(status__in=CLOCK_RUNNING_STATUSES),
+                name="dossier_running_due_idx",
+            ),
+            models.Index(
+                fields=["receiving_agency", "due_at"],
+                condition=models.Q(status__in=OPEN_STATUSES),
+                name="dossier_open_reception_idx",
+            ),
+            models.Index(
+                fields=["competent_agency", "due_at"],
+                condition=models.Q(status__in=OPEN_STATUSES),
+                name="dossier_open_competent_idx",
+            ),
+            models.Index(fields=["received_at"], name="dossier_received_at_idx"),
+            models.Index(fields=["submitted_at"], name="dossier_submitted_at_idx"),
         ]
         constraints = [
             _choices_check("status", DossierStatus, "dossier_status_valid"),
@@ -251,6 +299,10 @@ class DossierEvent(models.Model):
     form_code = models.CharField(_("biểu mẫu"), max_length=2, choices=FormCode.choices, blank=True)
     at = models.DateTimeField(_("thời điểm"), default=timezone.now, db_index=True)
     data = models.JSONField(_("dữ liệu"), default=dict, blank=True)
+    # The history hash chain (dossiers.integrity): sha256 over this row's canonical JSON and the
+    # hash of the dossier's previous event; `verify_history` recomputes it.
+    prev_hash = models.CharField(_("mã băm sự kiện trước"), max_length=64, blank=True)
+    hash = models.CharField(_("mã băm"), max_length=64, blank=True)
 
     objects = _AppendOnlyQuerySet.as_manager()
 
@@ -351,3 +403,142 @@ class DossierCodeCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix} {self.day:%d/%m/%Y}: {self.last_value}"
+
+
+# --- processing: consultations, inter-agency tasks, alerts ------------------------------------
+
+
+class DossierConsultation(BaseModel):
+    """A request for an opinion, verification or field check sent to another agency, with its
+    content, deadline and reply (NĐ 118 Art. 19.4). The consulted agency sees the dossier while
+    the request is open (a `dossier_agency_scopes` registration)."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="consultations")
+    requesting_agency = models.ForeignKey(
+        "agencies.Agency", on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    consulted_agency = models.ForeignKey(
+        "agencies.Agency",
+        on_delete=models.PROTECT,
+        related_name="consultations_received",
+        verbose_name=_("cơ quan được lấy ý kiến"),
+    )
+    question = models.TextField(_("nội dung lấy ý kiến"))
+    due_at = models.DateTimeField(_("hạn trả lời"))
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    status = models.CharField(
+        _("trạng thái"),
+        max_length=16,
+        choices=ConsultationStatus.choices,
+        default=ConsultationStatus.OPEN,
+    )
+    answer = models.TextField(_("ý kiến trả lời"), blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    answered_at = models.DateTimeField(_("trả lời lúc"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("lấy ý kiến")
+        verbose_name_plural = _("lấy ý kiến")
+        ordering = ["created_at", "id"]
+        indexes = [
+            models.Index(
+                fields=["consulted_agency", "status", "due_at"], name="consultation_queue_idx"
+            )
+        ]
+        constraints = [
+            _choices_check("status", ConsultationStatus, "consultation_status_valid"),
+            models.CheckConstraint(
+                condition=models.Q(status=ConsultationStatus.OPEN)
+                | (~models.Q(answer="") & models.Q(answered_at__isnull=False)),
+                name="consultation_answered_has_answer",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dossier} → {self.consulted_agency}"
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.status == ConsultationStatus.OPEN and timezone.now() > self.due_at
+
+
+class InteragencyTask(BaseModel):
+    """One participating agency's task and deadline on an inter-agency dossier; all are sent at
+    once with the lead agency named (NĐ 118 Art. 20)."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.PROTECT, related_name="interagency_tasks")
+    agency = models.ForeignKey(
+        "agencies.Agency",
+        on_delete=models.PROTECT,
+        related_name="interagency_tasks",
+        verbose_name=_("cơ quan phối hợp"),
+    )
+    is_lead = models.BooleanField(_("cơ quan chủ trì"), default=False)
+    task = models.TextField(_("nhiệm vụ"))
+    due_at = models.DateTimeField(_("hạn hoàn thành"))
+    status = models.CharField(
+        _("trạng thái"),
+        max_length=16,
+        choices=InteragencyTaskStatus.choices,
+        default=InteragencyTaskStatus.OPEN,
+    )
+    result_note = models.TextField(_("kết quả thực hiện"), blank=True)
+    completed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    completed_at = models.DateTimeField(_("hoàn thành lúc"), null=True, blank=True)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("nhiệm vụ liên thông")
+        verbose_name_plural = _("nhiệm vụ liên thông")
+        ordering = ["-is_lead", "created_at", "id"]
+        indexes = [
+            models.Index(fields=["agency", "status", "due_at"], name="interagency_task_queue_idx")
+        ]
+        constraints = [
+            _choices_check("status", InteragencyTaskStatus, "interagency_task_status_valid"),
+            models.UniqueConstraint(
+                fields=["dossier"],
+                condition=models.Q(is_lead=True, status=InteragencyTaskStatus.OPEN),
+                name="one_open_lead_task_per_dossier",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dossier} — {self.agency}"
+
+
+class DossierAlert(models.Model):
+    """A deadline alert that was sent: one row per dossier, kind and due moment, created in the
+    same transaction as its notifications, so running the sweep twice never alerts twice."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="alerts")
+    kind = models.CharField(_("loại cảnh báo"), max_length=32, choices=AlertKind.choices)
+    # The moment the alert is about (the due date, the reception window's end…); an extension
+    # moves the due date, so the new date gets its own alerts.
+    due_instant = models.DateTimeField(_("mốc thời hạn"))
+    # Tells two alerts of one kind and moment apart (e.g. two consultations); usually empty.
+    ref = models.CharField(_("tham chiếu"), max_length=64, blank=True)
+    sent_at = models.DateTimeField(_("gửi lúc"), default=timezone.now)
+    recipients = models.PositiveIntegerField(_("số người nhận"), default=0)
+
+    class Meta:
+        verbose_name = _("cảnh báo thời hạn")
+        verbose_name_plural = _("cảnh báo thời hạn")
+        ordering = ["-sent_at"]
+        constraints = [
+            _choices_check("kind", AlertKind, "dossier_alert_kind_valid"),
+            models.UniqueConstraint(
+                fields=["dossier", "kind", "due_instant", "ref"], name="one_alert_per_due_instant"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.dossier} {self.kind} {self.due_instant:%d/%m/%Y %H:%M}"

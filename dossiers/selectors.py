@@ -3,6 +3,7 @@ this module holds what the core can answer for any of them."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from accounts.models import User
@@ -35,6 +36,15 @@ def dossier_actions_for(*, dossier: Dossier, user: User) -> list[DossierAction]:
     return actions
 
 
+def dossier_acting_role(*, dossier: Dossier, user: User, roles: Iterable[str]) -> str | None:
+    """The first of `roles` in which `user` may act on `dossier` (role and agency checked), or
+    None: which hat an officer wears for a back-office action."""
+    for role in roles:
+        if _may_act(dossier=dossier, user=user, role=role):
+            return str(role)
+    return None
+
+
 def _candidate_roles(*, dossier: Dossier, user: User) -> set[Actor]:
     from agencies.selectors import staff_memberships
 
@@ -47,7 +57,7 @@ def _candidate_roles(*, dossier: Dossier, user: User) -> set[Actor]:
     return roles
 
 
-def _may_act(*, dossier: Dossier, user: User, role: Actor) -> bool:
+def _may_act(*, dossier: Dossier, user: User, role: str) -> bool:
     try:
         dossier_actor_agency(dossier=dossier, by=user, role=role)
     except TransitionNotAllowed:

@@ -15,6 +15,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from accounts.models import Organisation, OrganisationRepresentative, User
@@ -24,6 +25,7 @@ from dossiers import workflow
 from dossiers.codes import dossier_code_issue
 from dossiers.constants import (
     CLOCK_PAUSED_STATUSES,
+    CORRECTION_WORKING_DAYS,
     RECEIVING_SIDE_ACTORS,
     RECEPTION_WINDOW_WORKING_HOURS,
     STAFF_ACTORS,
@@ -36,6 +38,7 @@ from dossiers.constants import (
     TimeUnit,
 )
 from dossiers.hooks import dossier_agency_scopes, dossier_event_listeners
+from dossiers.integrity import event_append
 from dossiers.models import Dossier, DossierComponent, DossierEvent
 from dossiers.workflow import GuardContext, Transition, TransitionNotAllowed
 
@@ -60,19 +63,22 @@ def _represents(user: User, dossier: Dossier, day: dt.date) -> bool:
     )
 
 
-def _agency_ids_for(dossier: Dossier, role: str) -> set[int]:
+def _agency_ids_for(dossier: Dossier, role: str, *, routed: bool) -> set[int]:
     side = (
         dossier.receiving_agency_id
         if role in RECEIVING_SIDE_ACTORS
         else dossier.competent_agency_id
     )
     ids = {side} if side is not None else set()
-    for _name, scope in dossier_agency_scopes.items():
-        ids.update(scope(dossier, role))
+    if routed:
+        for _name, scope in dossier_agency_scopes.items():
+            ids.update(scope(dossier, role))
     return ids
 
 
-def dossier_actor_agency(*, dossier: Dossier, by: User | None, role: str) -> Agency | None:
+def dossier_actor_agency(
+    *, dossier: Dossier, by: User | None, role: str, routed: bool = False
+) -> Agency | None:
     """Check that `by` may act on `dossier` as `role`; return the agency a staff actor acts for.
 
     * `system` is for trusted code paths (tasks, payment callbacks, the portal importer), never
@@ -80,7 +86,9 @@ def dossier_actor_agency(*, dossier: Dossier, by: User | None, role: str) -> Age
     * `citizen`: the applicant, the submitter, or a current representative of the organisation.
     * `community_helper`: the submitter, holding the helper role.
     * staff: a membership in force with that role in the receiving agency (one-stop side) or
-      the competent agency (agency side), or an agency a registered scope adds.
+      the competent agency (agency side). With `routed=True` (facts recorded on the history:
+      a consultation reply, an inter-agency task done), also an agency a registered scope adds;
+      never for a status change, so a consulted agency cannot move the dossier.
     """
     if role == Actor.SYSTEM:
         return None
@@ -98,7 +106,7 @@ def dossier_actor_agency(*, dossier: Dossier, by: User | None, role: str) -> Age
 
         membership = (
             staff_memberships(by, today)
-            .filter(role=role, agency_id__in=_agency_ids_for(dossier, role))
+            .filter(role=role, agency_id__in=_agency_ids_for(dossier, role, routed=routed))
             .order_by("pk")
             .first()
         )
@@ -145,6 +153,11 @@ def dossier_transition(
             _("Bước này cần ghi rõ lý do hoặc nội dung."), code="note_required"
         )
     _apply_result_kind(locked, transition, result_kind)
+    if transition.sets_result_kind and locked.result_kind == ResultKind.NEGATIVE and not note:
+        # A refusal after appraisal states its reasons (Art. 19.3); Mẫu 03 prints them.
+        raise TransitionNotAllowed(
+            _("Đề xuất từ chối giải quyết cần ghi rõ lý do."), code="note_required"
+        )
     expected_form = transition.form_for(locked.result_kind)
     if form_code and form_code != expected_form:
         raise TransitionNotAllowed(
@@ -167,7 +180,7 @@ def dossier_transition(
         changed.append("result_kind")
     locked.status = transition.target
     locked.save(update_fields=[*changed, "status", "updated_at"])
-    event = DossierEvent.objects.create(
+    event = event_append(
         dossier=locked,
         kind=EventKind.TRANSITION,
         from_status=transition.source,
@@ -241,8 +254,9 @@ def _apply_effects(dossier: Dossier, transition: Transition, now: dt.datetime) -
             )
     elif target == S.RECEIVED:
         # The clock starts at reception, and restarts from zero after a supplement (Art. 17.3, 19.5).
-        put("received_at", now)
-        due = dossier_due_at(dossier=dossier, start=now)
+        start = _postal_handover_at(dossier, now) if source == S.SUBMITTED else now
+        put("received_at", start)
+        due = dossier_due_at(dossier=dossier, start=start)
         put("due_at", due)
         put("due_at_original", due)
     elif target == S.SUPPLEMENT_REQUESTED:
@@ -260,6 +274,8 @@ def _apply_effects(dossier: Dossier, transition: Transition, now: dt.datetime) -
         put("closed_at", now)
     elif target == S.CORRECTION:
         put("closed_at", None)
+        # The corrected result is due within 3 working days (Art. 23.1).
+        put("correction_due_at", _add(dossier, now, CORRECTION_WORKING_DAYS, TimeUnit.WORKING_DAY))
 
     if source == S.WITHDRAWAL_REQUESTED:
         put("resume_status", "")
@@ -276,6 +292,22 @@ def _apply_effects(dossier: Dossier, transition: Transition, now: dt.datetime) -
         )
         put("clock_paused_at", None)
     return changed
+
+
+def _postal_handover_at(dossier: Dossier, now: dt.datetime) -> dt.datetime:
+    """For a dossier sent by post, the time the postal service handed it to the agency is the
+    legal reception time (QĐ 45/2016/QĐ-TTg); the postal plugin records it on a HANDOVER event."""
+    if dossier.channel != Channel.POSTAL:
+        return now
+    recorded = (
+        DossierEvent.objects.filter(dossier_id=dossier.pk, kind=EventKind.HANDOVER)
+        .filter(data__has_key="legal_reception_at")
+        .order_by("-pk")
+        .values_list("data__legal_reception_at", flat=True)
+        .first()
+    )
+    handed_over = parse_datetime(recorded) if isinstance(recorded, str) else None
+    return handed_over if handed_over is not None and handed_over <= now else now
 
 
 def _add(dossier: Dossier, start: dt.datetime, amount: int | Decimal, unit: str) -> dt.datetime:
@@ -344,8 +376,8 @@ def dossier_event_record(
             _("Dùng dossier_transition để chuyển trạng thái."), code="use_transition"
         )
     locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
-    agency = dossier_actor_agency(dossier=locked, by=by, role=role)
-    event = DossierEvent.objects.create(
+    agency = dossier_actor_agency(dossier=locked, by=by, role=role, routed=True)
+    event = event_append(
         dossier=locked,
         kind=kind,
         actor=by,

@@ -50,6 +50,8 @@ SUPPLEMENT_TARGET = {
     S.SUPPLEMENT_REQUESTED: S.SUPPLEMENT_SUBMITTED,
 }
 APPLICANT_KEYS = ("full_name", "id_number", "date_of_birth", "phone", "email", "address")
+# Set when the draft starts (or by their own field) and kept when the applicant step is saved.
+KEPT_APPLICANT_KEYS = ("mandate", "submitted_by", "applicant_type_code")
 _TIME_UNITS = {
     "working_day": TimeUnit.WORKING_DAY,
     "day": TimeUnit.DAY,
@@ -200,20 +202,100 @@ def _reach(dossier: Dossier, step: DraftStep) -> None:
         dossier.draft_step = step
 
 
+class AssuranceRequired(ApplicationError):
+    """The procedure needs a stronger national-identity sign-in (`extra["required"]`)."""
+
+
+def assurance_check(*, procedure: Any, user: User) -> None:
+    """Raise `AssuranceRequired` unless `user` signed in at the level the procedure requires
+    (VNeID level 2 for the procedures configured so; the submitter's own level counts, also
+    when acting for someone else)."""
+    from accounts.identity.selectors import assurance_satisfies
+
+    required = int(getattr(procedure, "min_assurance_level", 0) or 0)
+    if required and not assurance_satisfies(user=user, required=required):
+        raise AssuranceRequired(
+            _(
+                "Thủ tục này yêu cầu đăng nhập bằng tài khoản định danh điện tử mức %(level)s "
+                "(VNeID)."
+            )
+            % {"level": required},
+            code="assurance_required",
+            extra={"required": required},
+        )
+
+
+def _mandate_for(*, agent: User, principal: User, procedure_code: str) -> Any:
+    """The mandate in force that lets `agent` file `procedure_code` for `principal`."""
+    from accounts.identity.mandates import MandateRequired, mandate_require
+
+    try:
+        return mandate_require(agent=agent, principal=principal, procedure_code=procedure_code)
+    except MandateRequired as error:
+        raise ApplicationError(error.message, code="no_mandate") from error
+
+
+def on_behalf_choices(*, user: User, procedure_code: str) -> list[tuple[str, str]]:
+    """(value, label) of whom `user` may file this procedure for: the organisations they
+    represent (value: organisation UUID) and the people whose mandate in force covers it
+    (value: "nguoi:" + the principal's UUID)."""
+    from accounts.identity.mandates import mandate_active_for, mandates_received
+    from documents.selectors import organisations_represented
+
+    choices = [(str(o.uuid), o.name) for o in organisations_represented(user=user)]
+    seen: set[int] = set()
+    for mandate in mandates_received(user=user):
+        principal = mandate.principal
+        if principal.pk in seen:
+            continue
+        if mandate_active_for(agent=user, principal=principal, procedure_code=procedure_code):
+            seen.add(principal.pk)
+            label = _("%(name)s (theo ủy quyền)") % {"name": principal.get_full_name()}
+            choices.append((f"nguoi:{principal.uuid}", label))
+    return choices
+
+
+def dossier_mandate(dossier: Dossier) -> str:
+    """The UUID of the mandate a draft was started under ("" when filed in one's own name)."""
+    return str((dossier.applicant_data or {}).get("mandate", ""))
+
+
+def _check_mandate_still_in_force(dossier: Dossier, by: User) -> None:
+    """A draft started under a mandate can only be sent while a mandate is in force."""
+    if dossier.applicant_id != by.pk and dossier_mandate(dossier):
+        _mandate_for(agent=by, principal=dossier.applicant, procedure_code=dossier.procedure_code)
+
+
 @transaction.atomic
 def dossier_start(
-    *, procedure: Any, user: User, organisation: Organisation | None = None
+    *,
+    procedure: Any,
+    user: User,
+    organisation: Organisation | None = None,
+    principal: User | None = None,
+    require_assurance: bool = True,
 ) -> Dossier:
     """A new online draft for `procedure`, prefilled from the profile and earlier dossiers.
 
     One component per document requirement; requirements the state already holds are marked
-    so and never asked for (NĐ 118 Art. 5.1.i).
+    so and never asked for (NĐ 118 Art. 5.1.i). `organisation`: filed for an organisation the
+    user represents. `principal`: filed for another person under a mandate in force
+    (`accounts.identity.mandates`); that person is the applicant, the user the submitter, and
+    the prefill comes from the applicant's profile and dossiers. `require_assurance=False` is for
+    channels that authenticated the citizen themselves (a dossier taken in from the National
+    Portal); the web and the API keep the procedure's assurance gate.
     """
     from dossiers.services import dossier_create_draft
 
     if not procedure.offers_online:
         raise ApplicationError(
             _("Thủ tục này chưa cung cấp dịch vụ nộp hồ sơ trực tuyến."), code="not_online"
+        )
+    if require_assurance:
+        assurance_check(procedure=procedure, user=user)
+    if organisation is not None and principal is not None:
+        raise ApplicationError(
+            _("Chọn nộp cho một tổ chức hoặc một người, không chọn cả hai."), code="invalid"
         )
     if organisation is not None:
         from documents.selectors import organisations_represented
@@ -222,7 +304,12 @@ def dossier_start(
             raise ApplicationError(
                 _("Bạn không đại diện cho tổ chức này."), code="not_representative"
             )
-    profile = _profile(user)
+    mandate = None
+    applicant = user
+    if principal is not None and principal.pk != user.pk:
+        mandate = _mandate_for(agent=user, principal=principal, procedure_code=procedure.code)
+        applicant = principal
+    profile = _profile(applicant)
     commune = None
     if procedure_needs_commune(procedure) and profile and profile.permanent_commune_code:
         from agencies.selectors import agency_for_commune_code
@@ -241,7 +328,7 @@ def dossier_start(
         for requirement in procedure.requirements.all()
     ]
     dossier = dossier_create_draft(
-        applicant=user,
+        applicant=applicant,
         submitter=user,
         organisation=organisation,
         procedure_code=procedure.code,
@@ -250,10 +337,15 @@ def dossier_start(
         competent_agency=competent,
         processing_time=time_value,
         processing_time_unit=time_unit,
-        form_data=fields_prefill(user=user, specs=specs),
+        form_data=fields_prefill(user=applicant, specs=specs),
         components=components,
     )
-    dossier.applicant_data = applicant_prefill(user)
+    dossier.applicant_data = applicant_prefill(applicant)
+    if mandate is not None:
+        from accounts.identity.mandates import attribution
+
+        dossier.applicant_data["mandate"] = str(mandate.uuid)
+        dossier.applicant_data["submitted_by"] = attribution(mandate=mandate)
     dossier.draft_step = DraftStep.APPLICANT
     dossier.fee_vnd = sum(
         line.amount_vnd for line in procedure_online_fees(procedure, dossier=dossier)
@@ -288,6 +380,28 @@ def applicant_errors(data: dict[str, Any]) -> dict[str, list[str]]:
     return errors
 
 
+def applicant_type_choices(procedure: Any) -> list[tuple[str, str]]:
+    """The applicant types a citizen may declare for this procedure: those the catalogue lists
+    and those a fee rule exempts (`procedures.selectors.procedure_fee_lines`)."""
+    types = {t.code: t.name for t in procedure.applicant_types.all()}
+    for rule in procedure.fee_rules.all():
+        types.update({t.code: t.name for t in rule.exempt_applicant_types.all()})
+    return sorted(types.items(), key=lambda item: item[1])
+
+
+def _applicant_type(dossier: Dossier, code: str) -> str:
+    if not code:
+        return ""
+    procedure = procedure_for(dossier)
+    if procedure is None or code not in dict(applicant_type_choices(procedure)):
+        raise ApplicationError(
+            _("Đối tượng thực hiện không hợp lệ."),
+            code="invalid",
+            extra={"errors": {"applicant_type_code": [_("Chọn một đối tượng trong danh sách.")]}},
+        )
+    return code
+
+
 @transaction.atomic
 def draft_applicant_save(
     *,
@@ -304,16 +418,27 @@ def draft_applicant_save(
         raise ApplicationError(
             _("Thông tin người nộp chưa hợp lệ."), code="invalid", extra={"errors": errors}
         )
+    kept = {k: v for k, v in (locked.applicant_data or {}).items() if k in KEPT_APPLICANT_KEYS}
     locked.applicant_data = {
-        key: str(eform.to_json(data.get(key)) or "").strip() for key in APPLICANT_KEYS
+        **kept,
+        **{key: str(eform.to_json(data.get(key)) or "").strip() for key in APPLICANT_KEYS},
     }
-    fields = ["applicant_data", "draft_step", "updated_at"]
+    if "applicant_type_code" in data:
+        locked.applicant_data["applicant_type_code"] = _applicant_type(
+            locked, str(data.get("applicant_type_code") or "")
+        )
+    procedure = procedure_for(locked)
+    if procedure is not None:  # the fee follows the applicant type (exemptions)
+        locked.fee_vnd = sum(
+            line.amount_vnd for line in procedure_online_fees(procedure, dossier=locked)
+        )
+    fields = ["applicant_data", "fee_vnd", "draft_step", "updated_at"]
     if filing_agency is not None:
         locked.receiving_agency = locked.competent_agency = filing_agency
         fields += ["receiving_agency", "competent_agency"]
     _reach(locked, DraftStep.FIELDS)
     locked.save(update_fields=fields)
-    if save_to_profile:
+    if save_to_profile and by.pk == locked.applicant_id:  # never another person's profile
         from accounts.services import profile_update
 
         applicant = locked.applicant_data
@@ -589,9 +714,14 @@ def dossier_submit_online(*, dossier: Dossier, by: User, declaration: bool) -> D
         raise SubmissionIncomplete(
             _("Hồ sơ chưa đủ để nộp."), code="incomplete", extra={"problems": problems}
         )
+    procedure = procedure_for(locked)
+    if procedure is not None:
+        assurance_check(procedure=procedure, user=by)
+    _check_mandate_still_in_force(locked, by)
     locked.declared_at = timezone.now()
     locked.save(update_fields=["declared_at", "updated_at"])
-    event = dossier_submit(dossier=locked, by=by, role=Actor.CITIZEN)
+    on_behalf_of = locked.applicant if locked.applicant_id != by.pk else None
+    event = dossier_submit(dossier=locked, by=by, role=Actor.CITIZEN, on_behalf_of=on_behalf_of)
     locked.refresh_from_db()
     document_uses_lock(kind=UseKind.DOSSIER, reference=document_reference(locked))
     _notify_submitted(locked)

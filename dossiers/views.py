@@ -67,17 +67,28 @@ def _procedure_or_404(code: str) -> Any:
 
 @login_required
 def start(request: HttpRequest, code: str) -> HttpResponse:
-    """`/ho-so/bat-dau/<procedure code>/`: the button on the procedure page leads here."""
-    from documents.selectors import organisations_represented
+    """`/ho-so/bat-dau/<procedure code>/`: the button on the procedure page leads here.
 
+    The citizen files for themselves, for an organisation they represent, or for a person whose
+    mandate covers the procedure. A procedure that requires VNeID level 2 sends a signed-in
+    citizen at a lower level to the national identity sign-in first."""
     procedure = _procedure_or_404(code)
-    organisations = list(organisations_represented(user=request.user))
-    form = StartForm(_posted(request), organisations=organisations)
+    needs_step_up = False
+    try:
+        svc.assurance_check(procedure=procedure, user=request.user)
+    except svc.AssuranceRequired:
+        needs_step_up = True
+    form = StartForm(
+        _posted(request),
+        choices=svc.on_behalf_choices(user=request.user, procedure_code=procedure.code),
+    )
     if request.method == "POST" and form.is_valid():
         try:
             dossier = svc.dossier_start(
-                procedure=procedure, user=request.user, organisation=form.organisation()
+                procedure=procedure, user=request.user, **_start_target(request, form)
             )
+        except svc.AssuranceRequired:
+            return redirect(_step_up_url(request))
         except ApplicationError as error:
             messages.error(request, error.message)
         else:
@@ -86,8 +97,33 @@ def start(request: HttpRequest, code: str) -> HttpResponse:
     return render(
         request,
         "dossiers/citizen/start.html",
-        {"procedure": procedure, "form": form, "drafts": drafts},
+        {
+            "procedure": procedure,
+            "form": form,
+            "drafts": drafts,
+            "needs_step_up": needs_step_up,
+            "step_up_url": _step_up_url(request) if needs_step_up else "",
+        },
     )
+
+
+def _step_up_url(request: HttpRequest) -> str:
+    from accounts.identity.selectors import step_up_login_url
+
+    return step_up_login_url(next_url=request.path)
+
+
+def _start_target(request: HttpRequest, form: StartForm) -> dict[str, Any]:
+    """The organisation or principal chosen on the start form, looked up for this user only
+    (an unknown or foreign UUID is simply not offered: it was not among the choices)."""
+    from accounts.models import Organisation, User
+
+    kind, value = form.target()
+    if kind == "organisation":
+        return {"organisation": Organisation.objects.filter(uuid=value).first()}
+    if kind == "person":
+        return {"principal": User.objects.filter(uuid=value).first()}
+    return {}
 
 
 # --- the step-by-step form ----------------------------------------------------------------------
@@ -175,7 +211,13 @@ def _applicant_step(request: HttpRequest, dossier: Dossier, procedure: Any) -> A
     initial = dict(dossier.applicant_data)
     if needs_commune and dossier.receiving_agency_id:
         initial["filing_commune"] = dossier.receiving_agency.commune_code
-    form = ApplicantForm(_posted(request), initial=initial, needs_commune=needs_commune)
+    form = ApplicantForm(
+        _posted(request),
+        initial=initial,
+        needs_commune=needs_commune,
+        applicant_types=svc.applicant_type_choices(procedure),
+        for_someone_else=dossier.applicant_id != request.user.pk,
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:

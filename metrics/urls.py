@@ -1,5 +1,10 @@
-from django.urls import path  # noqa: F401
+"""`/thong-ke/`: the Vietnamese address of the public statistics page (`/stats/`)."""
+
+from django.urls import path
+from django.views.generic import RedirectView
 
 app_name = "metrics"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="stats:public", query_string=True), name="index"),
+]

@@ -156,7 +156,7 @@ EVENTS: dict[str, EventSpec] = {
         (*_DOSSIER, "amount", "payment_url"),
         sample={
             **_SAMPLE_DOSSIER,
-            "amount": "50.000 ₫",
+            "amount": 50000,
             "payment_url": "https://dichvucong.tayninh.gov.vn/thanh-toan/000.00.80.H52-260315-0007/",
         },
     ),

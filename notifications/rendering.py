@@ -54,6 +54,20 @@ def _override(*, event: str, channel: str, language: str):
     ).first()
 
 
+# Placeholders holding an amount of money: formatted for the message's language before rendering
+# ("50.000 đồng" / "50,000 VND"), so templates and admin overrides write just {{ amount }}.
+MONEY_PLACEHOLDERS = frozenset({"amount"})
+
+
+def _localised(context: dict, language: str) -> dict:
+    from common.money import format_vnd_lenient  # the one money format (the `vnd` filter)
+
+    money = MONEY_PLACEHOLDERS & context.keys()
+    if not money:
+        return context
+    return {**context, **{k: format_vnd_lenient(context[k], language=language) for k in money}}
+
+
 def render_message(
     *,
     event: str,
@@ -71,6 +85,7 @@ def render_message(
         override = overrides.get((channel, language))
     else:
         override = _override(event=event, channel=channel, language=language)
+    context = _localised(context, language)
     with translation.override(language):
         if override is not None:
             subject = _render_source(override.subject, context) if override.subject else ""

@@ -398,10 +398,34 @@ def notification_deliver(*, notification_id: int) -> str:
     return "skipped" if notification is None else _send(notification)
 
 
+def _abandoned_attempt(notification: Notification) -> DeliveryAttempt | None:
+    """The previous attempt when its worker died mid-send (the sweeper marked it abandoned): the
+    provider may have taken the message then. One query, and only on a retry."""
+    if notification.attempts <= 1:
+        return None
+    return DeliveryAttempt.objects.filter(
+        notification=notification,
+        number=notification.attempts - 1,
+        outcome=AttemptOutcome.ABANDONED,
+    ).first()
+
+
 def _send(notification: Notification) -> str:
     started = notification.claimed_at or timezone.now()
+    channel = get_channel(notification.channel)
     try:
-        result = get_channel(notification.channel).send(notification)
+        result = None
+        abandoned = _abandoned_attempt(notification)
+        if abandoned is not None:
+            result = channel.find_sent(notification, since=abandoned.started_at)
+            if result is not None:
+                logger.info(
+                    "notification %s: the provider already had it (%s); not sent again",
+                    notification.pk,
+                    result.provider_message_id,
+                )
+        if result is None:
+            result = channel.send(notification)
     except PermanentError as exc:
         error = _scrub(notification, str(exc))
         return _record_failure(notification, started=started, error=error, permanent=True)
@@ -473,12 +497,80 @@ def _attempt_log(
     )
 
 
-@transaction.atomic
+# PostgreSQL: finish the row and log the attempt in one statement (one round trip, one implicit
+# transaction) instead of BEGIN / UPDATE / INSERT / COMMIT: the delivery path's per-message cost.
+_RECORD_SENT_SQL = """
+WITH done AS (
+    UPDATE {notification} SET
+        status = %(status)s, sent_at = %(now)s, delivered_at = %(delivered_at)s,
+        provider_message_id = %(message_id)s, provider_status = %(provider_status)s,
+        last_error = '', updated_at = %(now)s{redact}
+    WHERE id = %(id)s AND attempts = %(attempts)s AND status IN (%(sending)s, %(queued)s)
+    RETURNING id
+), logged AS (
+    INSERT INTO {attempt} (notification_id, number, started_at, finished_at, outcome, error,
+                           provider_message_id)
+    VALUES (%(id)s, %(attempts)s, %(started)s, %(now)s, %(outcome)s, '', %(message_id)s)
+    ON CONFLICT (notification_id, number) DO UPDATE SET
+        finished_at = EXCLUDED.finished_at, outcome = EXCLUDED.outcome, error = EXCLUDED.error,
+        provider_message_id = EXCLUDED.provider_message_id
+)
+SELECT count(*) FROM done
+"""
+_REDACT_SQL = ", body = %(redacted_body)s, subject = '', html = '', context = '{}'::jsonb"
+
+
 def _record_sent(notification: Notification, *, started: datetime, result: DeliveryResult) -> str:
     now = timezone.now()
     status = S.DELIVERED if result.delivered else S.SENT
-    # Only the attempt that owns the row may finish it (see the module docstring, step 3).
-    updated = Notification.objects.filter(
+    message_id = result.provider_message_id[:255]
+    if connection.vendor == "postgresql" and not connection.in_atomic_block:
+        quote = connection.ops.quote_name
+        sql = _RECORD_SENT_SQL.format(
+            notification=quote(Notification._meta.db_table),
+            attempt=quote(DeliveryAttempt._meta.db_table),
+            redact=_REDACT_SQL if notification.is_sensitive else "",
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(
+                sql,
+                {
+                    "status": status,
+                    "now": now,
+                    "delivered_at": now if result.delivered else None,
+                    "message_id": message_id,
+                    "provider_status": result.provider_status[:32],
+                    "redacted_body": REDACTED_BODY,
+                    "id": notification.pk,
+                    "attempts": notification.attempts,
+                    "sending": S.SENDING,
+                    "queued": S.QUEUED,
+                    "started": started,
+                    "outcome": AttemptOutcome.SENT,
+                },
+            )
+            updated = cursor.fetchone()[0]
+    else:
+        updated = _record_sent_orm(notification, now=now, status=status, result=result)
+        _attempt_log(
+            notification, started=started, outcome=AttemptOutcome.SENT, message_id=message_id
+        )
+    if not updated:
+        logger.warning(
+            "notification %s: attempt %s finished after the row moved on",
+            notification.pk,
+            notification.attempts,
+        )
+    return "sent"
+
+
+@transaction.atomic
+def _record_sent_orm(
+    notification: Notification, *, now: datetime, status: str, result: DeliveryResult
+) -> int:
+    """The same as `_RECORD_SENT_SQL` through the ORM (SQLite, or inside a caller's
+    transaction). Only the attempt that owns the row may finish it (module docstring, step 3)."""
+    return Notification.objects.filter(
         pk=notification.pk, attempts=notification.attempts, status__in=[S.SENDING, S.QUEUED]
     ).update(
         status=status,
@@ -490,19 +582,6 @@ def _record_sent(notification: Notification, *, started: datetime, result: Deliv
         updated_at=now,
         **(_redacted_fields() if notification.is_sensitive else {}),
     )
-    _attempt_log(
-        notification,
-        started=started,
-        outcome=AttemptOutcome.SENT,
-        message_id=result.provider_message_id[:255],
-    )
-    if not updated:
-        logger.warning(
-            "notification %s: attempt %s finished after the row moved on",
-            notification.pk,
-            notification.attempts,
-        )
-    return "sent"
 
 
 @transaction.atomic

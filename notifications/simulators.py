@@ -10,14 +10,13 @@ to +84900000002 → 500; Zalo to a phone ending in 0000 → -118 (no Zalo accoun
 import base64
 import secrets
 import time
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import Http404, HttpRequest, JsonResponse
-from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from notifications.models import SimulatedMessage
 from notifications.sms import sms_segments
@@ -51,9 +50,10 @@ def _basic_auth(request: HttpRequest) -> tuple[str, str]:
 
 
 @csrf_exempt
-@require_POST
+@require_http_methods(["GET", "POST"])
 def twilio_messages(request: HttpRequest, account_sid: str) -> JsonResponse:
-    """POST /2010-04-01/Accounts/{AccountSid}/Messages.json, as Twilio answers it."""
+    """POST (create) and GET (list) /2010-04-01/Accounts/{AccountSid}/Messages.json, as Twilio
+    answers them."""
     if not settings.TWILIO_SIMULATOR_ENABLED:
         raise Http404
     user, password = _basic_auth(request)
@@ -62,6 +62,8 @@ def twilio_messages(request: HttpRequest, account_sid: str) -> JsonResponse:
         settings.TWILIO_AUTH_TOKEN,
     ) or user != account_sid:
         return _twilio_error(401, 20003, "Authenticate")
+    if request.method == "GET":
+        return _twilio_list(request, account_sid)
     form = request.POST.dict()
     to, body = form.get("To", ""), form.get("Body", "")
     if not to:
@@ -76,36 +78,78 @@ def twilio_messages(request: HttpRequest, account_sid: str) -> JsonResponse:
         return _twilio_error(500, 20500, "Internal Server Error")
     sid = "SM" + secrets.token_hex(16)
     status = "accepted" if form.get("MessagingServiceSid") else "queued"
-    SimulatedMessage.objects.create(
+    message = SimulatedMessage.objects.create(
         provider="twilio", message_id=sid, to=to, body=body, payload=form, status=status
     )
-    now = timezone.now().astimezone(tz=None).strftime(_RFC2822)
-    uri = f"/2010-04-01/Accounts/{account_sid}/Messages/{sid}.json"
+    return JsonResponse(_twilio_resource(account_sid, message), status=201)
+
+
+def _twilio_resource(account_sid: str, message: SimulatedMessage) -> dict:
+    when = message.received_at.astimezone(UTC).strftime(_RFC2822)
+    uri = f"/2010-04-01/Accounts/{account_sid}/Messages/{message.message_id}.json"
+    form = message.payload or {}
+    return {
+        "account_sid": account_sid,
+        "api_version": "2010-04-01",
+        "body": message.body,
+        "date_created": when,
+        "date_sent": when if message.status not in ("accepted", "queued") else None,
+        "date_updated": when,
+        "direction": "outbound-api",
+        "error_code": None,
+        "error_message": None,
+        "from": form.get("From"),
+        "messaging_service_sid": form.get("MessagingServiceSid"),
+        "num_media": "0",
+        "num_segments": str(sms_segments(message.body)),
+        "price": None,
+        "price_unit": "USD",
+        "sid": message.message_id,
+        "status": message.status,
+        "subresource_uris": {"media": uri.replace(".json", "/Media.json")},
+        "to": message.to,
+        "uri": uri,
+    }
+
+
+def _twilio_list(request: HttpRequest, account_sid: str) -> JsonResponse:
+    """GET Messages.json with Twilio's filters `To`, `From`, `DateSent>`/`DateSent<` (a date
+    YYYY-MM-DD or an ISO 8601 instant) and `PageSize`; newest first, one page."""
+    rows = SimulatedMessage.objects.filter(provider="twilio")
+    if to := request.GET.get("To"):
+        rows = rows.filter(to=to)
+    if sender := request.GET.get("From"):
+        rows = rows.filter(payload__From=sender)
+    for param, lookup in (("DateSent>", "received_at__gte"), ("DateSent<", "received_at__lt")):
+        if value := request.GET.get(param):
+            instant = _twilio_instant(value)
+            if instant is None:
+                return _twilio_error(400, 20001, f"Invalid {param}")
+            rows = rows.filter(**{lookup: instant})
+    size = min(int(request.GET.get("PageSize") or 50), 1000)
+    base = f"/2010-04-01/Accounts/{account_sid}/Messages.json"
     return JsonResponse(
         {
-            "account_sid": account_sid,
-            "api_version": "2010-04-01",
-            "body": body,
-            "date_created": now,
-            "date_sent": None,
-            "date_updated": now,
-            "direction": "outbound-api",
-            "error_code": None,
-            "error_message": None,
-            "from": form.get("From"),
-            "messaging_service_sid": form.get("MessagingServiceSid"),
-            "num_media": "0",
-            "num_segments": str(sms_segments(body)),
-            "price": None,
-            "price_unit": "USD",
-            "sid": sid,
-            "status": status,
-            "subresource_uris": {"media": uri.replace(".json", "/Media.json")},
-            "to": to,
-            "uri": uri,
-        },
-        status=201,
+            "messages": [_twilio_resource(account_sid, m) for m in rows.order_by("-id")[:size]],
+            "end": 0,
+            "first_page_uri": f"{base}?PageSize={size}&Page=0",
+            "next_page_uri": None,
+            "page": 0,
+            "page_size": size,
+            "previous_page_uri": None,
+            "start": 0,
+            "uri": f"{base}?PageSize={size}&Page=0",
+        }
     )
+
+
+def _twilio_instant(value: str) -> datetime | None:
+    try:
+        if len(value) == 10:
+            return datetime.fromisoformat(value).replace(tzinfo=UTC)
+        return datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return None
 
 
 def twilio_send_status_callback(message: SimulatedMessage, status: str) -> int:

@@ -7,6 +7,8 @@ import logging
 
 from django.utils.translation import gettext as _
 
+from common.money import format_vnd
+
 logger = logging.getLogger(__name__)
 
 
@@ -15,9 +17,7 @@ def fees_settled_guard(ctx) -> str | None:
 
     due = amount_due_vnd(dossier=ctx.dossier)
     if due:
-        return _("Hồ sơ còn %(amount)s đồng phí, lệ phí chưa nộp.") % {
-            "amount": f"{due:,}".replace(",", ".")
-        }
+        return _("Hồ sơ còn %(amount)s phí, lệ phí chưa nộp.") % {"amount": format_vnd(due)}
     return None
 
 

@@ -35,3 +35,23 @@ def dossier_payment_panel(*, request: HttpRequest, dossier: Any) -> str | None:
         },
         request=request,
     )
+
+
+def office_payment_panel(*, request: HttpRequest, dossier: Any) -> str | None:
+    """The fees block on the officer's dossier page: charges, what is still due, payments, and
+    the link to assess a fee after reception or record a counter payment. Shown whenever the
+    officer's agency may handle this dossier's money; None otherwise (and for a draft)."""
+    if not dossier.code:
+        return None
+    if selectors.dossier_for_staff(user=request.user, code=dossier.code) is None:
+        return None
+    return render_to_string(
+        "payments/_office_panel.html",
+        {
+            "dossier": dossier,
+            "charges": Charge.objects.filter(dossier=dossier).order_by("created_at"),
+            "amount_due": selectors.amount_due_vnd(dossier=dossier),
+            "payments": selectors.payments_for_staff(user=request.user).filter(dossier=dossier),
+        },
+        request=request,
+    )

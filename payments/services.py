@@ -129,7 +129,7 @@ def _notify_payment_due(charge: Charge) -> None:
             "dossier_code": dossier.code or "",
             "procedure_name": dossier.procedure_name,
             "dossier_url": settings.SITE_URL + reverse("payments:dossier", args=[dossier.code]),
-            "amount": f"{charge.amount_vnd:,}".replace(",", ".") + " ₫",
+            "amount": charge.amount_vnd,  # formatted in the message's own language
             "payment_url": settings.SITE_URL + reverse("payments:dossier", args=[dossier.code]),
         },
     )

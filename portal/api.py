@@ -22,3 +22,6 @@ api.add_router("/documents", "documents.api.router")
 api.add_router("/dossiers", "dossiers.api.router")
 api.add_router("/lookup", "dossiers.api.lookup_router")
 api.add_router("/helpdesk", "helpdesk.api.router")
+# --- office ---
+api.add_router("/office", "dossiers.office.api.router")
+# --- end office ---

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.http import HttpRequest
 
+from accounts.selectors import user_is_staff_member
 from portal.entry_points import entry_points
 
 NAV_KEYS = ("procedures", "lookup", "field_report", "questions")
@@ -16,4 +17,11 @@ def site(request: HttpRequest) -> dict:
         "CONTACT_ADDRESS": settings.CONTACT_ADDRESS,
         "DEMO_MODE": settings.DEMO_MODE,
         "NAV_ENTRY_POINTS": [item for item in entry_points() if item.entry.key in NAV_KEYS],
+        # Lazy: most pages are seen by citizens and anonymous visitors, who never need the query.
+        "IS_STAFF_MEMBER": lambda: _is_staff_member(request),
     }
+
+
+def _is_staff_member(request: HttpRequest) -> bool:
+    user = getattr(request, "user", None)  # absent on pages rendered before the auth middleware
+    return user is not None and user_is_staff_member(user=user)

@@ -101,6 +101,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "portal.context_processors.site",
+                "integrations.context_processors.emc",  # the EMC script (see integrations)
             ],
         },
     },
@@ -264,6 +265,11 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_HTTPONLY = True
+# `__Host-` cookies are Secure, host-only and path "/" by rule of the browser, so another
+# *.tayninh.gov.vn site cannot set or shadow them (security-reliability A2.16). Browsers refuse
+# the prefix without Secure, so plain-HTTP development keeps the plain names.
+SESSION_COOKIE_NAME = "__Host-sessionid" if SESSION_COOKIE_SECURE else "sessionid"
+CSRF_COOKIE_NAME = "__Host-csrftoken" if CSRF_COOKIE_SECURE else "csrftoken"
 X_FRAME_OPTIONS = "DENY"
 SILENCED_SYSTEM_CHECKS: list[str] = []
 
@@ -445,6 +451,17 @@ DOSSIER_CODE_NATIONAL_PORTAL_IDENTIFIER = env.str(
 # Public lookup by dossier code: at most this many tries per client address per window.
 DOSSIER_LOOKUP_LIMIT = env.int("DOSSIER_LOOKUP_LIMIT", default=10)
 DOSSIER_LOOKUP_WINDOW_SECONDS = env.int("DOSSIER_LOOKUP_WINDOW_SECONDS", default=600)
+
+# processing: deadline alerts (each sent once) and the 15-day supplement expiry, every N seconds.
+# The 2-hour alert of a new online dossier (NĐ 118 Art. 17.2) needs N well under 2 hours.
+DOSSIER_DEADLINES_SWEEP_SECONDS = env.int("DOSSIER_DEADLINES_SWEEP_SECONDS", default=300)
+CELERY_BEAT_SCHEDULE = {
+    **globals().get("CELERY_BEAT_SCHEDULE", {}),
+    "dossiers-deadlines-sweep": {
+        "task": "dossiers.tasks.dossier_deadlines_sweep",
+        "schedule": float(DOSSIER_DEADLINES_SWEEP_SECONDS),
+    },
+}
 
 # --- notifications ---------------------------------------------------------------------------------
 # The outbox (docs/notifications.md). Providers are off by default: the channels then talk to the
@@ -655,3 +672,121 @@ PROCEDURES_SEARCH_CACHE_SECONDS = env.int("PROCEDURES_SEARCH_CACHE_SECONDS", def
 LOGGING["formatters"]["json"]["datefmt"] = "%Y-%m-%dT%H:%M:%S%z"
 # A form with an expired or missing CSRF token gets a Vietnamese page, not Django's English one.
 CSRF_FAILURE_VIEW = "portal.views.csrf_failure"
+
+# --- integrations ---
+# National Public Service Portal (DVCQG) sync, VNPost postal legs and the EMC tracking snippet
+# (docs/integrations.md). Each provider is off unless enabled; enabled against the real service
+# without its secrets, the app refuses to start (`integrations.checks`). With DEMO_MODE on and no
+# adapter URL, the local simulators under /tich-hop/mo-phong/ play the other party.
+DVCQG_ADAPTER_URL = env.str("DVCQG_ADAPTER_URL", default="").rstrip("/")
+DVCQG_SIMULATOR_ENABLED = env.bool(
+    "DVCQG_SIMULATOR_ENABLED", default=DEMO_MODE and not DVCQG_ADAPTER_URL
+)
+DVCQG_ENABLED = env.bool("DVCQG_ENABLED", default=DVCQG_SIMULATOR_ENABLED)
+if DVCQG_SIMULATOR_ENABLED and not DVCQG_ADAPTER_URL:
+    DVCQG_ADAPTER_URL = f"{SITE_URL}/tich-hop/mo-phong/dvcqg"
+DVCQG_USERNAME = env.str(
+    "DVCQG_USERNAME", default="dvcqg-simulator" if DVCQG_SIMULATOR_ENABLED else ""
+)
+DVCQG_PASSWORD = env.str(
+    "DVCQG_PASSWORD", default="simulator-only-password" if DVCQG_SIMULATOR_ENABLED else ""
+)
+# The province's unit code on the portal (`madonvi`, `MaDinhDanhDV` format 000.00.00.H53).
+DVCQG_AGENCY_CODE = env.str(
+    "DVCQG_AGENCY_CODE", default="000.00.00.H53" if DVCQG_SIMULATOR_ENABLED else ""
+)
+DVCQG_AUTH_PATH = env.str("DVCQG_AUTH_PATH", default="/auth")
+DVCQG_SERVICE_PATH = env.str("DVCQG_SERVICE_PATH", default="/service")
+DVCQG_TIMEOUT_SECONDS = env.float("DVCQG_TIMEOUT_SECONDS", default=10.0)
+DVCQG_MAX_ATTEMPTS = env.int("DVCQG_MAX_ATTEMPTS", default=12)
+DVCQG_RETRY_BASE_SECONDS = env.int("DVCQG_RETRY_BASE_SECONDS", default=30)
+DVCQG_RETRY_MAX_SECONDS = env.int("DVCQG_RETRY_MAX_SECONDS", default=3600)
+DVCQG_SWEEP_SECONDS = env.int("DVCQG_SWEEP_SECONDS", default=60)
+DVCQG_INBOUND_POLL_SECONDS = env.int("DVCQG_INBOUND_POLL_SECONDS", default=120)
+DVCQG_CATALOGUE_SYNC_HOUR = env.int("DVCQG_CATALOGUE_SYNC_HOUR", default=2)
+
+VNPOST_API_URL = env.str("VNPOST_API_URL", default="").rstrip("/")
+VNPOST_SIMULATOR_ENABLED = env.bool(
+    "VNPOST_SIMULATOR_ENABLED", default=DEMO_MODE and not VNPOST_API_URL
+)
+VNPOST_ENABLED = env.bool("VNPOST_ENABLED", default=VNPOST_SIMULATOR_ENABLED)
+if VNPOST_SIMULATOR_ENABLED and not VNPOST_API_URL:
+    VNPOST_API_URL = f"{SITE_URL}/tich-hop/mo-phong/vnpost/api"
+VNPOST_CUSTOMER_CODE = env.str(
+    "VNPOST_CUSTOMER_CODE", default="TNSIM" if VNPOST_SIMULATOR_ENABLED else ""
+)
+VNPOST_API_TOKEN = env.str(
+    "VNPOST_API_TOKEN", default="vnpost-simulator-token" if VNPOST_SIMULATOR_ENABLED else ""
+)
+VNPOST_CALLBACK_SECRET = env.str(
+    "VNPOST_CALLBACK_SECRET",
+    default="vnpost-simulator-callback-secret" if VNPOST_SIMULATOR_ENABLED else "",
+)
+VNPOST_CALLBACK_URL = env.str(
+    "VNPOST_CALLBACK_URL", default=f"{SITE_URL}/tich-hop/vnpost/callback/"
+)
+VNPOST_TIMEOUT_SECONDS = env.float("VNPOST_TIMEOUT_SECONDS", default=10.0)
+
+# EMC (NĐ 42/2022): the monitoring script every public page must load before go-live.
+EMC_TRACKING_SCRIPT_URL = env.str("EMC_TRACKING_SCRIPT_URL", default="")
+EMC_SITE_ID = env.str("EMC_SITE_ID", default="")
+if EMC_TRACKING_SCRIPT_URL:
+    from urllib.parse import urlsplit as _emc_urlsplit
+
+    _emc_parts = _emc_urlsplit(EMC_TRACKING_SCRIPT_URL)
+    _emc_origin = f"{_emc_parts.scheme}://{_emc_parts.netloc}"
+    for _emc_directive in ("script-src", "connect-src", "img-src"):
+        CONTENT_SECURITY_POLICY["DIRECTIVES"][_emc_directive] = [
+            *CONTENT_SECURITY_POLICY["DIRECTIVES"][_emc_directive],
+            _emc_origin,
+        ]
+
+CELERY_BEAT_SCHEDULE = {
+    **globals().get("CELERY_BEAT_SCHEDULE", {}),
+    "integrations-dvcqg-sweep": {
+        "task": "integrations.tasks.dvcqg_sweep",
+        "schedule": float(DVCQG_SWEEP_SECONDS),
+    },
+    "integrations-dvcqg-inbound": {
+        "task": "integrations.tasks.dvcqg_inbound_poll",
+        "schedule": float(DVCQG_INBOUND_POLL_SECONDS),
+    },
+    "integrations-dvcqg-catalogue": {
+        "task": "integrations.tasks.dvcqg_catalogue_sync",
+        "schedule": crontab(hour=DVCQG_CATALOGUE_SYNC_HOUR, minute=30),
+    },
+}
+
+# --- dossiers (forms) ---
+# Seconds between two sweeps issuing any official form (Mẫu 01–06) still missing (docs/official-forms.md).
+OFFICIAL_FORMS_SWEEP_SECONDS = env.int("OFFICIAL_FORMS_SWEEP_SECONDS", default=600)
+CELERY_BEAT_SCHEDULE = {
+    **globals().get("CELERY_BEAT_SCHEDULE", {}),
+    "dossiers-official-forms-sweep": {
+        "task": "dossiers.official_forms.official_forms_sweep",
+        "schedule": float(OFFICIAL_FORMS_SWEEP_SECONDS),
+    },
+}
+
+# --- metrics ---
+# Seconds between two refreshes of the QĐ 766 index's stored facts (dossiers touched since).
+METRICS_REFRESH_SECONDS = env.int("METRICS_REFRESH_SECONDS", default=900)
+# Local hour of the nightly pass over the index's facts (open dossiers, daily sums).
+METRICS_REBUILD_HOUR = env.int("METRICS_REBUILD_HOUR", default=2)
+CELERY_BEAT_SCHEDULE = {
+    **globals().get("CELERY_BEAT_SCHEDULE", {}),
+    "metrics-facts-refresh": {
+        "task": "metrics.tasks.facts_refresh",
+        "schedule": float(METRICS_REFRESH_SECONDS),
+    },
+    "metrics-facts-rebuild": {
+        "task": "metrics.tasks.facts_rebuild",
+        "schedule": crontab(hour=METRICS_REBUILD_HOUR, minute=15),
+    },
+}
+STATICFILES_DIRS += [("vendor/chartjs", NODE_MODULES / "chart.js" / "dist")]
+
+# --- gaps (notifications) ---
+# twilio's HTTP client logs each request at INFO in about ten lines (URL, headers, response
+# headers): per SMS, that is CPU on the delivery path and noise in the logs. Warnings only.
+LOGGING["loggers"]["twilio.http_client"] = {"level": "WARNING"}

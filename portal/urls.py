@@ -36,6 +36,14 @@ urlpatterns = [
     # Short addresses printed on posters and counter tablets.
     path("helpdesk/", RedirectView.as_view(pattern_name="helpdesk:queue", permanent=False)),
     path("kiosk/rate/", RedirectView.as_view(pattern_name="helpdesk:kiosk", permanent=False)),
+    # metrics: leaders' QĐ 766 dashboards (before "office/": Django matches in order) and the
+    # public transparency page
+    path("office/stats/", include("metrics.office_urls")),
+    path("stats/", include("metrics.public_urls")),
+    # office: the back office (officer queues, dossier page, counter intake)
+    path("office/", include("dossiers.office.urls")),
+    # forms: an issued official form's PDF for officers (docs/official-forms.md).
+    path("office/bieu-mau/", include("dossiers.forms_urls")),
 ]
 
 handler403 = "portal.views.error_403"

@@ -184,7 +184,10 @@ class ProcedureAdmin(admin.ModelAdmin):
     )
     fieldsets = (
         (None, {"fields": ("code", "name", "field", "review_flags")}),
-        (_("Cấu hình của tỉnh"), {"fields": ("online_only", "effective_from", "effective_to")}),
+        (
+            _("Cấu hình của tỉnh"),
+            {"fields": ("online_only", "min_assurance_level", "effective_from", "effective_to")},
+        ),
         (
             _("Mức độ trực tuyến (duyệt qua đề xuất)"),
             {"fields": ("online_level", "online_level_set_by", "online_level_set_at")},

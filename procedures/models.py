@@ -159,6 +159,18 @@ class Procedure(BaseModel):
         default=False,
         help_text=_("Thí điểm không tiếp nhận giấy: quầy tiếp nhận nộp trực tuyến thay người dân."),
     )
+    # Local configuration: the national identity assurance the submitter must hold to start a
+    # dossier online (0 none, 1, 2 = VNeID level 2). Kept by re-imports like the online level.
+    min_assurance_level = models.PositiveSmallIntegerField(
+        _("mức xác thực điện tử tối thiểu"),
+        default=0,
+        choices=[
+            (0, _("Không yêu cầu")),
+            (1, _("Mức 1")),
+            (2, _("Mức 2 (VNeID)")),
+        ],
+        help_text=_("Người nộp trực tuyến phải đăng nhập bằng định danh điện tử ở mức này."),
+    )
     effective_from = models.DateField(_("hiệu lực từ"), null=True, blank=True)
     effective_to = models.DateField(_("hiệu lực đến"), null=True, blank=True)
 

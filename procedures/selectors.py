@@ -4,6 +4,7 @@ The public catalogue is public, so its selectors need no user; the classificatio
 the requesting user and scope to what their role may see.
 """
 
+import bisect
 import datetime as dt
 import difflib
 import hashlib
@@ -24,6 +25,7 @@ from django.db.models import (
     QuerySet,
     Value,
     When,
+    Window,
 )
 from django.db.models.functions import Length
 from django.utils.html import escape
@@ -93,32 +95,47 @@ def procedure_search(*, filters: CatalogueFilters) -> QuerySet[Procedure]:
 
     Accent- and case-insensitive through the folded columns (tone marks and đ folded away, so
     "hòa"/"hoà" and "đ"/"d" meet). Every query word must occur in the folded text: a LIKE that the
-    trigram GIN index serves on PostgreSQL. When that finds nothing, the query is taken as a typo:
-    on PostgreSQL through pg_trgm word similarity on the name (the `%>` operator, index-served),
-    on SQLite by correcting each word against the vocabulary of procedure names.
+    trigram GIN index serves on PostgreSQL. When that finds nothing, the query is taken as a typo
+    (`_typo_search`).
     """
-    qs = _filtered(Procedure.objects.select_related("field").defer(*LIST_DEFERRED), filters)
-    raw = filters.q.strip()
-    words = query_words(raw)
+    qs, words, exact_code = _search_base(filters)
     if not words:
         return qs.order_by("code")
-    folded = " ".join(words)
-    exact_code = raw if CODE_PATTERN.match(raw) else ""
-    matches = qs.filter(_all_words_in("search_text", words) | Q(code=exact_code))
+    matches = _word_matches(qs, words, exact_code)
     if exact_code or matches.exists():
-        return _ranked(matches, words, folded, exact_code)
+        return _ranked(matches, words, " ".join(words), exact_code)
+    return _typo_search(qs, words)
+
+
+def _search_base(filters: CatalogueFilters) -> tuple[QuerySet[Procedure], list[str], str]:
+    qs = _filtered(Procedure.objects.select_related("field").defer(*LIST_DEFERRED), filters)
+    raw = filters.q.strip()
+    return qs, query_words(raw), raw if CODE_PATTERN.match(raw) else ""
+
+
+def _word_matches(qs: QuerySet[Procedure], words: list[str], exact_code: str) -> QuerySet:
+    condition = _all_words_in("search_text", words)
+    # Only an actual code joins the OR: `OR code = ''` would keep PostgreSQL off the index.
+    return qs.filter(condition | Q(code=exact_code) if exact_code else condition)
+
+
+def _typo_search(qs: QuerySet[Procedure], words: list[str]) -> QuerySet[Procedure]:
+    """Nothing matched every word: correct the words no catalogue name knows (one-letter typos:
+    a letter wrong, missing, extra or two swapped; `search_vocabulary`) and search again. On
+    PostgreSQL, what that does not fix falls back to pg_trgm word similarity on the name."""
+    corrected = _corrections(words)
+    if corrected != words:
+        matches = _word_matches(qs, corrected, "")
+        if matches.exists():
+            return _ranked(matches, corrected, " ".join(corrected), "")
     if _uses_trigrams():
+        folded = " ".join(words)
         return (
             qs.filter(name_folded__trigram_word_similar=folded)
             .annotate(similarity=TrigramWordSimilarity(folded, "name_folded"))
             .order_by("-similarity", Length("name_folded"), "code")
         )
-    corrected = _sqlite_corrections(words)
-    if corrected == words:
-        return qs.none()
-    return _ranked(
-        qs.filter(_all_words_in("search_text", corrected)), corrected, " ".join(corrected), ""
-    )
+    return qs.none()
 
 
 @dataclass(frozen=True)
@@ -174,25 +191,44 @@ def search_cache_key(*parts: object) -> str:
 
 def procedure_search_page(*, filters: CatalogueFilters, page: int, per_page: int) -> SearchPage:
     """A page of `procedure_search`, cached briefly: the public catalogue is read-mostly and the
-    same queries come back all day. `page` past the end gives an empty item list."""
+    same queries come back all day. `page` past the end gives an empty item list.
+
+    Uncached, a word search is one statement: the page of ranked rows carries the total as a
+    window count (`COUNT(*) OVER ()`), so the matching rows are found once, not three times
+    (exists, count, page). See docs/procedures.md, "Speed".
+    """
     seconds = settings.PROCEDURES_SEARCH_CACHE_SECONDS
     key = search_cache_key("page", filters, page, per_page)
     if seconds and (hit := cache.get(key)) is not None:
         return hit
-    qs = procedure_search(filters=filters).prefetch_related(
-        Prefetch("channels", queryset=ProcedureChannel.objects.order_by("channel"))
-    )
-    count = qs.count()
     start = (page - 1) * per_page
-    result = SearchPage(
-        count=count,
-        number=page,
-        per_page=per_page,
-        items=list(qs[start : start + per_page]) if start < count else [],
-    )
+    qs, words, exact_code = _search_base(filters)
+    if words:
+        ranked = _ranked(_word_matches(qs, words, exact_code), words, " ".join(words), exact_code)
+        count, items = _page_and_count(ranked, start, per_page)
+        if count == 0 and not exact_code:
+            count, items = _page_and_count(_typo_search(qs, words), start, per_page)
+    else:
+        count, items = _page_and_count(qs.order_by("code"), start, per_page)
+    result = SearchPage(count=count, number=page, per_page=per_page, items=items)
     if seconds:
         cache.set(key, result, seconds)
     return result
+
+
+def _page_and_count(qs: QuerySet[Procedure], start: int, per_page: int) -> tuple[int, list]:
+    """(total, the rows of one page) in one query; a second only past the end of the results or
+    for a DISTINCT query (whose window count would count the duplicates it removes)."""
+    qs = qs.prefetch_related(
+        Prefetch("channels", queryset=ProcedureChannel.objects.order_by("channel"))
+    )
+    if qs.query.distinct:
+        count = qs.count()
+        return count, list(qs[start : start + per_page]) if start < count else []
+    items = list(qs.annotate(search_total=Window(Count("pk")))[start : start + per_page])
+    if items:
+        return items[0].search_total, items
+    return (qs.count() if start else 0), []
 
 
 def _all_words_in(column: str, words: list[str], *, whole: bool = False) -> Q:
@@ -229,17 +265,53 @@ def _ranked(
     ).order_by("-is_code", "-name_has_all", "-name_starts", Length("name_folded"), "code")
 
 
-def _sqlite_corrections(words: list[str]) -> list[str]:
-    """Without pg_trgm: replace each unknown word by its closest word in procedure names."""
-    vocabulary: set[str] = set()
+_LETTERS = "abcdefghijklmnopqrstuvwxyz0123456789"
+
+
+def search_vocabulary() -> tuple[dict[str, int], list[str]]:
+    """The words of procedure names (folded) with their counts, and the same words sorted (for
+    prefix look-ups). Built from one query and kept in the cache until the catalogue changes:
+    it is part of the search index, not a cached result, so it is kept even when
+    PROCEDURES_SEARCH_CACHE_SECONDS is 0."""
+    key = search_cache_key("vocabulary")
+    if (hit := cache.get(key)) is not None:
+        return hit
+    counts: dict[str, int] = {}
     for name in Procedure.objects.values_list("name_folded", flat=True).iterator():
-        vocabulary.update(_WORD.findall(name))
+        for word in _WORD.findall(name):
+            counts[word] = counts.get(word, 0) + 1
+    vocabulary = (counts, sorted(counts))
+    cache.set(key, vocabulary, 24 * 3600)
+    return vocabulary
+
+
+def _edits1(word: str) -> set[str]:
+    """Every string one edit away: a letter deleted, two neighbours swapped, one replaced or
+    one inserted (Norvig's spelling corrector)."""
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    deletes = [a + b[1:] for a, b in splits if b]
+    swaps = [a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1]
+    replaces = [a + c + b[1:] for a, b in splits if b for c in _LETTERS]
+    inserts = [a + c + b for a, b in splits for c in _LETTERS]
+    return set(deletes + swaps + replaces + inserts)
+
+
+def _corrections(words: list[str]) -> list[str]:
+    """Replace each word that starts no word of any procedure name by the most frequent name word
+    one edit away, else by the closest one (difflib); short words and known ones stay."""
+    counts, ordered = search_vocabulary()
     corrected = []
     for word in words:
-        if word in vocabulary or len(word) < 3:
+        at = bisect.bisect_left(ordered, word)
+        known = at < len(ordered) and ordered[at].startswith(word)
+        if known or len(word) < 3:
             corrected.append(word)
             continue
-        close = difflib.get_close_matches(word, vocabulary, n=1, cutoff=0.75)
+        candidates = [w for w in _edits1(word) if w in counts]
+        if candidates:
+            corrected.append(max(candidates, key=lambda w: (counts[w], w)))
+            continue
+        close = difflib.get_close_matches(word, ordered, n=1, cutoff=0.75)
         corrected.append(close[0] if close else word)
     return corrected
 

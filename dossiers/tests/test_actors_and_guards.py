@@ -8,9 +8,9 @@ from accounts.constants import Role
 from accounts.models import OrganisationRepresentative
 from accounts.tests.factories import OrganisationFactory, UserFactory
 from agencies.tests.factories import AgencyFactory
-from dossiers.constants import Actor, ComponentSource, DossierStatus
+from dossiers.constants import Actor, ComponentSource, DossierStatus, EventKind
 from dossiers.hooks import dossier_agency_scopes
-from dossiers.services import dossier_submit, dossier_transition
+from dossiers.services import dossier_event_record, dossier_submit, dossier_transition
 from dossiers.tests.factories import add_membership, make_cast, make_draft, place_in
 from dossiers.workflow import TransitionNotAllowed
 
@@ -72,16 +72,25 @@ def test_an_expired_membership_no_longer_counts(cast, submitted):
     )
 
 
-def test_a_registered_agency_scope_lets_a_participating_agency_act(cast, submitted):
+def test_a_registered_agency_scope_lets_a_participating_agency_record_but_not_move(cast, submitted):
     participant = AgencyFactory(name="Công an tỉnh Tây Ninh")
     officer = UserFactory()
     add_membership(officer, participant, Role.PROCESSING_OFFICER)
     place_in(submitted, S.CONSULTING)
     kwargs = {"dossier": submitted, "to": S.APPRAISING, "by": officer, "role": A.PROCESSING_OFFICER}
-    assert refused_code(**kwargs) == "actor_not_allowed"
+    note = {
+        "dossier": submitted,
+        "kind": EventKind.NOTE,
+        "by": officer,
+        "role": A.PROCESSING_OFFICER,
+    }
+    with pytest.raises(TransitionNotAllowed):
+        dossier_event_record(**note, note="Ý kiến của Công an tỉnh")
     dossier_agency_scopes.register("test-participants")(lambda dossier, role: [participant.pk])
     try:
-        event = dossier_transition(**kwargs)
+        event = dossier_event_record(**note, note="Ý kiến của Công an tỉnh")
+        # A routed agency takes part in the history, never in the dossier's status.
+        assert refused_code(**kwargs) == "actor_not_allowed"
     finally:
         del dossier_agency_scopes._items["test-participants"]
     assert event.agency == participant

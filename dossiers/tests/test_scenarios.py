@@ -242,7 +242,18 @@ def test_negative_result_is_issued_on_form_03(cast):
     with pytest.raises(TransitionNotAllowed) as refused:
         move(cast, dossier, S.AWAITING_APPROVAL, A.PROCESSING_OFFICER)
     assert refused.value.code == "result_kind_required"
-    move(cast, dossier, S.AWAITING_APPROVAL, A.PROCESSING_OFFICER, result_kind="negative")
+    # A refusal states its reasons (Art. 19.3).
+    with pytest.raises(TransitionNotAllowed) as refused:
+        move(cast, dossier, S.AWAITING_APPROVAL, A.PROCESSING_OFFICER, result_kind="negative")
+    assert refused.value.code == "note_required"
+    move(
+        cast,
+        dossier,
+        S.AWAITING_APPROVAL,
+        A.PROCESSING_OFFICER,
+        result_kind="negative",
+        note="Không đủ điều kiện cấp phép.",
+    )
     move(cast, dossier, S.SIGNING, A.AGENCY_HEAD)
     dossier_result_attach(
         dossier=dossier,

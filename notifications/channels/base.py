@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -52,6 +53,13 @@ class BaseChannel:
 
     def send(self, notification: Notification) -> DeliveryResult:
         raise NotImplementedError
+
+    def find_sent(self, notification: Notification, *, since: datetime) -> DeliveryResult | None:
+        """Called before sending again a message whose worker died mid-send (the attempt was
+        abandoned): the provider's record of it when the provider already took it, so it is
+        not sent twice; None when the provider has no such message or the channel cannot ask
+        (then it is sent again, see docs/notifications.md, "Exactly once")."""
+        return None
 
 
 def recipients_for(users: list[User]) -> list[Recipient]:

@@ -4,6 +4,7 @@ When Twilio is not enabled the library still runs in full: its HTTP client is to
 requests to the local Twilio simulator (`notifications/simulators.py`) instead of api.twilio.com.
 """
 
+from datetime import datetime, timedelta
 from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
@@ -65,6 +66,27 @@ class TwilioSmsChannel(BaseChannel):
 
     def address_for(self, recipient) -> str:
         return phone_e164(recipient.phone)
+
+    def find_sent(self, notification, *, since: datetime) -> DeliveryResult | None:
+        """Twilio's Messages API takes no idempotency key, so ask it instead: a message to the
+        same number with the same body since the abandoned attempt started is this one."""
+        from twilio.base.exceptions import TwilioException
+
+        try:
+            messages = self.client.messages.list(
+                to=notification.address,
+                date_sent_after=since - timedelta(minutes=1),
+                page_size=50,
+                limit=50,
+            )
+        except (TwilioException, requests.RequestException) as exc:
+            raise TransientError(f"Twilio unreachable: {exc}") from exc
+        for message in messages:
+            if message.body == notification.body:
+                return DeliveryResult(
+                    provider_message_id=message.sid, provider_status=message.status or ""
+                )
+        return None
 
     def send(self, notification) -> DeliveryResult:
         from twilio.base.exceptions import TwilioException, TwilioRestException

@@ -31,6 +31,6 @@ def test_admin_refuses_an_unknown_placeholder_and_previews_a_good_template(admin
         reverse("admin:notifications_messagetemplate_change", args=[template.pk])
     )
     html = page.content.decode()
-    assert "Hồ sơ 000.00.80.H52-260315-0007: nộp 50.000 ₫" in html
+    assert "Hồ sơ 000.00.80.H52-260315-0007: nộp 50.000 đồng" in html
     assert "1 (UCS-2)" in html
     assert "{{ payment_url }}" in html  # the allowed placeholders are listed

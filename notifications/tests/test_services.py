@@ -349,4 +349,4 @@ def test_context_with_dates_and_decimals_is_stored():
     )
     stored.refresh_from_db()
     assert stored.context["amount"] == "50000"
-    assert "50000" in stored.body
+    assert "50.000 đồng" in stored.body  # money in the message's language (common.money)

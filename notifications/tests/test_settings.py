@@ -77,3 +77,10 @@ def test_every_notification_setting_is_in_env_example():
     derived = {"TWILIO_SIMULATOR_ENABLED", "ZALO_SIMULATOR_ENABLED", "TWILIO_API_BASE_URL"}
     missing = [n for n in names if n not in derived and f"\n{n}=" not in example]
     assert missing == []
+
+
+def test_twilio_http_client_logs_only_warnings():
+    """Its INFO lines (every request's URL and headers) cost CPU per SMS and flood the logs."""
+    import logging
+
+    assert logging.getLogger("twilio.http_client").getEffectiveLevel() == logging.WARNING

@@ -1,0 +1,503 @@
+"""Writes of the back office: reception decisions, counter intake, notes and results.
+
+Status changes go through `dossiers.services.dossier_transition` (the one door); the processing
+steps (assign, consult, extend, inter-agency) are `dossiers.processing` services, called by the
+views directly. Nothing here assigns `Dossier.status`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.constants import Role
+from accounts.models import User
+from agencies.models import Agency
+from common.exceptions import ApplicationError
+from dossiers import eform, processing
+from dossiers.constants import (
+    STAFF_ACTORS,
+    Actor,
+    Channel,
+    ComponentSource,
+    DossierStatus,
+    ResultDelivery,
+    TimeUnit,
+)
+from dossiers.models import Dossier, DossierComponent, DossierEvent
+from dossiers.selectors import dossier_acting_role
+from dossiers.services import (
+    dossier_actor_agency,
+    dossier_result_attach,
+    dossier_submit,
+    dossier_transition,
+)
+from dossiers.workflow import TransitionNotAllowed
+
+S = DossierStatus
+
+
+class StaleDossier(TransitionNotAllowed):
+    """The dossier moved on since the officer opened it (another officer acted first)."""
+
+    def __init__(self, dossier: Dossier) -> None:
+        super().__init__(
+            _(
+                "Hồ sơ %(code)s vừa được cán bộ khác xử lý, trạng thái hiện tại là “%(status)s”. "
+                "Trang đã được tải lại, vui lòng kiểm tra trước khi thao tác tiếp."
+            )
+            % {"code": dossier.code, "status": dossier.get_status_display()},
+            code="stale_status",
+        )
+
+
+def _locked(dossier: Dossier, expected_status: str | None) -> Dossier:
+    locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
+    if expected_status and locked.status != expected_status:
+        raise StaleDossier(locked)
+    return locked
+
+
+def acting_role(*, dossier: Dossier, by: User, roles: Iterable[str]) -> str:
+    """The first of `roles` in which `by` may act on `dossier` (agency checked), or refuse."""
+    role = dossier_acting_role(dossier=dossier, user=by, roles=roles)
+    if role is not None:
+        return role
+    raise TransitionNotAllowed(
+        _("Bạn không có quyền thực hiện thao tác này trên hồ sơ này."), code="actor_not_allowed"
+    )
+
+
+# --- one action from the action bar ------------------------------------------------------------
+
+
+@transaction.atomic
+def office_transition(
+    *,
+    dossier: Dossier,
+    to: str,
+    by: User,
+    role: str,
+    expected_status: str | None = None,
+    note: str = "",
+    result_kind: str | None = None,
+    data: dict[str, Any] | None = None,
+) -> DossierEvent:
+    """A transition taken from the officer's page. `expected_status` is the status the officer
+    saw: when another officer moved the dossier meanwhile, `StaleDossier` says so plainly."""
+    if role not in STAFF_ACTORS:
+        raise TransitionNotAllowed(_("Vai trò không hợp lệ."), code="role_not_allowed")
+    locked = _locked(dossier, expected_status)
+    return dossier_transition(
+        dossier=locked,
+        to=to,
+        by=by,
+        role=role,
+        note=note,
+        result_kind=result_kind or None,
+        data=data,
+    )
+
+
+# --- reception ----------------------------------------------------------------------------------
+
+ACCEPT, SUPPLEMENT, REFUSE = "accept", "supplement", "refuse"
+
+
+def supplement_note(missing: list[str], extra: str = "") -> str:
+    """Every missing item at once, numbered (NĐ 118 Art. 16.3), then the officer's guidance."""
+    lines = [_("Hồ sơ cần bổ sung, hoàn thiện các thành phần sau:")]
+    lines += [f"{n}. {name}" for n, name in enumerate(missing, start=1)]
+    if extra.strip():
+        lines.append(extra.strip())
+    return "\n".join(lines)
+
+
+@transaction.atomic
+def reception_decide(
+    *,
+    dossier: Dossier,
+    by: User,
+    decision: str,
+    complete_components: Iterable[Any],
+    note: str = "",
+    expected_status: str | None = None,
+) -> DossierEvent:
+    """The reception officer's completeness check on a submitted dossier (Art. 17).
+
+    `complete_components`: UUIDs of the components the officer ticked as present and valid.
+    * accept: every required component ticked → RECEIVED (form 01 is issued by its listener);
+    * supplement: the unticked components (and the note) become the list of missing items,
+      all at once → INTAKE_SUPPLEMENT (form 02);
+    * refuse: the reasons in `note` → REJECTED_AT_INTAKE (form 03).
+    """
+    locked = _locked(dossier, expected_status)
+    ticked = {str(u) for u in complete_components}
+    components = [c for c in locked.components.all() if c.source != ComponentSource.STATE_HOLDS]
+    missing = [c for c in components if str(c.uuid) not in ticked]
+    if decision == ACCEPT:
+        required_missing = [c.requirement_name for c in missing if c.is_required]
+        if required_missing:
+            raise TransitionNotAllowed(
+                _("Chưa xác nhận đủ thành phần bắt buộc: %(items)s.")
+                % {"items": "; ".join(required_missing)},
+                code="checklist_incomplete",
+            )
+        return dossier_transition(
+            dossier=locked, to=S.RECEIVED, by=by, role=Actor.RECEPTION_OFFICER, note=note
+        )
+    if decision == SUPPLEMENT:
+        names = [c.requirement_name for c in missing]
+        if not names and not note.strip():
+            raise TransitionNotAllowed(
+                _("Bỏ chọn các thành phần còn thiếu hoặc ghi rõ nội dung cần bổ sung."),
+                code="nothing_missing",
+            )
+        return dossier_transition(
+            dossier=locked,
+            to=S.INTAKE_SUPPLEMENT,
+            by=by,
+            role=Actor.RECEPTION_OFFICER,
+            note=supplement_note(names, note),
+            data={
+                "missing_items": names + ([note.strip()] if note.strip() else []),
+                "missing_components": [str(c.uuid) for c in missing],
+            },
+        )
+    if decision == REFUSE:
+        return dossier_transition(
+            dossier=locked, to=S.REJECTED_AT_INTAKE, by=by, role=Actor.RECEPTION_OFFICER, note=note
+        )
+    raise TransitionNotAllowed(_("Quyết định tiếp nhận không hợp lệ."), code="bad_decision")
+
+
+# --- notes and results ---------------------------------------------------------------------------
+
+NOTE_ROLES = (
+    Actor.PROCESSING_OFFICER,
+    Actor.AGENCY_HEAD,
+    Actor.RECEPTION_OFFICER,
+    Actor.RECORDS_CLERK,
+    Actor.ONESTOP_SUPERVISOR,
+)
+
+
+@transaction.atomic
+def office_note_add(*, dossier: Dossier, by: User, text: str) -> DossierEvent:
+    """An internal note on the dossier (never shown to the citizen)."""
+    text = text.strip()
+    if not text:
+        raise ApplicationError(_("Nhập nội dung ghi chú."), code="empty_note")
+    role = acting_role(dossier=dossier, by=by, roles=NOTE_ROLES)
+    return processing.dossier_note_add(dossier=dossier, by=by, role=role, text=text, internal=True)
+
+
+EXTEND_ROLES = (Actor.AGENCY_HEAD, Actor.PROCESSING_OFFICER, Actor.ONESTOP_SUPERVISOR)
+RESULT_ROLES = (Actor.AGENCY_HEAD, Actor.PROCESSING_OFFICER, Actor.RECORDS_CLERK)
+
+
+@transaction.atomic
+def office_result_upload(
+    *, dossier: Dossier, by: User, data: bytes, name: str, result_code: str = ""
+) -> DossierEvent:
+    """Keep the result file in the applicant's data store (issued) and point the dossier at it."""
+    from documents.constants import DocumentSource, UseKind
+    from documents.services import UseSpec, document_store
+    from dossiers.submission import document_reference
+
+    role = acting_role(dossier=dossier, by=by, roles=RESULT_ROLES)
+    owner = (
+        {"owner_organisation": dossier.organisation}
+        if dossier.organisation_id
+        else {"owner_user": dossier.applicant}
+    )
+    document = document_store(
+        data=data,
+        title=(_("Kết quả giải quyết: %(name)s") % {"name": dossier.procedure_name})[:255],
+        source=DocumentSource.ISSUED,
+        original_name=name,
+        created_by=by,
+        issued_by_system=True,
+        dossier_reference=dossier.code or "",
+        use=UseSpec(
+            kind=UseKind.DOSSIER,
+            reference=document_reference(dossier),
+            label=dossier.procedure_name[:255],
+            locked=True,
+        ),
+        **owner,
+    )
+    return dossier_result_attach(
+        dossier=dossier, document_uuid=document.uuid, by=by, role=role, result_code=result_code
+    )
+
+
+# --- counter intake -----------------------------------------------------------------------------
+
+
+def counter_agency(*, by: User) -> Agency | None:
+    """The reception point the officer works at (their first reception membership)."""
+    from agencies.selectors import staff_agencies
+
+    return staff_agencies(by, role=Role.RECEPTION_OFFICER).first()
+
+
+def citizen_by_id_number(*, id_number: str) -> User | None:
+    from accounts.models import CitizenProfile
+
+    profile = (
+        CitizenProfile.objects.filter(id_number=id_number.strip()).select_related("user").first()
+    )
+    return profile.user if profile is not None else None
+
+
+@transaction.atomic
+def counter_citizen_get_or_create(
+    *,
+    id_number: str,
+    full_name: str,
+    by: User,
+    date_of_birth: dt.date | None = None,
+    phone: str = "",
+    email: str = "",
+    address: str = "",
+) -> tuple[User, bool]:
+    """The citizen with this personal ID number, or a new account without a password for them
+    (Art. 17.1.a: the officer helps when the applicant has no account). Returns (user, created)."""
+    from django.core.exceptions import ValidationError
+
+    from accounts.models import CitizenProfile
+    from accounts.services import citizen_register
+    from accounts.validators import validate_id_number
+
+    id_number = id_number.strip()
+    try:
+        validate_id_number(id_number, date_of_birth)
+    except ValidationError as error:
+        raise ApplicationError(" ".join(error.messages), code="invalid_id_number") from None
+    existing = citizen_by_id_number(id_number=id_number)
+    if existing is not None:
+        return existing, False
+    if not full_name.strip():
+        raise ApplicationError(_("Nhập họ tên công dân."), code="name_required")
+    email = email.strip().lower()
+    if not email or User.objects.filter(email__iexact=email).exists():
+        email = f"cccd-{id_number}@khong-co-thu.tayninh.gov.vn"
+    user = User(email=email, full_name=full_name.strip(), phone=phone.strip())
+    user.set_unusable_password()
+    user.save()
+    citizen_register(user=user)
+    profile = CitizenProfile.objects.get(user=user)
+    profile.id_number = id_number
+    profile.date_of_birth = date_of_birth
+    profile.phone = phone.strip()
+    profile.permanent_address = address.strip()
+    profile.full_clean(exclude=["user"])
+    profile.save()
+    from common.audit import audit_record
+
+    audit_record(action="office.counter_citizen_created", actor=by, obj=user)
+    return user, True
+
+
+_COUNTER_UNITS = {
+    "working_day": TimeUnit.WORKING_DAY,
+    "day": TimeUnit.DAY,
+    "hour": TimeUnit.HOUR,
+    "month": TimeUnit.MONTH,
+}
+
+
+def _counter_terms(procedure: Any) -> tuple[Any, str]:
+    by_channel = {c.channel: c for c in procedure.channels.all()}
+    terms = by_channel.get("in_person") or by_channel.get("online") or by_channel.get("postal")
+    if terms is None or terms.time_value is None or terms.time_unit not in _COUNTER_UNITS:
+        return None, ""
+    return terms.time_value, _COUNTER_UNITS[terms.time_unit]
+
+
+@transaction.atomic
+def counter_draft_start(*, procedure: Any, citizen: User, by: User) -> Dossier:
+    """A counter dossier (channel counter) for `citizen`, prefilled from their profile and
+    earlier dossiers, received at the officer's reception point."""
+    from dossiers.services import dossier_create_draft
+    from dossiers.submission import _agencies_for, applicant_prefill, fields_prefill
+    from procedures.selectors import procedure_fee_lines, procedure_online_only_on
+
+    agency = counter_agency(by=by)
+    if agency is None:
+        raise TransitionNotAllowed(
+            _("Bạn không phải cán bộ tiếp nhận của đơn vị nào."), code="actor_not_allowed"
+        )
+    today = timezone.localdate()
+    if procedure_online_only_on(procedure=procedure, day=today, agency=agency):
+        raise ApplicationError(
+            _(
+                "Hôm nay thủ tục này chỉ tiếp nhận trực tuyến: hướng dẫn, hỗ trợ công dân nộp "
+                "trên Cổng Dịch vụ công."
+            ),
+            code="online_only",
+        )
+    commune = None
+    profile = getattr(citizen, "profile", None)
+    if profile is not None and profile.permanent_commune_code:
+        from agencies.selectors import agency_for_commune_code
+
+        commune = agency_for_commune_code(profile.permanent_commune_code)
+    _receiving, competent = _agencies_for(procedure, commune)
+    time_value, time_unit = _counter_terms(procedure)
+    specs = list(procedure.form_fields.all())
+    dossier = dossier_create_draft(
+        applicant=citizen,
+        submitter=citizen,
+        procedure_code=procedure.code,
+        procedure_name=procedure.name[:500],
+        receiving_agency=agency,
+        competent_agency=competent or agency,
+        channel=Channel.COUNTER,
+        processing_time=time_value,
+        processing_time_unit=time_unit,
+        form_data=fields_prefill(user=citizen, specs=specs),
+        components=[
+            {
+                "requirement_code": f"R{requirement.pk}",
+                "requirement_name": requirement.name[:500],
+                "is_required": requirement.required,
+                "source": ComponentSource.STATE_HOLDS if requirement.state_holds else "",
+            }
+            for requirement in procedure.requirements.all()
+        ],
+    )
+    dossier.applicant_data = applicant_prefill(citizen)
+    dossier.result_delivery = ResultDelivery.COUNTER
+    dossier.fee_vnd = sum(
+        line.amount_vnd for line in procedure_fee_lines(procedure=procedure, channel="in_person")
+    )
+    dossier.save(update_fields=["applicant_data", "result_delivery", "fee_vnd", "updated_at"])
+    return dossier
+
+
+def _counter_locked(dossier: Dossier, by: User) -> Dossier:
+    locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
+    if locked.status != S.DRAFT or locked.channel != Channel.COUNTER:
+        raise ApplicationError(_("Hồ sơ đã được nộp, không sửa được nữa."), code="not_a_draft")
+    dossier_actor_agency(dossier=locked, by=by, role=Actor.RECEPTION_OFFICER)
+    return locked
+
+
+@transaction.atomic
+def counter_fields_save(
+    *, dossier: Dossier, by: User, applicant: dict[str, Any], fields: dict[str, Any]
+) -> Dossier:
+    """The applicant's details and the e-form values, checked by the online form's own rules."""
+    from dossiers.submission import APPLICANT_KEYS, applicant_errors, procedure_for
+
+    locked = _counter_locked(dossier, by)
+    errors = applicant_errors(applicant)
+    procedure = procedure_for(locked)
+    specs = list(procedure.form_fields.all()) if procedure else []
+    values, field_errors = eform.validate_values(specs, fields)
+    errors.update({f"f_{k}": v for k, v in field_errors.items()})
+    if errors:
+        raise ApplicationError(
+            _("Thông tin hồ sơ chưa hợp lệ."), code="invalid", extra={"errors": errors}
+        )
+    locked.applicant_data = {
+        key: str(eform.to_json(applicant.get(key)) or "").strip() for key in APPLICANT_KEYS
+    }
+    locked.form_data = {**locked.form_data, **values}
+    locked.save(update_fields=["applicant_data", "form_data", "updated_at"])
+    return locked
+
+
+@transaction.atomic
+def counter_scan_attach(
+    *, dossier: Dossier, component: DossierComponent, by: User, data: bytes, name: str
+) -> DossierComponent:
+    """A paper document scanned at the counter: kept in the applicant's store (source scanned),
+    signed with the officer's personal certificate (Art. 17.1.c) and attached to the slot."""
+    from documents.constants import DocumentSource, UseKind
+    from documents.services import document_sign_scan, document_store, document_use_add
+    from dossiers.submission import document_reference
+
+    locked = _counter_locked(dossier, by)
+    if component.dossier_id != locked.pk:
+        raise DossierComponent.DoesNotExist
+    agency = locked.receiving_agency
+    assert agency is not None
+    owner = (
+        {"owner_organisation": locked.organisation}
+        if locked.organisation_id
+        else {"owner_user": locked.applicant}
+    )
+    scan = document_store(
+        data=data,
+        title=component.requirement_name[:255],
+        source=DocumentSource.SCANNED,
+        original_name=name,
+        created_by=by,
+        **owner,
+    )
+    signed = document_sign_scan(document=scan, officer=by, agency=agency)
+    document_use_add(
+        document=signed,
+        kind=UseKind.DOSSIER,
+        reference=document_reference(locked),
+        label=locked.procedure_name[:255],
+        locked=False,
+    )
+    component.document_uuid = signed.uuid
+    component.source = ComponentSource.SCANNED
+    component.copy_type = "copy"
+    component.save(update_fields=["document_uuid", "source", "copy_type", "updated_at"])
+    return component
+
+
+def counter_problems(dossier: Dossier) -> list[str]:
+    from dossiers.submission import applicant_errors, procedure_for
+
+    problems: list[str] = []
+    if applicant_errors(dossier.applicant_data):
+        problems.append(_("Thông tin người nộp chưa đủ hoặc chưa hợp lệ."))
+    procedure = procedure_for(dossier)
+    specs = list(procedure.form_fields.all()) if procedure else []
+    if eform.validate_values(specs, dossier.form_data)[1]:
+        problems.append(_("Thông tin tờ khai chưa đủ hoặc chưa hợp lệ."))
+    problems += [
+        _("Còn thiếu: %(name)s") % {"name": c.requirement_name}
+        for c in dossier.components.all()
+        if c.is_required and not c.is_provided
+    ]
+    return problems
+
+
+@transaction.atomic
+def counter_submit(*, dossier: Dossier, by: User, accept_now: bool = False) -> DossierEvent:
+    """Submit the counter dossier as the reception officer (channel counter); with
+    `accept_now`, receive it at once (the paper was checked at the counter: form 01)."""
+    from documents.constants import UseKind
+    from documents.services import document_uses_lock
+    from dossiers.submission import document_reference
+
+    locked = _counter_locked(dossier, by)
+    problems = counter_problems(locked)
+    if problems:
+        raise ApplicationError(
+            _("Hồ sơ chưa đủ để nộp."), code="incomplete", extra={"problems": problems}
+        )
+    locked.declared_at = timezone.now()
+    locked.save(update_fields=["declared_at", "updated_at"])
+    event = dossier_submit(dossier=locked, by=by, role=Actor.RECEPTION_OFFICER)
+    document_uses_lock(kind=UseKind.DOSSIER, reference=document_reference(locked))
+    if accept_now:
+        event = dossier_transition(
+            dossier=locked, to=S.RECEIVED, by=by, role=Actor.RECEPTION_OFFICER
+        )
+    if dossier is not locked:
+        dossier.refresh_from_db()
+    return event

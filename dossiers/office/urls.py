@@ -1,0 +1,46 @@
+"""`/office/`: the officer's workspace (mounted in portal/urls.py)."""
+
+from django.urls import path
+
+from dossiers.office import views
+
+app_name = "office"
+
+urlpatterns = [
+    path("", views.workspace, name="workspace"),
+    path("hang-doi/<slug:queue>/", views.workspace, name="queue"),
+    path("ho-so/<uuid:uuid>/", views.detail, name="detail"),
+    # By dossier code (links in staff notifications); redirects to the page above.
+    path("ma/<str:code>/", views.by_code, name="dossier"),
+    path("ho-so/<uuid:uuid>/thao-tac/", views.action, name="action"),
+    path("ho-so/<uuid:uuid>/tiep-nhan/", views.reception, name="reception"),
+    path("ho-so/<uuid:uuid>/ghi-chu/", views.note, name="note"),
+    path("ho-so/<uuid:uuid>/phan-cong/", views.assign, name="assign"),
+    path("ho-so/<uuid:uuid>/xin-y-kien/", views.consult, name="consult"),
+    path(
+        "ho-so/<uuid:uuid>/xin-y-kien/<uuid:consultation>/tra-loi/",
+        views.consult_reply,
+        name="consult_reply",
+    ),
+    path(
+        "ho-so/<uuid:uuid>/lien-thong/<uuid:task>/hoan-thanh/",
+        views.task_complete,
+        name="task_complete",
+    ),
+    path("ho-so/<uuid:uuid>/gia-han/", views.extend, name="extend"),
+    path("ho-so/<uuid:uuid>/lien-thong/", views.interagency, name="interagency"),
+    path("ho-so/<uuid:uuid>/ket-qua/", views.result, name="result"),
+    path("ho-so/<uuid:uuid>/ket-qua/xem/", views.result_file, name="result_file"),
+    path(
+        "ho-so/<uuid:uuid>/thanh-phan/<uuid:component>/",
+        views.component_file,
+        name="component_file",
+    ),
+    path("tiep-nhan-tai-quay/", views.counter, name="counter"),
+    path("tiep-nhan-tai-quay/<uuid:uuid>/", views.counter_draft, name="counter_draft"),
+]
+
+# forms: Mẫu 07, the dossier register (staff; dossiers/register_views.py).
+from dossiers import register_views  # noqa: E402
+
+urlpatterns += [path("so-theo-doi/", register_views.register_page, name="register")]

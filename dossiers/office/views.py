@@ -1,0 +1,850 @@
+"""The officer's workspace (`/office/`): queues, the dossier page, actions, counter intake.
+
+Thin: parse → selector/service → render. Every page needs a signed-in staff member (the
+middleware already enforces MFA for staff); a dossier page is looked up through
+`selectors.dossier_get_for_staff`, so another agency's dossier is a 404. Plain POST forms and
+links throughout; htmx only enhances (live filtering, counts refresh, boosted actions).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+from django.views.decorators.vary import vary_on_headers
+
+from common.exceptions import ApplicationError
+from dossiers import processing
+from dossiers.constants import ComponentSource, DossierStatus
+from dossiers.models import Dossier, DossierComponent
+from dossiers.office import forms as f
+from dossiers.office import selectors as sel
+from dossiers.office import services as svc
+from dossiers.selectors import dossier_actions_for
+
+S = DossierStatus
+PAGE_SIZE = 25
+
+# The verb on each action button, by edge; the target's own label otherwise.
+ACTION_LABELS: dict[tuple[str, str] | str, Any] = {
+    S.RECEIVED: gettext_lazy("Tiếp nhận"),
+    S.IN_PROCESS: gettext_lazy("Chuyển cơ quan giải quyết"),
+    S.APPRAISING: gettext_lazy("Chuyển thẩm định"),
+    (S.AWAITING_APPROVAL, S.APPRAISING): gettext_lazy("Trả lại chuyên viên"),
+    (S.CONSULTING, S.APPRAISING): gettext_lazy("Đã có ý kiến, tiếp tục thẩm định"),
+    (S.INTERAGENCY, S.APPRAISING): gettext_lazy("Kết thúc xử lý liên thông"),
+    (S.AWAITING_PAYMENT, S.APPRAISING): gettext_lazy("Đã nộp phí, tiếp tục thẩm định"),
+    S.INTERAGENCY: gettext_lazy("Chuyển xử lý liên thông"),
+    S.CONSULTING: gettext_lazy("Xin ý kiến, xác minh"),
+    S.SUPPLEMENT_REQUESTED: gettext_lazy("Yêu cầu bổ sung (Mẫu 02)"),
+    S.AWAITING_PAYMENT: gettext_lazy("Yêu cầu thực hiện nghĩa vụ tài chính"),
+    S.AWAITING_APPROVAL: gettext_lazy("Trình lãnh đạo phê duyệt"),
+    S.SIGNING: gettext_lazy("Phê duyệt"),
+    S.ISSUING: gettext_lazy("Đã ký số, chuyển ban hành"),
+    S.DONE: gettext_lazy("Vào sổ, ban hành kết quả"),
+    S.RETURNED: gettext_lazy("Trả kết quả cho người nộp"),
+    S.CORRECTION: gettext_lazy("Nhận lại để đính chính"),
+    S.STOPPED: gettext_lazy("Dừng giải quyết (Mẫu 05)"),
+    S.WITHDRAWAL_REQUESTED: gettext_lazy("Ghi nhận yêu cầu rút hồ sơ"),
+    S.SUBMITTED: gettext_lazy("Nhận hồ sơ bổ sung"),
+    S.REJECTED_AT_INTAKE: gettext_lazy("Từ chối tiếp nhận (Mẫu 03)"),
+    S.INTAKE_SUPPLEMENT: gettext_lazy("Yêu cầu bổ sung khi tiếp nhận (Mẫu 02)"),
+}
+# Edges a dedicated form (assign, inter-agency, consult) takes instead of a plain button.
+DEDICATED_FORMS = frozenset(
+    {
+        (S.IN_PROCESS, S.APPRAISING),
+        (S.IN_PROCESS, S.INTERAGENCY),
+        (S.APPRAISING, S.INTERAGENCY),
+        (S.APPRAISING, S.CONSULTING),
+    }
+)
+RESULT_STATUSES = (S.AWAITING_APPROVAL, S.SIGNING, S.ISSUING, S.CORRECTION)
+
+
+def _who(request: HttpRequest) -> sel.OfficeUser:
+    """The signed-in officer; anyone else (a citizen, a helpdesk operator) is refused."""
+    who = sel.office_user(request.user)
+    if not who.is_office_staff:
+        raise PermissionDenied
+    if request.method == "POST":
+        cache.delete(_counts_key(who))  # the officer sees their own action in the badges at once
+    return who
+
+
+# The badges are approximate for a little while: counting every queue costs ~130 ms for a
+# centre on 1,000,000 dossiers (docs/benchmarks.md), and they refresh every minute anyway.
+COUNTS_SECONDS = 30
+
+
+def _counts_key(who: sel.OfficeUser) -> str:
+    return f"office:queue-counts:{who.user.pk}"
+
+
+def _queue_counts(who: sel.OfficeUser) -> dict[str, int]:
+    return cache.get_or_set(_counts_key(who), lambda: sel.queue_counts(who), COUNTS_SECONDS)
+
+
+def _dossier_or_404(request: HttpRequest, who: sel.OfficeUser, uuid: Any) -> Dossier:
+    try:
+        return sel.dossier_get_for_staff(user=who, uuid=uuid)
+    except Dossier.DoesNotExist:
+        raise Http404 from None
+
+
+def _to_detail(dossier: Dossier) -> HttpResponse:
+    return redirect("office:detail", uuid=dossier.uuid)
+
+
+# --- the workspace --------------------------------------------------------------------------------
+
+
+@login_required
+@vary_on_headers("HX-Request")
+def workspace(request: HttpRequest, queue: str | None = None) -> HttpResponse:
+    """`/office/` and `/office/hang-doi/<queue>/`: the queues with counts, one queue's dossiers.
+    htmx asks for `#results` (live filtering) or `#counts` (periodic refresh) only."""
+    who = _who(request)
+    queues = sel.queues_for(who)
+    current = sel.QUEUES_BY_SLUG.get(queue) if queue else sel.default_queue(who)
+    if current is None or current not in queues:
+        raise Http404
+    form = f.QueueFilterForm(request.GET or None)
+    values = (
+        form.values() if form.is_bound else {"q": "", "status": "", "channel": "", "sort": "han"}
+    )
+    dossiers = sel.queue_for(who, current.slug, **values)
+    page = sel.CappedPaginator(dossiers, PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = [
+        {
+            "dossier": d,
+            "hours_left": sel.working_hours_left(
+                d, d.reception_due_at if current.due_field == "reception_due_at" else d.due_at
+            ),
+        }
+        for d in page
+    ]
+    counts = _queue_counts(who)
+    query = request.GET.copy()
+    query.pop("page", None)
+    template = "dossiers/office/workspace.html"
+    target = request.headers.get("HX-Target", "") if getattr(request, "htmx", False) else ""
+    if target == "queue-counts":
+        template += "#counts"
+    elif target == "queue-results":
+        template += "#results"
+    return render(
+        request,
+        template,
+        {
+            "queues": [(q, counts.get(q.slug, 0)) for q in queues],
+            "count_cap": sel.COUNT_CAP,
+            "current": current,
+            "form": form,
+            "page": page,
+            "rows": rows,
+            "querystring": query.urlencode(),
+            "is_reception": bool(who.agencies(["reception_officer"])),
+            # Leaders read the QĐ 766 dashboards (metrics decides the scope).
+            "sees_stats": bool(who.roles & {"agency_head", "onestop_supervisor"}),
+        },
+    )
+
+
+# --- the dossier page -----------------------------------------------------------------------------
+
+
+def _actions(
+    request: HttpRequest, dossier: Dossier, refused: f.ActionForm | None = None
+) -> list[dict[str, Any]]:
+    """The action cards; `refused` is a bound form the service refused, shown again with its
+    error and what the officer typed."""
+    from dossiers.hooks import office_panels
+
+    actions = []
+    for action in dossier_actions_for(dossier=dossier, user=request.user):
+        t = action.transition
+        if str(action.role) in ("citizen", "community_helper"):
+            continue
+        if dossier.status == S.SUBMITTED and t.target in (
+            S.RECEIVED,
+            S.INTAKE_SUPPLEMENT,
+            S.REJECTED_AT_INTAKE,
+        ):
+            continue  # the reception checklist takes these
+        if (t.source, t.target) in DEDICATED_FORMS:
+            continue  # assign, consult and inter-agency have forms of their own below
+        if t.target == S.AWAITING_PAYMENT and "payments" in office_panels:
+            continue  # payments' own panel assesses the fee (amount and label) and moves it
+        label = ACTION_LABELS.get((t.source, t.target)) or ACTION_LABELS.get(t.target)
+        prefix = f"a-{t.target}"
+        form = (
+            refused
+            if refused is not None and refused.prefix == prefix
+            else f.ActionForm(
+                prefix=prefix,
+                initial={"to": t.target, "role": action.role, "expected_status": t.source},
+            )
+        )
+        actions.append(
+            {
+                "transition": t,
+                "role": action.role,
+                "label": label or t.target.label,
+                "form": form,
+                "danger": t.target in (S.REJECTED_AT_INTAKE, S.STOPPED),
+            }
+        )
+    return actions
+
+
+def _held_roles(request: HttpRequest, dossier: Dossier, roles: tuple[str, ...]) -> str | None:
+    try:
+        return svc.acting_role(dossier=dossier, by=request.user, roles=roles)
+    except ApplicationError:
+        return None
+
+
+def _detail_context(request: HttpRequest, who: sel.OfficeUser, dossier: Dossier, **extra: Any):
+    from dossiers.hooks import office_panels
+
+    components = list(dossier.components.all())
+    checkable = [c for c in components if c.source != ComponentSource.STATE_HOLDS]
+    is_head = _held_roles(request, dossier, ("agency_head",)) is not None
+    is_processing = _held_roles(request, dossier, ("processing_officer",)) is not None
+    consultations = sel.consultations_for(dossier=dossier)
+    tasks = sel.interagency_tasks_for(dossier=dossier)
+    mine = who.agencies(["processing_officer", "agency_head"])
+    context: dict[str, Any] = {
+        "dossier": dossier,
+        "components": components,
+        "form_rows": sel.form_rows(dossier=dossier),
+        "timeline": sel.staff_timeline(dossier=dossier),
+        "deadlines": sel.dossier_deadlines(dossier=dossier),
+        "panels": office_panels.render(request=request, obj=dossier),
+        "actions": _actions(request, dossier, extra.pop("refused_action", None)),
+        "note_form": f.NoteForm(),
+        "consultations": consultations,
+        "reply_forms": {
+            c.pk: f.ConsultReplyForm(prefix=f"r{c.uuid}")
+            for c in consultations
+            if c.consulted_agency_id in mine and c.status == "open"
+        },
+        "tasks": tasks,
+        "task_forms": {
+            t.pk: f.TaskCompleteForm(prefix=f"t{t.uuid}")
+            for t in tasks
+            if t.agency_id in mine and t.status == "open"
+        },
+        "assignee": dossier.assignee,
+    }
+    if dossier.status == S.SUBMITTED and _held_roles(request, dossier, ("reception_officer",)):
+        context["reception_form"] = extra.pop(
+            "reception_form",
+            f.ReceptionForm(components=checkable, initial={"expected_status": dossier.status}),
+        )
+    if dossier.status == S.IN_PROCESS and is_head:
+        context["assign_form"] = extra.pop(
+            "assign_form", f.AssignForm(officers=sel.processing_officers(dossier=dossier))
+        )
+    if dossier.status == S.APPRAISING and is_processing:
+        context["consult_form"] = extra.pop("consult_form", f.ConsultForm())
+    if dossier.status in (S.IN_PROCESS, S.APPRAISING) and (is_head or is_processing):
+        context["interagency_form"] = extra.pop("interagency_form", f.InteragencyForm())
+    if (
+        dossier.status in sel.CLOCK_RUNNING_STATUSES
+        and dossier.due_at
+        and (is_head or is_processing)
+    ):
+        context["extend_form"] = extra.pop("extend_form", f.ExtendForm())
+    if dossier.status in RESULT_STATUSES and _held_roles(request, dossier, svc.RESULT_ROLES):
+        context["result_form"] = extra.pop("result_form", f.ResultForm())
+    context.update(extra)
+    return context
+
+
+@login_required
+def by_code(request: HttpRequest, code: str) -> HttpResponse:
+    """`/office/ma/<dossier code>/`: links in staff notifications carry the code."""
+    who = _who(request)
+    try:
+        dossier = sel.dossier_by_code_for_staff(user=who, code=code)
+    except Dossier.DoesNotExist:
+        raise Http404 from None
+    return _to_detail(dossier)
+
+
+@login_required
+def detail(request: HttpRequest, uuid: Any) -> HttpResponse:
+    who = _who(request)
+    dossier = _dossier_or_404(request, who, uuid)
+    return render(request, "dossiers/office/detail.html", _detail_context(request, who, dossier))
+
+
+def _refused(request: HttpRequest, dossier: Dossier, error: ApplicationError) -> HttpResponse:
+    messages.error(request, error.message)
+    return _to_detail(dossier)
+
+
+@login_required
+@require_POST
+def action(request: HttpRequest, uuid: Any) -> HttpResponse:
+    """Every plain action button posts here: one `dossier_transition` call."""
+    who = _who(request)
+    dossier = _dossier_or_404(request, who, uuid)
+    target = request.POST.get("to_prefix", "")
+    form = f.ActionForm(request.POST, prefix=f"a-{target}" if target else None)
+    if not form.is_valid():
+        messages.error(request, _("Thao tác không hợp lệ."))
+        return _to_detail(dossier)
+    data = form.cleaned_data
+    try:
+        if dossier.status == S.CORRECTION and data["to"] == S.RETURNED:
+            # A corrected result must have been attached since it was sent back (Art. 23).
+            processing.dossier_correction_complete(
+                dossier=dossier, by=request.user, role=data["role"]
+            )
+        else:
+            svc.office_transition(
+                dossier=dossier,
+                to=data["to"],
+                by=request.user,
+                role=data["role"],
+                expected_status=data["expected_status"] or None,
+                note=data["note"],
+                result_kind=data["result_kind"] or None,
+            )
+    except ApplicationError as error:
+        if getattr(error, "code", "") in ("note_required", "result_kind_required"):
+            # The officer fixes the form: keep what was typed, say what is missing beside it.
+            form.add_error(None, error.message)
+            context = _detail_context(request, who, dossier, refused_action=form)
+            return render(request, "dossiers/office/detail.html", context, status=400)
+        return _refused(request, dossier, error)
+    dossier.refresh_from_db()
+    messages.success(
+        request,
+        _("Hồ sơ %(code)s: %(status)s.")
+        % {"code": dossier.code, "status": dossier.get_status_display()},
+    )
+    return _to_detail(dossier)
+
+
+@login_required
+@require_POST
+def reception(request: HttpRequest, uuid: Any) -> HttpResponse:
+    who = _who(request)
+    dossier = _dossier_or_404(request, who, uuid)
+    components = [c for c in dossier.components.all() if c.source != ComponentSource.STATE_HOLDS]
+    form = f.ReceptionForm(request.POST, components=components)
+    if not form.is_valid():
+        context = _detail_context(request, who, dossier, reception_form=form)
+        return render(request, "dossiers/office/detail.html", context, status=400)
+    data = form.cleaned_data
+    try:
+        svc.reception_decide(
+            dossier=dossier,
+            by=request.user,
+            decision=data["decision"],
+            complete_components=data["complete"],
+            note=data["note"],
+            expected_status=data["expected_status"] or None,
+        )
+    except svc.StaleDossier as error:
+        return _refused(request, dossier, error)
+    except ApplicationError as error:
+        form.add_error(None, error.message)
+        context = _detail_context(request, who, dossier, reception_form=form)
+        return render(request, "dossiers/office/detail.html", context, status=400)
+    dossier.refresh_from_db()
+    messages.success(
+        request,
+        _("Hồ sơ %(code)s: %(status)s.")
+        % {"code": dossier.code, "status": dossier.get_status_display()},
+    )
+    return _to_detail(dossier)
+
+
+@login_required
+@require_POST
+def note(request: HttpRequest, uuid: Any) -> HttpResponse:
+    who = _who(request)
+    dossier = _dossier_or_404(request, who, uuid)
+    form = f.NoteForm(request.POST)
+    if form.is_valid():
+        try:
+            svc.office_note_add(dossier=dossier, by=request.user, text=form.cleaned_data["text"])
+        except ApplicationError as error:
+            return _refused(request, dossier, error)
+        messages.success(request, _("Đã lưu ghi chú nội bộ."))
+    else:
+        messages.error(request, _("Nhập nội dung ghi chú."))
+    return _to_detail(dossier)
+
+
+def _processing_post(
+    request: HttpRequest,
+    uuid: Any,
+    *,
+    form_name: str,
+    build_form: Any,
+    call: Any,
+    done: str,
+) -> HttpResponse:
+    """Shared shape of the processing actions: parse, call the processing service, redirect."""
+    who = _who(request)
+    dossier = _dossier_or_404(request, who, uuid)
+    form = build_form(dossier, request.POST)
+    if form.is_valid():
+        try:
+            call(dossier, form.cleaned_data)
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, done)
+            return _to_detail(dossier)
+    context = _detail_context(request, who, dossier, **{form_name: form})
+    return render(request, "dossiers/office/detail.html", context, status=400)
+
+
+@login_required
+@require_POST
+def assign(request: HttpRequest, uuid: Any) -> HttpResponse:
+    return _processing_post(
+        request,
+        uuid,
+        form_name="assign_form",
+        build_form=lambda d, data: f.AssignForm(data, officers=sel.processing_officers(dossier=d)),
+        call=lambda d, data: processing.dossier_assign(
+            dossier=d, assignee=data["assignee"] or None, by=request.user
+        ),
+        done=_("Đã phân công chuyên viên xử lý."),
+    )
+
+
+@login_required
+@require_POST
+def consult(request: HttpRequest, uuid: Any) -> HttpResponse:
+    return _processing_post(
+        request,
+        uuid,
+        form_name="consult_form",
+        build_form=lambda d, data: f.ConsultForm(data),
+        call=lambda d, data: processing.consultation_request(
+            dossier=d,
+            by=request.user,
+            agency=data["agency"],
+            question=data["question"],
+            due_at=data["due_date"],
+        ),
+        done=_("Đã gửi xin ý kiến."),
+    )
+
+
+@login_required
+@require_POST
+def consult_reply(request: HttpRequest, uuid: Any, consultation: Any) -> HttpResponse:
+    who = _who(request)
+    dossier = _dossier_or_404(request, who, uuid)
+    item = next(
+        (
+            c
+            for c in sel.consultations_for(dossier=dossier)
+            if str(getattr(c, "uuid", "")) == str(consultation)
+        ),
+        None,
+    )
+    if item is None or item.consulted_agency_id not in who.agencies(
+        ["processing_officer", "agency_head"]
+    ):
+        raise Http404
+    form = f.ConsultReplyForm(request.POST, prefix=f"r{item.uuid}")
+    if form.is_valid():
+        try:
+            processing.consultation_reply(
+                consultation=item,
+                by=request.user,
+                answer=form.cleaned_data["answer"],
+            )
+        except ApplicationError as error:
+            return _refused(request, dossier, error)
+        messages.success(request, _("Đã gửi ý kiến trả lời."))
+    else:
+        messages.error(request, _("Nhập ý kiến trả lời."))
+    return _to_detail(dossier)
+
+
+@login_required
+@require_POST
+def task_complete(request: HttpRequest, uuid: Any, task: Any) -> HttpResponse:
+    """A participating agency hands over its part of an inter-agency dossier."""
+    who = _who(request)
+    dossier = _dossier_or_404(request, who, uuid)
+    mine = who.agencies(["processing_officer", "agency_head"])
+    item = next(
+        (t for t in sel.interagency_tasks_for(dossier=dossier) if str(t.uuid) == str(task)), None
+    )
+    if item is None or item.agency_id not in mine:
+        raise Http404
+    form = f.TaskCompleteForm(request.POST, prefix=f"t{item.uuid}")
+    form.is_valid()
+    try:
+        processing.interagency_task_complete(
+            task=item,
+            by=request.user,
+            result_note=form.cleaned_data.get("result_note", ""),
+        )
+    except ApplicationError as error:
+        return _refused(request, dossier, error)
+    messages.success(request, _("Đã hoàn thành nhiệm vụ liên thông."))
+    return _to_detail(dossier)
+
+
+@login_required
+@require_POST
+def extend(request: HttpRequest, uuid: Any) -> HttpResponse:
+    return _processing_post(
+        request,
+        uuid,
+        form_name="extend_form",
+        build_form=lambda d, data: f.ExtendForm(data),
+        call=lambda d, data: processing.dossier_extend(
+            dossier=d,
+            by=request.user,
+            new_due_at=data["new_due_date"],
+            reason=data["reason"],
+            role=svc.acting_role(dossier=d, by=request.user, roles=svc.EXTEND_ROLES),
+        ),
+        done=_("Đã gia hạn và gửi văn bản xin lỗi (Mẫu 04)."),
+    )
+
+
+@login_required
+@require_POST
+def interagency(request: HttpRequest, uuid: Any) -> HttpResponse:
+    return _processing_post(
+        request,
+        uuid,
+        form_name="interagency_form",
+        build_form=lambda d, data: f.InteragencyForm(data),
+        call=lambda d, data: processing.interagency_start(
+            dossier=d,
+            by=request.user,
+            lead_agency=data["lead_agency"],
+            participants=data["participant_rows"],
+            role=svc.acting_role(
+                dossier=d, by=request.user, roles=("agency_head", "processing_officer")
+            ),
+        ),
+        done=_("Đã gửi hồ sơ liên thông đồng thời đến các cơ quan."),
+    )
+
+
+@login_required
+@require_POST
+def result(request: HttpRequest, uuid: Any) -> HttpResponse:
+    who = _who(request)
+    dossier = _dossier_or_404(request, who, uuid)
+    form = f.ResultForm(request.POST, request.FILES)
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            svc.office_result_upload(
+                dossier=dossier,
+                by=request.user,
+                data=upload.read(),
+                name=upload.name,
+                result_code=form.cleaned_data["result_code"],
+            )
+        except ApplicationError as error:
+            form.add_error("file", error.message)
+        else:
+            messages.success(request, _("Đã đính kèm văn bản kết quả."))
+            return _to_detail(dossier)
+    context = _detail_context(request, who, dossier, result_form=form)
+    return render(request, "dossiers/office/detail.html", context, status=400)
+
+
+def _inline_file(document: Any, filename: str) -> FileResponse:
+    response = FileResponse(
+        document.file.open("rb"),
+        as_attachment=False,
+        filename=filename,
+        content_type=document.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "no-store"
+    # The file is shown inline in the browser's viewer: nothing in it may run or be framed.
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@login_required
+def component_file(request: HttpRequest, uuid: Any, component: Any) -> HttpResponse:
+    """A component's file for the officer (inline: PDFs and images open in the browser)."""
+    from documents.models import StoredDocument
+
+    who = _who(request)
+    dossier = _dossier_or_404(request, who, uuid)
+    item = DossierComponent.objects.filter(dossier=dossier, uuid=component).first()
+    if item is None or item.document_uuid is None:
+        raise Http404
+    document = StoredDocument.objects.filter(uuid=item.document_uuid).first()
+    if document is None:
+        raise Http404
+    name = document.original_name or f"{item.requirement_code}.pdf"
+    return _inline_file(document, name)
+
+
+@login_required
+def result_file(request: HttpRequest, uuid: Any) -> HttpResponse:
+    from documents.models import StoredDocument
+
+    who = _who(request)
+    dossier = _dossier_or_404(request, who, uuid)
+    if dossier.result_document_uuid is None:
+        raise Http404
+    document = StoredDocument.objects.filter(uuid=dossier.result_document_uuid).first()
+    if document is None:
+        raise Http404
+    return _inline_file(document, document.original_name or "ket-qua.pdf")
+
+
+# --- counter intake -------------------------------------------------------------------------------
+
+
+def _reception_only(request: HttpRequest) -> sel.OfficeUser:
+    who = _who(request)
+    if not who.agencies(["reception_officer"]):
+        raise PermissionDenied
+    return who
+
+
+@login_required
+def counter(request: HttpRequest) -> HttpResponse:
+    """Step 1: find the citizen by their ID number (or create them), choose the procedure."""
+    _reception_only(request)
+    lookup = f.CitizenLookupForm(request.GET or None)
+    citizen = None
+    create_form = None
+    procedure_form = None
+    if lookup.is_bound and lookup.is_valid():
+        id_number = lookup.cleaned_data["id_number"]
+        citizen = svc.citizen_by_id_number(id_number=id_number)
+        if citizen is None:
+            create_form = f.CitizenCreateForm(initial={"id_number": id_number})
+        else:
+            procedure_form = f.ProcedureChoiceForm()
+    if request.method == "POST":
+        return _counter_post(request)
+    return render(
+        request,
+        "dossiers/office/counter.html",
+        {
+            "lookup": lookup,
+            "citizen": citizen,
+            "create_form": create_form,
+            "procedure_form": procedure_form,
+        },
+    )
+
+
+def _counter_post(request: HttpRequest) -> HttpResponse:
+    if request.POST.get("step") == "create":
+        form = f.CitizenCreateForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                svc.counter_citizen_get_or_create(
+                    id_number=data["id_number"],
+                    full_name=data["full_name"],
+                    date_of_birth=data["date_of_birth"],
+                    phone=data["phone"],
+                    email=data["email"],
+                    address=data["address"],
+                    by=request.user,
+                )
+            except ApplicationError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(request, _("Đã tạo tài khoản cho công dân."))
+                url = reverse("office:counter") + f"?id_number={data['id_number']}"
+                return redirect(url)
+        lookup = f.CitizenLookupForm(initial={"id_number": request.POST.get("id_number", "")})
+        return render(
+            request,
+            "dossiers/office/counter.html",
+            {"lookup": lookup, "citizen": None, "create_form": form, "procedure_form": None},
+            status=400,
+        )
+    citizen = svc.citizen_by_id_number(id_number=request.POST.get("id_number", ""))
+    if citizen is None:
+        raise Http404
+    form = f.ProcedureChoiceForm(request.POST)
+    if form.is_valid():
+        try:
+            dossier = svc.counter_draft_start(
+                procedure=form.cleaned_data["procedure_code"], citizen=citizen, by=request.user
+            )
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+        else:
+            return redirect("office:counter_draft", uuid=dossier.uuid)
+    lookup = f.CitizenLookupForm(initial={"id_number": request.POST.get("id_number", "")})
+    return render(
+        request,
+        "dossiers/office/counter.html",
+        {"lookup": lookup, "citizen": citizen, "create_form": None, "procedure_form": form},
+        status=400,
+    )
+
+
+def _counter_dossier(request: HttpRequest, uuid: Any) -> Dossier:
+    from dossiers.constants import Channel
+
+    who = _reception_only(request)
+    dossier = (
+        Dossier.objects.filter(
+            uuid=uuid,
+            status=S.DRAFT,
+            channel=Channel.COUNTER,
+            receiving_agency_id__in=sorted(who.agencies(["reception_officer"])),
+        )
+        .select_related("applicant", "receiving_agency", "competent_agency")
+        .first()
+    )
+    if dossier is None:
+        raise Http404
+    return dossier
+
+
+def _counter_context(dossier: Dossier, **extra: Any) -> dict[str, Any]:
+    from dossiers.forms import fields_form
+    from dossiers.submission import procedure_for
+
+    procedure = procedure_for(dossier)
+    specs = list(procedure.form_fields.all()) if procedure else []
+    applicant = dossier.applicant_data or {}
+    return {
+        "dossier": dossier,
+        "applicant_form": extra.pop(
+            "applicant_form", f.CounterApplicantForm(initial=applicant, prefix="a")
+        ),
+        "fields_form": extra.pop(
+            "fields_form", fields_form(specs, initial=dossier.form_data) if specs else None
+        ),
+        "components": [(c, f.ScanForm(prefix=f"s{c.pk}")) for c in dossier.components.all()],
+        "problems": svc.counter_problems(dossier),
+        "submit_form": f.CounterSubmitForm(),
+        **extra,
+    }
+
+
+@login_required
+def counter_draft(request: HttpRequest, uuid: Any) -> HttpResponse:
+    """Step 2: the applicant's details, the form fields, the scans, then submit."""
+    dossier = _counter_dossier(request, uuid)
+    if request.method != "POST":
+        return render(request, "dossiers/office/counter_draft.html", _counter_context(dossier))
+    step = request.POST.get("step")
+    if step == "fields":
+        return _counter_fields(request, dossier)
+    if step == "scan":
+        return _counter_scan(request, dossier)
+    if step == "submit":
+        form = f.CounterSubmitForm(request.POST)
+        form.is_valid()
+        try:
+            svc.counter_submit(
+                dossier=dossier,
+                by=request.user,
+                accept_now=bool(form.cleaned_data.get("accept_now")),
+            )
+        except ApplicationError as error:
+            problems = (error.extra or {}).get("problems") or [error.message]
+            for problem in problems:
+                messages.error(request, problem)
+            return redirect("office:counter_draft", uuid=dossier.uuid)
+        dossier.refresh_from_db()
+        messages.success(
+            request,
+            _("Đã nộp hồ sơ %(code)s tại quầy: %(status)s.")
+            % {"code": dossier.code, "status": dossier.get_status_display()},
+        )
+        return _to_detail(dossier)
+    raise Http404
+
+
+def _counter_fields(request: HttpRequest, dossier: Dossier) -> HttpResponse:
+    from dossiers.forms import fields_form
+    from dossiers.submission import procedure_for
+
+    procedure = procedure_for(dossier)
+    specs = list(procedure.form_fields.all()) if procedure else []
+    applicant_form = f.CounterApplicantForm(request.POST, prefix="a")
+    field_form = fields_form(specs, data=request.POST) if specs else None
+    if applicant_form.is_valid():
+        from dossiers.eform import to_json
+
+        applicant = {k: to_json(v) for k, v in applicant_form.cleaned_data.items()}
+        raw_fields = {
+            key: request.POST.get(key) for key in (field_form.fields if field_form else {})
+        }
+        for key, field in (field_form.fields if field_form else {}).items():
+            if field.__class__.__name__ == "BooleanField":
+                raw_fields[key] = "on" if request.POST.get(key) else ""
+        try:
+            svc.counter_fields_save(
+                dossier=dossier, by=request.user, applicant=applicant, fields=raw_fields
+            )
+        except ApplicationError as error:
+            for key, errors in ((error.extra or {}).get("errors") or {}).items():
+                for message in errors:
+                    if key.startswith("f_") and field_form is not None:
+                        name = key[2:]
+                        field_form.add_error(name if name in field_form.fields else None, message)
+                    else:
+                        applicant_form.add_error(
+                            key if key in applicant_form.fields else None, message
+                        )
+        else:
+            messages.success(request, _("Đã lưu thông tin hồ sơ."))
+            return redirect("office:counter_draft", uuid=dossier.uuid)
+    context = _counter_context(dossier, applicant_form=applicant_form, fields_form=field_form)
+    return render(request, "dossiers/office/counter_draft.html", context, status=400)
+
+
+def _counter_scan(request: HttpRequest, dossier: Dossier) -> HttpResponse:
+    component = dossier.components.filter(uuid=request.POST.get("component") or None).first()
+    if component is None:
+        raise Http404
+    form = f.ScanForm(request.POST, request.FILES, prefix=f"s{component.pk}")
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            svc.counter_scan_attach(
+                dossier=dossier,
+                component=component,
+                by=request.user,
+                data=upload.read(),
+                name=upload.name,
+            )
+        except ApplicationError as error:
+            messages.error(request, f"{component.requirement_name}: {error.message}")
+        else:
+            messages.success(
+                request,
+                _("Đã số hóa và ký số: %(name)s.") % {"name": component.requirement_name},
+            )
+    else:
+        messages.error(request, _("Chọn tệp bản quét (PDF)."))
+    return redirect("office:counter_draft", uuid=dossier.uuid)

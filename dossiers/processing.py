@@ -1,0 +1,708 @@
+"""The back office's services at the competent agency (NĐ 118/2025 Art. 19–21, 23).
+
+Assignment, notes, consultations, inter-agency tasks, the one extension, the correction of an
+erroneous result, and the citizen's notifications on status changes. Every status change still
+goes through `dossiers.services.dossier_transition`; facts go through `dossier_event_record`.
+The officer-facing views (`dossiers.office`) call these by name; keep their signatures.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Count, Q, QuerySet
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from agencies.models import Agency, StaffMembership
+from dossiers.constants import (
+    EXTENSION_NOTICE_WORKING_HOURS,
+    FINAL_STATUSES,
+    IN_PROCESS_STATUSES,
+    Actor,
+    ConsultationStatus,
+    DossierStatus,
+    EventKind,
+    FormCode,
+    InteragencyTaskStatus,
+)
+from dossiers.models import Dossier, DossierConsultation, DossierEvent, InteragencyTask
+from dossiers.services import dossier_actor_agency, dossier_event_record, dossier_transition
+from dossiers.workflow import TransitionNotAllowed
+
+logger = logging.getLogger(__name__)
+
+S = DossierStatus
+A = Actor
+
+# A dossier counts towards an officer's load until its result exists.
+OPEN_WORK_STATUSES = frozenset(set(DossierStatus) - set(FINAL_STATUSES) - {S.DONE, S.DRAFT})
+# Who works on a consultation or an inter-agency task at the other agency.
+AGENCY_WORKER_ROLES = (A.PROCESSING_OFFICER, A.AGENCY_HEAD)
+EXTENDABLE_STATUSES = frozenset({S.RECEIVED, *IN_PROCESS_STATUSES})
+
+
+# --- helpers -----------------------------------------------------------------------------------
+
+
+def _valid_today() -> Q:
+    day = timezone.localdate()
+    return Q(valid_from__lte=day) & (Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+
+
+def staff_in(agency_ids: Iterable[int | None], roles: Iterable[str]) -> QuerySet[User]:
+    """Active users holding one of `roles` in one of the agencies today."""
+    ids = [pk for pk in agency_ids if pk is not None]
+    members = StaffMembership.objects.filter(agency_id__in=ids, role__in=list(roles)).filter(
+        _valid_today()
+    )
+    return User.objects.filter(is_active=True, pk__in=members.values("user_id")).order_by("pk")
+
+
+def _membership_role(user: User, agency: Agency, roles: Sequence[str]) -> str | None:
+    held = set(
+        StaffMembership.objects.filter(user=user, agency=agency, role__in=list(roles))
+        .filter(_valid_today())
+        .values_list("role", flat=True)
+    )
+    return next((role for role in roles if role in held), None)
+
+
+def staff_dossier_url(dossier: Dossier) -> str:
+    """The officer's page of the dossier (the back office's, once it is mounted)."""
+    for name, kwargs in (
+        ("office:detail", {"uuid": dossier.uuid}),
+        ("office:dossier", {"code": dossier.code}),
+    ):
+        try:
+            return settings.SITE_URL + reverse(name, kwargs=kwargs)
+        except NoReverseMatch:
+            continue
+    return f"{settings.SITE_URL}/office/"
+
+
+def _date(value: dt.datetime | None) -> str:
+    return timezone.localtime(value).strftime("%d/%m/%Y") if value else ""
+
+
+def _datetime(value: dt.datetime | None) -> str:
+    return timezone.localtime(value).strftime("%d/%m/%Y %H:%M") if value else ""
+
+
+def notify_staff(
+    *, dossier: Dossier, users: Iterable[User], queue_name: str, event: str | None = None, **extra
+) -> None:
+    """A staff message about `dossier` (outbox rows in the caller's transaction)."""
+    from notifications.constants import Event
+    from notifications.services import notify
+
+    recipients = list(users)
+    if not recipients:
+        return
+    notify(
+        event=event or Event.STAFF_NEW_IN_QUEUE,
+        recipient=recipients,
+        reference=dossier.code or "",
+        context={
+            "dossier_code": dossier.code,
+            "procedure_name": dossier.procedure_name,
+            "queue_name": queue_name,
+            "dossier_url": staff_dossier_url(dossier),
+            **extra,
+        },
+    )
+
+
+def _lock(dossier: Dossier) -> Dossier:
+    return Dossier.objects.select_for_update().get(pk=dossier.pk)
+
+
+# --- assignment (Art. 19.1) --------------------------------------------------------------------
+
+
+def least_loaded_officer(*, agency: Agency) -> User | None:
+    """The assignment rule: the agency's processing officer with the fewest open dossiers
+    assigned (ties: the longest-serving account first)."""
+    return (
+        staff_in([agency.pk], [A.PROCESSING_OFFICER])
+        .annotate(
+            load=Count(
+                "assigned_dossiers", filter=Q(assigned_dossiers__status__in=OPEN_WORK_STATUSES)
+            )
+        )
+        .order_by("load", "pk")
+        .first()
+    )
+
+
+@transaction.atomic
+def dossier_assign(
+    *,
+    dossier: Dossier,
+    assignee: User | None,
+    by: User | None,
+    role: Actor | str = A.AGENCY_HEAD,
+    note: str = "",
+) -> Dossier:
+    """The agency head assigns a processing officer; with `assignee=None` the rule picks the
+    least-loaded one; with `by=None` the system assigns. Records ASSIGNED, and moves a dossier
+    waiting for assignment (IN_PROCESS) to APPRAISING through `dossier_transition`.
+    Re-assigning a dossier already under appraisal records the change only."""
+    locked = _lock(dossier)
+    if locked.status not in IN_PROCESS_STATUSES:
+        raise TransitionNotAllowed(
+            _("Chỉ phân công được hồ sơ đang giải quyết tại cơ quan."), code="not_assignable"
+        )
+    actor_role = A.SYSTEM if by is None else role
+    if actor_role not in (A.AGENCY_HEAD, A.SYSTEM):
+        raise TransitionNotAllowed(
+            _("Chỉ lãnh đạo cơ quan được phân công xử lý hồ sơ."), code="role_not_allowed"
+        )
+    dossier_actor_agency(dossier=locked, by=by, role=actor_role)
+    if locked.competent_agency is None:
+        raise TransitionNotAllowed(_("Hồ sơ chưa có cơ quan giải quyết."), code="no_agency")
+    rule = assignee is None
+    if rule:
+        assignee = least_loaded_officer(agency=locked.competent_agency)
+        if assignee is None:
+            raise TransitionNotAllowed(
+                _("Cơ quan chưa có chuyên viên xử lý để phân công."), code="no_officer"
+            )
+    elif (
+        not staff_in([locked.competent_agency_id], [A.PROCESSING_OFFICER])
+        .filter(pk=assignee.pk)
+        .exists()
+    ):
+        raise TransitionNotAllowed(
+            _("Người được phân công không phải chuyên viên xử lý của cơ quan giải quyết."),
+            code="not_an_officer_here",
+        )
+    previous = locked.assignee_id
+    locked.assignee = assignee
+    locked.assigned_at = timezone.now()
+    locked.save(update_fields=["assignee", "assigned_at", "updated_at"])
+    dossier_event_record(
+        dossier=locked,
+        kind=EventKind.ASSIGNED,
+        by=by,
+        role=actor_role,
+        note=note,
+        data={
+            "assignee_id": assignee.pk,
+            "assignee_name": assignee.get_full_name(),
+            "previous_assignee_id": previous,
+            "rule": "least_loaded" if rule else "",
+        },
+    )
+    if locked.status == S.IN_PROCESS:
+        dossier_transition(dossier=locked, to=S.APPRAISING, by=by, role=actor_role)
+    if previous != assignee.pk:
+        notify_staff(
+            dossier=locked,
+            users=[assignee],
+            queue_name=_("Hồ sơ được phân công cho tôi"),
+        )
+    if dossier is not locked:
+        dossier.refresh_from_db()
+    return locked
+
+
+# --- notes ---------------------------------------------------------------------------------------
+
+
+def dossier_note_add(
+    *, dossier: Dossier, by: User, role: Actor | str, text: str, internal: bool = True
+) -> DossierEvent:
+    """A note on the history. Internal notes are for staff only and never shown to citizens
+    (the citizen timeline does not list NOTE events; `data.internal` says which they are)."""
+    if not text.strip():
+        raise TransitionNotAllowed(_("Ghi chú không được để trống."), code="note_required")
+    if role not in {
+        *AGENCY_WORKER_ROLES,
+        A.RECEPTION_OFFICER,
+        A.RECORDS_CLERK,
+        A.ONESTOP_SUPERVISOR,
+    }:
+        raise TransitionNotAllowed(_("Chỉ cán bộ được ghi chú nội bộ."), code="role_not_allowed")
+    return dossier_event_record(
+        dossier=dossier,
+        kind=EventKind.NOTE,
+        by=by,
+        role=role,
+        note=text,
+        data={"internal": internal},
+    )
+
+
+# --- consultation, verification (Art. 19.4) ---------------------------------------------------
+
+
+def consulted_agency_scope(dossier: Dossier, role: str) -> list[int]:
+    """`dossier_agency_scopes`: an agency asked for its opinion may act on the dossier (reply)
+    while its request is open."""
+    if role not in AGENCY_WORKER_ROLES or dossier.pk is None:
+        return []
+    return list(
+        DossierConsultation.objects.filter(
+            dossier_id=dossier.pk, status=ConsultationStatus.OPEN
+        ).values_list("consulted_agency_id", flat=True)
+    )
+
+
+@transaction.atomic
+def consultation_request(
+    *,
+    dossier: Dossier,
+    by: User,
+    agency: Agency,
+    question: str,
+    due_at: dt.datetime,
+    role: Actor | str = A.PROCESSING_OFFICER,
+) -> DossierConsultation:
+    """Ask another agency for its opinion or a verification, with content and deadline. A
+    dossier under appraisal moves to CONSULTING; further requests may follow while it is there."""
+    question = question.strip()
+    if not question:
+        raise TransitionNotAllowed(_("Cần ghi rõ nội dung lấy ý kiến."), code="note_required")
+    if due_at <= timezone.now():
+        raise TransitionNotAllowed(_("Hạn trả lời phải sau thời điểm hiện tại."), code="bad_due")
+    locked = _lock(dossier)
+    if locked.status == S.APPRAISING:
+        dossier_transition(
+            dossier=locked,
+            to=S.CONSULTING,
+            by=by,
+            role=role,
+            note=question,
+            data={
+                "consulted_agency_id": agency.pk,
+                "due_at": timezone.localtime(due_at).isoformat(),
+            },
+        )
+    elif locked.status != S.CONSULTING:
+        raise TransitionNotAllowed(
+            _("Chỉ lấy ý kiến khi hồ sơ đang được thẩm định."), code="not_appraising"
+        )
+    requesting = dossier_actor_agency(dossier=locked, by=by, role=role)
+    consultation = DossierConsultation.objects.create(
+        dossier=locked,
+        requesting_agency=requesting,
+        consulted_agency=agency,
+        question=question,
+        due_at=due_at,
+        requested_by=by,
+    )
+    dossier_event_record(
+        dossier=locked,
+        kind=EventKind.CONSULTATION_SENT,
+        by=by,
+        role=role,
+        note=question,
+        data={
+            "consultation": str(consultation.uuid),
+            "consulted_agency_id": agency.pk,
+            "consulted_agency_name": agency.name,
+            "due_at": timezone.localtime(due_at).isoformat(),
+        },
+    )
+    notify_staff(
+        dossier=locked,
+        users=staff_in([agency.pk], AGENCY_WORKER_ROLES),
+        queue_name=_("Lấy ý kiến — %(agency)s") % {"agency": agency.name},
+    )
+    return consultation
+
+
+@transaction.atomic
+def consultation_reply(
+    *, consultation: DossierConsultation, by: User, answer: str
+) -> DossierConsultation:
+    """The consulted agency's processing officer or head answers (once)."""
+    answer = answer.strip()
+    if not answer:
+        raise TransitionNotAllowed(_("Cần nhập ý kiến trả lời."), code="note_required")
+    _lock(consultation.dossier)
+    locked = DossierConsultation.objects.select_for_update().get(pk=consultation.pk)
+    if locked.status != ConsultationStatus.OPEN:
+        raise TransitionNotAllowed(_("Yêu cầu lấy ý kiến này đã được trả lời."), code="answered")
+    role = _membership_role(by, locked.consulted_agency, AGENCY_WORKER_ROLES)
+    if role is None:
+        raise TransitionNotAllowed(
+            _("Bạn không thuộc cơ quan được lấy ý kiến."), code="actor_not_allowed"
+        )
+    # Recorded while the request is open: the scope lets the consulted agency act.
+    dossier_event_record(
+        dossier=locked.dossier,
+        kind=EventKind.CONSULTATION_REPLIED,
+        by=by,
+        role=role,
+        note=answer,
+        data={"consultation": str(locked.uuid), "consulted_agency_id": locked.consulted_agency_id},
+    )
+    locked.status = ConsultationStatus.ANSWERED
+    locked.answer = answer
+    locked.answered_by = by
+    locked.answered_at = timezone.now()
+    locked.save(update_fields=["status", "answer", "answered_by", "answered_at", "updated_at"])
+    dossier = locked.dossier
+    asker = [dossier.assignee] if dossier.assignee_id else [locked.requested_by]
+    notify_staff(
+        dossier=dossier,
+        users=asker,
+        queue_name=_("Ý kiến trả lời của %(agency)s") % {"agency": locked.consulted_agency.name},
+    )
+    consultation.refresh_from_db()
+    return locked
+
+
+# --- inter-agency processing (Art. 20) ---------------------------------------------------------
+
+
+def interagency_agency_scope(dossier: Dossier, role: str) -> list[int]:
+    """`dossier_agency_scopes`: participants of an inter-agency dossier act on it while their
+    task is open."""
+    if role not in AGENCY_WORKER_ROLES or dossier.pk is None:
+        return []
+    return list(
+        InteragencyTask.objects.filter(
+            dossier_id=dossier.pk, status=InteragencyTaskStatus.OPEN
+        ).values_list("agency_id", flat=True)
+    )
+
+
+@transaction.atomic
+def interagency_start(
+    *,
+    dossier: Dossier,
+    by: User,
+    lead_agency: Agency,
+    participants: Sequence[tuple[Agency, str, dt.datetime]],
+    role: Actor | str | None = None,
+) -> list[InteragencyTask]:
+    """Send the dossier to every participating agency at once, naming the lead agency and each
+    agency's task and deadline (Art. 20, electronic dossier at the same level).
+
+    From IN_PROCESS the agency head does it, from APPRAISING the processing officer."""
+    locked = _lock(dossier)
+    if role is None:
+        role = A.AGENCY_HEAD if locked.status == S.IN_PROCESS else A.PROCESSING_OFFICER
+    if not participants:
+        raise TransitionNotAllowed(_("Cần chọn các cơ quan phối hợp."), code="no_participants")
+    agency_ids = [agency.pk for agency, _task, _due in participants]
+    if len(set(agency_ids)) != len(agency_ids):
+        raise TransitionNotAllowed(
+            _("Mỗi cơ quan chỉ được giao một nhiệm vụ."), code="duplicate_participant"
+        )
+    if lead_agency.pk not in agency_ids:
+        raise TransitionNotAllowed(
+            _("Cơ quan chủ trì phải có trong danh sách cơ quan phối hợp."), code="lead_missing"
+        )
+    now = timezone.now()
+    for _agency, task, due_at in participants:
+        if not task.strip():
+            raise TransitionNotAllowed(_("Cần ghi rõ nhiệm vụ của từng cơ quan."), code="no_task")
+        if due_at <= now:
+            raise TransitionNotAllowed(
+                _("Hạn hoàn thành phải sau thời điểm hiện tại."), code="bad_due"
+            )
+    summary = "; ".join(
+        f"{agency.name}: {task.strip()} ({_('hạn')} {_datetime(due_at)})"
+        for agency, task, due_at in participants
+    )
+    dossier_transition(
+        dossier=locked,
+        to=S.INTERAGENCY,
+        by=by,
+        role=role,
+        note=_("Cơ quan chủ trì: %(lead)s. %(summary)s")
+        % {"lead": lead_agency.name, "summary": summary},
+        data={
+            "lead_agency_id": lead_agency.pk,
+            "participants": [
+                {
+                    "agency_id": agency.pk,
+                    "agency_name": agency.name,
+                    "task": task.strip(),
+                    "due_at": timezone.localtime(due_at).isoformat(),
+                }
+                for agency, task, due_at in participants
+            ],
+        },
+    )
+    tasks = InteragencyTask.objects.bulk_create(
+        [
+            InteragencyTask(
+                dossier=locked,
+                agency=agency,
+                is_lead=agency.pk == lead_agency.pk,
+                task=task.strip(),
+                due_at=due_at,
+                sent_by=by,
+            )
+            for agency, task, due_at in participants
+        ]
+    )
+    for task in tasks:
+        notify_staff(
+            dossier=locked,
+            users=staff_in([task.agency_id], AGENCY_WORKER_ROLES),
+            queue_name=_("Liên thông — %(agency)s") % {"agency": task.agency.name},
+        )
+    if dossier is not locked:
+        dossier.refresh_from_db()
+    return tasks
+
+
+@transaction.atomic
+def interagency_task_complete(
+    *, task: InteragencyTask, by: User, result_note: str = ""
+) -> InteragencyTask:
+    """A participant hands its output over (a HANDOVER event); when the last task is done the
+    assigned officer is told, and moves the dossier back to appraisal."""
+    _lock(task.dossier)
+    locked = (
+        InteragencyTask.objects.select_for_update()
+        .select_related("dossier", "agency")
+        .get(pk=task.pk)
+    )
+    if locked.status != InteragencyTaskStatus.OPEN:
+        raise TransitionNotAllowed(_("Nhiệm vụ này đã hoàn thành."), code="task_done")
+    role = _membership_role(by, locked.agency, AGENCY_WORKER_ROLES)
+    if role is None:
+        raise TransitionNotAllowed(
+            _("Bạn không thuộc cơ quan được giao nhiệm vụ này."), code="actor_not_allowed"
+        )
+    dossier_event_record(
+        dossier=locked.dossier,
+        kind=EventKind.HANDOVER,
+        by=by,
+        role=role,
+        note=result_note,
+        data={
+            "interagency_task": str(locked.uuid),
+            "from_agency_id": locked.agency_id,
+            "from_agency_name": locked.agency.name,
+            "is_lead": locked.is_lead,
+        },
+    )
+    locked.status = InteragencyTaskStatus.DONE
+    locked.result_note = result_note.strip()
+    locked.completed_by = by
+    locked.completed_at = timezone.now()
+    locked.save(
+        update_fields=["status", "result_note", "completed_by", "completed_at", "updated_at"]
+    )
+    dossier = locked.dossier
+    if not dossier.interagency_tasks.filter(status=InteragencyTaskStatus.OPEN).exists():
+        users = (
+            [dossier.assignee]
+            if dossier.assignee_id
+            else staff_in([dossier.competent_agency_id], [A.AGENCY_HEAD])
+        )
+        notify_staff(dossier=dossier, users=users, queue_name=_("Liên thông đã hoàn thành"))
+    task.refresh_from_db()
+    return locked
+
+
+def interagency_all_done(*, dossier: Dossier) -> bool:
+    tasks = dossier.interagency_tasks.all()
+    return tasks.exists() and not tasks.filter(status=InteragencyTaskStatus.OPEN).exists()
+
+
+# --- the one extension (Art. 19.6) -------------------------------------------------------------
+
+
+@transaction.atomic
+def dossier_extend(
+    *,
+    dossier: Dossier,
+    by: User,
+    new_due_at: dt.datetime,
+    reason: str,
+    role: Actor | str = A.AGENCY_HEAD,
+) -> DossierEvent:
+    """Set a new return date, once only, asked at least one working day before the due date;
+    records EXTENDED with the apology letter (Mẫu 04) and tells the applicant."""
+    from agencies.calendar import working_time_between
+
+    reason = reason.strip()
+    locked = _lock(dossier)
+    if role not in (A.AGENCY_HEAD, A.PROCESSING_OFFICER, A.ONESTOP_SUPERVISOR):
+        raise TransitionNotAllowed(
+            _("Vai trò này không được gia hạn thời gian giải quyết."), code="role_not_allowed"
+        )
+    dossier_actor_agency(dossier=locked, by=by, role=role)
+    if locked.status not in EXTENDABLE_STATUSES or locked.due_at is None:
+        raise TransitionNotAllowed(
+            _("Chỉ gia hạn được hồ sơ đang giải quyết và đã có ngày hẹn trả."),
+            code="not_extendable",
+        )
+    if locked.extension_count >= 1:
+        raise TransitionNotAllowed(
+            _(
+                "Hồ sơ đã được gia hạn một lần (đến %(due)s). Theo Điều 19.6 Nghị định "
+                "118/2025/NĐ-CP, chỉ được hẹn lại ngày trả kết quả một lần."
+            )
+            % {"due": _datetime(locked.due_at)},
+            code="already_extended",
+        )
+    if not reason:
+        raise TransitionNotAllowed(
+            _("Cần nêu lý do chậm trễ trong văn bản xin lỗi."), code="note_required"
+        )
+    now = timezone.now()
+    left = working_time_between(now, locked.due_at, agency=locked.competent_agency)
+    if now >= locked.due_at or left < dt.timedelta(hours=EXTENSION_NOTICE_WORKING_HOURS):
+        raise TransitionNotAllowed(
+            _(
+                "Phải đề nghị gia hạn chậm nhất 01 ngày làm việc trước ngày hẹn trả kết quả "
+                "(%(due)s)."
+            )
+            % {"due": _datetime(locked.due_at)},
+            code="too_late_to_extend",
+        )
+    if new_due_at <= locked.due_at:
+        raise TransitionNotAllowed(
+            _("Ngày hẹn trả mới phải sau ngày hẹn trả hiện tại."), code="bad_due"
+        )
+    old_due = locked.due_at
+    locked.due_at = new_due_at
+    locked.extension_count += 1
+    locked.save(update_fields=["due_at", "extension_count", "updated_at"])
+    event = dossier_event_record(
+        dossier=locked,
+        kind=EventKind.EXTENDED,
+        by=by,
+        role=role,
+        note=reason,
+        form_code=FormCode.APOLOGY_EXTENSION,
+        data={
+            "old_due_at": timezone.localtime(old_due).isoformat(),
+            "new_due_at": timezone.localtime(new_due_at).isoformat(),
+        },
+    )
+    _notify_citizen(
+        locked,
+        "dossier_delayed",
+        reason=reason,
+        old_due_date=_date(old_due),
+        new_due_date=_date(new_due_at),
+    )
+    # The one-stop unit updates the due date and is told in writing (Art. 19.6, 12.5).
+    notify_staff(
+        dossier=locked,
+        users=staff_in([locked.receiving_agency_id], [A.RECEPTION_OFFICER, A.ONESTOP_SUPERVISOR]),
+        queue_name=_("Gia hạn — hẹn trả mới %(due)s") % {"due": _date(new_due_at)},
+    )
+    if dossier is not locked:
+        dossier.refresh_from_db()
+    return event
+
+
+# --- correction of an erroneous result (Art. 23.1) ---------------------------------------------
+
+
+def dossier_correction_request(*, dossier: Dossier, by: User, reason: str) -> DossierEvent:
+    """The one-stop unit sends a returned result back for correction; due in 3 working days."""
+    return dossier_transition(
+        dossier=dossier, to=S.CORRECTION, by=by, role=A.RECEPTION_OFFICER, note=reason
+    )
+
+
+@transaction.atomic
+def dossier_correction_complete(
+    *, dossier: Dossier, by: User | None, role: Actor | str = A.RECEPTION_OFFICER
+) -> DossierEvent:
+    """Return the corrected result: a new result document must have been attached since the
+    dossier was sent back (the erroneous one does not count)."""
+    locked = _lock(dossier)
+    sent_back = (
+        locked.events.filter(kind=EventKind.TRANSITION, to_status=S.CORRECTION)
+        .order_by("-id")
+        .first()
+    )
+    if locked.status != S.CORRECTION or sent_back is None:
+        raise TransitionNotAllowed(_("Hồ sơ không ở bước đính chính."), code="not_correcting")
+    if not locked.events.filter(kind=EventKind.RESULT_ATTACHED, id__gt=sent_back.id).exists():
+        raise TransitionNotAllowed(
+            _("Cần đính kèm văn bản kết quả đã đính chính."), code="correction_missing"
+        )
+    event = dossier_transition(dossier=locked, to=S.RETURNED, by=by, role=role)
+    if dossier is not locked:
+        dossier.refresh_from_db()
+    return event
+
+
+# --- the citizen hears of every status change that concerns them --------------------------------
+
+# to_status → notification event (`notifications.constants.Event` values). The submission itself
+# is announced by the submission service; payment requests by payments.
+CITIZEN_EVENT_FOR_STATUS: dict[str, str] = {
+    S.RECEIVED: "dossier_received",
+    S.INTAKE_SUPPLEMENT: "supplement_requested",
+    S.SUPPLEMENT_REQUESTED: "supplement_requested",
+    S.REJECTED_AT_INTAKE: "dossier_refused",
+    S.DONE: "result_ready",
+    S.RETURNED: "result_returned",
+    S.STOPPED: "dossier_stopped",
+}
+
+
+def _notify_citizen(dossier: Dossier, event: str, **extra: Any) -> None:
+    from dossiers.submission import dossier_public_url
+    from notifications.services import notify
+
+    agency = dossier.receiving_agency or dossier.competent_agency
+    notify(
+        event=event,
+        recipient=dossier.applicant,
+        reference=dossier.code or "",
+        context={
+            "citizen_name": dossier.applicant_data.get("full_name")
+            or dossier.applicant.get_full_name(),
+            "dossier_code": dossier.code,
+            "procedure_name": dossier.procedure_name,
+            "agency_name": agency.name if agency else "",
+            "dossier_url": dossier_public_url(dossier),
+            **extra,
+        },
+    )
+
+
+def notify_citizen_of_event(event_id: int) -> None:
+    """`dossier_event_listeners` entry (after commit): tell the applicant of a status change."""
+    event = (
+        DossierEvent.objects.select_related(
+            "dossier", "dossier__applicant", "dossier__receiving_agency"
+        )
+        .filter(pk=event_id, kind=EventKind.TRANSITION)
+        .first()
+    )
+    if event is None or event.to_status not in CITIZEN_EVENT_FOR_STATUS:
+        return
+    dossier = event.dossier
+    kind = CITIZEN_EVENT_FOR_STATUS[event.to_status]
+    extra: dict[str, Any] = {}
+    if kind == "dossier_received":
+        extra["due_date"] = _date(dossier.due_at) or _("theo quy định")
+    elif kind in ("supplement_requested", "dossier_refused"):
+        extra["reason"] = event.note
+    elif kind == "dossier_stopped":
+        extra["reason"] = event.note or _("Hồ sơ đã dừng giải quyết theo đề nghị của bạn.")
+    elif kind == "result_ready":
+        extra["pickup"] = (
+            str(dossier.get_result_delivery_display())
+            if dossier.result_delivery
+            else _("Theo hẹn trên giấy tiếp nhận")
+        )
+    elif kind == "result_returned":
+        extra["returned_at"] = _datetime(event.at)
+    with transaction.atomic():
+        _notify_citizen(dossier, kind, **extra)

@@ -1,0 +1,161 @@
+"""The staff page of Mẫu 07 (Sổ theo dõi hồ sơ): pick an agency and a period, see the rows, download
+XLSX or a signed PDF. Thin: parse → `dossiers.register` → render. Staff only (MFA is enforced by the
+middleware); an agency the user does not work in answers 404."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from dossiers import register
+
+PREVIEW_ROWS = 100
+
+
+class RegisterForm(forms.Form):
+    agency = forms.ChoiceField(label=_("Cơ quan, đơn vị"))
+    tu = forms.DateField(
+        label=_("Từ ngày"),
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    den = forms.DateField(
+        label=_("Đến ngày"),
+        input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    def __init__(self, *args, agencies, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].choices = [(str(a.uuid), a.name) for a in agencies]
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("tu"), data.get("den")
+        if start and end and end < start:
+            raise forms.ValidationError(_("Ngày kết thúc phải sau ngày bắt đầu."))
+        if start and end and (end - start).days > 366:
+            raise forms.ValidationError(_("Kỳ báo cáo dài nhất là một năm."))
+        return data
+
+
+@login_required
+def register_page(request: HttpRequest) -> HttpResponse:
+    agencies = list(register.register_agencies(user=request.user))
+    if not agencies:
+        raise PermissionDenied
+    today = timezone.localdate()
+    initial = {"agency": str(agencies[0].uuid), "tu": today.replace(day=1), "den": today}
+    form = RegisterForm(request.GET or None, agencies=agencies, initial=initial)
+    context = {"form": form, "rows": None}
+    if form.is_bound and form.is_valid():
+        agency = register.register_agency_for(
+            user=request.user, agency_uuid=form.cleaned_data["agency"]
+        )
+        if agency is None:
+            raise Http404
+        start, end = form.cleaned_data["tu"], form.cleaned_data["den"]
+        rows = register.register_rows(user=request.user, agency=agency, start=start, end=end)
+        kind = request.GET.get("dinh_dang", "")
+        if kind in ("xlsx", "pdf"):
+            return _export(request, agency=agency, start=start, end=end, rows=rows, kind=kind)
+        context.update(
+            agency=agency,
+            start=start,
+            end=end,
+            rows=rows[:PREVIEW_ROWS],
+            total=len(rows),
+            truncated=len(rows) > PREVIEW_ROWS,
+            query=request.GET.copy(),
+        )
+    return render(request, "dossiers/register/index.html", context)
+
+
+def _export(request, *, agency, start: dt.date, end: dt.date, rows, kind: str) -> HttpResponse:
+    name = f"so-theo-doi-ho-so_{agency.code or agency.uuid}_{start:%Y%m%d}-{end:%Y%m%d}"
+    if kind == "xlsx":
+        data = register.register_xlsx(agency=agency, start=start, end=end, rows=rows)
+        content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    else:
+        try:
+            data = register.register_pdf(
+                agency=agency,
+                start=start,
+                end=end,
+                rows=rows,
+                generated_by=request.user.get_full_name(),
+            )
+        except register.RegisterError as exc:
+            messages.error(request, exc.message)
+            query = request.GET.copy()
+            query.pop("dinh_dang", None)
+            return redirect(f"{request.path}?{query.urlencode()}")
+        content_type = "application/pdf"
+    register.register_export_audit(
+        user=request.user, agency=agency, start=start, end=end, kind=kind, rows=len(rows)
+    )
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{name}.{kind}"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+# --- forms 01–06 on the officer's dossier page --------------------------------------------------
+
+
+def official_forms_panel(*, request: HttpRequest, dossier) -> str | None:
+    """`dossiers.hooks.office_panels`: the forms issued for the dossier, each viewable inline."""
+    from django.template.loader import render_to_string
+
+    from dossiers.official_forms import dossier_issued_forms
+
+    forms = dossier_issued_forms(dossier=dossier)
+    if not forms:
+        return None
+    return render_to_string(
+        "dossiers/register/_forms_panel.html",
+        {"dossier": dossier, "forms": forms},
+        request=request,
+    )
+
+
+@login_required
+def official_form_file(request: HttpRequest, uuid, document) -> HttpResponse:
+    """One issued form's PDF for an officer who may see the dossier (inline; 404 otherwise)."""
+    from django.http import FileResponse
+
+    from documents.models import StoredDocument
+    from dossiers.models import Dossier
+    from dossiers.office import selectors as office
+    from dossiers.official_forms import dossier_issued_forms
+
+    who = office.office_user(request.user)
+    if not who.is_office_staff:
+        raise PermissionDenied
+    try:
+        dossier = office.dossier_get_for_staff(user=who, uuid=uuid)
+    except Dossier.DoesNotExist:
+        raise Http404 from None
+    if str(document) not in {f.document_uuid for f in dossier_issued_forms(dossier=dossier)}:
+        raise Http404
+    stored = StoredDocument.objects.filter(uuid=document).first()
+    if stored is None:
+        raise Http404
+    response = FileResponse(
+        stored.file.open("rb"),
+        as_attachment=False,
+        filename=stored.original_name or "bieu-mau.pdf",
+        content_type=stored.content_type,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "no-store"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response

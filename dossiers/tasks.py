@@ -1,0 +1,21 @@
+"""Thin periodic Celery tasks of the back office (scheduled in `CELERY_BEAT_SCHEDULE`, block
+`# --- dossiers ---` of the settings); the rules live in `dossiers.deadlines`."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from dossiers import deadlines
+
+
+@shared_task(ignore_result=True)
+def dossier_deadlines_sweep() -> dict[str, int]:
+    """Deadline alerts (each sent once) and the 15-day supplement expiry."""
+    report = deadlines.deadlines_sweep()
+    return {**report.sent, "stopped": report.stopped}
+
+
+@shared_task(ignore_result=True)
+def dossier_new_online_alerts() -> int:
+    """The 2-hour alert to reception for new online dossiers (run every few minutes)."""
+    return deadlines.alert_new_online()

@@ -1,0 +1,281 @@
+"""Filing for someone else under a mandate, the VNeID level-2 gate, and the applicant type that
+decides fee exemptions."""
+
+from django.urls import reverse
+
+import pytest
+
+from accounts.identity.mandates import mandate_grant, mandate_revoke
+from common.exceptions import ApplicationError
+from dossiers import submission as svc
+from dossiers.constants import DossierStatus, DraftStep
+from dossiers.models import Dossier, DossierEvent
+from dossiers.tests.submission_helpers import (
+    ID_NUMBER,
+    PHONE,
+    PROCEDURE_CODE,
+    fill_draft,
+    make_citizen,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def principal(world):
+    """An elderly citizen who authorised `world.citizen` (a relative) for this procedure."""
+    person = make_citizen(full_name="Trần Thị Bình")
+    person.profile.permanent_address = "5 Lê Lợi, phường Tân Ninh"
+    person.profile.save()
+    mandate_grant(principal=person, agent=world.citizen, procedure_codes=[PROCEDURE_CODE])
+    return person
+
+
+def start_url():
+    return reverse("dossiers:start", kwargs={"code": PROCEDURE_CODE})
+
+
+# --- mandates ------------------------------------------------------------------------------------
+
+
+def test_a_draft_under_a_mandate_belongs_to_the_principal_and_names_the_agent(world, principal):
+    dossier = svc.dossier_start(procedure=world.procedure, user=world.citizen, principal=principal)
+    assert dossier.applicant == principal
+    assert dossier.submitter == world.citizen
+    assert dossier.applicant_data["full_name"] == "Trần Thị Bình"  # the principal's profile
+    assert dossier.applicant_data["address"] == "5 Lê Lợi, phường Tân Ninh"
+    assert dossier.form_data["full_name"] == "Trần Thị Bình"
+    assert dossier.applicant_data["submitted_by"]["actor"] == str(world.citizen.uuid)
+    assert dossier.applicant_data["submitted_by"]["on_behalf_of"] == str(principal.uuid)
+
+
+def test_submission_under_a_mandate_records_both_people(world, principal):
+    dossier = svc.dossier_start(procedure=world.procedure, user=world.citizen, principal=principal)
+    fill_draft(dossier, world.citizen)
+    assert dossier.applicant_data["mandate"]  # kept when the applicant step is saved
+    event = svc.dossier_submit_online(dossier=dossier, by=world.citizen, declaration=True)
+    assert event.actor == world.citizen
+    assert event.on_behalf_of == principal
+    dossier.refresh_from_db()
+    assert dossier.status == DossierStatus.SUBMITTED
+
+
+def test_without_a_mandate_nobody_can_file_for_another_person(world):
+    stranger = make_citizen(full_name="Lê Văn Cường")
+    with pytest.raises(ApplicationError) as refused:
+        svc.dossier_start(procedure=world.procedure, user=world.citizen, principal=stranger)
+    assert refused.value.code == "no_mandate"
+    assert not Dossier.objects.exists()
+
+
+def test_a_mandate_for_other_procedures_does_not_cover_this_one(world):
+    person = make_citizen(full_name="Phạm Thị Dung")
+    mandate_grant(principal=person, agent=world.citizen, procedure_codes=["1.000001"])
+    with pytest.raises(ApplicationError):
+        svc.dossier_start(procedure=world.procedure, user=world.citizen, principal=person)
+    choices = svc.on_behalf_choices(user=world.citizen, procedure_code=PROCEDURE_CODE)
+    assert all(str(person.uuid) not in value for value, _label in choices)
+
+
+def test_a_mandate_revoked_before_submission_stops_it(world, principal):
+    dossier = svc.dossier_start(procedure=world.procedure, user=world.citizen, principal=principal)
+    fill_draft(dossier, world.citizen)
+    from accounts.models import Mandate
+
+    mandate = Mandate.objects.get(principal=principal, agent=world.citizen)
+    mandate_revoke(mandate=mandate, by=principal)
+    with pytest.raises(ApplicationError) as refused:
+        svc.dossier_submit_online(dossier=dossier, by=world.citizen, declaration=True)
+    assert refused.value.code == "no_mandate"
+    dossier.refresh_from_db()
+    assert dossier.status == DossierStatus.DRAFT
+    assert not DossierEvent.objects.filter(dossier=dossier).exists()
+
+
+def test_the_agent_cannot_write_to_the_principals_profile(world, principal):
+    dossier = svc.dossier_start(procedure=world.procedure, user=world.citizen, principal=principal)
+    svc.draft_applicant_save(
+        dossier=dossier,
+        by=world.citizen,
+        data={
+            "full_name": "Trần Thị Bình",
+            "id_number": ID_NUMBER,
+            "phone": PHONE,
+            "email": "",
+            "address": "Địa chỉ mới",
+            "date_of_birth": "",
+        },
+        save_to_profile=True,
+    )
+    principal.profile.refresh_from_db()
+    world.citizen.profile.refresh_from_db()
+    assert principal.profile.permanent_address == "5 Lê Lợi, phường Tân Ninh"
+    assert world.citizen.profile.permanent_address != "Địa chỉ mới"
+
+
+def test_start_page_offers_the_principal_and_starts_for_them(client, world, principal):
+    client.force_login(world.citizen)
+    page = client.get(start_url()).content.decode()
+    assert "Trần Thị Bình (theo ủy quyền)" in page
+    response = client.post(start_url(), {"on_behalf_of": f"nguoi:{principal.uuid}"})
+    dossier = Dossier.objects.get()
+    assert response["Location"] == reverse(
+        "dossiers:step", kwargs={"uuid": dossier.uuid, "step": DraftStep.APPLICANT}
+    )
+    assert dossier.applicant == principal
+    step = client.get(response["Location"]).content.decode()
+    assert 'data-testid="on-behalf"' in step
+    assert "Lưu các thay đổi vào hồ sơ cá nhân của tôi" not in step
+    # both of them see the draft; a third citizen does not
+    client.force_login(principal)
+    assert client.get(response["Location"]).status_code == 200
+    client.force_login(make_citizen(full_name="Người khác"))
+    assert client.get(response["Location"]).status_code == 404
+
+
+def test_start_page_refuses_a_person_not_offered(client, world):
+    stranger = make_citizen(full_name="Lê Văn Cường")
+    client.force_login(world.citizen)
+    response = client.post(start_url(), {"on_behalf_of": f"nguoi:{stranger.uuid}"})
+    assert response.status_code == 200  # the form says the choice is not valid
+    assert not Dossier.objects.exists()
+
+
+# --- assurance level 2 -----------------------------------------------------------------------------
+
+
+def require_level_2(world):
+    world.procedure.min_assurance_level = 2
+    world.procedure.save(update_fields=["min_assurance_level"])
+
+
+def test_a_level_2_procedure_refuses_a_lower_sign_in(world):
+    require_level_2(world)
+    world.citizen.profile.assurance_level = 1
+    world.citizen.profile.save()
+    with pytest.raises(svc.AssuranceRequired) as refused:
+        svc.dossier_start(procedure=world.procedure, user=world.citizen)
+    assert refused.value.extra == {"required": 2}
+    assert not Dossier.objects.exists()
+
+
+def test_a_level_2_procedure_accepts_a_level_2_citizen(world):
+    require_level_2(world)
+    world.citizen.profile.assurance_level = 2
+    world.citizen.profile.save()
+    dossier = svc.dossier_start(procedure=world.procedure, user=world.citizen)
+    fill_draft(dossier, world.citizen)
+    svc.dossier_submit_online(dossier=dossier, by=world.citizen, declaration=True)
+    dossier.refresh_from_db()
+    assert dossier.status == DossierStatus.SUBMITTED
+
+
+def test_a_channel_that_authenticated_the_citizen_itself_may_skip_the_gate(world):
+    """The National Portal's inbound dossiers: the portal signed the citizen in with VNeID."""
+    require_level_2(world)
+    dossier = svc.dossier_start(
+        procedure=world.procedure, user=world.citizen, require_assurance=False
+    )
+    assert dossier.status == DossierStatus.DRAFT
+
+
+def test_the_start_page_sends_a_level_1_citizen_to_vneid(client, world):
+    require_level_2(world)
+    client.force_login(world.citizen)
+    page = client.get(start_url()).content.decode()
+    assert 'data-testid="step-up"' in page
+    assert "acr_values" in page
+    assert "Bắt đầu khai hồ sơ mới" not in page
+    response = client.post(start_url(), {})
+    assert response.status_code == 302
+    assert "acr_values" in response["Location"]
+    assert not Dossier.objects.exists()
+
+
+def test_procedures_without_the_requirement_need_no_step_up(client, world):
+    client.force_login(world.citizen)
+    page = client.get(start_url()).content.decode()
+    assert 'data-testid="step-up"' not in page
+
+
+# --- applicant type and fee exemption ------------------------------------------------------------
+
+
+@pytest.fixture
+def exempt_type(world):
+    from procedures.models import ApplicantType
+
+    poor = ApplicantType.objects.create(code="ho-ngheo", name="Hộ nghèo")
+    world.procedure.fee_rules.get().exempt_applicant_types.add(poor)
+    return poor
+
+
+def applicant_data(**extra):
+    return {
+        "full_name": "Nguyễn Văn An",
+        "id_number": ID_NUMBER,
+        "phone": PHONE,
+        "email": "",
+        "address": "12 Cách Mạng Tháng Tám",
+        "date_of_birth": "",
+        **extra,
+    }
+
+
+def test_an_exempt_applicant_type_makes_the_fee_zero(world, exempt_type):
+    dossier = svc.dossier_start(procedure=world.procedure, user=world.citizen)
+    assert dossier.fee_vnd == 10_000
+    svc.draft_applicant_save(
+        dossier=dossier, by=world.citizen, data=applicant_data(applicant_type_code="ho-ngheo")
+    )
+    dossier.refresh_from_db()
+    assert dossier.applicant_data["applicant_type_code"] == "ho-ngheo"
+    assert dossier.fee_vnd == 0
+    lines = svc.procedure_online_fees(world.procedure, dossier=dossier)
+    assert [line.exempt for line in lines] == [True]
+    svc.draft_applicant_save(
+        dossier=dossier, by=world.citizen, data=applicant_data(applicant_type_code="")
+    )
+    dossier.refresh_from_db()
+    assert dossier.fee_vnd == 10_000
+
+
+def test_an_applicant_type_not_offered_is_refused(world, exempt_type):
+    dossier = svc.dossier_start(procedure=world.procedure, user=world.citizen)
+    with pytest.raises(ApplicationError) as refused:
+        svc.draft_applicant_save(
+            dossier=dossier, by=world.citizen, data=applicant_data(applicant_type_code="khac")
+        )
+    assert "applicant_type_code" in refused.value.extra["errors"]
+    dossier.refresh_from_db()
+    assert "applicant_type_code" not in dossier.applicant_data
+
+
+def test_the_applicant_step_offers_the_types_and_the_fee_step_shows_the_exemption(
+    client, world, exempt_type
+):
+    client.force_login(world.citizen)
+    client.post(start_url())
+    dossier = Dossier.objects.get()
+    url = reverse("dossiers:step", kwargs={"uuid": dossier.uuid, "step": DraftStep.APPLICANT})
+    page = client.get(url).content.decode()
+    assert "Đối tượng thực hiện" in page
+    assert "Hộ nghèo" in page
+    response = client.post(
+        url, {**applicant_data(applicant_type_code="ho-ngheo"), "action": "next"}
+    )
+    assert response.status_code == 302
+    dossier.refresh_from_db()
+    assert dossier.fee_vnd == 0
+    fees = client.get(
+        reverse("dossiers:step", kwargs={"uuid": dossier.uuid, "step": DraftStep.FEES})
+    ).content.decode()
+    assert "0 đồng" in fees
+
+
+def test_no_applicant_type_field_when_the_procedure_names_none(client, world):
+    client.force_login(world.citizen)
+    client.post(start_url())
+    dossier = Dossier.objects.get()
+    url = reverse("dossiers:step", kwargs={"uuid": dossier.uuid, "step": DraftStep.APPLICANT})
+    assert 'name="applicant_type_code"' not in client.get(url).content.decode()

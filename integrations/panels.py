@@ -1,0 +1,59 @@
+"""The integrations panel on the officer's dossier page (`dossiers.hooks.office_panels`):
+National Portal sync state and postal legs, with the postal actions the officer may take."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+
+from dossiers.constants import Channel, DossierStatus, ResultDelivery
+from integrations import selectors
+from integrations.constants import PostalKind, PostalStatus
+
+
+def office_integrations_panel(*, request: HttpRequest, dossier: Any) -> str | None:
+    from integrations.dvcqg.provider import dvcqg
+    from integrations.views import POSTAL_ROLES, acting_role
+    from integrations.vnpost.provider import vnpost
+
+    if dossier.status == DossierStatus.DRAFT:
+        return None
+    state = selectors.sync_state_for(dossier=dossier) if dvcqg.is_enabled() else None
+    orders = list(selectors.postal_orders_for(dossier=dossier))
+    live = {o.kind for o in orders if o.status != PostalStatus.CANCELLED}
+    can_post = vnpost.is_enabled() and acting_role(dossier, request.user, POSTAL_ROLES) is not None
+    can_pickup = (
+        can_post
+        and dossier.channel == Channel.POSTAL
+        and dossier.status == DossierStatus.SUBMITTED
+        and PostalKind.PICKUP not in live
+    )
+    can_dispatch = (
+        can_post
+        and dossier.status == DossierStatus.DONE
+        and dossier.result_delivery == ResultDelivery.POST
+        and PostalKind.DISPATCH not in live
+    )
+    if state is None and not orders and not can_pickup and not can_dispatch:
+        return None
+    return render_to_string(
+        "integrations/_panel.html",
+        {
+            "dossier": dossier,
+            "state": state,
+            "orders": orders,
+            "can_pickup": can_pickup,
+            "can_dispatch": can_dispatch,
+            "can_retry": state is not None
+            and selectors.sync_failures(user=request.user).filter(pk=state.pk).exists(),
+        },
+        request=request,
+    )
+
+
+def register() -> None:
+    from dossiers.hooks import office_panels
+
+    office_panels.register("integrations", order=30)(office_integrations_panel)

@@ -1,0 +1,233 @@
+"""The National Portal sync: the dossier history is the outbox (ADR 0130).
+
+* `sync_mark(event_id)` — the dossier-event listener: note that the dossier's history grew.
+* `dossier_sync(dossier_id)` — push what the portal has not seen: the dossier as it is now
+  (`DongBoHoSoMC`) and one progress line per new step (`CapNhatTienDoHoSoMC`); advance the
+  state only when both calls succeed. Retries back off exponentially; after
+  `DVCQG_MAX_ATTEMPTS` failures in a row (or an answer that says the data is invalid) the state
+  is FAILED and waits for a supervisor's retry.
+* `sync_sweep()` — crash safety: walks the event table past its cursor (events whose listener
+  never ran), then hands back every dossier still behind and due.
+
+Idempotent: the request keys name the dossier and the last event of the batch, so sending the
+same batch twice is one change on the other side.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from dossiers.constants import Channel, DossierStatus
+from dossiers.models import Dossier, DossierEvent
+from integrations.base import IntegrationError
+from integrations.constants import Provider, SyncStatus
+from integrations.dvcqg import payloads
+from integrations.dvcqg.provider import dvcqg
+from integrations.models import SyncCursor, SyncState
+
+logger = logging.getLogger(__name__)
+
+SWEEP_BATCH = 2000
+SWEEP_MAX_BATCHES = 50
+
+
+@dataclass(frozen=True)
+class SyncOutcome:
+    pushed: bool
+    status: str
+    error: str = ""
+
+
+def retry_delay(attempts: int) -> dt.timedelta:
+    """Exponential back-off: base × 2^(attempts−1), capped."""
+    seconds = settings.DVCQG_RETRY_BASE_SECONDS * (2 ** max(attempts - 1, 0))
+    return dt.timedelta(seconds=min(seconds, settings.DVCQG_RETRY_MAX_SECONDS))
+
+
+def _state_for_update(dossier_id: int) -> SyncState | None:
+    """The dossier's state row, locked; None when another worker holds it right now."""
+    SyncState.objects.get_or_create(dossier_id=dossier_id, provider=Provider.DVCQG)
+    return (
+        SyncState.objects.select_for_update(skip_locked=True)
+        .filter(dossier_id=dossier_id, provider=Provider.DVCQG)
+        .first()
+    )
+
+
+@transaction.atomic
+def sync_mark(*, event_id: int) -> SyncState | None:
+    """Record that the history of the event's dossier reached `event_id` (no network)."""
+    row = DossierEvent.objects.filter(pk=event_id).values_list("dossier_id", flat=True).first()
+    if row is None:
+        return None
+    state, _created = SyncState.objects.get_or_create(dossier_id=row, provider=Provider.DVCQG)
+    # One statement: concurrent marks never move the target back.
+    SyncState.objects.filter(pk=state.pk, target_event_id__lt=event_id).update(
+        target_event_id=event_id, updated_at=timezone.now()
+    )
+    SyncState.objects.filter(pk=state.pk, status=SyncStatus.SYNCED).filter(
+        target_event_id__gt=F("synced_event_id")
+    ).update(status=SyncStatus.PENDING)
+    state.refresh_from_db()
+    return state
+
+
+def dossier_sync(*, dossier_id: int, force: bool = False) -> SyncOutcome:
+    """Push the dossier's unsynced history to the National Portal (see module docstring)."""
+    if not dvcqg.is_enabled():
+        return SyncOutcome(pushed=False, status="disabled")
+    with transaction.atomic():
+        state = _state_for_update(dossier_id)
+        if state is None:
+            return SyncOutcome(pushed=False, status="busy")
+        now = timezone.now()
+        if not force and state.status == SyncStatus.FAILED:
+            return SyncOutcome(pushed=False, status=state.status, error=state.last_error)
+        if not force and state.next_attempt_at and state.next_attempt_at > now:
+            return SyncOutcome(pushed=False, status=state.status)
+        dossier = (
+            Dossier.objects.select_related("applicant", "organisation", "competent_agency")
+            .prefetch_related("components")
+            .get(pk=dossier_id)
+        )
+        events = list(
+            DossierEvent.objects.filter(dossier_id=dossier_id)
+            .select_related("actor", "agency")
+            .order_by("id")
+        )
+        if dossier.status == DossierStatus.DRAFT or not events:
+            return SyncOutcome(pushed=False, status=state.status)
+        newest = events[-1].pk
+        new_events = [e for e in events if e.pk > state.synced_event_id]
+        if not new_events:
+            if state.target_event_id > newest or state.status != SyncStatus.SYNCED:
+                state.target_event_id = max(state.target_event_id, newest)
+                state.status = SyncStatus.SYNCED
+                state.save(update_fields=["target_event_id", "status", "updated_at"])
+            return SyncOutcome(pushed=False, status=state.status)
+        key = f"{dossier.code}:{newest}"
+        # The portal already knows a dossier it sent us, or one we pushed before.
+        is_updating = bool(state.first_synced_at) or dossier.channel == Channel.NATIONAL_PORTAL
+        state.last_attempt_at = now
+        try:
+            dvcqg.push_dossiers(
+                [payloads.dossier_payload(dossier, events=events)],
+                is_updating=is_updating,
+                key=f"{key}:DongBoHoSoMC",
+            )
+            progress = payloads.progress_payloads(new_events, dossier=dossier)
+            if progress:
+                dvcqg.push_progress(progress, key=f"{key}:CapNhatTienDoHoSoMC")
+        except IntegrationError as exc:
+            state.attempts += 1
+            state.last_error = str(exc)[:2000]
+            gave_up = not exc.retryable or state.attempts >= settings.DVCQG_MAX_ATTEMPTS
+            state.status = SyncStatus.FAILED if gave_up else SyncStatus.RETRYING
+            state.next_attempt_at = None if gave_up else now + retry_delay(state.attempts)
+            state.target_event_id = max(state.target_event_id, newest)
+            state.save()
+            logger.warning(
+                "dvcqg sync failed",
+                extra={"dossier": dossier.code, "attempts": state.attempts, "error": str(exc)},
+            )
+            return SyncOutcome(pushed=False, status=state.status, error=state.last_error)
+        state.synced_event_id = newest
+        state.target_event_id = max(state.target_event_id, newest)
+        state.status = SyncStatus.SYNCED
+        state.attempts = 0
+        state.last_error = ""
+        state.next_attempt_at = None
+        state.synced_at = now
+        state.first_synced_at = state.first_synced_at or now
+        state.save()
+        return SyncOutcome(pushed=True, status=state.status)
+
+
+@transaction.atomic
+def sync_cursor_advance(*, batch: int = SWEEP_BATCH) -> int:
+    """Mark dossiers whose events the listener may have missed; returns events walked."""
+    cursor, _ = SyncCursor.objects.select_for_update().get_or_create(provider=Provider.DVCQG)
+    rows = list(
+        DossierEvent.objects.filter(pk__gt=cursor.last_event_id)
+        .order_by("pk")
+        .values_list("pk", "dossier_id")[:batch]
+    )
+    if not rows:
+        return 0
+    newest: dict[int, int] = {}
+    for pk, dossier_id in rows:
+        newest[dossier_id] = pk
+    existing = set(
+        SyncState.objects.filter(provider=Provider.DVCQG, dossier_id__in=newest).values_list(
+            "dossier_id", flat=True
+        )
+    )
+    SyncState.objects.bulk_create(
+        [
+            SyncState(dossier_id=d, provider=Provider.DVCQG, target_event_id=pk)
+            for d, pk in newest.items()
+            if d not in existing
+        ],
+        ignore_conflicts=True,
+    )
+    for dossier_id, pk in newest.items():
+        SyncState.objects.filter(
+            provider=Provider.DVCQG, dossier_id=dossier_id, target_event_id__lt=pk
+        ).update(target_event_id=pk)
+    SyncState.objects.filter(
+        provider=Provider.DVCQG,
+        dossier_id__in=newest,
+        status=SyncStatus.SYNCED,
+        target_event_id__gt=F("synced_event_id"),
+    ).update(status=SyncStatus.PENDING)
+    cursor.last_event_id = rows[-1][0]
+    cursor.save(update_fields=["last_event_id"])
+    return len(rows)
+
+
+def due_dossier_ids(*, now: dt.datetime | None = None, limit: int = SWEEP_BATCH) -> list[int]:
+    """Dossiers behind the portal whose next try is due (FAILED ones wait for a person)."""
+    now = now or timezone.now()
+    return list(
+        SyncState.objects.filter(
+            provider=Provider.DVCQG,
+            status__in=(SyncStatus.PENDING, SyncStatus.RETRYING),
+            target_event_id__gt=F("synced_event_id"),
+        )
+        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+        .order_by("next_attempt_at", "pk")
+        .values_list("dossier_id", flat=True)[:limit]
+    )
+
+
+def sync_sweep(*, now: dt.datetime | None = None) -> list[int]:
+    """Catch up with the event table, then return the dossiers to push now."""
+    if not dvcqg.is_enabled():
+        return []
+    # Bounded per run (a backlog of millions of events is walked over several runs).
+    for _ in range(SWEEP_MAX_BATCHES):
+        if sync_cursor_advance() < SWEEP_BATCH:
+            break
+    return due_dossier_ids(now=now)
+
+
+@transaction.atomic
+def sync_retry(*, state: SyncState, by: Any) -> SyncState:
+    """A supervisor sends a failed dossier back to the queue (attempts start again)."""
+    locked = SyncState.objects.select_for_update().get(pk=state.pk)
+    locked.status = SyncStatus.PENDING
+    locked.attempts = 0
+    locked.next_attempt_at = None
+    locked.save(update_fields=["status", "attempts", "next_attempt_at", "updated_at"])
+    from common.audit import audit_record
+
+    audit_record(action="integrations.sync_retry", actor=by, obj=locked.dossier)
+    return locked

@@ -1,0 +1,219 @@
+"""Postal legs of a dossier, each recorded on its history as a HANDOVER event.
+
+* `postal_pickup_order` — the applicant asked for collection: order VNPost to collect.
+* status callbacks (`postal_callback`): collected from the applicant (2), handed over to the
+  agency (3: **the legal reception time** of a postal dossier, QĐ 45/2016 step 5 — stored on
+  the order and in the event's `data["legal_reception_at"]`), cancelled (4), result out for
+  delivery (5), delivered with proof (6: the result is handed over, so the dossier moves
+  DONE → RETURNED as the system, when the workflow allows).
+* `postal_result_dispatch` — send the result by post.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from common.exceptions import ApplicationError
+from dossiers.constants import Actor, Channel, DossierStatus, EventKind, ResultDelivery
+from dossiers.models import Dossier
+from integrations.constants import PostalKind, PostalStatus, PostalStep
+from integrations.dvcqg.payloads import parse_portal_date
+from integrations.models import PostalOrder
+from integrations.vnpost.provider import vnpost
+
+logger = logging.getLogger(__name__)
+
+# The order of the statuses of each leg: a callback never moves an order backwards.
+_RANK = {
+    PostalStatus.REGISTERED: 1,
+    PostalStatus.COLLECTING: 2,
+    PostalStatus.HANDED_OVER: 3,
+    PostalStatus.IN_TRANSIT: 3,
+    PostalStatus.DELIVERED: 4,
+    PostalStatus.CANCELLED: 5,
+}
+_STEP_FOR = {
+    (PostalKind.PICKUP, PostalStatus.COLLECTING): PostalStep.PICKED_UP,
+    (PostalKind.PICKUP, PostalStatus.HANDED_OVER): PostalStep.HANDED_OVER,
+    (PostalKind.DISPATCH, PostalStatus.DELIVERED): PostalStep.DELIVERED,
+}
+
+
+class PostalError(ApplicationError):
+    pass
+
+
+def _record(
+    *, dossier: Dossier, step: str, by: User | None, role: str, data: dict[str, Any], note: str = ""
+) -> None:
+    from dossiers.services import dossier_event_record
+
+    dossier_event_record(
+        dossier=dossier,
+        kind=EventKind.HANDOVER,
+        by=by,
+        role=role,
+        note=note or str(PostalStep(step).label),
+        data={"postal_step": step, **data},
+    )
+
+
+def _applicant_address(dossier: Dossier) -> dict[str, str]:
+    data = dossier.applicant_data or {}
+    return {
+        "name": data.get("full_name") or dossier.applicant.get_full_name(),
+        "tel": data.get("phone") or dossier.applicant.phone or "",
+        "address": dossier.delivery_address or data.get("address", ""),
+        "wardCode": dossier.delivery_commune_code or "",
+    }
+
+
+def _agency_address(agency: Any) -> dict[str, str]:
+    if agency is None:
+        return {"name": "", "tel": "", "address": "", "wardCode": ""}
+    return {
+        "name": agency.name,
+        "tel": agency.phone,
+        "address": agency.address,
+        "wardCode": agency.commune_code,
+    }
+
+
+def _order(*, dossier: Dossier, kind: str, sender: dict, receiver: dict) -> PostalOrder:
+    if not vnpost.is_enabled():
+        raise PostalError(_("Dịch vụ bưu chính chưa được bật."), code="postal_off")
+    existing = dossier.postal_orders.filter(kind=kind).exclude(status=PostalStatus.CANCELLED)
+    if existing.exists():
+        raise PostalError(_("Hồ sơ đã có bưu gửi này."), code="postal_exists")
+    answer = vnpost.create_order(
+        kind=kind,
+        key=f"{dossier.code}:{kind}",
+        body={
+            "referenceCode": dossier.code,
+            "description": dossier.procedure_name[:200],
+            **{f"sender{k[0].upper()}{k[1:]}": v for k, v in sender.items()},
+            **{f"receiver{k[0].upper()}{k[1:]}": v for k, v in receiver.items()},
+        },
+    )
+    return PostalOrder.objects.create(
+        dossier=dossier,
+        kind=kind,
+        order_number=str(answer["orderNumber"])[:32],
+        status=PostalStatus(str(answer.get("orderStatus") or PostalStatus.REGISTERED)),
+    )
+
+
+@transaction.atomic
+def postal_pickup_order(*, dossier: Dossier, by: User | None, role: str) -> PostalOrder:
+    """Order VNPost to collect a postal dossier from the applicant."""
+    locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
+    if locked.channel != Channel.POSTAL or locked.status != DossierStatus.SUBMITTED:
+        raise PostalError(
+            _("Chỉ đặt thu gom cho hồ sơ nộp qua bưu chính đang chờ tiếp nhận."), code="not_postal"
+        )
+    order = _order(
+        dossier=locked,
+        kind=PostalKind.PICKUP,
+        sender=_applicant_address(locked),
+        receiver=_agency_address(locked.receiving_agency),
+    )
+    _record(
+        dossier=locked,
+        step=PostalStep.PICKUP_ORDERED,
+        by=by,
+        role=role,
+        data={"order_number": order.order_number},
+    )
+    return order
+
+
+@transaction.atomic
+def postal_result_dispatch(*, dossier: Dossier, by: User | None, role: str) -> PostalOrder:
+    """Send the result by post (the applicant chose delivery by post)."""
+    locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
+    if locked.status != DossierStatus.DONE or locked.result_delivery != ResultDelivery.POST:
+        raise PostalError(
+            _("Chỉ gửi bưu chính hồ sơ đã có kết quả và chọn nhận kết quả qua bưu chính."),
+            code="not_dispatchable",
+        )
+    order = _order(
+        dossier=locked,
+        kind=PostalKind.DISPATCH,
+        sender=_agency_address(locked.receiving_agency),
+        receiver=_applicant_address(locked),
+    )
+    _record(
+        dossier=locked,
+        step=PostalStep.RESULT_DISPATCHED,
+        by=by,
+        role=role,
+        data={"order_number": order.order_number},
+    )
+    return order
+
+
+@transaction.atomic
+def postal_callback(*, payload: dict[str, Any]) -> PostalOrder:
+    """Apply one VNPost status callback (signature checked by the view). Idempotent."""
+    try:
+        status = PostalStatus(str(payload.get("status") or ""))
+    except ValueError:
+        raise PostalError("unknown status", code="bad_status") from None
+    order = (
+        PostalOrder.objects.select_for_update()
+        .select_related("dossier")
+        .filter(order_number=str(payload.get("orderNumber") or ""))
+        .first()
+    )
+    if order is None:
+        raise PostalError("unknown order", code="unknown_order")
+    if _RANK[status] <= _RANK[PostalStatus(order.status)]:
+        return order  # a repeat or a late, older status
+    at: dt.datetime = parse_portal_date(str(payload.get("time") or "")) or timezone.now()
+    order.status = status
+    step = _STEP_FOR.get((PostalKind(order.kind), status))
+    data: dict[str, Any] = {"order_number": order.order_number, "at": at.isoformat()}
+    if status == PostalStatus.COLLECTING:
+        order.picked_up_at = at
+    elif status == PostalStatus.HANDED_OVER:
+        order.handed_over_at = at
+        data["legal_reception_at"] = at.isoformat()
+    elif status == PostalStatus.DELIVERED:
+        order.delivered_at = at
+        raw = payload.get("proof")
+        proof: dict[str, Any] = raw if isinstance(raw, dict) else {}
+        order.proof = {k: str(v)[:500] for k, v in proof.items()}
+        data["proof"] = order.proof
+    order.save()
+    if step is not None:
+        _record(dossier=order.dossier, step=step, by=None, role=Actor.SYSTEM, data=data)
+    if status == PostalStatus.DELIVERED:
+        _returned(order.dossier)
+    return order
+
+
+def _returned(dossier: Dossier) -> None:
+    from dossiers.services import dossier_transition
+    from dossiers.workflow import TransitionNotAllowed
+
+    dossier.refresh_from_db()
+    if dossier.status != DossierStatus.DONE:
+        return
+    try:
+        with transaction.atomic():
+            dossier_transition(
+                dossier=dossier,
+                to=DossierStatus.RETURNED,
+                by=None,
+                role=Actor.SYSTEM,
+                note=_("Đã phát kết quả qua bưu chính."),
+            )
+    except TransitionNotAllowed as exc:  # e.g. a fee still owed: the officer hands over later
+        logger.warning("postal delivery did not return the dossier", extra={"reason": str(exc)})
