@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
@@ -21,6 +21,7 @@ from documents import ratelimit, selectors, services
 from documents.constants import EXTENSIONS, DocumentSource
 from documents.forms import FilterForm, OtpForm, RenameForm, UploadForm, ValidityForm, VerifyForm
 from documents.models import StoredDocument
+from documents.responses import stored_file_response
 from documents.uploads import check_size
 
 
@@ -158,14 +159,7 @@ def download(request: HttpRequest, uuid) -> HttpResponse:
     document = _document_or_404(request, uuid)
     name = get_valid_filename(document.title) or "giay-to"
     extension = EXTENSIONS.get(document.content_type, "")
-    response = FileResponse(
-        document.file.open("rb"),
-        as_attachment=True,
-        filename=f"{name[:80]}{extension}",
-        content_type=document.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    return _no_store(response)
+    return stored_file_response(document, filename=f"{name[:80]}{extension}")
 
 
 @require_POST

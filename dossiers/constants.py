@@ -133,6 +133,9 @@ class Channel(models.TextChoices):
     NATIONAL_PORTAL = "national_portal", _("Từ Cổng Dịch vụ công quốc gia")
 
 
+# Submitted online (here or on the National Portal): the 8-working-hour reception window runs.
+ONLINE_CHANNELS: tuple[str, ...] = (Channel.ONLINE, Channel.NATIONAL_PORTAL)
+
 # `KenhThucHien` of the portal sync (§3) [S].
 CHANNEL_NATIONAL_CODE: dict[Channel, int] = {
     Channel.COUNTER: 1,

@@ -35,11 +35,11 @@ from accounts.models import User
 from dossiers.constants import (
     DUE_SOON_WORKING_HOURS,
     IN_PROCESS_STATUSES,
+    ONLINE_CHANNELS,
     RECEPTION_DUE_SOON_WORKING_HOURS,
     SUPPLEMENT_REPLY_DAYS,
     Actor,
     AlertKind,
-    Channel,
     ConsultationStatus,
     DossierStatus,
 )
@@ -54,7 +54,6 @@ S = DossierStatus
 A = Actor
 K = AlertKind
 
-ONLINE_CHANNELS = (Channel.ONLINE, Channel.NATIONAL_PORTAL)
 # The processing clock runs in these (paused states and finished ones are left alone).
 RUNNING_STATUSES = (S.RECEIVED, *IN_PROCESS_STATUSES)
 # One sweep handles at most this many dossiers per rule; the next sweep takes the rest.

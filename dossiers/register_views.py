@@ -130,9 +130,8 @@ def official_forms_panel(*, request: HttpRequest, dossier) -> str | None:
 @login_required
 def official_form_file(request: HttpRequest, uuid, document) -> HttpResponse:
     """One issued form's PDF for an officer who may see the dossier (inline; 404 otherwise)."""
-    from django.http import FileResponse
-
     from documents.models import StoredDocument
+    from documents.responses import stored_file_response
     from dossiers.models import Dossier
     from dossiers.office import selectors as office
     from dossiers.official_forms import dossier_issued_forms
@@ -149,13 +148,6 @@ def official_form_file(request: HttpRequest, uuid, document) -> HttpResponse:
     stored = StoredDocument.objects.filter(uuid=document).first()
     if stored is None:
         raise Http404
-    response = FileResponse(
-        stored.file.open("rb"),
-        as_attachment=False,
-        filename=stored.original_name or "bieu-mau.pdf",
-        content_type=stored.content_type,
+    return stored_file_response(
+        stored, filename=stored.original_name or "bieu-mau.pdf", inline=True
     )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "no-store"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response

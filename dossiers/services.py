@@ -26,6 +26,7 @@ from dossiers.codes import dossier_code_issue
 from dossiers.constants import (
     CLOCK_PAUSED_STATUSES,
     CORRECTION_WORKING_DAYS,
+    ONLINE_CHANNELS,
     RECEIVING_SIDE_ACTORS,
     RECEPTION_WINDOW_WORKING_HOURS,
     STAFF_ACTORS,
@@ -45,7 +46,6 @@ from dossiers.workflow import GuardContext, Transition, TransitionNotAllowed
 logger = logging.getLogger(__name__)
 
 S = DossierStatus
-ONLINE_CHANNELS = frozenset({Channel.ONLINE, Channel.NATIONAL_PORTAL})
 
 
 # --- who may act ---------------------------------------------------------------------------------

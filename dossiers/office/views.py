@@ -14,7 +14,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from common.exceptions import ApplicationError
+from documents.responses import stored_file_response
 from dossiers import processing
 from dossiers.constants import ComponentSource, DossierStatus
 from dossiers.models import Dossier, DossierComponent
@@ -574,20 +575,6 @@ def result(request: HttpRequest, uuid: Any) -> HttpResponse:
     return render(request, "dossiers/office/detail.html", context, status=400)
 
 
-def _inline_file(document: Any, filename: str) -> FileResponse:
-    response = FileResponse(
-        document.file.open("rb"),
-        as_attachment=False,
-        filename=filename,
-        content_type=document.content_type,
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "no-store"
-    # The file is shown inline in the browser's viewer: nothing in it may run or be framed.
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
-
-
 @login_required
 def component_file(request: HttpRequest, uuid: Any, component: Any) -> HttpResponse:
     """A component's file for the officer (inline: PDFs and images open in the browser)."""
@@ -602,7 +589,7 @@ def component_file(request: HttpRequest, uuid: Any, component: Any) -> HttpRespo
     if document is None:
         raise Http404
     name = document.original_name or f"{item.requirement_code}.pdf"
-    return _inline_file(document, name)
+    return stored_file_response(document, filename=name, inline=True)
 
 
 @login_required
@@ -616,7 +603,9 @@ def result_file(request: HttpRequest, uuid: Any) -> HttpResponse:
     document = StoredDocument.objects.filter(uuid=dossier.result_document_uuid).first()
     if document is None:
         raise Http404
-    return _inline_file(document, document.original_name or "ket-qua.pdf")
+    return stored_file_response(
+        document, filename=document.original_name or "ket-qua.pdf", inline=True
+    )
 
 
 # --- counter intake -------------------------------------------------------------------------------
