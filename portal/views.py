@@ -19,7 +19,7 @@ from portal.entry_points import (
     my_page_links,
     procedures_search_url,
 )
-from procedures.selectors import CatalogueFilters, procedure_search
+from procedures.selectors import CatalogueFilters, procedure_search_page
 
 logger = logging.getLogger(__name__)
 
@@ -47,7 +47,8 @@ def _procedure_suggestions(query: str) -> list:
     """The catalogue's best matches for the home page's quick search (ranked by the catalogue)."""
     if not query:
         return []
-    return list(procedure_search(filters=CatalogueFilters(q=query))[:PROCEDURE_SUGGESTIONS])
+    filters = CatalogueFilters(q=query)
+    return procedure_search_page(filters=filters, page=1, per_page=PROCEDURE_SUGGESTIONS).items
 
 
 @login_required

@@ -29,6 +29,7 @@ from procedures.models import (
     ProcedureChannel,
     ProcedureField,
 )
+from procedures.selectors import fresh_catalogue_version
 
 PROPOSER_ROLES = (Role.RECEPTION_OFFICER, Role.PROCESSING_OFFICER, Role.AGENCY_HEAD)
 APPROVER_ROLES = (Role.ONESTOP_SUPERVISOR,)
@@ -117,7 +118,7 @@ def catalogue_changed() -> None:
         try:
             cache.incr(CATALOGUE_VERSION_KEY)
         except ValueError:
-            cache.set(CATALOGUE_VERSION_KEY, 2, timeout=None)
+            cache.set(CATALOGUE_VERSION_KEY, fresh_catalogue_version(), timeout=None)
 
     transaction.on_commit(bump)
 

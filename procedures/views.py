@@ -1,3 +1,5 @@
+from dataclasses import replace
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -36,8 +38,9 @@ def catalogue(request: HttpRequest) -> HttpResponse:
             filters=filters, page=last, per_page=SEARCH_PAGE_SIZE
         )
     page = result.as_django_page()
-    for procedure in page:
-        procedure.name_html = selectors.highlight(procedure.name, filters.q)
+    page.object_list = [
+        replace(entry, name_html=selectors.highlight(entry.name, filters.q)) for entry in page
+    ]
     query = request.GET.copy()
     query.pop("page", None)
     template = "procedures/catalogue.html"

@@ -1,5 +1,6 @@
 import pytest
 
+from procedures.api import ProcedureListOut
 from procedures.models import FormField, Procedure
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("sample_catalogue")]
@@ -17,6 +18,16 @@ def test_list_shape_and_ranked_order(client):
     assert first["levels"] == ["commune"]
     assert first["url"].endswith("/thu-tuc/1.004222/")
     assert {"channel", "time_value", "time_unit", "fee_vnd"} == set(first["channels"][0])
+
+
+@pytest.mark.parametrize("query", ["", "dang ky thuong tru", "1.004222", "khai sihn", "ho tich"])
+def test_every_list_answer_is_what_the_schema_says(client, query):
+    """The list is serialised without the schema (speed): the schema must still describe it."""
+    response = client.get("/api/v1/procedures", {"q": query})
+    assert response["Content-Type"] == "application/json"
+    body = response.json()
+    assert body["items"]
+    assert ProcedureListOut.model_validate(body).model_dump(mode="json") == body
 
 
 def test_list_filters(client):

@@ -22,7 +22,7 @@ def test_field():
     birth = Procedure.objects.get(code="1.001193")
     assert "1.001193" in codes(field=birth.field.code)
     assert all(
-        p.field_id == birth.field_id
+        p.field_name == birth.field.name
         for p in procedure_search(filters=CatalogueFilters(field=birth.field.code))
     )
 

@@ -85,7 +85,7 @@ def test_search_pages_are_cached_until_the_catalogue_changes(
     assert [p.name for p in first.items] == ["Đăng ký tạm trú"]
     with django_assert_num_queries(0):
         again = procedure_search_page(filters=filters, page=1, per_page=20)
-        assert [p.channels.all()[0].channel for p in again.items] == ["in_person"]
+        assert [p.channels[0].channel for p in again.items] == ["in_person"]
 
     with django_capture_on_commit_callbacks(execute=True):
         import_records(national_record("9.300001", "Đăng ký tạm trú (sửa đổi)"))
@@ -101,3 +101,14 @@ def test_search_cache_can_be_turned_off(db, settings, django_assert_max_num_quer
     with django_assert_max_num_queries(5) as captured:
         procedure_search_page(filters=CatalogueFilters(q="x"), page=1, per_page=20)
     assert len(captured.captured_queries) > 0
+
+
+def test_a_name_starting_with_the_query_ranks_above_a_shorter_one(db):
+    from procedures.tests.factories import import_records, national_record
+
+    import_records(
+        national_record("9.400001", "Xin cấp lại"),
+        national_record("9.400002", "Cấp lại thẻ hội viên danh dự"),
+    )
+    assert codes("cap lai")[:2] == ["9.400002", "9.400001"]
+    assert codes("lai")[:2] == ["9.400001", "9.400002"]  # no name starts with it: shorter first
