@@ -244,15 +244,16 @@ def procedures_import(
     batch.flush()
     if counts.created or counts.updated:
         catalogue_changed()
-        _refresh_planner_statistics()
+        transaction.on_commit(_refresh_planner_statistics)
     return counts
 
 
 def _refresh_planner_statistics() -> None:
-    """ANALYZE the catalogue tables after a bulk import (PostgreSQL): with no statistics (a new
-    database, or autovacuum off or not yet run) the planner guesses row counts wildly and the
-    search plans suffer. Cheap (tens of milliseconds for the whole catalogue)."""
-    if connection.vendor != "postgresql" or connection.in_atomic_block:
+    """ANALYZE the catalogue tables once an import has committed (PostgreSQL): with no statistics
+    (a new database, or autovacuum off or not yet run) the planner guesses row counts wildly —
+    it took the 2,117 procedures online "partial" for 6 and read them all to search them, 15 ms
+    a query instead of 1.5. Cheap (tens of milliseconds for the whole catalogue)."""
+    if connection.vendor != "postgresql":
         return
     tables = [
         model._meta.db_table

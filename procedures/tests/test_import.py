@@ -18,6 +18,7 @@ from procedures.models import (
     Procedure,
     ProcedureChannel,
 )
+from procedures.services import _refresh_planner_statistics
 from procedures.tests.factories import SAMPLE_FILE, import_records, national_record, sample_records
 
 pytestmark = pytest.mark.django_db
@@ -210,3 +211,26 @@ def test_shipped_subset_imports_whole_and_again_unchanged():
     again = import_records(*records)
     assert (again.created, again.updated, again.unchanged) == (0, 0, 1601)
     assert Procedure.objects.count() == 1601
+
+
+def test_the_catalogue_tables_are_analysed_once_the_import_commits(
+    django_capture_on_commit_callbacks,
+):
+    """Without statistics the planner guessed 6 rows for 2,117 and searches took 10x longer."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("planner statistics are PostgreSQL's")
+
+    def reltuples() -> float:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT reltuples FROM pg_class WHERE relname = 'procedures_procedure'")
+            return cursor.fetchone()[0]
+
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        import_records(*sample_records(), national_record("9.500001", "Thủ tục thứ mười"))
+    # The import is one transaction; the ANALYZE is queued for after its commit.
+    assert _refresh_planner_statistics in callbacks
+    for callback in callbacks:
+        callback()
+    assert reltuples() == Procedure.objects.count() == 10
