@@ -1,6 +1,6 @@
 """Catalogue search (a read module of the selectors layer; `procedures.selectors` re-exports it).
 
-- Matching and ranking happen in the database, in **one statement** per page (`_ranked_ids`):
+- Matching and ranking happen in the database, in **one statement** per page (`_run`):
   the ids of the page in ranked order and the total as `COUNT(*) OVER ()`. On PostgreSQL the
   words are matched through the generated, GIN-indexed `tsvector` of the folded text
   (`common.search.words_in_sql`, migration 0004); on SQLite with `INSTR` on the same text.
@@ -411,9 +411,15 @@ def fresh_catalogue_version() -> int:
     return secrets.randbelow(2**31) + 1
 
 
+# Part of every cache key: bumped when what is cached changes shape, so that a deploy never reads
+# a page cached by the code before it (2: pages of CatalogueEntry rows, not Procedure objects).
+_CACHE_FORMAT = 2
+
+
 def search_cache_key(*parts: object) -> str:
     """A cache key for a search result that goes stale with the next catalogue change."""
-    digest = hashlib.sha256(repr((catalogue_version(), *parts)).encode()).hexdigest()
+    key = (_CACHE_FORMAT, catalogue_version(), *parts)
+    digest = hashlib.sha256(repr(key).encode()).hexdigest()
     return f"procedures:search:{digest}"
 
 
