@@ -140,8 +140,12 @@ class WorkingCalendar:
 
     # --- periods in days ------------------------------------------------------------------------
 
+    def working_day_length(self) -> dt.timedelta:
+        """The length of the agency's standard working day (8.5 hours with the default hours)."""
+        return sum((s.length for s in self._standard_day()), dt.timedelta(0))
+
     def add_working_days(
-        self, start: dt.datetime, n: int, cutoff: dt.time | None = None
+        self, start: dt.datetime, n: int | Decimal, cutoff: dt.time | None = None
     ) -> dt.datetime:
         """The due moment of a period of `n` working days that starts at `start`.
 
@@ -154,9 +158,14 @@ class WorkingCalendar:
           days are counted, so the period never ends on a day off (Civil Code Art. 148).
         * The period ends when office hours close on day n (regulation-spec §8.2). `n = 0` is the
           same-day result: the end of day 0.
+        * A fraction of a day ("1,5 Ngày làm việc" in the national catalogue, e.g. 1.013097) is
+          counted in working hours of the agency's standard day after the whole days: 1.5 days
+          with the default 8.5-hour day end 4 h 15 min into the working day after day 1 (ADR 0250).
         """
         if n < 0:
             raise CalendarError("a period cannot be negative")
+        whole = int(n)
+        fraction = Decimal(str(n)) - whole
         local = self._local(start)
         day = local.date()
         if (
@@ -165,9 +174,12 @@ class WorkingCalendar:
             or local > self.end_of_working_day(day)
         ):
             day = self.next_working_day(day)
-        for _ in range(n):
+        for _ in range(whole):
             day = self.next_working_day(day)
-        return self.end_of_working_day(day)
+        end = self.end_of_working_day(day)
+        if fraction:
+            return self.add_working_hours(end, self.working_day_length() * float(fraction))
+        return end
 
     def add_calendar_days(self, start: dt.datetime, n: int) -> dt.datetime:
         """The due moment of a period of `n` calendar days ("ngày") that starts at `start`.
@@ -256,7 +268,7 @@ class WorkingCalendar:
         """
         match unit:
             case PeriodUnit.WORKING_DAY:
-                return self.add_working_days(start, _whole(amount), cutoff=cutoff)
+                return self.add_working_days(start, _days(amount), cutoff=cutoff)
             case PeriodUnit.DAY:
                 return self.add_calendar_days(start, _whole(amount))
             case PeriodUnit.MONTH:
@@ -303,6 +315,12 @@ def _as_timedelta(hours: Hours) -> dt.timedelta:
     return dt.timedelta(hours=hours)
 
 
+def _days(amount: Hours) -> Decimal:
+    if isinstance(amount, dt.timedelta):
+        raise CalendarError("a period in working days is a number of days")
+    return Decimal(str(amount))
+
+
 def _whole(amount: Hours) -> int:
     if isinstance(amount, dt.timedelta) or int(amount) != amount:
         raise CalendarError("a period in days or months must be a whole number")
@@ -329,7 +347,7 @@ def _calendar(calendar: WorkingCalendar | None, agency: Agency | None) -> Workin
 
 def add_working_days(
     start: dt.datetime,
-    n: int,
+    n: int | Decimal,
     cutoff: dt.time | None = None,
     *,
     calendar: WorkingCalendar | None = None,

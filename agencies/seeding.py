@@ -37,6 +37,16 @@ EXPECTED_COMMUNES = 96
 HOLIDAYS_SOURCE = "Gói Python holidays {version} (MIT), quốc gia VN; Điều 112 Bộ luật Lao động 2019"
 HOLIDAYS_PROJECTION_NOTE = "; dự kiến, thay khi Chính phủ công bố lịch nghỉ năm {year}"
 FIRST_UNPUBLISHED_YEAR = 2027
+# Holidays the package adds without a legal text we could verify: seeded (the package's authors
+# cite their source) but marked so, and an administrator confirms or deletes them (ADR 0251).
+UNVERIFIED_PACKAGE_HOLIDAYS: dict[tuple[int, int], str] = {
+    (11, 24): (
+        "CHƯA XÁC MINH: Ngày Văn hóa Việt Nam 24/11. Gói holidays dẫn Nghị quyết 80-NQ/TW "
+        "(chủ trương của Đảng, tin laodong.vn); chưa tìm thấy văn bản sửa Điều 112 Bộ luật Lao "
+        "động 2019 cho nghỉ hưởng lương (regulation-spec §8.1 [U]). Xác nhận với Sở Nội vụ; sửa "
+        "hoặc xóa trong trang quản trị (bản sửa tay không bị ghi đè)."
+    ),
+}
 
 COMMUNE_KIND_BY_TYPE = {
     "Xã": AgencyKind.COMMUNE,
@@ -184,6 +194,9 @@ def package_calendar_entries(years: Iterable[int] = HOLIDAY_SEED_YEARS) -> list[
     source = HOLIDAYS_SOURCE.format(version=holidays.__version__)
 
     def source_for(day: dt.date) -> str:
+        unverified = UNVERIFIED_PACKAGE_HOLIDAYS.get((day.month, day.day))
+        if unverified is not None and day in calendar:
+            return f"{unverified} ({source})"
         if day.year >= FIRST_UNPUBLISHED_YEAR:
             return source + HOLIDAYS_PROJECTION_NOTE.format(year=day.year)
         return source

@@ -186,7 +186,15 @@ class ProcedureAdmin(admin.ModelAdmin):
         (None, {"fields": ("code", "name", "field", "review_flags")}),
         (
             _("Cấu hình của tỉnh"),
-            {"fields": ("online_only", "min_assurance_level", "effective_from", "effective_to")},
+            {
+                "fields": (
+                    "online_only",
+                    "min_assurance_level",
+                    "receipt_cutoff",
+                    "effective_from",
+                    "effective_to",
+                )
+            },
         ),
         (
             _("Mức độ trực tuyến (duyệt qua đề xuất)"),

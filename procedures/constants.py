@@ -63,6 +63,18 @@ TIME_UNIT_FROM_SOURCE = {
 }
 
 
+class DueRule(models.TextChoices):
+    """How a dossier's due date follows from the catalogue's published time (ADR 0252).
+
+    The rules are explicit so a reviewer can check each procedure they apply to
+    (`manage.py procedures_deadline_report`)."""
+
+    PUBLISHED = "published", _("Theo thời hạn công bố")
+    SAME_DAY = "same_day", _("Trong ngày tiếp nhận; sau giờ chốt thì ngày làm việc tiếp theo")
+    UNIT_ASSUMED = "unit_assumed", _("Thời hạn thiếu đơn vị: tính là ngày làm việc")
+    NONE = "none", _("Không có thời hạn: cán bộ đặt ngày hẹn")
+
+
 class ReviewFlag(models.TextChoices):
     """Known defects of the national catalogue; the importer keeps the raw text and flags the record."""
 

@@ -6,6 +6,7 @@ or JSON lines, optionally gzipped. The known defects of the source are detected 
 review flags; the raw text is always kept.
 """
 
+import datetime as dt
 import gzip
 import hashlib
 import json
@@ -30,6 +31,26 @@ NO_INFORMATION = "Không có thông tin"
 # "40,000 Việt Nam Đồng" at the start of a fee cell is the structured amount, not the note.
 _STRUCTURED_FEE = re.compile(r"^\s*(?:[\d.,]+\s*Việt Nam Đồng\s*;?\s*)+", re.IGNORECASE)
 _NOTE_AMOUNT = re.compile(r"(\d{1,3}(?:[.,]\d{3})+|\d+)\s*(?:đ|đồng|vnđ|vnd)(?![a-zà-ỹ])", re.I)
+
+
+# "nếu tiếp nhận hồ sơ sau 15 giờ thì … ngày làm việc tiếp theo" (1.001193), "nếu thời điểm nhận
+# hồ sơ sau 15 giờ cùng ngày thì … ngày làm việc tiếp theo" (1.011441): the procedure's cut-off.
+_CUTOFF_RULE = re.compile(r"nhận[^.;]{0,80}?sau\s+15\s*(?:giờ|h\b)", re.IGNORECASE)
+CATALOGUE_CUTOFF = dt.time(15, 0)
+
+
+def receipt_cutoff(record: dict) -> dt.time | None:
+    """The 15:00 cut-off when the procedure's steps or channel notes state it, else None."""
+    texts = [record.get("trinh_tu_thuc_hien")] + [
+        row.get("mo_ta") for row in record.get("cach_thuc_thuc_hien") or [] if isinstance(row, dict)
+    ]
+    return receipt_cutoff_in(*texts)
+
+
+def receipt_cutoff_in(*texts: object) -> dt.time | None:
+    if any(_CUTOFF_RULE.search(clean_text(text)) for text in texts if text):
+        return CATALOGUE_CUTOFF
+    return None
 
 
 def read_records(path: str | Path) -> Iterator[dict]:

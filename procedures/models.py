@@ -173,6 +173,15 @@ class Procedure(BaseModel):
     )
     effective_from = models.DateField(_("hiệu lực từ"), null=True, blank=True)
     effective_to = models.DateField(_("hiệu lực đến"), null=True, blank=True)
+    # "nếu tiếp nhận hồ sơ sau 15 giờ thì … trong ngày làm việc tiếp theo": set by the import from
+    # the procedure's own text (NĐ 118 Art. 18.2 makes 15:00 the transfer cut-off; the same-day
+    # procedures, e.g. 1.001193, 1.011441, state it for the result). Editable.
+    receipt_cutoff = models.TimeField(
+        _("giờ chốt tiếp nhận trong ngày"),
+        null=True,
+        blank=True,
+        help_text=_("Hồ sơ nhận sau giờ này tính từ ngày làm việc tiếp theo."),
+    )
 
     review_flags = models.CharField(_("cần rà soát"), max_length=255, blank=True, db_index=True)
     source_hash = models.CharField(max_length=64, blank=True, editable=False)

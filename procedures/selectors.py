@@ -6,6 +6,7 @@ the requesting user and scope to what their role may see.
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -196,3 +197,37 @@ def proposals_for(*, user: User) -> QuerySet[OnlineLevelProposal]:
 
 def proposals_pending_for(*, user: User) -> QuerySet[OnlineLevelProposal]:
     return proposals_for(user=user).filter(status=ProposalStatus.PENDING)
+
+
+@dataclass(frozen=True)
+class DueRuleRow:
+    code: str
+    name: str
+    rule: str
+    value: Decimal | None
+    unit: str
+    cutoff: dt.time | None
+
+
+def procedures_due_rule_report(*, include_published: bool = False) -> list[DueRuleRow]:
+    """Every procedure whose due date does not simply follow its published time (or has a
+    cut-off), with the rule `procedures.deadlines` applies to it: the review list of ADR 0252."""
+    from procedures.constants import DueRule
+    from procedures.deadlines import procedure_due_terms
+
+    rows = []
+    queryset = Procedure.objects.only("code", "name", "receipt_cutoff").prefetch_related("channels")
+    for procedure in queryset.order_by("code"):
+        terms = procedure_due_terms(procedure)
+        if include_published or terms.rule != DueRule.PUBLISHED or terms.cutoff is not None:
+            rows.append(
+                DueRuleRow(
+                    procedure.code,
+                    procedure.name,
+                    terms.rule,
+                    terms.value,
+                    terms.unit,
+                    terms.cutoff,
+                )
+            )
+    return rows

@@ -315,6 +315,7 @@ def _parse(*, record: dict, caches: _Caches) -> _Parsed | None:
     ]
     procedure.conditions = _unless_no_information(record.get("yeu_cau_dieu_kien"))
     procedure.steps = _unless_no_information(record.get("trinh_tu_thuc_hien"), keep_lines=True)
+    procedure.receipt_cutoff = importer.receipt_cutoff(record)
     procedure.related_procedures = importer.clean_text(record.get("thu_tuc_lien_quan"))
     procedure.documents_raw_text = str(record.get("thanh_phan_ho_so_text") or "").strip()
     procedure.online_submission_listed = bool(record.get("co_nop_truc_tuyen"))

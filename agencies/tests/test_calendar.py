@@ -202,9 +202,52 @@ class TestAddPeriod:
             2026, 3, 3, 17
         )
 
-    def test_fractional_days_are_refused(self, cal):
+    def test_fractional_calendar_days_and_months_are_refused(self, cal):
         with pytest.raises(CalendarError):
-            cal.add_period(at(2026, 3, 2, 10), 1.5, PeriodUnit.WORKING_DAY)
+            cal.add_period(at(2026, 3, 2, 10), 1.5, PeriodUnit.DAY)
+        with pytest.raises(CalendarError):
+            cal.add_period(at(2026, 3, 2, 10), Decimal("0.5"), PeriodUnit.MONTH)
+
+
+class TestFractionalWorkingDays:
+    """ "1,5 Ngày làm việc" (national catalogue, e.g. 1.013097): the whole days by the Civil Code
+    Art. 147–148, the half day in working hours of the agency's 8.5-hour day (ADR 0250)."""
+
+    def test_the_default_day_is_eight_and_a_half_hours(self, cal):
+        assert cal.working_day_length() == dt.timedelta(hours=8, minutes=30)
+
+    @pytest.mark.parametrize(
+        ("amount", "expected"),
+        [
+            # Received Mon 02/03/2026 10:00: day 1 is Tue 03/03, closing 17:00.
+            (Decimal("0.5"), at(2026, 3, 3, 11, 15)),  # 4 h 15 of Tuesday
+            (Decimal("1"), at(2026, 3, 3, 17)),
+            (Decimal("1.5"), at(2026, 3, 4, 11, 15)),  # Tuesday, then 4 h 15 of Wednesday
+            (1.5, at(2026, 3, 4, 11, 15)),
+            (Decimal("2.5"), at(2026, 3, 5, 11, 15)),
+        ],
+    )
+    def test_half_days_end_inside_the_next_working_day(self, cal, amount, expected):
+        assert cal.add_period(at(2026, 3, 2, 10), amount, PeriodUnit.WORKING_DAY) == expected
+
+    def test_a_fraction_crosses_the_lunch_break_and_the_weekend(self, cal):
+        # Thu 05/03 10:00 + 1.75 days: day 1 = Fri 06/03; 0.75 × 8.5 h = 6 h 22.5 min of Mon 09/03
+        # (07:00–11:30 is 4 h 30, then 1 h 52.5 min from 13:00).
+        due = cal.add_period(at(2026, 3, 5, 10), Decimal("1.75"), PeriodUnit.WORKING_DAY)
+        assert due == at(2026, 3, 9, 14, 52, 30)
+
+    def test_the_fraction_uses_the_agency_s_own_day(self):
+        day = (Session(dt.time(7, 30), dt.time(11, 30)), Session(dt.time(13, 30), dt.time(16, 30)))
+        cal = WorkingCalendar(week=dict.fromkeys(range(5), day))
+        assert cal.working_day_length() == 7 * H
+        # 0.5 × 7 h = 3 h 30 from 07:30 on Tue 03/03.
+        assert cal.add_working_days(at(2026, 3, 2, 9), Decimal("0.5")) == at(2026, 3, 3, 11)
+
+    def test_the_cutoff_still_moves_day_zero(self, cal):
+        after = at(2026, 3, 2, 15, 30)
+        assert cal.add_period(after, Decimal("0.5"), PeriodUnit.WORKING_DAY, DEFAULT_CUTOFF) == (
+            at(2026, 3, 4, 11, 15)
+        )
 
     def test_an_unknown_unit_is_refused(self, cal):
         with pytest.raises(CalendarError):

@@ -6,7 +6,13 @@ from django.core.management import call_command
 
 import pytest
 
-from agencies.constants import COMMUNE_KINDS, AgencyKind, AgencyLevel, CalendarOrigin
+from agencies.constants import (
+    COMMUNE_KINDS,
+    AgencyKind,
+    AgencyLevel,
+    CalendarDayKind,
+    CalendarOrigin,
+)
 from agencies.models import Agency, CalendarOverride
 from agencies.seeding import (
     COMMUNES_FILE,
@@ -154,3 +160,37 @@ class TestSeedCalendar:
         row = CalendarOverride.objects.get(date="2026-02-17")
         assert row.origin == CalendarOrigin.OFFICIAL
         assert "Tết Âm lịch 2026" in row.source_document
+
+
+@pytest.mark.django_db
+class TestVietnamCultureDay:
+    """24/11 "Ngày Văn hóa Việt Nam": the holidays package adds it from 2026 citing Resolution
+    80-NQ/TW; no amendment of Labour Code Art. 112 could be verified (regulation-spec §8.1 [U]).
+    It is kept, marked as unverified, and an administrator's decision overrides it (ADR 0251)."""
+
+    def test_it_is_seeded_with_its_source_marked_unverified(self):
+        seed_calendar()
+        row = CalendarOverride.objects.get(date="2026-11-24")
+        assert not row.is_working_day
+        assert row.origin == CalendarOrigin.PACKAGE
+        assert row.source_document.startswith("CHƯA XÁC MINH")
+        assert "80-NQ/TW" in row.source_document
+        assert "Điều 112" in row.source_document
+        assert len(row.source_document) <= 500
+        # Dates with a verified source are not marked.
+        assert (
+            "CHƯA XÁC MINH" not in CalendarOverride.objects.get(date="2026-09-02").source_document
+        )
+
+    def test_an_administrator_s_decision_survives_reseeding(self):
+        from agencies.services import calendar_override_save
+
+        seed_calendar()
+        row = CalendarOverride.objects.get(date="2026-11-24")
+        row.kind = CalendarDayKind.WORKING_DAY
+        row.source_document = "Sở Nội vụ: không phải ngày nghỉ"
+        calendar_override_save(override=row)
+        seed_calendar()
+        row.refresh_from_db()
+        assert row.is_working_day
+        assert row.origin == CalendarOrigin.MANUAL

@@ -234,3 +234,15 @@ def test_the_catalogue_tables_are_analysed_once_the_import_commits(
     for callback in callbacks:
         callback()
     assert reltuples() == Procedure.objects.count() == 10
+
+
+@pytest.mark.parametrize("path", [DATA_FILE, DATA_FILE.with_name("tthc_toan_quoc.jsonl.gz")])
+def test_shipped_catalogue_has_whole_result_names_and_codes(path):
+    """The 2026-12-07 correction: no result code swallowed the first letter of the next name."""
+    import re
+
+    swallowed = re.compile(r"^KQ\.[A-Z]\d{2}\.\d{5,6}[A-ZĐÀ-Ỹ]$")
+    results = [r for record in importer.read_records(path) for r in record.get("ket_qua") or []]
+    assert results
+    assert not [r["ma"] for r in results if r.get("ma") and swallowed.match(r["ma"])]
+    assert not [r["ten"] for r in results if (r.get("ten") or "").startswith("hông báo")]
