@@ -40,7 +40,7 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
-SESSION_COOKIE_NAME = "sessionid"  # the __Host- prefix needs Secure (see settings.py)
+SESSION_COOKIE_NAME = "sessionid"  # the __Host- prefix needs Secure (see settings/security.py)
 CSRF_COOKIE_NAME = "csrftoken"
 # One media folder per xdist worker: files, keys and caches written there must not be shared.
 MEDIA_ROOT = Path(os.environ.get("TEST_MEDIA_ROOT", "/tmp/portal-test-media")) / (  # noqa: F405,S108

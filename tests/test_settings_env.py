@@ -22,7 +22,8 @@ from tests.settings_table import (
 )
 
 ROOT = Path(__file__).resolve().parent.parent
-SETTINGS = ROOT / "portal" / "settings.py"
+# The settings entry and its modules by concern (portal/settings/).
+SETTINGS_MODULES = sorted((ROOT / "portal" / "settings").glob("*.py"))
 # env("NAME" ...), env.str("NAME" ...), env.db_url(\n "NAME" ...)
 ENV_READ = re.compile(r"""\benv(?:\.[a-z_]+)?\(\s*["']([A-Z][A-Z0-9_]*)["']""")
 
@@ -69,11 +70,79 @@ def probe(**variables: str) -> dict:
 
 
 def test_every_variable_read_by_settings_is_in_env_example():
-    read = set(ENV_READ.findall(SETTINGS.read_text(encoding="utf-8")))
+    assert len(SETTINGS_MODULES) > 10  # the settings package really is found
+    read = {
+        name
+        for module in SETTINGS_MODULES
+        for name in ENV_READ.findall(module.read_text(encoding="utf-8"))
+    }
     assert len(read) > 20  # the regex really finds the reads (guards against a silent no-op)
     documented = names(ENV_EXAMPLE.read_text(encoding="utf-8"))
     missing = sorted(read - documented)
     assert not missing, f"add these to .env.example with a one-line comment: {missing}"
+
+
+ASSIGNMENT = re.compile(r"^([A-Z][A-Z0-9_]*)\s*(?::[^=\n]+)?=(?!=)", re.MULTILINE)
+
+
+def test_each_setting_is_defined_in_one_module_and_the_beat_schedule_and_csp_once():
+    """Settings by concern (ADR 0190): no module redefines another's setting, and the two values
+    every app contributes to are built in one place each."""
+    defined_in: dict[str, set[str]] = {}
+    assignments: dict[str, int] = {}
+    for module in SETTINGS_MODULES:
+        for name in ASSIGNMENT.findall(module.read_text(encoding="utf-8")):
+            defined_in.setdefault(name, set()).add(module.name)
+            assignments[name] = assignments.get(name, 0) + 1
+    assert "DEBUG" in defined_in  # the regex really finds assignments
+    shared = {name: sorted(modules) for name, modules in defined_in.items() if len(modules) > 1}
+    assert not shared, f"define each setting in one module: {shared}"
+    assert defined_in["CELERY_BEAT_SCHEDULE"] == {"celery.py"}
+    assert assignments["CELERY_BEAT_SCHEDULE"] == 1
+    assert defined_in["CONTENT_SECURITY_POLICY"] == {"security.py"}
+    assert assignments["CONTENT_SECURITY_POLICY"] == 1
+
+
+def test_csp_lists_the_origins_of_every_enabled_provider_once():
+    code = (
+        "import json, portal.settings as s; "
+        "print(json.dumps(s.CONTENT_SECURITY_POLICY['DIRECTIVES']))"
+    )
+    result = run(
+        ["-c", code],
+        DJANGO_DEBUG="true",
+        VNEID_ENABLED="true",
+        VNEID_ISSUER_URL="https://id.vneid.example/oidc",
+        VNEID_CLIENT_ID="portal",
+        VNEID_FORM_ACTION_ORIGINS="https://id.vneid.example,https://logout.vneid.example",
+        PAYMENT_VNPAY_ENABLED="true",
+        PAYMENT_VNPAY_TMN_CODE="T",
+        PAYMENT_VNPAY_HASH_SECRET="h",
+        PAYMENT_VNPAY_PAY_URL="https://pay.vnpay.example/paymentv2/vpcpay.html",
+        PAYMENT_VNPAY_API_URL="https://api.vnpay.example/x",
+        PAYMENT_VNPAY_RETURN_URL="https://portal.example/r/",
+        PAYMENT_SIMULATOR_ENABLED="false",
+        HELPDESK_MAP_TILE_URL="https://{s}.tile.example.org/{z}/{x}/{y}.png",
+        EMC_TRACKING_SCRIPT_URL="https://emc.example/script.js",
+    )
+    assert result.returncode == 0, result.stderr
+    directives = json.loads(result.stdout)
+    assert directives["form-action"] == [
+        "'self'",
+        "https://id.vneid.example",
+        "https://logout.vneid.example",
+        "https://pay.vnpay.example",
+    ]
+    assert directives["img-src"] == [
+        "'self'",
+        "data:",
+        "blob:",
+        "https://*.tile.example.org",
+        "https://emc.example",
+    ]
+    assert directives["script-src"] == ["'self'", "https://emc.example"]
+    assert directives["connect-src"] == ["'self'", "https://emc.example"]
+    assert directives["frame-ancestors"] == ["'none'"]
 
 
 def test_every_variable_in_env_example_has_a_comment():

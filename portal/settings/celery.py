@@ -1,0 +1,95 @@
+"""Celery: broker, queues, reliability options and the one beat schedule.
+
+Without Redis, tasks run eagerly in-process (the embedded default). Every periodic task of every
+app is in `CELERY_BEAT_SCHEDULE` below, its interval read by the app's own settings module.
+"""
+
+from celery.schedules import crontab
+
+from portal.settings.core import env
+from portal.settings.data import REDIS_URL
+from portal.settings.dossiers import (
+    DOSSIER_DEADLINES_SWEEP_SECONDS,
+    OFFICIAL_FORMS_SWEEP_SECONDS,
+)
+from portal.settings.integrations import (
+    DVCQG_CATALOGUE_SYNC_HOUR,
+    DVCQG_INBOUND_POLL_SECONDS,
+    DVCQG_SWEEP_SECONDS,
+)
+from portal.settings.metrics import METRICS_REBUILD_HOUR, METRICS_REFRESH_SECONDS
+from portal.settings.notifications import NOTIFICATIONS_DIGEST_HOUR, NOTIFICATIONS_SWEEP_SECONDS
+from portal.settings.payments import PAYMENT_DAILY_REPORT_HOUR, PAYMENT_RECONCILE_EVERY_SECONDS
+
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default=REDIS_URL or "memory://")
+CELERY_RESULT_BACKEND = None
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default=not REDIS_URL)
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_DEFAULT_QUEUE = "default"
+CELERY_TASK_QUEUES_NAMES = ("default", "notifications", "documents", "sync")
+CELERY_TASK_ROUTES = {
+    "notifications.*": {"queue": "notifications"},
+    "documents.*": {"queue": "documents"},
+    "integrations.*": {"queue": "sync"},
+}
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TIMEZONE = "Asia/Ho_Chi_Minh"
+CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+
+CELERY_BEAT_SCHEDULE = {
+    # dossiers: deadline alerts and supplement expiry; official forms still missing
+    "dossiers-deadlines-sweep": {
+        "task": "dossiers.tasks.dossier_deadlines_sweep",
+        "schedule": float(DOSSIER_DEADLINES_SWEEP_SECONDS),
+    },
+    "dossiers-official-forms-sweep": {
+        "task": "dossiers.official_forms.official_forms_sweep",
+        "schedule": float(OFFICIAL_FORMS_SWEEP_SECONDS),
+    },
+    # notifications: the outbox sweep and the daily digest
+    "notifications-sweep": {
+        "task": "notifications.tasks.notification_sweep",
+        "schedule": float(NOTIFICATIONS_SWEEP_SECONDS),
+    },
+    "notifications-daily-digest": {
+        "task": "notifications.tasks.notification_digest_send",
+        "schedule": crontab(hour=NOTIFICATIONS_DIGEST_HOUR, minute=0),
+    },
+    # payments: reconciliation with the gateway and the daily report
+    "payments-reconcile": {
+        "task": "payments.tasks.payments_reconcile",
+        "schedule": float(PAYMENT_RECONCILE_EVERY_SECONDS),
+    },
+    "payments-daily-report": {
+        "task": "payments.tasks.payments_daily_report",
+        "schedule": crontab(hour=PAYMENT_DAILY_REPORT_HOUR, minute=15),
+    },
+    # integrations: the national portal's outbound sweep, inbound poll and catalogue
+    "integrations-dvcqg-sweep": {
+        "task": "integrations.tasks.dvcqg_sweep",
+        "schedule": float(DVCQG_SWEEP_SECONDS),
+    },
+    "integrations-dvcqg-inbound": {
+        "task": "integrations.tasks.dvcqg_inbound_poll",
+        "schedule": float(DVCQG_INBOUND_POLL_SECONDS),
+    },
+    "integrations-dvcqg-catalogue": {
+        "task": "integrations.tasks.dvcqg_catalogue_sync",
+        "schedule": crontab(hour=DVCQG_CATALOGUE_SYNC_HOUR, minute=30),
+    },
+    # metrics: the QĐ 766 index's stored facts
+    "metrics-facts-refresh": {
+        "task": "metrics.tasks.facts_refresh",
+        "schedule": float(METRICS_REFRESH_SECONDS),
+    },
+    "metrics-facts-rebuild": {
+        "task": "metrics.tasks.facts_rebuild",
+        "schedule": crontab(hour=METRICS_REBUILD_HOUR, minute=15),
+    },
+}
