@@ -55,7 +55,7 @@ def _seed_citizen_store(out, *, agency: Agency | None) -> None:
     mine = StoredDocument.objects.filter(owner_user=citizen)
     if not mine.filter(title=APPLICATION_TITLE).exists():
         pdf = html_to_pdf(
-            "<html><body style='font-family: Noto Serif'><h1>TỜ KHAI ĐĂNG KÝ KHAI SINH</h1>"
+            "<html><body style='font-family: Portal Serif'><h1>TỜ KHAI ĐĂNG KÝ KHAI SINH</h1>"
             f"<p>Người yêu cầu: {citizen.full_name}</p><p>Nơi cư trú: xã Tân Biên, tỉnh Tây Ninh</p>"
             "</body></html>"
         )

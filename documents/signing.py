@@ -15,7 +15,6 @@ from common.exceptions import ApplicationError
 from documents.devca import DEV_MARKER
 from documents.signers.base import SigningIdentity
 
-STAMP_FONT = Path("/usr/share/fonts/truetype/noto/NotoSans-Regular.ttf")
 STAMP_WIDTH, STAMP_HEIGHT, MARGIN = 230, 62, 36
 
 
@@ -35,11 +34,14 @@ def stamp_font() -> Path:
     """A small subset of Noto Sans for the visible stamp, made once per process.
 
     pyHanko subsets the stamp font on every signature; doing that from the full 500 KB Noto
-    Sans costs ~0.6 s per signature, from this ~40 KB subset a few milliseconds.
+    Sans costs ~0.6 s per signature, from this ~40 KB subset a few milliseconds. The source is
+    the project's own Noto Sans (documents.fonts), never a system font.
     """
     from fontTools import subset
 
-    target = Path(tempfile.gettempdir()) / "portal-stamp-noto-sans-v2.ttf"
+    from documents.fonts import stamp_font_source
+
+    target = Path(tempfile.gettempdir()) / "portal-stamp-noto-sans-v3.ttf"
     if target.exists():
         return target
     options = subset.Options()
@@ -47,7 +49,7 @@ def stamp_font() -> Path:
     # Vietnamese text is NFC: every letter has a precomposed glyph, so no shaping tables needed.
     options.layout_features = []
     options.drop_tables += ["GSUB", "GPOS", "GDEF"]
-    font = subset.load_font(str(STAMP_FONT), options)
+    font = subset.load_font(str(stamp_font_source()), options)
     subsetter = subset.Subsetter(options)
     subsetter.populate(unicodes=STAMP_UNICODES)
     subsetter.subset(font)

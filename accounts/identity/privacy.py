@@ -196,9 +196,8 @@ def personal_data_pdf(*, user: User) -> bytes:
     """The access-right download as a readable PDF (the JSON export's sections, laid out)."""
     from django.template.loader import render_to_string
 
-    from weasyprint import HTML
-
     from accounts import personal_data
+    from documents.rendering import html_to_pdf
 
     sections = {
         name: mark_safe(_readable_html(data))  # noqa: S308 - every value in it was escaped
@@ -208,4 +207,4 @@ def personal_data_pdf(*, user: User) -> bytes:
         "identity/pdf/personal_data.html",
         {"person": user, "sections": sections, "generated_at": timezone.now()},
     )
-    return HTML(string=html).write_pdf()
+    return html_to_pdf(html)

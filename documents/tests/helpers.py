@@ -22,9 +22,9 @@ def free_port() -> int:
 
 def make_pdf(text: str = "Giấy khai sinh — Nguyễn Văn An") -> bytes:
     """A small valid one-page PDF (rendered by WeasyPrint without the PDF/A overhead)."""
-    from weasyprint import HTML
+    from documents.rendering import html_to_pdf
 
-    return HTML(string=f"<p style='font-family: Noto Serif'>{text}</p>").write_pdf()
+    return html_to_pdf(f"<p style='font-family: Portal Serif'>{text}</p>", archival=False)
 
 
 def make_png(with_gps: bool = False) -> bytes:

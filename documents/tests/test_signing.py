@@ -159,7 +159,8 @@ def test_rendered_form_is_pdf_a_2b_with_embedded_fonts(citizen, agency, tmp_path
     fonts = subprocess.run(
         ["pdffonts", str(path)], capture_output=True, text=True, check=True
     ).stdout
-    assert "Noto-Serif" in fonts or "NotoSerif" in fonts, fonts
+    # The project's fonts only (ADR 0200): the body in "Portal Serif", the stamp in its Noto Sans.
+    assert "Portal-Serif" in fonts, fonts
     # Every font row says "emb yes".
     rows = [line for line in fonts.splitlines()[2:] if line.strip()]
     assert rows, fonts

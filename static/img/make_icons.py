@@ -13,12 +13,13 @@ from PIL import Image, ImageDraw, ImageFont
 HERE = Path(__file__).resolve().parent
 BLUE = (11, 83, 148)  # #0b5394, the theme colour of base.html and the manifest
 WHITE = (255, 255, 255)
-FONT = "/usr/share/fonts/truetype/noto/NotoSans-Bold.ttf"  # Debian's fonts-noto-core
+# The project's Noto Sans Bold, from npm (package.json), like every font the portal draws with.
+FONT = HERE.parent.parent / "node_modules/@expo-google-fonts/noto-sans/700Bold/NotoSans_700Bold.ttf"
 
 
 def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
     try:
-        return ImageFont.truetype(FONT, size)
+        return ImageFont.truetype(str(FONT), size)
     except OSError:  # the icon must still be drawable without the Noto fonts
         return ImageFont.load_default(size)
 
