@@ -5,9 +5,10 @@ PY := $(VENV)/bin/python
 PIP := $(VENV)/bin/pip
 export DATABASE_URL_TEST ?= postgres://postgres@127.0.0.1:5432/portal
 export REDIS_URL_TEST ?= redis://127.0.0.1:6379/0
+RUN_PORT ?= 8000
 
-.PHONY: run test venv deps deps-dev npm migrate demo lint format typecheck check-migrations \
-        check-deploy messages bench clean
+.PHONY: run test machine machine-run venv deps deps-dev npm migrate demo lint format typecheck \
+        check-migrations check-deploy messages bench clean
 
 $(VENV)/bin/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -24,15 +25,25 @@ deps-dev: venv
 npm:
 	npm ci --no-audit --no-fund --loglevel=error
 
-# Embedded default: SQLite, in-process tasks, console e-mail/SMS, payment simulator, demo data.
-run: deps npm
-	DJANGO_DEBUG=true $(PY) manage.py migrate --no-input
-	DJANGO_DEBUG=true $(PY) manage.py seed_demo
-	DJANGO_DEBUG=true $(PY) manage.py runserver 127.0.0.1:8000
+# The Debian packages of .ci/apt-packages.txt (installed when root, else the apt-get line is
+# printed), then PostgreSQL and Redis started if local and silent. `machine-run`: only what
+# `make run` needs.
+machine:
+	@DATABASE_URL=$${DATABASE_URL:-$(DATABASE_URL_TEST)} REDIS_URL=$${REDIS_URL:-$(REDIS_URL_TEST)} \
+		.ci/setup-machine.sh
+machine-run:
+	@.ci/setup-machine.sh --run
+
+# Embedded default: SQLite, console e-mail, simulators, demo data; the web server, a Celery worker
+# and beat on a broker of files (var/celery), all stopped by Ctrl-C (portal/embedded.py, ADR 0201).
+run: machine-run deps npm
+	DJANGO_DEBUG=true SITE_URL=$${SITE_URL:-http://127.0.0.1:$(RUN_PORT)} $(PY) manage.py migrate --no-input
+	DJANGO_DEBUG=true SITE_URL=$${SITE_URL:-http://127.0.0.1:$(RUN_PORT)} $(PY) manage.py seed_demo
+	$(PY) -m portal.embedded --port $(RUN_PORT)
 
 # The whole suite on PostgreSQL and Redis (DATABASE_URL / REDIS_URL, default 127.0.0.1).
 # One process by default: under pytest-xdist one PDF-signing test fails (see docs/testing.md).
-test: deps-dev npm
+test: machine deps-dev npm
 	@DATABASE_URL=$${DATABASE_URL:-$(DATABASE_URL_TEST)} REDIS_URL=$${REDIS_URL:-$(REDIS_URL_TEST)} \
 		$(PY) -m tests.services_check
 	DATABASE_URL=$${DATABASE_URL:-$(DATABASE_URL_TEST)} REDIS_URL=$${REDIS_URL:-$(REDIS_URL_TEST)} \
@@ -80,4 +91,4 @@ bench-faults: deps-dev
 	$(PY) -m pytest tests/faults -m faults -q
 
 clean:
-	rm -rf $(VENV) node_modules staticfiles db.sqlite3 media
+	rm -rf $(VENV) node_modules staticfiles db.sqlite3 db.sqlite3-wal db.sqlite3-shm media var/celery

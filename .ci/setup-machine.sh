@@ -4,8 +4,10 @@
 #      exact `apt-get install` line to run is printed and the script fails;
 #   2. PostgreSQL and Redis: started when they are local (127.0.0.1/localhost) and do not answer.
 # Idempotent and quiet when everything is already there. DATABASE_URL / REDIS_URL name the servers.
+# `--run` (from `make run`): only the packages marked "# run" in the list, and no services.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+mode="${1:-test}"
 
 DATABASE_URL="${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/portal}"
 REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379/0}"
@@ -13,7 +15,11 @@ say() { echo "setup-machine: $*" >&2; }
 is_root() { [ "$(id -u)" = 0 ]; }
 
 # --- 1. Debian packages ---------------------------------------------------------------------------
-mapfile -t wanted < <(grep -v '^\s*#' .ci/apt-packages.txt | grep -v '^\s*$')
+if [ "$mode" = --run ]; then
+  mapfile -t wanted < <(grep -E '#\s*run\b' .ci/apt-packages.txt | grep -v '^\s*#' | awk '{print $1}')
+else
+  mapfile -t wanted < <(grep -v '^\s*#' .ci/apt-packages.txt | grep -v '^\s*$' | awk '{print $1}')
+fi
 missing=()
 for pkg in "${wanted[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")
@@ -33,6 +39,8 @@ if ((${#missing[@]})); then
   # shellcheck disable=SC2086
   apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
+
+[ "$mode" = --run ] && exit 0
 
 # --- 2. PostgreSQL and Redis -------------------------------------------------------------------------
 host_of() { python3 -c 'import sys, urllib.parse as u; p = u.urlsplit(sys.argv[1]); print(p.hostname or "127.0.0.1", p.port or sys.argv[2])' "$1" "$2"; }

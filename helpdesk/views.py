@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 
 from django.conf import settings
@@ -41,6 +42,8 @@ from helpdesk.forms import (
     TriageForm,
 )
 from helpdesk.models import FieldReport
+
+logger = logging.getLogger(__name__)
 
 OTP_PENDING = "helpdesk_otp_pending"
 OTP_VERIFIED = "helpdesk_otp_verified"
@@ -428,8 +431,21 @@ def _run_action(action: str, report: FieldReport, form, user) -> None:
     elif action == "cong-khai":
         services.report_publish(report=report, by=user, **data)
     elif action == "gop":
-        into = selectors.report_get_for(user=user, code=data["into"].strip().upper())
-        services.report_merge(duplicate=report, into=into, by=user)
+        services.report_merge(duplicate=report, into=_merge_target(data["into"], user), by=user)
+
+
+def _merge_target(typed_code: str, user) -> FieldReport:
+    """The report a helpdesk officer typed the code of; a mistyped code is a form error."""
+    code = typed_code.strip().upper()
+    try:
+        return selectors.report_get_for(user=user, code=code)
+    except Http404:
+        logger.info("helpdesk merge: no report %r visible to user %s", code, user.pk)
+        raise ApplicationError(
+            _("Không tìm thấy phản ánh mã %(code)s. Hãy kiểm tra lại mã cần gộp vào.")
+            % {"code": code},
+            code="merge_target_not_found",
+        ) from None
 
 
 ACTIONS = {

@@ -3,7 +3,7 @@
 import io
 from decimal import Decimal
 
-from django.test import Client
+from django.test import Client, override_settings
 
 import pytest
 from PIL import Image
@@ -111,6 +111,20 @@ def test_merge_from_the_workspace(officer_client, commune, officer):
     bad = officer_client.post(f"/phan-anh/xu-ly/{primary.code}/gop/", {"into": primary.code})
     assert bad.status_code == 400
     assert "chính nó" in bad.content.decode()
+
+
+@override_settings(DEBUG=True)  # as on `make run`: a mistyped code must not show a debug 404
+def test_a_mistyped_merge_code_is_a_form_error(officer_client, commune, caplog):
+    report = submit_report(commune=commune)
+    with caplog.at_level("INFO", logger="helpdesk.views"):
+        response = officer_client.post(
+            f"/phan-anh/xu-ly/{report.code}/gop/", {"into": "pa-khong-co"}
+        )
+    assert response.status_code == 400
+    assert "Không tìm thấy phản ánh mã PA-KHONG-CO" in response.content.decode()
+    assert any("PA-KHONG-CO" in record.getMessage() for record in caplog.records)
+    report.refresh_from_db()
+    assert report.merged_into is None
 
 
 def _published(commune, officer, agency, agency_staff, **kwargs):

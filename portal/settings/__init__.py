@@ -1,8 +1,9 @@
 """The one settings entry (`DJANGO_SETTINGS_MODULE=portal.settings`), one module per concern.
 
 Every deploy-dependent value comes from the environment. With no variable set the portal runs on
-the *embedded default*: SQLite, Celery tasks executed in-process, console e-mail and SMS, local
-file storage and the payment simulator. `.env.example` lists every variable;
+the *embedded default*: SQLite (WAL), Celery tasks in-process (or, under `make run`, on a worker
+beside the server over a broker of files, ADR 0201), console e-mail and SMS, local file storage
+and the payment simulator. `.env.example` lists every variable;
 `tests/test_settings_env.py` keeps that list true for every module of this package.
 
 Each setting is defined in exactly one module, and a module imports by name what it reads from

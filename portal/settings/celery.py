@@ -1,12 +1,15 @@
 """Celery: broker, queues, reliability options and the one beat schedule.
 
-Without Redis, tasks run eagerly in-process (the embedded default). Every periodic task of every
+Without Redis and without a broker URL, tasks run eagerly in-process (a bare `manage.py`);
+`make run` sets `CELERY_BROKER_URL=filesystem://` and starts a worker and beat (ADR 0201). Every periodic task of every
 app is in `CELERY_BEAT_SCHEDULE` below, its interval read by the app's own settings module.
 """
 
+from typing import Any
+
 from celery.schedules import crontab
 
-from portal.settings.core import env
+from portal.settings.core import BASE_DIR, env
 from portal.settings.data import REDIS_URL
 from portal.settings.dossiers import (
     DOSSIER_DEADLINES_SWEEP_SECONDS,
@@ -35,7 +38,18 @@ CELERY_TASK_ROUTES = {
     "documents.*": {"queue": "documents"},
     "integrations.*": {"queue": "sync"},
 }
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, Any] = {"visibility_timeout": 3600}
+if CELERY_BROKER_URL.startswith("filesystem://"):
+    # The embedded default's broker (`make run`, ADR 0201): message files, no server to run.
+    _broker_dir = BASE_DIR / "var" / "celery"
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(_broker_dir / "messages"),
+        "data_folder_out": str(_broker_dir / "messages"),
+        "control_folder": str(_broker_dir / "control"),
+        "polling_interval": 0.5,
+    }
+    # No broadcast control: a stopped worker's control queue would collect messages forever.
+    CELERY_WORKER_ENABLE_REMOTE_CONTROL = False
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "Asia/Ho_Chi_Minh"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"

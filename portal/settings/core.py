@@ -78,6 +78,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "accounts.middleware.StaffSecurityMiddleware",
+    "common.middleware.TransientFaultMiddleware",  # last: sees a view's exception first
 ]
 
 ROOT_URLCONF = "portal.urls"
