@@ -213,6 +213,28 @@ class ComponentSource(models.TextChoices):
     STATE_HOLDS = "state_holds", _("Không phải nộp: Nhà nước đã có")
 
 
+# One definition of each digitisation fact, shared by the QĐ 766 dashboard (`metrics.facts`) and the
+# flags sent to the National Portal (`integrations.dvcqg.payloads`), so both score a dossier alike.
+# 4.3 "tái sử dụng dữ liệu số hóa" = the portal's `TaiLieuNop.DuocSoHoa` / `HoSoCoThanhPhanSoHoa`:
+# a component taken from data the state already holds in digital form (NĐ 118 Art. 17.1.b, 5.1.i),
+# not a paper scanned today (that is digitisation, 4.2).
+REUSED_DATA_SOURCES = frozenset(
+    {ComponentSource.REUSED, ComponentSource.NATIONAL_DATABASE, ComponentSource.STATE_HOLDS}
+)
+# 4.4 = `TaiLieuNop.DuocLayTuKhoDMQG`: a component taken from the applicant's e-data store.
+DATA_STORE_SOURCES = frozenset({ComponentSource.REUSED})
+
+
+def component_reuses_data(source: str) -> bool:
+    """QĐ 766 4.3 / `DuocSoHoa`: this component re-uses digitised data."""
+    return source in REUSED_DATA_SOURCES
+
+
+def component_from_data_store(source: str) -> bool:
+    """QĐ 766 4.4 / `DuocLayTuKhoDMQG`: this component came from the applicant's data store."""
+    return source in DATA_STORE_SOURCES
+
+
 class CopyType(models.TextChoices):
     """Document copy type of the portal sync (0 original / 1 copy / 2 electronic) and Mẫu 01."""
 

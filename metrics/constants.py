@@ -51,6 +51,24 @@ class IndicatorSpec:
 
 INDICATORS: tuple[IndicatorSpec, ...] = (
     IndicatorSpec(
+        "1.1",
+        Group.TRANSPARENCY,
+        _("Tỷ lệ thủ tục hành chính được công bố đúng hạn"),
+        province_only=True,
+    ),
+    IndicatorSpec(
+        "1.2",
+        Group.TRANSPARENCY,
+        _("Tỷ lệ thủ tục được công khai đúng hạn trên CSDL quốc gia về TTHC"),
+        province_only=True,
+    ),
+    IndicatorSpec(
+        "1.3",
+        Group.TRANSPARENCY,
+        _("Tỷ lệ thủ tục công bố đầy đủ các bộ phận"),
+        province_only=True,
+    ),
+    IndicatorSpec(
         "1.4", Group.TRANSPARENCY, _("Tỷ lệ hồ sơ đồng bộ lên Cổng Dịch vụ công quốc gia")
     ),
     IndicatorSpec("2.1", Group.PROGRESS, _("Tỷ lệ hồ sơ giải quyết trước hạn, đúng hạn")),
@@ -91,6 +109,12 @@ INDICATORS: tuple[IndicatorSpec, ...] = (
         "4.4", Group.DIGITISATION, _("Tỷ lệ hồ sơ khai thác, kết nối kho dữ liệu của công dân")
     ),
     IndicatorSpec("4.5", Group.DIGITISATION, _("Tỷ lệ hồ sơ sử dụng dữ liệu dân cư (VNeID)")),
+    IndicatorSpec(
+        "5.1",
+        Group.SATISFACTION,
+        _("Số phản ánh, kiến nghị tiếp nhận (theo lĩnh vực)"),
+        is_share=False,
+    ),
     IndicatorSpec("5.2", Group.SATISFACTION, _("Tỷ lệ phản ánh, kiến nghị xử lý đúng hạn")),
     IndicatorSpec("5.3", Group.SATISFACTION, _("Mức độ hài lòng về xử lý phản ánh, kiến nghị")),
     IndicatorSpec(
@@ -169,3 +193,6 @@ COUNTERS: tuple[str, ...] = (
 )
 # Sums (not counts) kept next to the counters.
 SUMS: tuple[str, ...] = ("completed_wd_sum",)
+# 2.1's dossiers carried over from an earlier period and ended in this one (not stored per day:
+# they are counted by the period they ended in, `metrics.selectors.carried_counts`).
+CARRIED: tuple[str, ...] = ("carried", "carried_on_time")

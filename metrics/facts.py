@@ -23,15 +23,14 @@ from dossiers.constants import (
     EventKind,
     ResultDelivery,
     ResultKind,
+    component_from_data_store,
+    component_reuses_data,
 )
 
 S = DossierStatus
-WORKING_DAY_HOURS = Decimal(8)
-# Components that re-use data the state already holds (4.3) and those from the citizen store (4.4).
-REUSE_SOURCES = frozenset(
-    {ComponentSource.REUSED, ComponentSource.NATIONAL_DATABASE, ComponentSource.STATE_HOLDS}
-)
-STORE_SOURCES = frozenset({ComponentSource.REUSED})
+# 2.2 counts in working days of the agency's day: 07:00–11:30 and 13:00–17:00 is 8.5 hours
+# (agencies.constants.DEFAULT_SESSIONS); the calendar's own day length is used when there is one.
+WORKING_DAY_HOURS = Decimal("8.5")
 # Supplement states: the citizen's time (QĐ 766 subtracts it).
 SUPPLEMENT_OUT = frozenset({S.SUPPLEMENT_SUBMITTED, S.RECEIVED})
 
@@ -191,8 +190,8 @@ def facts_from(
         result_positive=result_positive,
         e_result=e_result,
         digitised=bool(with_file) and provided,
-        reused=any(c.source in REUSE_SOURCES for c in components),
-        from_store=any(c.source in STORE_SOURCES for c in components)
+        reused=any(component_reuses_data(c.source) for c in components),
+        from_store=any(component_from_data_store(c.source) for c in components)
         or (e_result and dossier.result_delivery == ResultDelivery.ELECTRONIC),
         vneid=bool(dossier.vneid_authenticated)
         or any(c.source == ComponentSource.NATIONAL_DATABASE for c in components),
@@ -219,12 +218,14 @@ def _processing_time(facts: Facts, calendar: Any) -> tuple[Decimal | None, Decim
     elapsed = end - start - ((supp[1] - supp[0]) if supp else dt.timedelta(0))
     seconds = Decimal(max(elapsed.total_seconds(), 0))
     working: Decimal | None = None
+    day_hours = WORKING_DAY_HOURS
     if calendar is not None:
         worked = calendar.working_time_between(start, end)
         if supp:
             worked -= calendar.working_time_between(*supp)
         working = Decimal(max(worked.total_seconds(), 0)) / 3600
-    wd = (working / WORKING_DAY_HOURS).quantize(Decimal("0.01")) if working is not None else None
+        day_hours = Decimal(calendar.working_day_length().total_seconds()) / 3600
+    wd = (working / day_hours).quantize(Decimal("0.01")) if working is not None else None
     unit = facts.time_unit
     if unit == "working_day":
         value = wd
@@ -278,7 +279,9 @@ def contributions(f: Facts, at: dt.datetime) -> dict[str, Any]:
         "online": int(online),
         "counter": int(f.channel_code == 1),
         "postal": int(f.channel_code == 3),
-        "online_e_result": int(online and (not result_due or f.e_result)),
+        # 3.3: an online dossier counts once its electronic result exists (MaKetQua + the file),
+        # not before: one still open has no electronic result yet.
+        "online_e_result": int(online and result_due and f.e_result),
         "result_expected": int(result_due),
         "e_result": int(result_due and f.e_result),
         "digitised": int(f.digitised and (not result_due or f.e_result)),
@@ -305,12 +308,25 @@ def add_into(total: dict[str, Any], part: Mapping[str, Any]) -> None:
 def sum_by_agency(
     facts: Iterable[Facts], at: dt.datetime, since: dt.datetime, until: dt.datetime
 ) -> dict[int | None, dict[str, Any]]:
-    """From-scratch counters per agency for dossiers first received in [since, until)."""
+    """From-scratch counters per agency for dossiers first received in [since, until), plus the
+    2.1 counters of the dossiers carried over from before `since` and ended in the period."""
     out: dict[int | None, dict[str, Any]] = {}
     for f in facts:
         if since <= f.received_at < until:
             add_into(out.setdefault(f.agency_id, {}), contributions(f, at))
+        elif is_carried_over(f, at, since, until):
+            add_into(out.setdefault(f.agency_id, {}), carried_contributions(f, at))
     return out
+
+
+def is_carried_over(f: Facts, at: dt.datetime, since: dt.datetime, until: dt.datetime) -> bool:
+    """QĐ 766 2.1 counts "hồ sơ tiếp nhận và giải quyết trong kỳ": a dossier received before the
+    period (tồn kỳ trước chuyển sang) that ended within it was processed in it too."""
+    return f.received_at < since and f.end_at is not None and since <= f.end_at < min(until, at)
+
+
+def carried_contributions(f: Facts, at: dt.datetime) -> dict[str, Any]:
+    return {"carried": 1, "carried_on_time": int(is_on_time(f, at))}
 
 
 def chunks(items: list[int], size: int) -> Iterator[list[int]]:

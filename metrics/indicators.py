@@ -29,10 +29,12 @@ class Value:
     note: str = ""
     # For 2.2 the value is a duration (working days), not a share.
     amount: Decimal | None = None
+    # For 5.1 the value is a count per category (code → count), not a share.
+    breakdown: tuple[tuple[str, int], ...] | None = None
 
     @property
     def is_na(self) -> bool:
-        return self.ratio is None and self.amount is None
+        return self.ratio is None and self.amount is None and self.breakdown is None
 
     @property
     def percent(self) -> Decimal | None:
@@ -42,6 +44,8 @@ class Value:
 
     @property
     def display(self) -> str:
+        if self.breakdown is not None:
+            return str(sum(n for _, n in self.breakdown))
         if self.amount is not None:
             return f"{self.amount:.2f}".replace(".", ",")
         if self.ratio is None:
@@ -83,7 +87,8 @@ class Inputs:
     sync: Value | None = None  # indicator 1.4, if the integrations app provides it
     catalogue: Mapping[str, int] = field(default_factory=dict)
     online_services: tuple[int, int] | None = None  # 3.2: (with dossiers, all online services)
-    helpdesk: Mapping[str, int] | None = None  # 5.2 / 5.3 counts
+    helpdesk: Mapping[str, Any] | None = None  # 5.1 / 5.2 / 5.3 counts
+    transparency: Mapping[str, int] | None = None  # 1.1–1.3 (metrics.selectors)
 
 
 def compute(inputs: Inputs) -> dict[str, Value]:
@@ -93,10 +98,20 @@ def compute(inputs: Inputs) -> dict[str, Value]:
     received = get("received")
     out: dict[str, Value] = {}
 
+    # 1.1–1.3 — publication of the province's procedures (metrics.transparency).
+    tr = inputs.transparency
+    if tr is None:
+        for code in ("1.1", "1.2", "1.3"):
+            out[code] = _na(code, "")
+    else:
+        out["1.1"] = share("1.1", tr.get("published_on_time"), tr.get("published"))
+        out["1.2"] = share("1.2", tr.get("publicised_on_time"), tr.get("published"))
+        out["1.3"] = share("1.3", tr.get("complete"), tr.get("current"))
     out["1.4"] = inputs.sync or _na("1.4", gettext("Chưa có dữ liệu đồng bộ"))
 
-    # 2.1 — on time, with the supplement rules (metrics.facts.is_on_time).
-    out["2.1"] = share("2.1", get("on_time"), received)
+    # 2.1 — on time, with the supplement rules (metrics.facts.is_on_time), over the dossiers
+    # received in the period and those carried over from earlier and ended in it.
+    out["2.1"] = share("2.1", get("on_time") + get("carried_on_time"), received + get("carried"))
     # 2.2 — mean processing time of completed dossiers, in working days.
     n = get("completed_wd_n")
     if n:
@@ -111,7 +126,7 @@ def compute(inputs: Inputs) -> dict[str, Value]:
         out["3.2"] = _na("3.2", "")
     else:
         out["3.2"] = share("3.2", *inputs.online_services)
-    # 3.3 — online dossiers with an electronic result (where one is due) ÷ all × the sync rate.
+    # 3.3 — online dossiers that got their electronic result ÷ all × the sync rate.
     base = share("3.3", get("online_e_result"), received)
     if base.ratio is not None and inputs.sync is not None and inputs.sync.ratio is not None:
         out["3.3"] = Value(
@@ -141,9 +156,14 @@ def compute(inputs: Inputs) -> dict[str, Value]:
 
     hd = inputs.helpdesk
     if hd is None:
+        out["5.1"] = _na("5.1", "")
         out["5.2"] = _na("5.2", "")
         out["5.3"] = _na("5.3", "")
     else:
+        # 5.1 — complaints and recommendations (PAKN) received, by category: a count, not scored.
+        categories = tuple(sorted((hd.get("by_category") or {}).items()))
+        total_reports = sum(n for _, n in categories)
+        out["5.1"] = Value("5.1", total_reports, None, None, breakdown=categories)
         out["5.2"] = share("5.2", hd.get("closed_on_time"), hd.get("closed"))
         total = hd.get("total", 0)
         out["5.3"] = share("5.3", total - hd.get("unhappy", 0), total)

@@ -35,7 +35,7 @@ from agencies.constants import AgencyLevel
 from agencies.models import Agency
 from dossiers.models import Dossier
 from metrics import indicators
-from metrics.constants import COUNTERS, SUMS
+from metrics.constants import CARRIED, COUNTERS, SUMS
 from metrics.facts import add_into, sum_by_agency
 from metrics.models import DailyFact, DossierFact
 from metrics.periods import Period
@@ -134,7 +134,7 @@ def counter_filters(at: dt.datetime) -> dict[str, Q]:
         "online": online,
         "counter": Q(channel_code=1),
         "postal": Q(channel_code=3),
-        "online_e_result": online & ~missing_e_result,
+        "online_e_result": online & result_due & Q(e_result=True),
         "result_expected": result_due,
         "e_result": result_due & Q(e_result=True),
         "digitised": Q(digitised=True) & ~missing_e_result,
@@ -208,7 +208,32 @@ def counts_from_facts(
     live = _facts_in(period, scope, at).filter(Q(end_at__isnull=True) | Q(end_at__gte=boundary))
     for row in live.values("agency_id").annotate(**aggregates(counter_filters(at))).order_by():
         add_into(out.setdefault(row["agency_id"], {}), unprefixed(row))
+    for agency_id, carried in carried_counts(period=period, scope=scope, at=at).items():
+        add_into(out.setdefault(agency_id, {}), carried)
     return out
+
+
+def carried_counts(
+    *, period: Period, scope: Scope, at: dt.datetime
+) -> dict[int | None, dict[str, int]]:
+    """2.1's dossiers carried over: received before the period, ended in it (by `at`) — the SQL
+    twin of `metrics.facts.is_carried_over` / `carried_contributions`."""
+    qs = _annotated(at).filter(
+        received_at__lt=period.start, end_at__gte=period.start, end_at__lt=min(period.end, at)
+    )
+    if scope.agency_ids is not None:
+        qs = qs.filter(agency_id__in=scope.agency_ids)
+    rows = (
+        qs.values("agency_id")
+        .annotate(
+            carried=Count("pk"), carried_on_time=Count("pk", filter=counter_filters(at)["on_time"])
+        )
+        .order_by()
+    )
+    return {
+        row["agency_id"]: {"carried": row["carried"], "carried_on_time": row["carried_on_time"]}
+        for row in rows
+    }
 
 
 def counts_from_scratch(
@@ -230,7 +255,7 @@ def counts_from_scratch(
 def total(
     counts: dict[int | None, dict[str, Any]], agency_ids: Collection[int] | None = None
 ) -> dict[str, Any]:
-    out: dict[str, Any] = dict.fromkeys((*COUNTERS, *SUMS), 0)
+    out: dict[str, Any] = dict.fromkeys((*COUNTERS, *SUMS, *CARRIED), 0)
     for agency_id, row in counts.items():
         if agency_ids is None or agency_id in agency_ids:
             add_into(out, row)
@@ -277,6 +302,75 @@ def catalogue_counts() -> dict[str, int]:
     }
 
 
+def transparency_counts(*, period: Period) -> dict[str, int]:
+    """1.1–1.3 from the province's catalogue (province and commune procedures).
+
+    1.1 and 1.2 judge the procedures whose publication decision falls in the period; 1.3 every
+    procedure currently published (`metrics.transparency`)."""
+    from agencies.selectors import working_calendar
+    from metrics.transparency import PublishedParts, publicised_on_time, published_on_time
+    from procedures.models import DocumentRequirement, Procedure, ProcedureChannel
+
+    calendar = working_calendar()
+    local = Procedure.objects.filter(Q(at_province=True) | Q(at_commune=True))
+    decided = local.filter(
+        publication_decided_on__gte=period.first_day, publication_decided_on__lte=period.last_day
+    ).values_list("publication_decided_on", "legal_basis_effective_on", "publicised_on")
+    published = on_time = publicised = 0
+    for decided_on, effective_on, publicised_on in decided:
+        if decided_on is None:  # excluded by the filter; for the type checker
+            continue
+        published += 1
+        on_time += published_on_time(
+            decided_on=decided_on, effective_on=effective_on, calendar=calendar
+        )
+        publicised += publicised_on_time(
+            decided_on=decided_on, publicised_on=publicised_on, calendar=calendar
+        )
+    today = timezone.localdate()
+    current = local.filter(Q(effective_to__isnull=True) | Q(effective_to__gte=today)).annotate(
+        has_channel=Exists(ProcedureChannel.objects.filter(procedure=OuterRef("pk"))),
+        has_time=Exists(
+            ProcedureChannel.objects.filter(procedure=OuterRef("pk"), time_value__isnull=False)
+        ),
+        has_documents=Exists(DocumentRequirement.objects.filter(procedure=OuterRef("pk"))),
+        has_applicants=Exists(
+            Procedure.applicant_types.through.objects.filter(procedure_id=OuterRef("pk"))
+        ),
+    )
+    complete = total_current = 0
+    for row in current.values(
+        "name",
+        "steps",
+        "documents_raw_text",
+        "implementing_agency_name",
+        "competent_agency_name",
+        "receipt_cutoff",
+        "has_channel",
+        "has_time",
+        "has_documents",
+        "has_applicants",
+    ):
+        total_current += 1
+        parts = PublishedParts(
+            name=bool(row["name"]),
+            steps=bool(row["steps"]),
+            method=row["has_channel"],
+            documents=row["has_documents"] or bool(row["documents_raw_text"]),
+            deadline=row["has_time"] or row["receipt_cutoff"] is not None,
+            applicants=row["has_applicants"],
+            agency=bool(row["implementing_agency_name"] or row["competent_agency_name"]),
+        )
+        complete += parts.complete
+    return {
+        "published": published,
+        "published_on_time": on_time,
+        "publicised_on_time": publicised,
+        "current": total_current,
+        "complete": complete,
+    }
+
+
 def online_services_with_dossiers(*, period: Period, scope: Scope) -> tuple[int, int]:
     """3.2: online services that received at least one online dossier ÷ online services (of the
     province; for an agency, the online services it received any dossier for). One query: an
@@ -299,7 +393,7 @@ def online_services_with_dossiers(*, period: Period, scope: Scope) -> tuple[int,
     return counts["with_online"], counts["total"]
 
 
-def helpdesk_counts(*, period: Period, scope: Scope) -> dict[str, int]:
+def helpdesk_counts(*, period: Period, scope: Scope) -> dict[str, Any]:
     """5.2 and 5.3 from the complaints (PAKN) received in the period."""
     from helpdesk.constants import OPEN_REPORT_STATUSES, SATISFIED_FROM, ReportStatus
     from helpdesk.models import FieldReport
@@ -313,12 +407,19 @@ def helpdesk_counts(*, period: Period, scope: Scope) -> dict[str, int]:
             "closed": raw["reports_closed"],
             "closed_on_time": raw["reports_closed_on_time"],
             "unhappy": raw["reports_unsatisfied_reopened_or_overdue"],
+            "by_category": raw["reports_by_category"],
         }
     reports = FieldReport.objects.filter(
         received_at__gte=period.start,
         received_at__lt=period.end,
         assigned_agency_id__in=scope.agency_ids,
     ).exclude(status=ReportStatus.MERGED)
+    by_category = dict(
+        reports.values_list("category")
+        .annotate(n=Count("pk"))
+        .order_by()
+        .values_list("category", "n")
+    )
     closed = reports.filter(status__in=[ReportStatus.REFUSED, ReportStatus.PUBLISHED])
     late_open = Q(status__in=OPEN_REPORT_STATUSES, process_due_at__lt=period.end)
     return {
@@ -328,6 +429,7 @@ def helpdesk_counts(*, period: Period, scope: Scope) -> dict[str, int]:
         "unhappy": reports.filter(
             Q(rating__lt=SATISFIED_FROM) | Q(reopen_count__gt=0) | Q(was_overdue=True) | late_open
         ).count(),
+        "by_category": by_category,
     }
 
 
@@ -423,6 +525,7 @@ def index_for(
             counts=totals,
             sync=sync_value(period=period, scope=scope),
             catalogue=catalogue,
+            transparency=transparency_counts(period=period) if scope.is_province else None,
             online_services=online_services_with_dossiers(period=period, scope=scope),
             helpdesk=helpdesk_counts(period=period, scope=scope),
         )

@@ -197,6 +197,16 @@ class ProcedureAdmin(admin.ModelAdmin):
             },
         ),
         (
+            _("Công bố, công khai (QĐ 766 chỉ số 1.1, 1.2)"),
+            {
+                "fields": (
+                    "publication_decided_on",
+                    "legal_basis_effective_on",
+                    "publicised_on",
+                )
+            },
+        ),
+        (
             _("Mức độ trực tuyến (duyệt qua đề xuất)"),
             {"fields": ("online_level", "online_level_set_by", "online_level_set_at")},
         ),

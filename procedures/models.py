@@ -176,6 +176,19 @@ class Procedure(BaseModel):
     # "nếu tiếp nhận hồ sơ sau 15 giờ thì … trong ngày làm việc tiếp theo": set by the import from
     # the procedure's own text (NĐ 118 Art. 18.2 makes 15:00 the transfer cut-off; the same-day
     # procedures, e.g. 1.001193, 1.011441, state it for the result). Editable.
+    # Publication of the procedure by the province (QĐ 766 indicators 1.1 and 1.2): the date of
+    # the Chairman's publication decision, the effective date of the legal text it implements, and
+    # the date it was made public on the national TTHC database. Entered by the province's staff
+    # (the national extract does not carry them).
+    publication_decided_on = models.DateField(
+        _("ngày quyết định công bố"), null=True, blank=True, db_index=True
+    )
+    legal_basis_effective_on = models.DateField(
+        _("ngày hiệu lực của văn bản quy định thủ tục"), null=True, blank=True
+    )
+    publicised_on = models.DateField(
+        _("ngày công khai trên CSDL quốc gia về TTHC"), null=True, blank=True
+    )
     receipt_cutoff = models.TimeField(
         _("giờ chốt tiếp nhận trong ngày"),
         null=True,

@@ -17,10 +17,11 @@ from dossiers.constants import (
     CHANNEL_NATIONAL_CODE,
     Actor,
     Channel,
-    ComponentSource,
     DossierStatus,
     EventKind,
     ResultDelivery,
+    component_from_data_store,
+    component_reuses_data,
     national_portal_status,
 )
 
@@ -179,8 +180,9 @@ def dossier_payload(dossier: Any, *, events: list[Any] | None = None) -> dict[st
         "DonViTinh": TIME_UNIT_CODE.get(dossier.processing_time_unit, ""),
         "ThoiGianGiaiQuyet": str(dossier.processing_time or ""),
         "TaiKhoanDuocXacThucVoiVNeID": "1" if dossier.vneid_authenticated else "0",
+        # QĐ 766 4.3 and 4.4 from the same definitions as the dashboard (dossiers.constants).
         "HoSoCoThanhPhanSoHoa": "1"
-        if any(c.source == ComponentSource.SCANNED for c in components)
+        if any(component_reuses_data(c.source) for c in components)
         else "0",
         "TaiLieuNop": [
             {
@@ -189,10 +191,8 @@ def dossier_payload(dossier: Any, *, events: list[Any] | None = None) -> dict[st
                 "IsDeleted": False,
                 "MaThanhPhanHoSo": c.requirement_code,
                 "DuongDanTaiTepTin": "",
-                "DuocSoHoa": "1" if c.source == ComponentSource.SCANNED else "0",
-                "DuocLayTuKhoDMQG": "1"
-                if c.source in (ComponentSource.REUSED, ComponentSource.NATIONAL_DATABASE)
-                else "0",
+                "DuocSoHoa": "1" if component_reuses_data(c.source) else "0",
+                "DuocLayTuKhoDMQG": "1" if component_from_data_store(c.source) else "0",
             }
             for c in components
             if c.document_uuid or c.source

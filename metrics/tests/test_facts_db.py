@@ -92,7 +92,9 @@ def test_october_by_hand(cast, october):
     assert counts["e_result"] == 2  # A D
     assert counts["online"] == 6
     assert counts["counter"] == 1
-    assert counts["online_e_result"] == 5  # online without I (paper result)
+    # 3.3 counts the online dossiers that got their electronic result: A and D. The open ones
+    # (C, E, F) have none yet, I has a paper-only result (issue #21, item 8).
+    assert counts["online_e_result"] == 2
     assert counts["digitised"] == 6  # every one has a file; I lacks its electronic result
     assert counts["reused"] == counts["from_store"] == 1  # C
     assert counts["vneid"] == 1  # I
@@ -105,7 +107,12 @@ def test_october_by_hand(cast, october):
     assert values["4.1"].percent == Decimal("66.67")  # 2 ÷ 3
     assert values["3.6"].is_na  # no fee-bearing dossier: N/A, not 0% or 100%
     assert values["plan.civil_servant_online"].percent == Decimal("100.00")
-    # 2.2: A took 9/10 15:00 − 5/10 10:00 = 4 working days and 5 hours... in working days:
+    # 2.2 in working days of 8.5 hours (issue #21, item 5): A was received Mon 5/10 10:00 and
+    # done Fri 9/10 15:00: 5.5 h on Monday + 3 × 8.5 h + 6.5 h on Friday = 37.5 h = 4.41 days
+    # (divided by 8 hours it would read 4.69, 6.25 % more).
+    from metrics.models import DossierFact
+
+    assert DossierFact.objects.get(dossier=october["A"].dossier).processing_wd == Decimal("4.41")
     assert values["2.2"].amount is not None
     # Agency rows: all dossiers belong to the competent agency.
     assert [row.agency for row in result.agencies] == [cast.competent]
@@ -242,3 +249,31 @@ def test_3_2_online_services_with_an_online_dossier(cast, october):
     assert agency["3.1"].is_na  # catalogue indicators are the province's
     september = index_for(period=periods.month(2026, 9), scope=Scope(None), at=JUDGED).values
     assert (september["3.2"].numerator, september["3.2"].denominator) == (1, 2)  # H, online
+
+
+def test_2_1_counts_a_dossier_carried_over_and_finished_in_the_period(cast):
+    """QĐ 766 2.1: "hồ sơ tiếp nhận và giải quyết trong kỳ" — a dossier received in September and
+    finished in October is processed in October too (issue #21, item 8)."""
+    carried = Journey(cast)
+    carried.submit(at(28, 9, month=9)).receive(at(28, 10, month=9)).to_appraisal(
+        at(28, 11, month=9)
+    ).finish(at(1, 15))
+    late = Journey(cast)
+    late.submit(at(7, 9, month=9)).receive(at(7, 10, month=9)).to_appraisal(
+        at(7, 11, month=9)
+    ).finish(at(2, 15))
+    still_open = Journey(cast)
+    still_open.submit(at(28, 9, month=9)).receive(at(28, 10, month=9))
+    facts_refresh(full=True)
+    province = Scope(None)
+    fast = total(counts_from_facts(period=OCTOBER, scope=province, at=JUDGED))
+    slow = total(counts_from_scratch(period=OCTOBER, scope=province, at=JUDGED))
+    assert fast == slow
+    assert fast["received"] == 0  # none was received in October
+    assert (fast["carried"], fast["carried_on_time"]) == (2, 1)
+    values = index_for(period=OCTOBER, scope=province, at=JUDGED).values
+    assert values["2.1"].percent == Decimal("50.00")  # 1 on time ÷ 2 processed in October
+    # September judged at its end: they were received then, so they count there as usual.
+    september = total(counts_from_facts(period=periods.month(2026, 9), scope=province, at=at(1, 0)))
+    assert september["received"] == 3
+    assert september["carried"] == 0

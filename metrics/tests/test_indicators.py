@@ -189,8 +189,12 @@ def test_online_dossier_without_its_electronic_result_is_not_counted_in_3_3():
     assert counted["online_e_result"] == 0
     assert counted["result_expected"] == 1
     assert counted["e_result"] == 0
-    # Before completion no result is due yet.
-    assert contributions(done_on_paper, at(4))["online_e_result"] == 1
+    # Before completion it has no electronic result either, so it is not counted (QĐ 766 3.3:
+    # online dossiers "which also got an electronic result"; issue #21, item 8).
+    assert contributions(done_on_paper, at(4))["online_e_result"] == 0
+    with_file = facts(completed_at=at(5), end_at=at(5), result_positive=True, e_result=True)
+    assert contributions(with_file, at(4))["online_e_result"] == 0
+    assert contributions(with_file, at(31))["online_e_result"] == 1
 
 
 def test_5_4_never_goes_below_zero():
