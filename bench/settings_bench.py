@@ -14,3 +14,5 @@ WHITENOISE_USE_FINDERS = True
 # The load generators send cookies by these names over plain HTTP on 127.0.0.1.
 SESSION_COOKIE_NAME = "sessionid"
 CSRF_COOKIE_NAME = "csrftoken"
+# The portal's URLs plus the baselines every figure is compared with (bench/urls.py).
+ROOT_URLCONF = "bench.urls"

@@ -5,10 +5,11 @@ card says the service is coming instead of linking to a 404: the home page stays
 later issues fill the pages in.
 """
 
+import functools
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -147,10 +148,20 @@ class ResolvedEntryPoint:
 
 
 def resolve(entry: EntryPoint) -> ResolvedEntryPoint:
+    url = _reversed(entry.url_name, settings.ROOT_URLCONF, get_urlconf(), get_script_prefix())
+    if url:
+        return ResolvedEntryPoint(entry=entry, url=url, available=True)
+    return ResolvedEntryPoint(entry=entry, url=entry.fallback_url, available=False)
+
+
+@functools.lru_cache(maxsize=512)
+def _reversed(url_name: str, root_urlconf: str, urlconf: str | None, prefix: str) -> str:
+    """The URL of a name ("" when it does not exist), remembered: every page's navigation
+    resolves the same entry points, and `reverse` is one of the costlier steps of a page."""
     try:
-        return ResolvedEntryPoint(entry=entry, url=reverse(entry.url_name), available=True)
+        return reverse(url_name, urlconf=urlconf)
     except NoReverseMatch:
-        return ResolvedEntryPoint(entry=entry, url=entry.fallback_url, available=False)
+        return ""
 
 
 def entry_points() -> list[ResolvedEntryPoint]:

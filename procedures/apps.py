@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class ProceduresConfig(AppConfig):
     name = "procedures"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from procedures.services import connect_catalogue_signals
+
+        connect_catalogue_signals()

@@ -147,4 +147,8 @@ FULL_ONLINE_TARGETS: tuple[int, ...] = (80, 95)
 
 SEARCH_PAGE_SIZE = 20
 CATALOGUE_VERSION_KEY = "procedures:catalogue_version"
+# The catalogue part of a procedure's page is kept this long (a day: its key also carries the
+# catalogue version, so a catalogue change replaces it at once; the bound is for what the
+# catalogue version does not follow, such as the name of the official who set the online level).
+ARTICLE_SECONDS = 24 * 3600
 API_PAGE_SIZE = 20

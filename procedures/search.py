@@ -20,15 +20,18 @@ import functools
 import hashlib
 import re
 import secrets
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from html import escape
-from typing import Any
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Page, Paginator
+from django.core.signals import request_finished, request_started
 from django.db import connection
 from django.db.models import Q
 from django.urls import reverse
@@ -52,6 +55,7 @@ from procedures.models import (
 )
 
 _WORD = re.compile(r"\w+", re.UNICODE)
+T = TypeVar("T")
 # Query words: letters and digits only (an underscore is neither a word to look for nor safe
 # in a LIKE or a tsquery).
 _QUERY_WORD = re.compile(r"[^\W_]+")
@@ -103,6 +107,13 @@ class SearchPage:
     number: int
     per_page: int
     items: list[CatalogueEntry]
+    # The words the results were found with (the query's, or their correction) and whether
+    # they were matched loosely (trigram similarity): what the highlighter marks.
+    words: tuple[str, ...] = ()
+    loose: bool = False
+
+    def highlight(self, text: str) -> SafeString:
+        return highlight_words(text, self.words, loose=self.loose)
 
     def as_django_page(self) -> Page:
         paginator = Paginator(self.items, self.per_page)
@@ -120,8 +131,8 @@ def query_words(q: str) -> list[str]:
 def procedure_search(*, filters: CatalogueFilters) -> list[CatalogueEntry]:
     """Every procedure matching `filters`, ranked: exact code, then name matches, then other
     text (see `procedure_search_page` for one page)."""
-    _count, ids = _search_ids(filters, 0, None)
-    return catalogue_entries(ids)
+    found = _search_ids(filters, 0, None)
+    return catalogue_entries(found.ids)
 
 
 def procedure_search_page(*, filters: CatalogueFilters, page: int, per_page: int) -> SearchPage:
@@ -131,32 +142,58 @@ def procedure_search_page(*, filters: CatalogueFilters, page: int, per_page: int
     key = search_cache_key("page", filters, page, per_page) if seconds else ""
     if key and (hit := cache.get(key)) is not None:
         return hit
-    count, ids = _search_ids(filters, (page - 1) * per_page, per_page)
-    result = SearchPage(count=count, number=page, per_page=per_page, items=catalogue_entries(ids))
+    found = _search_ids(filters, (page - 1) * per_page, per_page)
+    result = SearchPage(
+        count=found.count,
+        number=page,
+        per_page=per_page,
+        items=catalogue_entries(found.ids),
+        words=tuple(found.words),
+        loose=found.loose,
+    )
     if key:
         cache.set(key, result, seconds)
     return result
 
 
-def _search_ids(filters: CatalogueFilters, start: int, limit: int | None) -> tuple[int, list[int]]:
-    """(total, the ranked ids from `start`). Accent- and case-insensitive through the folded
-    columns (tone marks and đ folded away, so "hòa"/"hoà" and "đ"/"d" meet); every query word
-    must start a word of the folded text. When nothing matches, the query is taken as a typo."""
+@dataclass(frozen=True)
+class _Found:
+    count: int
+    ids: list[int]
+    words: list[str]  # what was searched for
+    loose: bool = False  # by trigram similarity rather than by words
+
+
+def _search_ids(filters: CatalogueFilters, start: int, limit: int | None) -> _Found:
+    """The total and the ranked ids from `start`. Accent- and case-insensitive through the
+    folded columns (tone marks and đ folded away, so "hòa"/"hoà" and "đ"/"d" meet); every query
+    word must start a word of the folded text.
+
+    Typos: when no procedure name holds every word, a word mistyped (the last one first: it is
+    the one still being typed) is corrected to the name word that makes the query a name
+    (`_name_corrections`), so "dang ky thuong trus" finds "Đăng ký thường trú" and not the long
+    procedures that mention each word somewhere. When nothing matches at all, every unknown word
+    is corrected against the vocabulary of names, then PostgreSQL falls back to trigrams."""
     raw = filters.q.strip()
     words, exact_code = query_words(raw), raw if CODE_PATTERN.match(raw) else ""
     try:
         narrowed = _filter_clauses(filters)
     except EmptyResultSet:  # the filters exclude everything
-        return 0, []
+        return _Found(0, [], words)
+    if words and not exact_code:
+        words = _name_corrections(words)
     count, ids = _run(*_ranked(narrowed, words, exact_code), start, limit)
     if count or not words or exact_code:
-        return count, ids
+        return _Found(count, ids, words)
     corrected = _corrections(words)
     if corrected != words:
         count, ids = _run(*_ranked(narrowed, corrected, ""), start, limit)
-    if count or not _uses_trigrams():
-        return count, ids
-    return _run(*_similar_names(narrowed, words), start, limit)
+        if count:
+            return _Found(count, ids, corrected)
+    if not _uses_trigrams():
+        return _Found(0, [], words)
+    count, ids = _run(*_similar_names(narrowed, words), start, limit)
+    return _Found(count, ids, words, loose=True)
 
 
 class _Clauses:
@@ -179,7 +216,8 @@ def _ranked(narrowed: _Clauses, words: list[str], exact_code: str) -> tuple[_Cla
 
     Ranked by terms cheap enough to compute for every match: the exact code; names holding
     every word as a whole word, then as a word start; names starting with the query (or with
-    "thủ tục" and the query); then the shortest (most specific) name; then the code."""
+    "thủ tục" and the query); then the shortest (most specific) name, a leading "thủ tục" not
+    counted; then the code."""
     where, order = narrowed.copy(), _Clauses()
     if not words:
         order.add("p.code")
@@ -205,7 +243,11 @@ def _ranked(narrowed: _Clauses, words: list[str], exact_code: str) -> tuple[_Cla
         f" {folded}%",
         f" thu tuc {folded}%",
     )
-    order.add("LENGTH(p.name_folded)")
+    # The shortest (most specific) name first, not counting a leading "Thủ tục": "Thủ tục đăng
+    # ký khai tử" is the procedure "khai tử" asks for, before "Đăng ký lại khai tử".
+    order.add(
+        "LENGTH(p.name_folded) - (CASE WHEN p.name_folded LIKE ' thu tuc %%' THEN 8 ELSE 0 END)"
+    )
     order.add("p.code")
     return where, order
 
@@ -324,6 +366,22 @@ def catalogue_entries(ids: list[int]) -> list[CatalogueEntry]:
     return [entries[pk] for pk in ids if pk in entries]
 
 
+def catalogue_has_code(code: str) -> bool:
+    """Whether a procedure has this code, from the list rows this process holds (no query once
+    they are read): a page for a code that does not exist is answered without building one."""
+    version = catalogue_version()
+    codes = _codes_by_version.get(version)
+    if codes is None:
+        catalogue_entries([])  # the rows of this version
+        codes = frozenset(entry.code for entry in _entries_by_version.get(version, {}).values())
+        _codes_by_version.clear()
+        _codes_by_version[version] = codes
+    return code in codes or Procedure.objects.filter(code=code).exists()
+
+
+_codes_by_version: dict[int, frozenset[str]] = {}
+
+
 def catalogue_entry_of(procedure: Procedure) -> CatalogueEntry:
     """The list row of a procedure already in hand (its channels prefetched or not)."""
     return CatalogueEntry(
@@ -374,11 +432,11 @@ def _load_entries(ids: list[int] | None) -> dict[int, CatalogueEntry]:
 
 
 def catalogue_filter_options() -> dict[str, list[tuple[str, str]]]:
-    """(code, name) choices of the field, agency and applicant filters; cached with the results."""
-    seconds = settings.PROCEDURES_SEARCH_CACHE_SECONDS
-    key = search_cache_key("filter-options") if seconds else ""
-    if key and (hit := cache.get(key)) is not None:
-        return hit
+    """(code, name) choices of the field, agency and applicant filters. Part of the catalogue
+    like the list rows: read once per catalogue version and kept in the process."""
+    version = catalogue_version()
+    if (known := _filter_options_by_version.get(version)) is not None:
+        return known
     options = {
         "field": list(
             ProcedureField.objects.filter(procedures__isnull=False)
@@ -393,18 +451,50 @@ def catalogue_filter_options() -> dict[str, list[tuple[str, str]]]:
         ),
         "applicant": list(ApplicantType.objects.order_by("name").values_list("code", "name")),
     }
-    if key:
-        cache.set(key, options, seconds)
+    _filter_options_by_version.clear()  # one catalogue version at a time
+    _filter_options_by_version[version] = options
     return options
+
+
+_filter_options_by_version: dict[int, dict[str, list[tuple[str, str]]]] = {}
 
 
 def catalogue_version() -> int:
     """Bumped by every change the public results show; part of every search cache key.
 
     It starts at a random number, so that a flushed cache never brings back a version number
-    some process still holds data for (list rows and vocabulary are kept per process)."""
+    some process still holds data for (list rows and vocabulary are kept per process). Read once
+    per request: a page asks for it for every key it builds, and each read is a round trip."""
+    if (known := getattr(_request_memo, "version", None)) is not None:
+        return known
     version = cache.get_or_set(CATALOGUE_VERSION_KEY, fresh_catalogue_version, timeout=None)
-    return version if isinstance(version, int) else fresh_catalogue_version()
+    if not isinstance(version, int):
+        version = fresh_catalogue_version()
+    if getattr(_request_memo, "active", False):
+        _request_memo.version = version
+    return version
+
+
+# The catalogue version as read by the request this thread is serving (none between requests,
+# so a command or a test always reads the cache).
+_request_memo = threading.local()
+
+
+def _request_began(**kwargs: Any) -> None:
+    _request_memo.active, _request_memo.version = True, None
+
+
+def _request_ended(**kwargs: Any) -> None:
+    _request_memo.active, _request_memo.version = False, None
+
+
+request_started.connect(_request_began, dispatch_uid="procedures.search.request_began")
+request_finished.connect(_request_ended, dispatch_uid="procedures.search.request_ended")
+
+
+def forget_catalogue_version() -> None:
+    """Called when this process bumps the version: its own request reads the new one."""
+    _request_memo.version = None
 
 
 def fresh_catalogue_version() -> int:
@@ -412,8 +502,9 @@ def fresh_catalogue_version() -> int:
 
 
 # Part of every cache key: bumped when what is cached changes shape, so that a deploy never reads
-# a page cached by the code before it (2: pages of CatalogueEntry rows, not Procedure objects).
-_CACHE_FORMAT = 2
+# a page cached by the code before it (2: pages of CatalogueEntry rows, not Procedure objects;
+# 3: pages carry the words they matched).
+_CACHE_FORMAT = 3
 
 
 def search_cache_key(*parts: object) -> str:
@@ -421,6 +512,32 @@ def search_cache_key(*parts: object) -> str:
     key = (_CACHE_FORMAT, catalogue_version(), *parts)
     digest = hashlib.sha256(repr(key).encode()).hexdigest()
     return f"procedures:search:{digest}"
+
+
+def catalogue_cached(parts: tuple[object, ...], build: Callable[[], T], seconds: int) -> T:
+    """`build()`, kept in the shared cache until the catalogue changes (or `seconds` pass).
+
+    The entry is stored under a key without the version and carries the version it was built
+    at; the version and the entry are read in one round trip (MGET), which on a cache hit is
+    all a request pays."""
+    digest = hashlib.sha256(repr((_CACHE_FORMAT, *parts)).encode()).hexdigest()
+    key = f"procedures:fragment:{digest}"
+    version = getattr(_request_memo, "version", None)
+    if version is None:
+        got = cache.get_many([CATALOGUE_VERSION_KEY, key])
+        version = got.get(CATALOGUE_VERSION_KEY)
+        if not isinstance(version, int):
+            version = catalogue_version()
+        elif getattr(_request_memo, "active", False):
+            _request_memo.version = version
+        hit = got.get(key)
+    else:
+        hit = cache.get(key)
+    if isinstance(hit, tuple) and len(hit) == 2 and hit[0] == version:
+        return hit[1]
+    value = build()
+    cache.set(key, (version, value), seconds)
+    return value
 
 
 # --- typos --------------------------------------------------------------------------------
@@ -450,6 +567,82 @@ def search_vocabulary() -> tuple[dict[str, int], list[str]]:
     _vocabulary_by_version.clear()  # one catalogue version at a time
     _vocabulary_by_version[version] = vocabulary
     return vocabulary
+
+
+@dataclass(frozen=True)
+class _NameIndex:
+    """Which procedures' names hold each (folded) word, and the words sorted for prefixes."""
+
+    ids_by_word: dict[str, frozenset[int]]
+    words: list[str]
+
+    def starting_with(self, prefix: str) -> set[int]:
+        """Procedures with a name word that starts with `prefix`."""
+        found: set[int] = set()
+        at = bisect.bisect_left(self.words, prefix)
+        while at < len(self.words) and self.words[at].startswith(prefix):
+            found |= self.ids_by_word[self.words[at]]
+            at += 1
+        return found
+
+    def holding_all(self, words: list[str]) -> set[int]:
+        """Procedures whose name has, for each word, a word starting with it."""
+        found: set[int] | None = None
+        for word in sorted(words, key=len, reverse=True):  # the longest narrows most
+            ids = self.starting_with(word)
+            found = ids if found is None else found & ids
+            if not found:
+                return set()
+        return found or set()
+
+
+_name_index_by_version: dict[int, _NameIndex] = {}
+
+
+def name_index() -> _NameIndex:
+    """Built from the list rows this process holds, once per catalogue version."""
+    version = catalogue_version()
+    if (known := _name_index_by_version.get(version)) is not None:
+        return known
+    catalogue_entries([])
+    by_word: dict[str, set[int]] = {}
+    for entry in _entries_by_version.get(version, {}).values():
+        for word in _QUERY_WORD.findall(fold(entry.name)):
+            by_word.setdefault(word, set()).add(entry.id)
+    index = _NameIndex({w: frozenset(ids) for w, ids in by_word.items()}, sorted(by_word))
+    _name_index_by_version.clear()
+    _name_index_by_version[version] = index
+    return index
+
+
+def _name_corrections(words: list[str]) -> list[str]:
+    """`words`, or, when no procedure name holds them all, the same with one word replaced by
+    a name word one edit away such that some names hold them all: the last word is tried first,
+    then the others from the end. Among candidates the one that the most names hold as a whole
+    word wins, then the more frequent word. Words of fewer than three letters, and words that
+    are whole words of some name (an extra word is not a typo), are left alone."""
+    index = name_index()
+    if len(words) < 2 or index.holding_all(words):
+        return words
+    for at in range(len(words) - 1, -1, -1):
+        word = words[at]
+        if len(word) < 3 or word in index.ids_by_word:  # a real name word is no typo
+            continue
+        others = words[:at] + words[at + 1 :]
+        holding_others = index.holding_all(others)
+        if not holding_others:
+            continue
+        best: tuple[int, int, str] | None = None
+        for candidate in _edits1(word):
+            exact = index.ids_by_word.get(candidate)
+            if not exact or len(candidate) < 2:
+                continue
+            whole = len(exact & holding_others)
+            if whole and (best is None or (whole, len(exact), candidate) > best):
+                best = (whole, len(exact), candidate)
+        if best is not None:
+            return [*words[:at], best[2], *words[at + 1 :]]
+    return words
 
 
 def _edits1(word: str) -> set[str]:
@@ -488,18 +681,37 @@ def _corrections(words: list[str]) -> list[str]:
 
 def highlight(text: str, q: str) -> SafeString:
     """HTML of `text` with the words matching the query wrapped in <mark> (accent-insensitive)."""
-    words = query_words(q)
+    return highlight_words(text, tuple(query_words(q)))
+
+
+def highlight_words(text: str, words: tuple[str, ...], *, loose: bool = False) -> SafeString:
+    """HTML of `text` with the words matching `words` (folded) in <mark>: the words the search
+    matched, so a corrected typo marks the word it was corrected to and nothing else; a query
+    word marks the same word, or the words it starts where the text has no such word. `loose`
+    (results found by trigram similarity) also marks words close to a query word (difflib
+    ratio ≥ 0.8) where no word starts with it."""
     if not words:
         return SafeString(escape(text))
     matches = list(_WORD.finditer(text))
     tokens = [_fold_word(match.group()) for match in matches]
-    # A query word is matched loosely (a typo) only where the text has no word starting with it:
-    # "thuong" marks "thường", and no longer "thông" beside it.
-    loose = [w for w in words if len(w) > 3 and not any(t.startswith(w) for t in tokens)]
+    present = set(tokens)
+    # A query word that is a whole word of the text marks that word only ("tru" marks "trú",
+    # not "trường" beside it); one that is not marks the words it starts (it is being typed).
+    whole = frozenset(w for w in words if w in present)
+    prefixes = tuple(w for w in words if w not in whole)
+    loose_words = (
+        [w for w in words if len(w) > 3 and not any(t.startswith(w) for t in tokens)]
+        if loose
+        else []
+    )
     out: list[str] = []
     last = 0
     for match, token in zip(matches, tokens, strict=True):
-        if token.startswith(tuple(words)) or any(_close(token, w) for w in loose):
+        if (
+            token in whole
+            or (prefixes and token.startswith(prefixes))
+            or any(_close(token, w) for w in loose_words)
+        ):
             out.append(escape(text[last : match.start()]))
             out.append(f"<mark>{escape(match.group())}</mark>")
             last = match.end()

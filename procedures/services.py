@@ -1,11 +1,13 @@
 """Writes: catalogue import, search-text refresh, online-level classification."""
 
 import re
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import connection, models, transaction
+from django.db.models import signals
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,12 +26,15 @@ from procedures.models import (
     AgencyNameMapping,
     ApplicantType,
     DocumentRequirement,
+    FeeRule,
     OnlineLevelProposal,
+    OnlineOnlyDay,
     Procedure,
     ProcedureChannel,
     ProcedureField,
+    WorkflowStep,
 )
-from procedures.selectors import fresh_catalogue_version
+from procedures.selectors import forget_catalogue_version, fresh_catalogue_version
 
 PROPOSER_ROLES = (Role.RECEPTION_OFFICER, Role.PROCESSING_OFFICER, Role.AGENCY_HEAD)
 APPROVER_ROLES = (Role.ONESTOP_SUPERVISOR,)
@@ -112,15 +117,65 @@ def guess_agency(source_name: str, agencies: list[Agency]) -> tuple[Agency | Non
 
 
 def catalogue_changed() -> None:
-    """Search results are cached per catalogue version: a change makes every cached page stale."""
+    """Search results and page fragments are cached per catalogue version: a change makes every
+    one of them stale once it commits. Called for every row a transaction writes, it bumps the
+    version once per commit: each call's callback remembers the bump count it was made at, and
+    only the first callback of a commit finds it unchanged."""
+    seen = getattr(_bumps, "count", 0)
+    transaction.on_commit(lambda: _bump_catalogue_version(seen))
 
-    def bump() -> None:
-        try:
-            cache.incr(CATALOGUE_VERSION_KEY)
-        except ValueError:
-            cache.set(CATALOGUE_VERSION_KEY, fresh_catalogue_version(), timeout=None)
 
-    transaction.on_commit(bump)
+_bumps = threading.local()  # commits run their callbacks in the thread of their connection
+
+
+def _bump_catalogue_version(seen: int) -> None:
+    if getattr(_bumps, "count", 0) != seen:
+        return  # an earlier callback of the same commit has bumped it
+    _bumps.count = seen + 1
+    try:
+        cache.incr(CATALOGUE_VERSION_KEY)
+    except ValueError:
+        cache.set(CATALOGUE_VERSION_KEY, fresh_catalogue_version(), timeout=None)
+    forget_catalogue_version()
+
+
+def _on_catalogue_row_change(sender: type, **kwargs: object) -> None:
+    if kwargs.get("raw"):  # loaddata
+        return
+    catalogue_changed()
+
+
+# What the public pages show of the catalogue, beyond the procedure row itself: a change to any
+# of these rows, wherever it is made (admin, shell, another app), makes the cached pages stale.
+# Bulk writes send no signals; the import calls catalogue_changed() itself.
+CATALOGUE_MODELS: tuple[type[models.Model], ...] = (
+    Procedure,
+    ProcedureChannel,
+    DocumentRequirement,
+    FeeRule,
+    WorkflowStep,
+    OnlineOnlyDay,
+    AgencyNameMapping,
+    ProcedureField,
+    ApplicantType,
+    Agency,
+)
+
+
+def connect_catalogue_signals() -> None:
+    """From ProceduresConfig.ready()."""
+    for model in CATALOGUE_MODELS:
+        uid = f"procedures.catalogue_changed.{model._meta.label}"
+        signals.post_save.connect(_on_catalogue_row_change, sender=model, dispatch_uid=uid)
+        signals.post_delete.connect(_on_catalogue_row_change, sender=model, dispatch_uid=uid)
+    for through in (
+        Procedure.applicant_types.through,
+        FeeRule.exempt_applicant_types.through,
+        WorkflowStep.participating_agencies.through,
+    ):
+        signals.m2m_changed.connect(
+            _on_catalogue_row_change, sender=through, dispatch_uid=f"procedures.m2m.{through}"
+        )
 
 
 def padded(folded: str) -> str:

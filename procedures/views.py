@@ -1,12 +1,21 @@
+import datetime as dt
+import functools
+from collections.abc import Callable
 from dataclasses import replace
+from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from django.views.decorators.vary import vary_on_headers
@@ -14,7 +23,12 @@ from django.views.decorators.vary import vary_on_headers
 from accounts.models import User
 from common.exceptions import ApplicationError
 from procedures import selectors, services
-from procedures.constants import FULL_ONLINE_TARGETS, SEARCH_PAGE_SIZE, Channel, ProposalStatus
+from procedures.constants import (
+    ARTICLE_SECONDS,
+    FULL_ONLINE_TARGETS,
+    SEARCH_PAGE_SIZE,
+    ProposalStatus,
+)
 from procedures.forms import CatalogueSearchForm, DecisionForm, ProposalForm
 from procedures.hooks import procedure_panels
 from procedures.models import OnlineLevelProposal, Procedure
@@ -23,12 +37,41 @@ from procedures.models import OnlineLevelProposal, Procedure
 @vary_on_headers("HX-Request")
 def catalogue(request: HttpRequest) -> HttpResponse:
     """The public catalogue: full page, or only the `#results` partial for htmx live search."""
-    form = CatalogueSearchForm(request.GET or None)
-    if form.is_bound:
-        form.is_valid()  # errors are shown next to their field; valid filters still apply
-    filters = form.filters()
     raw_page = request.GET.get("page", "1")
     number = int(raw_page) if raw_page.isdigit() and int(raw_page) > 0 else 1
+    query = request.GET.copy()
+    query.pop("page", None)
+    # The results first: their cache entry and the catalogue version come in one round trip;
+    # the form (its choices are read per catalogue version) is built after, or for a cache miss.
+    form = functools.cache(lambda: CatalogueSearchForm(request.GET or None))
+    results = catalogue_results(lambda: _valid_filters(form()), number, query.urlencode())
+    if getattr(request, "htmx", False):
+        return HttpResponse(results)
+    _valid_filters(form())  # the errors are shown next to their field
+    return render(request, "procedures/catalogue.html", {"form": form(), "results": results})
+
+
+def _valid_filters(form: CatalogueSearchForm) -> selectors.CatalogueFilters:
+    if form.is_bound:
+        form.is_valid()  # errors are shown next to their field; valid filters still apply
+    return form.filters()
+
+
+def catalogue_results(
+    filters: Callable[[], selectors.CatalogueFilters], number: int, querystring: str
+) -> SafeString:
+    """The HTML of one page of results (the `#results` section). Kept in the cache like the
+    search results themselves (PROCEDURES_SEARCH_CACHE_SECONDS, under the catalogue version):
+    the same queries come back all day, and rendering twenty rows costs more than finding them."""
+    seconds = settings.PROCEDURES_SEARCH_CACHE_SECONDS
+    build = lambda: _render_results(filters(), number, querystring)  # noqa: E731
+    if not seconds:
+        return mark_safe(build())  # noqa: S308 — our own template's output
+    parts = ("results", get_language(), querystring, number)
+    return mark_safe(selectors.catalogue_cached(parts, build, seconds))  # noqa: S308 — ditto
+
+
+def _render_results(filters: selectors.CatalogueFilters, number: int, querystring: str) -> str:
     result = selectors.procedure_search_page(
         filters=filters, page=number, per_page=SEARCH_PAGE_SIZE
     )
@@ -38,54 +81,93 @@ def catalogue(request: HttpRequest) -> HttpResponse:
             filters=filters, page=last, per_page=SEARCH_PAGE_SIZE
         )
     page = result.as_django_page()
-    page.object_list = [
-        replace(entry, name_html=selectors.highlight(entry.name, filters.q)) for entry in page
-    ]
-    query = request.GET.copy()
-    query.pop("page", None)
-    template = "procedures/catalogue.html"
-    if getattr(request, "htmx", False):
-        template += "#results"
-    return render(
-        request,
-        template,
-        {"form": form, "page": page, "q": filters.q, "querystring": query.urlencode()},
+    # The words the results were found with (a typo's correction included), not the raw query.
+    page.object_list = [replace(entry, name_html=result.highlight(entry.name)) for entry in page]
+    return render_to_string(
+        "procedures/includes/results.html",
+        {"page": page, "q": filters.q, "querystring": querystring},
     )
 
 
 def detail(request: HttpRequest, code: str) -> HttpResponse:
-    procedure = selectors.procedure_get(code=code)
-    if procedure is None:
+    """A procedure's public page. What the catalogue says is rendered once per catalogue version,
+    language and day and kept in the cache (`procedure_article`); only the panels of other apps
+    and the staff's link are rendered for each visitor."""
+    page = procedure_article(code)
+    if page is None:
         raise Http404(_("Không tìm thấy thủ tục."))
+    procedure = ProcedureByCode(code)
+    return render(
+        request,
+        "procedures/detail.html",
+        {
+            "code": code,
+            "title": page["name"],
+            "article": mark_safe(page["html"]),  # noqa: S308 — our own template's output
+            "can_propose": isinstance(request.user, User)
+            and services._has_any_role(request.user, services.PROPOSER_ROLES),
+            "panels": procedure_panels.render(request=request, obj=procedure),
+        },
+    )
+
+
+def procedure_article(code: str) -> dict[str, str] | None:
+    """{"name", "html"} of the catalogue part of a procedure's page, or None when no procedure
+    has that code. Cached under a key carrying the catalogue version (every catalogue change
+    bumps it), the language and the day (fee rules and online-only days depend on it)."""
+    if not selectors.catalogue_has_code(code):
+        return None
     today = timezone.localdate()
+    parts = ("article", code, get_language(), today.isoformat())
+    return selectors.catalogue_cached(parts, lambda: _render_article(code, today), ARTICLE_SECONDS)
+
+
+def _render_article(code: str, today: dt.date) -> dict[str, str]:
+    procedure = selectors.procedure_get(code=code)
+    if procedure is None:  # deleted since the check: nothing is cached that says otherwise
+        raise Http404(_("Không tìm thấy thủ tục."))
     requirements = list(procedure.requirements.all())
-    channels = list(procedure.channels.all())
     fee_rules = [
         rule
         for rule in procedure.fee_rules.all()
         if (rule.valid_from is None or rule.valid_from <= today)
         and (rule.valid_to is None or rule.valid_to >= today)
     ]
-    return render(
-        request,
-        "procedures/detail.html",
+    # Rendered without the request: nothing in it may depend on the visitor, and its icons are
+    # drawn inline (a cache hit could not add them to the page's sprite).
+    html = render_to_string(
+        "procedures/includes/detail_article.html",
         {
             "procedure": procedure,
-            "channels": channels,
+            "channels": list(procedure.channels.all()),
             "to_bring": [r for r in requirements if not r.state_holds],
             "state_holds": [r for r in requirements if r.state_holds],
             "fee_rules": fee_rules,
-            "online_channel": Channel.ONLINE,
             "online_only_today": selectors.procedure_online_only_on(procedure=procedure, day=today),
             "online_only_days": selectors.procedure_upcoming_online_only_days(
                 procedure=procedure, today=today
             ),
             "submit_url": submit_url_for(procedure),
-            "can_propose": isinstance(request.user, User)
-            and services._has_any_role(request.user, services.PROPOSER_ROLES),
-            "panels": procedure_panels.render(request=request, obj=procedure),
         },
     )
+    return {"name": procedure.name, "html": html}
+
+
+class ProcedureByCode:
+    """The procedure a page is about, for the panels of other apps: its code at once, the rest
+    of the row read only if a panel asks for it (most need only the code)."""
+
+    def __init__(self, code: str) -> None:
+        self.code = code
+
+    @cached_property
+    def _procedure(self) -> Procedure:
+        return Procedure.objects.get(code=self.code)
+
+    def __getattr__(self, name: str) -> Any:
+        if name.startswith("__") or name == "_procedure":
+            raise AttributeError(name)
+        return getattr(self._procedure, name)
 
 
 def submit_url_for(procedure: Procedure) -> str:

@@ -60,12 +60,24 @@ def test_highlight_marks_matched_words_whatever_the_accents():
     assert html == "<mark>Đăng</mark> <mark>ký</mark> <mark>thường</mark> trú &amp; tạm trú"
 
 
-def test_highlight_marks_a_typo_only_where_no_word_matches_directly():
+def test_highlight_marks_only_words_that_match():
     text = "Khai báo thông tin cư trú, đăng ký thường trú"
     html = highlight(text, "dang ky thuong tru")
-    assert "<mark>thông</mark>" not in html
+    assert "<mark>thông</mark>" not in html  # close to "thuong", but not it
     assert "<mark>thường</mark>" in html
-    assert "<mark>thường</mark>" in highlight("Đăng ký thường trú", "dang ky thuogn")
+    assert "thường" in highlight("Đăng ký thường trú", "dang ky thuogn")
+    assert "<mark>thường</mark>" not in highlight("Đăng ký thường trú", "dang ky thuogn")
+
+
+def test_a_corrected_typo_marks_the_word_it_was_corrected_to(sample_catalogue):
+    from procedures.selectors import procedure_search_page
+
+    page = procedure_search_page(filters=CatalogueFilters(q="dang ky thuogn"), page=1, per_page=5)
+    assert page.items[0].code == "1.004222"
+    assert page.words == ("dang", "ky", "thuong")
+    html = page.highlight("Khai báo thông tin cư trú, đăng ký thường trú")
+    assert "<mark>thường</mark>" in html
+    assert "<mark>thông</mark>" not in html
 
 
 def test_highlight_escapes_without_a_query():

@@ -77,13 +77,32 @@ def test_detail_shows_flagged_data_and_raw_documents(client):
     assertContains(response, "Danh mục giấy tờ theo văn bản gốc")
 
 
-def test_detail_says_online_only(client):
+def test_detail_says_online_only(client, django_capture_on_commit_callbacks):
     from django.utils import timezone
 
     procedure = Procedure.objects.get(code="1.001193")
     assertNotContains(client.get("/thu-tuc/1.001193/"), "Chỉ tiếp nhận trực tuyến")
-    OnlineOnlyDay.objects.create(procedure=procedure, day=timezone.localdate())
+    with django_capture_on_commit_callbacks(execute=True):  # the page is cached until a commit
+        OnlineOnlyDay.objects.create(procedure=procedure, day=timezone.localdate())
     assertContains(client.get("/thu-tuc/1.001193/"), "Chỉ tiếp nhận trực tuyến")
+
+
+def test_detail_is_rendered_once_per_catalogue_version(
+    client, django_assert_num_queries, django_capture_on_commit_callbacks
+):
+    """The catalogue part of the page is cached; any committed change to what it shows (here a
+    local fee rule, a row of another table) replaces it."""
+    client.get("/thu-tuc/1.004222/")
+    with django_assert_num_queries(1):  # the helpdesk panel's FAQ; nothing of the catalogue
+        again = client.get("/thu-tuc/1.004222/")
+    assertContains(again, "Đăng ký thường trú")
+    procedure = Procedure.objects.get(code="1.004222")
+    with django_capture_on_commit_callbacks(execute=True):
+        FeeRule.objects.create(procedure=procedure, name="Lệ phí thử", amount_vnd=12_345)
+    assertContains(client.get("/thu-tuc/1.004222/"), "Lệ phí thử")
+    with django_capture_on_commit_callbacks(execute=True):
+        FeeRule.objects.filter(name="Lệ phí thử").delete()
+    assertNotContains(client.get("/thu-tuc/1.004222/"), "Lệ phí thử")
 
 
 def test_unknown_procedure_is_404(client):
