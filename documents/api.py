@@ -32,19 +32,25 @@ class IssuedOut(Schema):
 
 class SignatureOut(Schema):
     field: str
+    kind: str  # "signature" or "document_timestamp"
     signer: str
     signed_at: str | None
     intact: bool
     valid: bool
     trusted: bool
-    covers_document: bool
+    covers_document: bool  # the signed byte ranges cover the whole file
+    changes_after: str  # none | validation_data | signatures | annotations | other
+    changes_permitted: bool
     timestamped: bool
+    level: str  # PAdES B-B, B-T, B-LT, B-LTA, or "" when not PAdES
+    problem: str
 
 
 class VerificationOut(Schema):
     sha256: str
     verdict: str
     message: str
+    level: str  # the lowest PAdES level among the signatures
     issued_document: IssuedOut | None
     signatures: list[SignatureOut]
 

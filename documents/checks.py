@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.core.checks import Error, register
+from django.core.checks import Error, Warning, register
 
 
 @register()
@@ -33,6 +33,39 @@ def csc_simulator_not_in_production(app_configs, **kwargs) -> list[Error]:
                 "The remote-signing simulator is enabled with DEBUG off.",
                 hint="Set CSC_SIMULATOR_ENABLED=false and configure REMOTE_SIGNING_URL.",
                 id="documents.E003",
+            )
+        ]
+    return []
+
+
+@register()
+def signing_level_configured(app_configs, **kwargs) -> list[Error | Warning]:
+    from documents.constants import PadesLevel
+
+    level = settings.SIGNING_PADES_LEVEL
+    if level not in PadesLevel.values:
+        return [
+            Error(
+                f"SIGNING_PADES_LEVEL={level!r} is not a PAdES baseline level.",
+                hint=f"Choose one of: {', '.join(PadesLevel.values)}.",
+                id="documents.E004",
+            )
+        ]
+    if level != PadesLevel.B_B and not settings.SIGNING_TSA_URL:
+        return [
+            Error(
+                f"SIGNING_PADES_LEVEL={level} needs a timestamp authority.",
+                hint="Set SIGNING_TSA_URL to an RFC 3161 service.",
+                id="documents.E005",
+            )
+        ]
+    if level != PadesLevel.B_LTA and not settings.DEBUG:
+        return [
+            Warning(
+                f"Results are signed at PAdES {level}: they cannot be verified once the "
+                "certificate expires or is revoked.",
+                hint="Set SIGNING_TSA_URL (and SIGNING_PADES_LEVEL=B-LTA).",
+                id="documents.W001",
             )
         ]
     return []

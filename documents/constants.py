@@ -24,6 +24,18 @@ class SignerKind(models.TextChoices):
     AGENCY = "agency", _("Cơ quan ký")
 
 
+class PadesLevel(models.TextChoices):
+    """PAdES baseline levels (ETSI EN 319 142-1); each includes the one before."""
+
+    B_B = "B-B", _("PAdES B-B (chữ ký cơ bản)")
+    B_T = "B-T", _("PAdES B-T (có dấu thời gian)")
+    B_LT = "B-LT", _("PAdES B-LT (kèm dữ liệu kiểm tra dài hạn)")
+    B_LTA = "B-LTA", _("PAdES B-LTA (lưu trữ dài hạn, có dấu thời gian tài liệu)")
+
+
+PADES_ORDER = [PadesLevel.B_B, PadesLevel.B_T, PadesLevel.B_LT, PadesLevel.B_LTA]
+
+
 class UseKind(models.TextChoices):
     DOSSIER = "dossier", _("Hồ sơ thủ tục hành chính")
     OTHER = "other", _("Khác")

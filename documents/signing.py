@@ -1,5 +1,16 @@
-"""PAdES signing with pyHanko: visible stamp (signer, agency, local time), optional RFC 3161
-timestamp, and a refusal to sign with the development CA when DEBUG is off."""
+"""PAdES signing with pyHanko: a visible stamp (signer, role, agency, local time) and the level
+of `settings.SIGNING_PADES_LEVEL`:
+
+- B-B: CAdES-style CMS (/ETSI.CAdES.detached) with the signing certificate as a signed attribute;
+- B-T: plus an RFC 3161 signature timestamp from SIGNING_TSA_URL;
+- B-LT: plus the certificate chains and OCSP responses/CRLs of the signer and of the TSA in the
+  document security store (/DSS), fetched while signing: the signature stays verifiable after
+  the certificate expires or the CA goes away;
+- B-LTA: plus a document timestamp over the DSS (renewed by `documents.tasks` before it ages).
+
+Signing refuses the development CA when DEBUG is off, and (from B-LT) any certificate that does
+not chain to SIGNING_TRUST_ROOTS or is revoked.
+"""
 
 import functools
 import io
@@ -12,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from common.exceptions import ApplicationError
+from documents.constants import PadesLevel
 from documents.devca import DEV_MARKER
 from documents.signers.base import SigningIdentity
 
@@ -63,6 +75,43 @@ class DevCertificateRefused(ApplicationError):
     pass
 
 
+class SigningFailed(ApplicationError):
+    """The signature could not be made at the configured level (TSA/OCSP down, chain untrusted,
+    certificate revoked); nothing was issued."""
+
+
+def trust_roots() -> list:
+    """The roots signatures must chain to: SIGNING_TRUST_ROOTS, plus the development CA with
+    DEBUG on. Used both to gather validation data when signing and by /verify/."""
+    from documents import devca
+
+    paths = list(settings.SIGNING_TRUST_ROOTS)
+    dev_ca = Path(settings.SIGNING_KEYS_DIR) / devca.CA_CERT
+    if settings.DEBUG and dev_ca.exists():
+        paths.append(str(dev_ca))
+    return list(_load_roots(tuple(paths)))
+
+
+@functools.lru_cache(maxsize=8)
+def _load_roots(paths: tuple[str, ...]) -> tuple:
+    from pyhanko.keys import load_cert_from_pemder
+
+    return tuple(load_cert_from_pemder(path) for path in paths)
+
+
+def configured_level() -> str:
+    return str(settings.SIGNING_PADES_LEVEL)
+
+
+@functools.lru_cache(maxsize=4)
+def _timestamper(url: str):
+    """One per URL and process: pyHanko asks the TSA for a dummy token once, to size the
+    signature container, and reuses it for every later signature."""
+    from pyhanko.sign import timestamps
+
+    return timestamps.HTTPTimeStamper(url, timeout=settings.SIGNING_TSA_TIMEOUT)
+
+
 def is_dev_certificate(certificate) -> bool:
     return certificate.subject.native.get("organizational_unit_name") == DEV_MARKER
 
@@ -78,36 +127,43 @@ def refuse_dev_chain_in_production(identity: SigningIdentity) -> None:
 
 
 def sign_pdf(
-    *, pdf: bytes, identity: SigningIdentity, reason: str = "", location: str = ""
+    *,
+    pdf: bytes,
+    identity: SigningIdentity,
+    reason: str = "",
+    location: str = "",
+    level: str | None = None,
 ) -> bytes:
-    """Add one visible PAdES signature to `pdf` (incrementally: earlier signatures stay valid)."""
-    from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
+    """Add one visible PAdES signature to `pdf` (incrementally: earlier signatures stay valid),
+    at `level` (default: SIGNING_PADES_LEVEL)."""
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-    from pyhanko.pdf_utils.text import TextBoxStyle
-    from pyhanko.sign import fields, signers, timestamps
+    from pyhanko.sign import fields, signers
     from pyhanko.sign._session_scope import run_and_release  # what sign_pdf() wraps it in
-    from pyhanko.stamp import TextStampStyle
+    from pyhanko.sign.general import SigningError
+    from pyhanko_certvalidator import ValidationContext
 
+    level = level or configured_level()
     refuse_dev_chain_in_production(identity)
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf), strict=False)
-    existing = len(list(fields.enumerate_sig_fields(writer.prev)))
-    field_name = f"Signature{existing + 1}"
+    all_fields = list(fields.enumerate_sig_fields(writer.prev))
+    # Document timestamps are signature fields too, but invisible: stack stamps by signatures.
+    stamps = sum(1 for _name, value, _ref in all_fields if not _is_doc_timestamp(value))
+    field_name = _free_field_name({name for name, _value, _ref in all_fields})
     page_count = int(writer.root["/Pages"]["/Count"])
     # Stack stamps upwards on the last page's bottom-right corner, one per signature.
-    box = _stamp_box(writer, page_count - 1, existing)
+    box = _stamp_box(writer, page_count - 1, stamps)
     field_spec = fields.SigFieldSpec(sig_field_name=field_name, on_page=page_count - 1, box=box)
 
-    signed_at = timezone.localtime()
-    lines = [
-        str(_("Ký bởi: %(name)s")) % {"name": identity.display_name},
-        *([identity.agency_name] if identity.agency_name else []),
-        str(_("Thời gian: %(time)s")) % {"time": signed_at.strftime("%d/%m/%Y %H:%M:%S %z")},
-    ]
-    stamp_style = TextStampStyle(
-        stamp_text="\n".join(line.replace("%", "%%") for line in lines),
-        text_box_style=TextBoxStyle(font=GlyphAccumulatorFactory(str(stamp_font())), font_size=8),
-        border_width=1,
-        background=None,
+    long_term = level in (PadesLevel.B_LT, PadesLevel.B_LTA)
+    validation_context = (
+        ValidationContext(
+            trust_roots=trust_roots(),
+            other_certs=identity.chain[1:],
+            allow_fetching=True,
+            revocation_mode="hard-fail",
+        )
+        if long_term
+        else None
     )
     metadata = signers.PdfSignatureMetadata(
         field_name=field_name,
@@ -116,24 +172,67 @@ def sign_pdf(
         reason=reason or None,
         location=location or None,
         name=identity.display_name,
-    )
-    timestamper = (
-        timestamps.HTTPTimeStamper(settings.SIGNING_TSA_URL) if settings.SIGNING_TSA_URL else None
+        validation_context=validation_context,
+        embed_validation_info=long_term,
+        use_pades_lta=level == PadesLevel.B_LTA,
     )
     pdf_signer = signers.PdfSigner(
         metadata,
         signer=identity.signer,
-        timestamper=timestamper,
-        stamp_style=stamp_style,
+        timestamper=_timestamper(settings.SIGNING_TSA_URL) if level != PadesLevel.B_B else None,
+        stamp_style=_stamp_style(identity),
         new_field_spec=field_spec,
     )
     out = io.BytesIO()
-    run_coroutine(
-        lambda: run_and_release(
-            pdf_signer.async_sign_pdf(writer, output=out), metadata.validation_context
+    try:
+        run_coroutine(
+            lambda: run_and_release(
+                pdf_signer.async_sign_pdf(writer, output=out), metadata.validation_context
+            )
         )
-    )
+    except (SigningError, OSError) as exc:
+        # pyHanko wraps TSA/OCSP/CRL failures and untrusted or revoked chains in SigningError.
+        raise SigningFailed(
+            str(_("Không ký được văn bản ở mức %(level)s: %(reason)s"))
+            % {"level": level, "reason": exc},
+            code="signing_failed",
+        ) from exc
     return out.getvalue()
+
+
+def _stamp_style(identity: SigningIdentity):
+    from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
+    from pyhanko.pdf_utils.text import TextBoxStyle
+    from pyhanko.stamp import TextStampStyle
+
+    signed_at = timezone.localtime()
+    lines = [
+        str(_("Ký bởi: %(name)s")) % {"name": identity.display_name},
+        *([identity.role] if identity.role else []),
+        *([identity.agency_name] if identity.agency_name else []),
+        str(_("Thời gian: %(time)s")) % {"time": signed_at.strftime("%d/%m/%Y %H:%M:%S %z")},
+    ]
+    return TextStampStyle(
+        stamp_text="\n".join(line.replace("%", "%%") for line in lines),
+        text_box_style=TextBoxStyle(font=GlyphAccumulatorFactory(str(stamp_font())), font_size=8),
+        border_width=1,
+        background=None,
+    )
+
+
+def _is_doc_timestamp(value) -> bool:
+    from pyhanko.pdf_utils import generic
+
+    if isinstance(value, generic.IndirectObject):
+        value = value.get_object()
+    return isinstance(value, generic.DictionaryObject) and value.get("/Type") == "/DocTimeStamp"
+
+
+def _free_field_name(taken: set[str]) -> str:
+    index = 1
+    while f"Signature{index}" in taken:
+        index += 1
+    return f"Signature{index}"
 
 
 def run_coroutine(make_coroutine):

@@ -16,6 +16,7 @@ class SigningIdentity:
     signer: Any  # pyhanko.sign.signers.Signer (imported lazily: pyHanko is heavy)
     kind: str  # documents.constants.SignerKind
     display_name: str
+    role: str = ""  # shown on the stamp under the name, e.g. "Chủ tịch UBND xã"
     agency: Any = None  # agencies.models.Agency | None
     agency_name: str = ""
     chain: list = field(default_factory=list)  # asn1crypto certificates, signer first

@@ -12,6 +12,7 @@ import pytest
 
 from documents import devca
 from documents.tests.helpers import EICAR, free_port
+from documents.tests.pki import TestPki, start_test_pki
 
 PYHANKO = Path(__file__).resolve().parents[2] / ".venv" / "bin" / "pyhanko"
 
@@ -101,8 +102,32 @@ def officer(db, dev_signing, agency):
     return user
 
 
+@pytest.fixture(scope="session")
+def test_pki(tmp_path_factory):
+    """The certomancer PKI (root, issuing CA, OCSP, CRLs, TSA) served on 127.0.0.1."""
+    pki = start_test_pki(tmp_path_factory.mktemp("test-pki"))
+    try:
+        yield pki
+    finally:
+        pki.stop()
+
+
 @pytest.fixture
-def nss_trust_store(key_pool, tmp_path_factory) -> Path:
+def long_term_signing(settings, test_pki: TestPki, tmp_path) -> TestPki:
+    """Signing at PAdES B-LTA against the test PKI, DEBUG off (no development CA anywhere)."""
+    settings.DEBUG = False
+    settings.SIGNING_KEYSTORE = "pkcs12"
+    settings.SIGNING_KEYS_DIR = tmp_path / "pki-keys"
+    settings.SIGNING_KEYS_DIR.mkdir()
+    settings.SIGNING_KEYS_PASSPHRASE = ""
+    settings.SIGNING_TRUST_ROOTS = [str(test_pki.root_pem)]
+    settings.SIGNING_TSA_URL = test_pki.tsa_url
+    settings.SIGNING_PADES_LEVEL = "B-LTA"
+    return test_pki
+
+
+@pytest.fixture
+def nss_trust_store(key_pool, test_pki, tmp_path_factory) -> Path:
     """An NSS database that trusts the dev CA, as pdfsig needs to say 'Certificate is Trusted'.
 
     One per test: pdfsig remembers the signer certificates it meets in the database, and tests
@@ -127,6 +152,11 @@ def nss_trust_store(key_pool, tmp_path_factory) -> Path:
         ],
         check=True,
     )
+    root = str(test_pki.root_pem)
+    subprocess.run(
+        ["certutil", "-A", "-d", f"sql:{folder}", "-n", "test-pki", "-t", "CT,C,C", "-i", root],
+        check=True,
+    )
     return folder
 
 
@@ -136,11 +166,22 @@ def pdfsig(nss_trust_store, tmp_path):
     if not shutil.which("pdfsig"):
         pytest.fail("pdfsig is missing: apt-get install poppler-utils")
 
-    def run(pdf: bytes) -> str:
+    def run(pdf: bytes, online_ocsp: bool = True) -> str:
+        """`online_ocsp=False` for the test PKI's certificates: NSS's classic OCSP client
+        rejects certomancer's answers ("Unknown issue with Certificate"), which libpkix
+        (vfychain -pp) and pyHanko accept; revocation is then checked by pyHanko from the data
+        embedded in the file. (pdfsig -no-ocsp, in turn, says the same of the development CA's
+        certificates, which name no OCSP responder.)"""
         path = tmp_path / "pdfsig-input.pdf"
         path.write_bytes(pdf)
         result = subprocess.run(
-            ["pdfsig", "-nssdir", f"sql:{nss_trust_store}", str(path)],
+            [
+                "pdfsig",
+                *([] if online_ocsp else ["-no-ocsp"]),
+                "-nssdir",
+                f"sql:{nss_trust_store}",
+                str(path),
+            ],
             capture_output=True,
             text=True,
             timeout=60,

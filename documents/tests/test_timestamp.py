@@ -1,4 +1,4 @@
-"""With SIGNING_TSA_URL set, signatures carry an RFC 3161 timestamp from that authority (here a
+"""At PAdES B-T (SIGNING_PADES_LEVEL) signatures carry an RFC 3161 timestamp from that authority (here a
 small HTTP TSA on 127.0.0.1 built on pyHanko's test time stamper, certificate from the dev CA)."""
 
 import threading
@@ -54,6 +54,7 @@ def tsa_url(key_pool, settings):
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     settings.SIGNING_TSA_URL = f"http://127.0.0.1:{server.server_address[1]}/"
+    settings.SIGNING_PADES_LEVEL = "B-T"
     try:
         yield requests_seen
     finally:

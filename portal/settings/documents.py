@@ -24,6 +24,10 @@ SIGNING_KEYS_DIR = Path(env.str("SIGNING_KEYS_DIR", default=str(BASE_DIR / "var"
 SIGNING_KEYS_PASSPHRASE = env.str("SIGNING_KEYS_PASSPHRASE", default="")
 SIGNING_TRUST_ROOTS = env.list("SIGNING_TRUST_ROOTS", default=[])
 SIGNING_TSA_URL = env.str("SIGNING_TSA_URL", default="")
+SIGNING_TSA_TIMEOUT = env.int("SIGNING_TSA_TIMEOUT", default=10)
+# PAdES level of every signature: B-LTA (timestamp, revocation data, document timestamp) when a
+# TSA is configured, B-B otherwise (development without a TSA).
+SIGNING_PADES_LEVEL = env.str("SIGNING_PADES_LEVEL", default="B-LTA" if SIGNING_TSA_URL else "B-B")
 if SIGNING_KEYSTORE == "pkcs11":
     SIGNING_PKCS11_MODULE = env.str("SIGNING_PKCS11_MODULE")
     SIGNING_PKCS11_TOKEN_LABEL = env.str("SIGNING_PKCS11_TOKEN_LABEL")
