@@ -66,6 +66,7 @@ check-migrations:
 
 check-deploy:
 	DJANGO_SECRET_KEY=$$(openssl rand -hex 32) DJANGO_ALLOWED_HOSTS=dichvucong.tayninh.gov.vn \
+		SIGNING_TSA_URL=$${SIGNING_TSA_URL:-https://tsa.example.vn/} \
 		$(PY) manage.py check --deploy --fail-level WARNING
 
 messages:

@@ -39,7 +39,7 @@ def csc_simulator_not_in_production(app_configs, **kwargs) -> list[Error]:
 
 
 @register()
-def signing_level_configured(app_configs, **kwargs) -> list[Error | Warning]:
+def signing_level_configured(app_configs, **kwargs) -> list[Error]:
     from documents.constants import PadesLevel
 
     level = settings.SIGNING_PADES_LEVEL
@@ -59,7 +59,15 @@ def signing_level_configured(app_configs, **kwargs) -> list[Error | Warning]:
                 id="documents.E005",
             )
         ]
-    if level != PadesLevel.B_LTA and not settings.DEBUG:
+    return []
+
+
+@register(deploy=True)
+def signing_long_term_in_production(app_configs, **kwargs) -> list[Warning]:
+    from documents.constants import PadesLevel
+
+    level = settings.SIGNING_PADES_LEVEL
+    if level != PadesLevel.B_LTA:
         return [
             Warning(
                 f"Results are signed at PAdES {level}: they cannot be verified once the "

@@ -206,6 +206,8 @@ def test_check_deploy_is_clean_with_production_variables(tmp_path):
         DJANGO_SECRET_KEY=secrets.token_urlsafe(64),
         DJANGO_ALLOWED_HOSTS="dichvucong.tayninh.gov.vn",
         DATABASE_URL=f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
+        # Production signs at PAdES B-LTA: without a TSA, check --deploy warns (documents.W001).
+        SIGNING_TSA_URL="https://tsa.example.vn/",
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
