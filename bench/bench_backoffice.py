@@ -6,7 +6,7 @@ Builds (or reuses) the data set of `bench.backoffice_data` in a PostgreSQL datab
 then, as real officers of the busiest agencies (the service centre's reception officer and
 supervisor, a department's processing officer, head and clerk, a commune's reception officer):
 
-1. the queue selector `dossiers.office.selectors.queue_for` as the workspace uses it — the
+1. the queue selector `dossiers.selectors.queue_for` as the workspace uses it — the
    first page of 25 and its count — R times per queue (p50/p95), and `queue_counts` (the badge
    counts of every queue the officer has) R times;
 2. the queue page `/office/hang-doi/<queue>/` and the queue API (when it exists) over HTTP
@@ -137,7 +137,7 @@ def measure_selectors(
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from dossiers.office import selectors as sel
+    from dossiers import selectors as sel
 
     figures = []
     with connection.cursor() as cursor:
@@ -266,7 +266,7 @@ def measure_http(users: dict, repeat: int) -> list[Figure]:
     from django.urls import NoReverseMatch, reverse
 
     from bench.harness import gunicorn, load
-    from dossiers.office import selectors as sel
+    from dossiers import selectors as sel
 
     sessions = {label: _mfa_session(user) for label, user in users.items()}
     env = {k: os.environ[k] for k in ("DATABASE_URL", "DJANGO_SETTINGS_MODULE", "REDIS_URL")}

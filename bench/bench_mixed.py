@@ -79,7 +79,7 @@ def seed(citizens: int, data_file: Path) -> None:
     from accounts.constants import Role
     from bench.bench_backoffice import _give_staff_what_the_pages_need, _mfa_session
     from bench.bench_submissions import PDF_SIZE
-    from dossiers import submission as svc
+    from dossiers import services as svc
     from dossiers.tests import submission_helpers as helpers
     from dossiers.tests.factories import add_membership
     from procedures.models import Procedure

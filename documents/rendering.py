@@ -43,7 +43,7 @@ OFFICIAL_FORMS: dict[str, OfficialForm] = {
     for form in (
         OfficialForm("mau_01", _("Giấy tiếp nhận hồ sơ và hẹn trả kết quả"), 1, "BM01"),
         OfficialForm("ket_qua", _("Kết quả giải quyết thủ tục hành chính"), 1, "KQ"),
-        # forms: the other forms of TT 03/2025/TT-VPCP Phụ lục I (dossiers.official_forms).
+        # forms: the other forms of TT 03/2025/TT-VPCP Phụ lục I (dossiers.official_forms package).
         OfficialForm("mau_02", _("Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ"), 1, "BM02"),
         OfficialForm("mau_03", _("Phiếu từ chối tiếp nhận giải quyết hồ sơ"), 1, "BM03"),
         OfficialForm(

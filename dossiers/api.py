@@ -2,7 +2,7 @@
 
 `/api/v1/dossiers…` needs a signed-in session (CSRF token on writes); anyone who may not see a
 dossier gets 404. `/api/v1/lookup` is the public lookup, rate-limited like the web form.
-Validation uses the same rules as the form steps (`dossiers.submission`), with JSON errors:
+Validation uses the same rules as the form steps (`dossiers.services.drafts`), with JSON errors:
 `{"detail": "...", "code": "...", "errors": {field: [messages]}}`.
 """
 
@@ -19,8 +19,8 @@ from ninja.files import UploadedFile
 from ninja.security import SessionAuth
 
 from common.exceptions import ApplicationError
-from dossiers import citizen_selectors as sel
-from dossiers import submission as svc
+from dossiers import selectors as sel
+from dossiers import services as svc
 from dossiers.models import Dossier, DossierComponent
 from dossiers.ratelimit import lookup_allowed
 

@@ -6,21 +6,20 @@ class DossiersConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        # The guards dossiers answers itself; higher apps register theirs in their own ready().
-        from dossiers import (
-            guards,  # noqa: F401
-            official_forms,  # noqa: F401  (forms: listener issuing forms 01–06)
-        )
+        # Every registration of this app happens here, none as an import side effect.
+        from dossiers import guards  # noqa: F401  (the guards dossiers answers itself)
+        from dossiers.hooks import dossier_agency_scopes, dossier_event_listeners, office_panels
+        from dossiers.official_forms import tasks as official_form_tasks
+        from dossiers.register_views import official_forms_panel
+        from dossiers.services import notices, processing
 
-        self._processing_ready()
-
-    def _processing_ready(self) -> None:
-        """processing: citizen notices on status changes; consulted and inter-agency scopes."""
-        from dossiers import processing
-        from dossiers.hooks import dossier_agency_scopes, dossier_event_listeners
-
+        # After commit: citizen notices on status changes; forms 01–06 queued for issuance.
         dossier_event_listeners.register("dossiers.citizen_notices")(
-            processing.notify_citizen_of_event
+            notices.notify_citizen_of_event
         )
+        dossier_event_listeners.register("official_forms")(official_form_tasks.on_dossier_event)
+        # Consulted and inter-agency units may see the dossier and record their facts.
         dossier_agency_scopes.register("dossiers.consultations")(processing.consulted_agency_scope)
         dossier_agency_scopes.register("dossiers.interagency")(processing.interagency_agency_scope)
+        # The issued forms on the officer's dossier page.
+        office_panels.register("official_forms", order=20)(official_forms_panel)

@@ -67,11 +67,13 @@ def _pdf(title: str) -> bytes:
 def _make(key: str, target: str, name: str, people: dict[str, User], procedure: Any) -> None:
     from documents.constants import DocumentSource, UseKind
     from documents.services import UseSpec, document_store
-    from dossiers import processing
-    from dossiers.services import dossier_result_attach, dossier_submit, dossier_transition
-    from dossiers.submission import (
+    from dossiers import services as processing
+    from dossiers.services import (
         document_reference,
+        dossier_result_attach,
         dossier_start,
+        dossier_submit,
+        dossier_transition,
         draft_delivery_save,
         draft_fees_seen,
     )

@@ -1,4 +1,4 @@
-"""Input validation of the citizen's forms; the rules themselves live in `dossiers.submission`
+"""Input validation of the citizen's forms; the rules themselves live in `dossiers.services.drafts`
 (shared with the API), so a form only parses and reports."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dossiers import eform
 from dossiers.constants import ResultDelivery
-from dossiers.submission import applicant_errors, delivery_errors
+from dossiers.services import applicant_errors, delivery_errors
 
 
 def commune_choices() -> list[tuple[str, str]]:
@@ -31,7 +31,7 @@ class StartForm(forms.Form):
     on_behalf_of = forms.ChoiceField(label=_("Nộp hồ sơ cho"), required=False)
 
     def __init__(self, *args: Any, choices: list[tuple[str, str]], **kwargs: Any) -> None:
-        """`choices`: `dossiers.submission.on_behalf_choices` (organisations represented and
+        """`choices`: `dossiers.services.on_behalf_choices` (organisations represented and
         people whose mandate covers the procedure); hidden when there is nobody else."""
         super().__init__(*args, **kwargs)
         self.fields["on_behalf_of"].choices = [("", _("Bản thân tôi")), *choices]
@@ -86,7 +86,7 @@ class ApplicantForm(_ErrorsFromRules):
         for_someone_else: bool = False,
         **kwargs: Any,
     ) -> None:
-        """`applicant_types`: `dossiers.submission.applicant_type_choices`; the field is left
+        """`applicant_types`: `dossiers.services.applicant_type_choices`; the field is left
         out when the procedure names none. `for_someone_else`: filed under a mandate, so the
         applicant's profile is not the submitter's to change."""
         super().__init__(*args, **kwargs)

@@ -1,5 +1,5 @@
 """The staff page of Mẫu 07 (Sổ theo dõi hồ sơ): pick an agency and a period, see the rows, download
-XLSX or a signed PDF. Thin: parse → `dossiers.register` → render. Staff only (MFA is enforced by the
+XLSX or a signed PDF. Thin: parse → `dossiers.selectors.register` → render. Staff only (MFA is enforced by the
 middleware); an agency the user does not work in answers 404."""
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from dossiers import register
+from dossiers import selectors, services
 
 PREVIEW_ROWS = 100
 
@@ -49,7 +49,7 @@ class RegisterForm(forms.Form):
 
 @login_required
 def register_page(request: HttpRequest) -> HttpResponse:
-    agencies = list(register.register_agencies(user=request.user))
+    agencies = list(selectors.register_agencies(user=request.user))
     if not agencies:
         raise PermissionDenied
     today = timezone.localdate()
@@ -57,13 +57,13 @@ def register_page(request: HttpRequest) -> HttpResponse:
     form = RegisterForm(request.GET or None, agencies=agencies, initial=initial)
     context = {"form": form, "rows": None}
     if form.is_bound and form.is_valid():
-        agency = register.register_agency_for(
+        agency = selectors.register_agency_for(
             user=request.user, agency_uuid=form.cleaned_data["agency"]
         )
         if agency is None:
             raise Http404
         start, end = form.cleaned_data["tu"], form.cleaned_data["den"]
-        rows = register.register_rows(user=request.user, agency=agency, start=start, end=end)
+        rows = selectors.register_rows(user=request.user, agency=agency, start=start, end=end)
         kind = request.GET.get("dinh_dang", "")
         if kind in ("xlsx", "pdf"):
             return _export(request, agency=agency, start=start, end=end, rows=rows, kind=kind)
@@ -82,24 +82,24 @@ def register_page(request: HttpRequest) -> HttpResponse:
 def _export(request, *, agency, start: dt.date, end: dt.date, rows, kind: str) -> HttpResponse:
     name = f"so-theo-doi-ho-so_{agency.code or agency.uuid}_{start:%Y%m%d}-{end:%Y%m%d}"
     if kind == "xlsx":
-        data = register.register_xlsx(agency=agency, start=start, end=end, rows=rows)
+        data = selectors.register_xlsx(agency=agency, start=start, end=end, rows=rows)
         content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     else:
         try:
-            data = register.register_pdf(
+            data = selectors.register_pdf(
                 agency=agency,
                 start=start,
                 end=end,
                 rows=rows,
                 generated_by=request.user.get_full_name(),
             )
-        except register.RegisterError as exc:
+        except services.RegisterError as exc:
             messages.error(request, exc.message)
             query = request.GET.copy()
             query.pop("dinh_dang", None)
             return redirect(f"{request.path}?{query.urlencode()}")
         content_type = "application/pdf"
-    register.register_export_audit(
+    services.register_export_audit(
         user=request.user, agency=agency, start=start, end=end, kind=kind, rows=len(rows)
     )
     response = HttpResponse(data, content_type=content_type)
@@ -132,8 +132,8 @@ def official_form_file(request: HttpRequest, uuid, document) -> HttpResponse:
     """One issued form's PDF for an officer who may see the dossier (inline; 404 otherwise)."""
     from documents.models import StoredDocument
     from documents.responses import stored_file_response
+    from dossiers import selectors as office
     from dossiers.models import Dossier
-    from dossiers.office import selectors as office
     from dossiers.official_forms import dossier_issued_forms
 
     who = office.office_user(request.user)

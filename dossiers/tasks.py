@@ -1,11 +1,11 @@
 """Thin periodic Celery tasks of the back office (scheduled in `CELERY_BEAT_SCHEDULE`, block
-`# --- dossiers ---` of the settings); the rules live in `dossiers.deadlines`."""
+`# --- dossiers ---` of the settings); the rules live in `dossiers.services.deadlines`."""
 
 from __future__ import annotations
 
 from celery import shared_task
 
-from dossiers import deadlines
+from dossiers.services import deadlines
 
 
 @shared_task(ignore_result=True)

@@ -114,7 +114,7 @@ def _dossier_in_agencies(agency_ids: list[int], prefix: str = "dossier__") -> Q:
 
 
 def payments_for_citizen(*, user: User) -> QuerySet[Payment]:
-    from dossiers.citizen_selectors import dossiers_visible_to
+    from dossiers.selectors import dossiers_visible_to
 
     return Payment.objects.filter(dossier__in=dossiers_visible_to(user=user)).select_related(
         "dossier", "charge"
@@ -135,7 +135,7 @@ def payment_get(*, user: User, uuid: Any) -> Payment | None:
 
 
 def dossier_for_citizen(*, user: User, code: str) -> Any | None:
-    from dossiers.citizen_selectors import dossiers_visible_to
+    from dossiers.selectors import dossiers_visible_to
 
     return dossiers_visible_to(user=user).exclude(code=None).filter(code=code).first()
 

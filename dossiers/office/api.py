@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 from ninja.security import SessionAuth
 
-from dossiers.office import selectors as sel
+from dossiers import selectors as sel
 
 PAGE_SIZE = 50
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dossiers import eform
 from dossiers.constants import Channel, DossierStatus, ResultKind
-from dossiers.office.selectors import SORTS
+from dossiers.selectors import SORTS
 
 
 class QueueFilterForm(forms.Form):

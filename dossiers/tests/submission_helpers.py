@@ -167,7 +167,7 @@ def make_citizen(**kwargs: Any) -> User:
 
 def fill_draft(dossier: Any, user: User, *, document_data: bytes | None = None) -> Any:
     """Walk a draft through every step with valid data, via the services."""
-    from dossiers import submission as svc
+    from dossiers import services as svc
 
     svc.draft_applicant_save(
         dossier=dossier,

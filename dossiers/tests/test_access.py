@@ -10,7 +10,7 @@ import pytest
 
 from accounts.models import OrganisationRepresentative
 from accounts.tests.factories import OrganisationFactory
-from dossiers import submission as svc
+from dossiers import services as svc
 from dossiers.constants import DraftStep
 from dossiers.tests.submission_helpers import fill_draft, make_citizen
 

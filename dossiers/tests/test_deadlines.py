@@ -17,9 +17,8 @@ from agencies.seeding import seed_calendar
 from agencies.tests.factories import AgencyFactory
 from dossiers import tasks
 from dossiers.constants import Actor, AlertKind, DossierStatus, EventKind, FormCode
-from dossiers.deadlines import deadlines_sweep
 from dossiers.models import DossierAlert
-from dossiers.processing import consultation_request, dossier_extend, notify_staff
+from dossiers.services import consultation_request, deadlines_sweep, dossier_extend, notify_staff
 from dossiers.tests.factories import add_membership, make_cast
 from dossiers.tests.test_processing_services import appraising, go, received, submitted
 from notifications.models import Notification

@@ -14,7 +14,7 @@ import pytest
 from dossiers.constants import Actor, EventKind
 from dossiers.integrity import verify_chain
 from dossiers.models import DossierEvent
-from dossiers.processing import dossier_note_add
+from dossiers.services import dossier_note_add
 from dossiers.tests.factories import make_cast
 from dossiers.tests.test_processing_services import appraising
 

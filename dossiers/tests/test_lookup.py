@@ -4,7 +4,7 @@ from django.urls import reverse
 
 import pytest
 
-from dossiers import submission as svc
+from dossiers import services as svc
 from dossiers.tests.submission_helpers import ID_NUMBER, PHONE, fill_draft
 
 pytestmark = pytest.mark.django_db

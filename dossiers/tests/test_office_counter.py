@@ -7,9 +7,9 @@ from django.urls import reverse
 import pytest
 
 from accounts.tests.factories import login_with_mfa
+from dossiers import services as svc
 from dossiers.constants import Actor, Channel, ComponentSource, DossierStatus
 from dossiers.models import Dossier
-from dossiers.office import services as svc
 from dossiers.tests.submission_helpers import ID_NUMBER, PHONE, make_citizen, pdf_bytes
 
 S = DossierStatus

@@ -7,9 +7,9 @@ import pytest
 from accounts.constants import Role
 from accounts.demo import demo_email
 from accounts.models import User
+from dossiers import selectors as sel
 from dossiers.constants import DossierStatus
 from dossiers.models import Dossier
-from dossiers.office import selectors as sel
 
 S = DossierStatus
 

@@ -7,8 +7,8 @@ from django.utils import timezone
 import pytest
 
 from accounts.tests.factories import login_with_mfa
+from dossiers import selectors as sel
 from dossiers.constants import Actor, DossierStatus
-from dossiers.office import selectors as sel
 from dossiers.services import dossier_submit
 from dossiers.tests.factories import add_membership, make_cast, make_draft, place_in
 

@@ -11,9 +11,9 @@ from django.utils import timezone
 import pytest
 
 from accounts.tests.factories import login_with_mfa
+from dossiers import services as svc
 from dossiers.constants import Actor, DossierStatus, EventKind
 from dossiers.models import Dossier, DossierEvent
-from dossiers.office import services as svc
 from dossiers.services import dossier_submit
 from dossiers.tests.factories import make_cast, make_draft, place_in
 from dossiers.tests.submission_helpers import pdf_bytes
@@ -364,7 +364,7 @@ def test_result_upload_attaches_and_is_viewable_inline(client, settings):
 
 @pytest.mark.django_db
 def test_head_assigns_an_officer_who_then_sees_it_in_my_queue(client):
-    from dossiers.office import selectors as sel
+    from dossiers import selectors as sel
 
     cast = make_cast()
     dossier = place_in(make_draft(cast), S.IN_PROCESS)
@@ -402,7 +402,7 @@ def test_consultation_round_trip_through_the_office(client):
     consultation = dossier.consultations.get()
 
     # The consulted agency finds it in its queue and answers on the dossier page.
-    from dossiers.office import selectors as sel
+    from dossiers import selectors as sel
 
     consulted = other.staff[A.PROCESSING_OFFICER]
     assert [d.pk for d in sel.queue_for(consulted, "lay-y-kien")] == [dossier.pk]

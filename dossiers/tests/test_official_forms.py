@@ -340,10 +340,10 @@ def test_control_sheet_grows_with_each_handover_and_apology_has_the_new_date(
 
 
 def test_extension_by_the_processing_service_gets_form_04(run, cast):
-    from dossiers import processing
+    from dossiers import services as processing
 
     if not hasattr(processing, "dossier_extend"):
-        pytest.skip("dossiers.processing.dossier_extend not written yet")
+        pytest.skip("dossiers.services.dossier_extend not written yet")
     dossier = submitted(run, cast)
     move(run, cast, dossier, S.RECEIVED, A.RECEPTION_OFFICER)
     move(run, cast, dossier, S.IN_PROCESS, A.RECEPTION_OFFICER)

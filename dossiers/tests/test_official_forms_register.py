@@ -19,7 +19,7 @@ from agencies.tests.factories import AgencyFactory
 from common.models import AuditEvent
 from documents.signers.base import agency_key_label
 from documents.tests.conftest import dev_signing, key_pool, nss_trust_store, pdfsig  # noqa: F401
-from dossiers import register
+from dossiers import selectors, services
 from dossiers.constants import Actor, DossierStatus
 from dossiers.services import dossier_submit, dossier_transition
 from dossiers.tests.factories import add_membership, make_cast, make_draft
@@ -70,7 +70,7 @@ def query(cast, **extra):
 def test_rows_hold_the_register_columns(cast, dossiers):
     today = timezone.localdate()
     officer = cast.staff[A.RECEPTION_OFFICER]
-    rows = register.register_rows(user=officer, agency=cast.receiving, start=today, end=today)
+    rows = selectors.register_rows(user=officer, agency=cast.receiving, start=today, end=today)
     assert [r.code for r in rows] == [d.code for d in dossiers]
     first = rows[0]
     assert first.applicant_name == "Nguyễn Thị Ánh Tuyết"
@@ -82,12 +82,12 @@ def test_rows_hold_the_register_columns(cast, dossiers):
     # The competent agency keeps a register of the same dossiers.
     head = cast.staff[A.AGENCY_HEAD]
     assert (
-        len(register.register_rows(user=head, agency=cast.competent, start=today, end=today)) == 2
+        len(selectors.register_rows(user=head, agency=cast.competent, start=today, end=today)) == 2
     )
     # Yesterday's register is empty.
     yesterday = today - timezone.timedelta(days=1)
     assert (
-        register.register_rows(user=officer, agency=cast.receiving, start=yesterday, end=yesterday)
+        selectors.register_rows(user=officer, agency=cast.receiving, start=yesterday, end=yesterday)
         == []
     )
 
@@ -96,8 +96,8 @@ def test_rows_are_refused_to_staff_of_another_agency(cast, dossiers):
     outsider = UserFactory(roles=[Role.RECEPTION_OFFICER])
     add_membership(outsider, AgencyFactory(name="UBND xã Khác"), Role.RECEPTION_OFFICER)
     today = timezone.localdate()
-    with pytest.raises(register.RegisterError):
-        register.register_rows(user=outsider, agency=cast.receiving, start=today, end=today)
+    with pytest.raises(services.RegisterError):
+        selectors.register_rows(user=outsider, agency=cast.receiving, start=today, end=today)
 
 
 def test_page_shows_the_register_and_exports_xlsx(client, cast, dossiers):
@@ -127,7 +127,7 @@ def test_page_shows_the_register_and_exports_xlsx(client, cast, dossiers):
     assert received_cell.value.strftime("%d/%m/%Y %H:%M") == timezone.localtime(
         dossiers[0].received_at
     ).strftime("%d/%m/%Y %H:%M")
-    assert received_cell.number_format == register.DATE_FORMAT
+    assert received_cell.number_format == selectors.DATE_FORMAT
     assert values[4][4] == "Trần Văn Đức"
     assert AuditEvent.objects.filter(action="dossiers.register_exported").count() == 1
 
@@ -180,8 +180,10 @@ def test_who_may_open_the_page(client, cast, dossiers):
         assert response.status_code == 200  # the agency is not among its choices: a form error
         assert dossiers[0].code.encode() not in response.content
         assert response["Content-Type"].startswith("text/html")
-    assert register.register_agency_for(user=outsider, agency_uuid=str(cast.receiving.uuid)) is None
-    assert register.register_agency_for(user=outsider, agency_uuid="not-a-uuid") is None
+    assert (
+        selectors.register_agency_for(user=outsider, agency_uuid=str(cast.receiving.uuid)) is None
+    )
+    assert selectors.register_agency_for(user=outsider, agency_uuid="not-a-uuid") is None
 
 
 def test_period_must_be_in_order(client, cast):

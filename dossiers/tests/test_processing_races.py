@@ -12,9 +12,8 @@ import pytest
 import time_machine
 
 from dossiers.constants import Actor, AlertKind, EventKind
-from dossiers.deadlines import deadlines_sweep
 from dossiers.models import Dossier, DossierAlert
-from dossiers.processing import dossier_extend
+from dossiers.services import deadlines_sweep, dossier_extend
 from dossiers.tests.factories import make_cast
 from dossiers.tests.test_processing_services import appraising
 from dossiers.workflow import TransitionNotAllowed
@@ -91,7 +90,7 @@ def test_two_assignments_at_once_move_the_dossier_to_appraisal_once():
     from accounts.constants import Role
     from accounts.tests.factories import UserFactory
     from dossiers.constants import DossierStatus
-    from dossiers.processing import dossier_assign
+    from dossiers.services import dossier_assign
     from dossiers.tests.factories import add_membership
     from dossiers.tests.test_processing_services import in_process
 

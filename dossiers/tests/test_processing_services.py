@@ -13,7 +13,6 @@ import pytest
 from accounts.constants import Role
 from accounts.tests.factories import UserFactory
 from agencies.tests.factories import AgencyFactory
-from dossiers.citizen_selectors import dossier_timeline
 from dossiers.constants import (
     Actor,
     ConsultationStatus,
@@ -24,7 +23,8 @@ from dossiers.constants import (
 )
 from dossiers.hooks import dossier_event_listeners
 from dossiers.models import Dossier, DossierEvent
-from dossiers.processing import (
+from dossiers.selectors import dossier_actions_for, dossier_timeline
+from dossiers.services import (
     consultation_reply,
     consultation_request,
     dossier_assign,
@@ -32,14 +32,15 @@ from dossiers.processing import (
     dossier_correction_request,
     dossier_extend,
     dossier_note_add,
+    dossier_result_attach,
+    dossier_submit,
+    dossier_transition,
     interagency_all_done,
     interagency_start,
     interagency_task_complete,
     least_loaded_officer,
     notify_citizen_of_event,
 )
-from dossiers.selectors import dossier_actions_for
-from dossiers.services import dossier_result_attach, dossier_submit, dossier_transition
 from dossiers.tests.factories import Cast, add_membership, make_cast, make_draft
 from dossiers.workflow import TransitionNotAllowed
 from notifications.models import Notification

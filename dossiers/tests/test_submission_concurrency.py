@@ -6,7 +6,7 @@ from django.db import connection
 
 import pytest
 
-from dossiers import submission as svc
+from dossiers import services as svc
 from dossiers.codes import CODE_PATTERN
 from dossiers.models import Dossier
 from dossiers.tests.submission_helpers import fill_draft, make_citizen, make_world

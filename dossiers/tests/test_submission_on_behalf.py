@@ -7,7 +7,7 @@ import pytest
 
 from accounts.identity.mandates import mandate_grant, mandate_revoke
 from common.exceptions import ApplicationError
-from dossiers import submission as svc
+from dossiers import services as svc
 from dossiers.constants import DossierStatus, DraftStep
 from dossiers.models import Dossier, DossierEvent
 from dossiers.tests.submission_helpers import (

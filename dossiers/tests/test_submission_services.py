@@ -3,7 +3,7 @@
 import pytest
 
 from common.exceptions import ApplicationError
-from dossiers import submission as svc
+from dossiers import services as svc
 from dossiers.constants import ComponentSource, DossierStatus, DraftStep
 from dossiers.models import Dossier, DossierEvent
 from dossiers.tests.submission_helpers import ID_NUMBER, fill_draft, make_citizen, pdf_bytes

@@ -199,7 +199,7 @@ def test_delete_draft(signed_in, world):
 
 
 def submitted_dossier(world):
-    from dossiers import submission as svc
+    from dossiers import services as svc
     from dossiers.tests.submission_helpers import fill_draft
 
     dossier = fill_draft(

@@ -2,7 +2,7 @@
 
 `inbound_poll()` asks the adapter for new dossiers of our unit (`LayHoSoMoi`), and for each one:
 finds the applicant by ID number (or opens a citizen account for them, no password: they sign
-in with VNeID), starts a draft of the procedure through `dossiers.submission.dossier_start`,
+in with VNeID), starts a draft of the procedure through `dossiers.services.dossier_start`,
 stores the attached files in the applicant's data store, and submits it as the system with the
 portal's code kept (`dossiers.services.dossier_submit(code=...)`): status SUBMITTED, channel
 national_portal, actor SYSTEM — the reception officers see it in their queue like any online
@@ -98,7 +98,7 @@ def _fetch(url: str) -> bytes:
 
 def _attach(dossier: Dossier, user: User, files: list[dict[str, Any]]) -> None:
     """Match each attached file to a requirement (by code, then by name) and store it."""
-    from dossiers.submission import draft_component_upload
+    from dossiers.services import draft_component_upload
 
     components = list(dossier.components.all())
     by_code = {c.requirement_code: c for c in components}
@@ -143,8 +143,7 @@ def _place(dossier: Dossier, unit_code: str) -> None:
 @transaction.atomic
 def inbound_take(*, item: dict[str, Any]) -> InboundDossier:
     """Take one portal dossier in (see module docstring). Raises InboundRefused."""
-    from dossiers.services import dossier_submit
-    from dossiers.submission import dossier_start
+    from dossiers.services import dossier_start, dossier_submit
     from procedures.selectors import procedure_get
 
     code = str(item.get("MaHoSo") or "").strip()

@@ -204,7 +204,7 @@ def test_an_extension_moves_the_appointment_for_2_1(cast):
     but before the new one is on time. Refused at intake stays out of every denominator."""
     import time_machine
 
-    from dossiers.processing import dossier_extend
+    from dossiers.services import dossier_extend
 
     extended = Journey(cast)
     extended.submit(at(5, 9)).receive(at(5, 10)).to_appraisal(at(5, 11))

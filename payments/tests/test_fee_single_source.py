@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 
-from dossiers.submission import procedure_online_fees
+from dossiers.services import procedure_online_fees
 from dossiers.tests.factories import make_cast, make_draft
 from payments.selectors import fee_lines_for
 from procedures.models import ApplicantType, FeeRule, Procedure, ProcedureField

@@ -59,7 +59,7 @@ def test_a_disabled_account_loses_its_session(client):
 
 def test_authorisation_fails_closed_when_the_scoped_lookup_breaks(monkeypatch):
     """If the ownership check raises, the answer is an error page, never the dossier."""
-    from dossiers import citizen_selectors as selectors
+    from dossiers import selectors
 
     world = World()
     url = f"/ho-so/{world.dossier.uuid}/"

@@ -312,7 +312,7 @@ class World:
     def consultation(self):
         from django.utils import timezone
 
-        from dossiers.processing import consultation_request
+        from dossiers.services import consultation_request
 
         return consultation_request(
             dossier=self.appraising_dossier,
@@ -327,7 +327,7 @@ class World:
         from django.utils import timezone
 
         from dossiers.models import Dossier
-        from dossiers.processing import interagency_start
+        from dossiers.services import interagency_start
 
         dossier = place_in(
             make_draft(self.cast, components=self._components()), DossierStatus.APPRAISING

@@ -20,19 +20,14 @@ from django.utils.translation import gettext as _
 
 from agencies.models import Agency
 from agencies.selectors import staff_agencies
-from common.audit import audit_record
-from common.exceptions import ApplicationError
 from dossiers.constants import DossierStatus, EventKind
 from dossiers.models import Dossier, DossierEvent
+from dossiers.services.register import RegisterError
 
 S = DossierStatus
 FORM_KEY = "mau_07"
 # A PDF longer than this is refused (the XLSX has every row): WeasyPrint needs ~1 s per 100 rows.
 PDF_MAX_ROWS = 2000
-
-
-class RegisterError(ApplicationError):
-    pass
 
 
 def register_agencies(*, user) -> QuerySet[Agency]:
@@ -47,18 +42,6 @@ def register_agency_for(*, user, agency_uuid: str) -> Agency | None:
     except ValueError:
         return None
     return register_agencies(user=user).filter(uuid=parsed).first()
-
-
-def register_export_audit(
-    *, user, agency: Agency, start: dt.date, end: dt.date, kind: str, rows: int
-):
-    """Record who exported which register (it holds personal data)."""
-    audit_record(
-        action="dossiers.register_exported",
-        actor=user,
-        obj=agency,
-        data={"from": start.isoformat(), "to": end.isoformat(), "format": kind, "rows": rows},
-    )
 
 
 @dataclass(frozen=True)
@@ -120,7 +103,7 @@ def _note(dossier: Dossier) -> str:
 
 def register_rows(*, user, agency: Agency, start: dt.date, end: dt.date) -> list[RegisterRow]:
     """The register of `agency` for the period, scoped: refused unless `user` works there."""
-    from dossiers.official_forms import applicant_context
+    from dossiers.official_forms.context import applicant_context
 
     if not register_agencies(user=user).filter(pk=agency.pk).exists():
         raise RegisterError(

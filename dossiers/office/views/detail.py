@@ -12,11 +12,8 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -24,16 +21,22 @@ from django.views.decorators.vary import vary_on_headers
 
 from common.exceptions import ApplicationError
 from documents.responses import stored_file_response
-from dossiers import processing
-from dossiers.constants import ComponentSource, DossierStatus
+from dossiers import selectors as sel
+from dossiers import services as svc
+from dossiers.constants import CLOCK_RUNNING_STATUSES, ComponentSource, DossierStatus
 from dossiers.models import Dossier, DossierComponent
 from dossiers.office import forms as f
-from dossiers.office import selectors as sel
-from dossiers.office import services as svc
+from dossiers.office.views.base import (
+    PAGE_SIZE,
+    _dossier_or_404,
+    _queue_counts,
+    _refused,
+    _to_detail,
+    _who,
+)
 from dossiers.selectors import dossier_actions_for
 
 S = DossierStatus
-PAGE_SIZE = 25
 
 # The verb on each action button, by edge; the target's own label otherwise.
 ACTION_LABELS: dict[tuple[str, str] | str, Any] = {
@@ -70,40 +73,6 @@ DEDICATED_FORMS = frozenset(
     }
 )
 RESULT_STATUSES = (S.AWAITING_APPROVAL, S.SIGNING, S.ISSUING, S.CORRECTION)
-
-
-def _who(request: HttpRequest) -> sel.OfficeUser:
-    """The signed-in officer; anyone else (a citizen, a helpdesk operator) is refused."""
-    who = sel.office_user(request.user)
-    if not who.is_office_staff:
-        raise PermissionDenied
-    if request.method == "POST":
-        cache.delete(_counts_key(who))  # the officer sees their own action in the badges at once
-    return who
-
-
-# The badges are approximate for a little while: counting every queue costs ~130 ms for a
-# centre on 1,000,000 dossiers (docs/benchmarks.md), and they refresh every minute anyway.
-COUNTS_SECONDS = 30
-
-
-def _counts_key(who: sel.OfficeUser) -> str:
-    return f"office:queue-counts:{who.user.pk}"
-
-
-def _queue_counts(who: sel.OfficeUser) -> dict[str, int]:
-    return cache.get_or_set(_counts_key(who), lambda: sel.queue_counts(who), COUNTS_SECONDS)
-
-
-def _dossier_or_404(request: HttpRequest, who: sel.OfficeUser, uuid: Any) -> Dossier:
-    try:
-        return sel.dossier_get_for_staff(user=who, uuid=uuid)
-    except Dossier.DoesNotExist:
-        raise Http404 from None
-
-
-def _to_detail(dossier: Dossier) -> HttpResponse:
-    return redirect("office:detail", uuid=dossier.uuid)
 
 
 # --- the workspace --------------------------------------------------------------------------------
@@ -261,11 +230,7 @@ def _detail_context(request: HttpRequest, who: sel.OfficeUser, dossier: Dossier,
         context["consult_form"] = extra.pop("consult_form", f.ConsultForm())
     if dossier.status in (S.IN_PROCESS, S.APPRAISING) and (is_head or is_processing):
         context["interagency_form"] = extra.pop("interagency_form", f.InteragencyForm())
-    if (
-        dossier.status in sel.CLOCK_RUNNING_STATUSES
-        and dossier.due_at
-        and (is_head or is_processing)
-    ):
+    if dossier.status in CLOCK_RUNNING_STATUSES and dossier.due_at and (is_head or is_processing):
         context["extend_form"] = extra.pop("extend_form", f.ExtendForm())
     if dossier.status in RESULT_STATUSES and _held_roles(request, dossier, svc.RESULT_ROLES):
         context["result_form"] = extra.pop("result_form", f.ResultForm())
@@ -291,11 +256,6 @@ def detail(request: HttpRequest, uuid: Any) -> HttpResponse:
     return render(request, "dossiers/office/detail.html", _detail_context(request, who, dossier))
 
 
-def _refused(request: HttpRequest, dossier: Dossier, error: ApplicationError) -> HttpResponse:
-    messages.error(request, error.message)
-    return _to_detail(dossier)
-
-
 @login_required
 @require_POST
 def action(request: HttpRequest, uuid: Any) -> HttpResponse:
@@ -311,9 +271,7 @@ def action(request: HttpRequest, uuid: Any) -> HttpResponse:
     try:
         if dossier.status == S.CORRECTION and data["to"] == S.RETURNED:
             # A corrected result must have been attached since it was sent back (Art. 23).
-            processing.dossier_correction_complete(
-                dossier=dossier, by=request.user, role=data["role"]
-            )
+            svc.dossier_correction_complete(dossier=dossier, by=request.user, role=data["role"])
         else:
             svc.office_transition(
                 dossier=dossier,
@@ -425,7 +383,7 @@ def assign(request: HttpRequest, uuid: Any) -> HttpResponse:
         uuid,
         form_name="assign_form",
         build_form=lambda d, data: f.AssignForm(data, officers=sel.processing_officers(dossier=d)),
-        call=lambda d, data: processing.dossier_assign(
+        call=lambda d, data: svc.dossier_assign(
             dossier=d, assignee=data["assignee"] or None, by=request.user
         ),
         done=_("Đã phân công chuyên viên xử lý."),
@@ -440,7 +398,7 @@ def consult(request: HttpRequest, uuid: Any) -> HttpResponse:
         uuid,
         form_name="consult_form",
         build_form=lambda d, data: f.ConsultForm(data),
-        call=lambda d, data: processing.consultation_request(
+        call=lambda d, data: svc.consultation_request(
             dossier=d,
             by=request.user,
             agency=data["agency"],
@@ -471,7 +429,7 @@ def consult_reply(request: HttpRequest, uuid: Any, consultation: Any) -> HttpRes
     form = f.ConsultReplyForm(request.POST, prefix=f"r{item.uuid}")
     if form.is_valid():
         try:
-            processing.consultation_reply(
+            svc.consultation_reply(
                 consultation=item,
                 by=request.user,
                 answer=form.cleaned_data["answer"],
@@ -499,7 +457,7 @@ def task_complete(request: HttpRequest, uuid: Any, task: Any) -> HttpResponse:
     form = f.TaskCompleteForm(request.POST, prefix=f"t{item.uuid}")
     form.is_valid()
     try:
-        processing.interagency_task_complete(
+        svc.interagency_task_complete(
             task=item,
             by=request.user,
             result_note=form.cleaned_data.get("result_note", ""),
@@ -518,7 +476,7 @@ def extend(request: HttpRequest, uuid: Any) -> HttpResponse:
         uuid,
         form_name="extend_form",
         build_form=lambda d, data: f.ExtendForm(data),
-        call=lambda d, data: processing.dossier_extend(
+        call=lambda d, data: svc.dossier_extend(
             dossier=d,
             by=request.user,
             new_due_at=data["new_due_date"],
@@ -537,7 +495,7 @@ def interagency(request: HttpRequest, uuid: Any) -> HttpResponse:
         uuid,
         form_name="interagency_form",
         build_form=lambda d, data: f.InteragencyForm(data),
-        call=lambda d, data: processing.interagency_start(
+        call=lambda d, data: svc.interagency_start(
             dossier=d,
             by=request.user,
             lead_agency=data["lead_agency"],
@@ -606,234 +564,3 @@ def result_file(request: HttpRequest, uuid: Any) -> HttpResponse:
     return stored_file_response(
         document, filename=document.original_name or "ket-qua.pdf", inline=True
     )
-
-
-# --- counter intake -------------------------------------------------------------------------------
-
-
-def _reception_only(request: HttpRequest) -> sel.OfficeUser:
-    who = _who(request)
-    if not who.agencies(["reception_officer"]):
-        raise PermissionDenied
-    return who
-
-
-@login_required
-def counter(request: HttpRequest) -> HttpResponse:
-    """Step 1: find the citizen by their ID number (or create them), choose the procedure."""
-    _reception_only(request)
-    lookup = f.CitizenLookupForm(request.GET or None)
-    citizen = None
-    create_form = None
-    procedure_form = None
-    if lookup.is_bound and lookup.is_valid():
-        id_number = lookup.cleaned_data["id_number"]
-        citizen = svc.citizen_by_id_number(id_number=id_number)
-        if citizen is None:
-            create_form = f.CitizenCreateForm(initial={"id_number": id_number})
-        else:
-            procedure_form = f.ProcedureChoiceForm()
-    if request.method == "POST":
-        return _counter_post(request)
-    return render(
-        request,
-        "dossiers/office/counter.html",
-        {
-            "lookup": lookup,
-            "citizen": citizen,
-            "create_form": create_form,
-            "procedure_form": procedure_form,
-        },
-    )
-
-
-def _counter_post(request: HttpRequest) -> HttpResponse:
-    if request.POST.get("step") == "create":
-        form = f.CitizenCreateForm(request.POST)
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                svc.counter_citizen_get_or_create(
-                    id_number=data["id_number"],
-                    full_name=data["full_name"],
-                    date_of_birth=data["date_of_birth"],
-                    phone=data["phone"],
-                    email=data["email"],
-                    address=data["address"],
-                    by=request.user,
-                )
-            except ApplicationError as error:
-                form.add_error(None, error.message)
-            else:
-                messages.success(request, _("Đã tạo tài khoản cho công dân."))
-                url = reverse("office:counter") + f"?id_number={data['id_number']}"
-                return redirect(url)
-        lookup = f.CitizenLookupForm(initial={"id_number": request.POST.get("id_number", "")})
-        return render(
-            request,
-            "dossiers/office/counter.html",
-            {"lookup": lookup, "citizen": None, "create_form": form, "procedure_form": None},
-            status=400,
-        )
-    citizen = svc.citizen_by_id_number(id_number=request.POST.get("id_number", ""))
-    if citizen is None:
-        raise Http404
-    form = f.ProcedureChoiceForm(request.POST)
-    if form.is_valid():
-        try:
-            dossier = svc.counter_draft_start(
-                procedure=form.cleaned_data["procedure_code"], citizen=citizen, by=request.user
-            )
-        except ApplicationError as error:
-            form.add_error(None, error.message)
-        else:
-            return redirect("office:counter_draft", uuid=dossier.uuid)
-    lookup = f.CitizenLookupForm(initial={"id_number": request.POST.get("id_number", "")})
-    return render(
-        request,
-        "dossiers/office/counter.html",
-        {"lookup": lookup, "citizen": citizen, "create_form": None, "procedure_form": form},
-        status=400,
-    )
-
-
-def _counter_dossier(request: HttpRequest, uuid: Any) -> Dossier:
-    from dossiers.constants import Channel
-
-    who = _reception_only(request)
-    dossier = (
-        Dossier.objects.filter(
-            uuid=uuid,
-            status=S.DRAFT,
-            channel=Channel.COUNTER,
-            receiving_agency_id__in=sorted(who.agencies(["reception_officer"])),
-        )
-        .select_related("applicant", "receiving_agency", "competent_agency")
-        .first()
-    )
-    if dossier is None:
-        raise Http404
-    return dossier
-
-
-def _counter_context(dossier: Dossier, **extra: Any) -> dict[str, Any]:
-    from dossiers.forms import fields_form
-    from dossiers.submission import procedure_for
-
-    procedure = procedure_for(dossier)
-    specs = list(procedure.form_fields.all()) if procedure else []
-    applicant = dossier.applicant_data or {}
-    return {
-        "dossier": dossier,
-        "applicant_form": extra.pop(
-            "applicant_form", f.CounterApplicantForm(initial=applicant, prefix="a")
-        ),
-        "fields_form": extra.pop(
-            "fields_form", fields_form(specs, initial=dossier.form_data) if specs else None
-        ),
-        "components": [(c, f.ScanForm(prefix=f"s{c.pk}")) for c in dossier.components.all()],
-        "problems": svc.counter_problems(dossier),
-        "submit_form": f.CounterSubmitForm(),
-        **extra,
-    }
-
-
-@login_required
-def counter_draft(request: HttpRequest, uuid: Any) -> HttpResponse:
-    """Step 2: the applicant's details, the form fields, the scans, then submit."""
-    dossier = _counter_dossier(request, uuid)
-    if request.method != "POST":
-        return render(request, "dossiers/office/counter_draft.html", _counter_context(dossier))
-    step = request.POST.get("step")
-    if step == "fields":
-        return _counter_fields(request, dossier)
-    if step == "scan":
-        return _counter_scan(request, dossier)
-    if step == "submit":
-        form = f.CounterSubmitForm(request.POST)
-        form.is_valid()
-        try:
-            svc.counter_submit(
-                dossier=dossier,
-                by=request.user,
-                accept_now=bool(form.cleaned_data.get("accept_now")),
-            )
-        except ApplicationError as error:
-            problems = (error.extra or {}).get("problems") or [error.message]
-            for problem in problems:
-                messages.error(request, problem)
-            return redirect("office:counter_draft", uuid=dossier.uuid)
-        dossier.refresh_from_db()
-        messages.success(
-            request,
-            _("Đã nộp hồ sơ %(code)s tại quầy: %(status)s.")
-            % {"code": dossier.code, "status": dossier.get_status_display()},
-        )
-        return _to_detail(dossier)
-    raise Http404
-
-
-def _counter_fields(request: HttpRequest, dossier: Dossier) -> HttpResponse:
-    from dossiers.forms import fields_form
-    from dossiers.submission import procedure_for
-
-    procedure = procedure_for(dossier)
-    specs = list(procedure.form_fields.all()) if procedure else []
-    applicant_form = f.CounterApplicantForm(request.POST, prefix="a")
-    field_form = fields_form(specs, data=request.POST) if specs else None
-    if applicant_form.is_valid():
-        from dossiers.eform import to_json
-
-        applicant = {k: to_json(v) for k, v in applicant_form.cleaned_data.items()}
-        raw_fields = {
-            key: request.POST.get(key) for key in (field_form.fields if field_form else {})
-        }
-        for key, field in (field_form.fields if field_form else {}).items():
-            if field.__class__.__name__ == "BooleanField":
-                raw_fields[key] = "on" if request.POST.get(key) else ""
-        try:
-            svc.counter_fields_save(
-                dossier=dossier, by=request.user, applicant=applicant, fields=raw_fields
-            )
-        except ApplicationError as error:
-            for key, errors in ((error.extra or {}).get("errors") or {}).items():
-                for message in errors:
-                    if key.startswith("f_") and field_form is not None:
-                        name = key[2:]
-                        field_form.add_error(name if name in field_form.fields else None, message)
-                    else:
-                        applicant_form.add_error(
-                            key if key in applicant_form.fields else None, message
-                        )
-        else:
-            messages.success(request, _("Đã lưu thông tin hồ sơ."))
-            return redirect("office:counter_draft", uuid=dossier.uuid)
-    context = _counter_context(dossier, applicant_form=applicant_form, fields_form=field_form)
-    return render(request, "dossiers/office/counter_draft.html", context, status=400)
-
-
-def _counter_scan(request: HttpRequest, dossier: Dossier) -> HttpResponse:
-    component = dossier.components.filter(uuid=request.POST.get("component") or None).first()
-    if component is None:
-        raise Http404
-    form = f.ScanForm(request.POST, request.FILES, prefix=f"s{component.pk}")
-    if form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            svc.counter_scan_attach(
-                dossier=dossier,
-                component=component,
-                by=request.user,
-                data=upload.read(),
-                name=upload.name,
-            )
-        except ApplicationError as error:
-            messages.error(request, f"{component.requirement_name}: {error.message}")
-        else:
-            messages.success(
-                request,
-                _("Đã số hóa và ký số: %(name)s.") % {"name": component.requirement_name},
-            )
-    else:
-        messages.error(request, _("Chọn tệp bản quét (PDF)."))
-    return redirect("office:counter_draft", uuid=dossier.uuid)

@@ -10,7 +10,7 @@ from accounts.models import User
 from accounts.selectors import user_roles
 from dossiers.constants import STAFF_ACTORS, Actor
 from dossiers.models import Dossier
-from dossiers.services import dossier_actor_agency
+from dossiers.selectors.actors import dossier_actor_agency
 from dossiers.workflow import Transition, TransitionNotAllowed, available_transitions
 
 

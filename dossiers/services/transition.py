@@ -1,9 +1,9 @@
-"""Writes on dossiers. `dossier_transition` is the only way a dossier's status changes.
+"""The dossier's one door: `dossier_transition` is the only way a dossier's status changes.
 
 Views, admin actions, tasks, the API and importers all call it: it locks the row, checks the
 table (`dossiers.workflow`), the actor's role and agency, the registered guards and the note,
 writes the `DossierEvent`, updates status and timestamps, and runs the registered event
-listeners after commit (`dossiers.hooks`).
+listeners after commit (`dossiers.hooks`). Facts go through `dossier_event_record`.
 """
 
 from __future__ import annotations
@@ -18,18 +18,14 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
-from accounts.models import Organisation, OrganisationRepresentative, User
-from accounts.selectors import user_roles
-from agencies.models import Agency
+from accounts.models import User
 from dossiers import workflow
 from dossiers.codes import dossier_code_issue
 from dossiers.constants import (
     CLOCK_PAUSED_STATUSES,
     CORRECTION_WORKING_DAYS,
     ONLINE_CHANNELS,
-    RECEIVING_SIDE_ACTORS,
     RECEPTION_WINDOW_WORKING_HOURS,
-    STAFF_ACTORS,
     SUPPLEMENT_REPLY_DAYS,
     Actor,
     Channel,
@@ -38,83 +34,15 @@ from dossiers.constants import (
     ResultKind,
     TimeUnit,
 )
-from dossiers.hooks import dossier_agency_scopes, dossier_event_listeners
+from dossiers.hooks import dossier_event_listeners
 from dossiers.integrity import event_append
-from dossiers.models import Dossier, DossierComponent, DossierEvent
+from dossiers.models import Dossier, DossierEvent
+from dossiers.selectors.actors import dossier_actor_agency
 from dossiers.workflow import GuardContext, Transition, TransitionNotAllowed
 
 logger = logging.getLogger(__name__)
 
 S = DossierStatus
-
-
-# --- who may act ---------------------------------------------------------------------------------
-
-
-def _represents(user: User, dossier: Dossier, day: dt.date) -> bool:
-    if dossier.organisation_id is None:
-        return False
-    return (
-        OrganisationRepresentative.objects.filter(
-            organisation_id=dossier.organisation_id, user=user, valid_from__lte=day
-        )
-        .exclude(valid_to__lt=day)
-        .exists()
-    )
-
-
-def _agency_ids_for(dossier: Dossier, role: str, *, routed: bool) -> set[int]:
-    side = (
-        dossier.receiving_agency_id
-        if role in RECEIVING_SIDE_ACTORS
-        else dossier.competent_agency_id
-    )
-    ids = {side} if side is not None else set()
-    if routed:
-        for _name, scope in dossier_agency_scopes.items():
-            ids.update(scope(dossier, role))
-    return ids
-
-
-def dossier_actor_agency(
-    *, dossier: Dossier, by: User | None, role: str, routed: bool = False
-) -> Agency | None:
-    """Check that `by` may act on `dossier` as `role`; return the agency a staff actor acts for.
-
-    * `system` is for trusted code paths (tasks, payment callbacks, the portal importer), never
-      derived from a request; it needs no user.
-    * `citizen`: the applicant, the submitter, or a current representative of the organisation.
-    * `community_helper`: the submitter, holding the helper role.
-    * staff: a membership in force with that role in the receiving agency (one-stop side) or
-      the competent agency (agency side). With `routed=True` (facts recorded on the history:
-      a consultation reply, an inter-agency task done), also an agency a registered scope adds;
-      never for a status change, so a consulted agency cannot move the dossier.
-    """
-    if role == Actor.SYSTEM:
-        return None
-    if by is None or not by.is_active:
-        raise TransitionNotAllowed(_("Cần đăng nhập để thực hiện thao tác này."), code="no_actor")
-    today = timezone.localdate()
-    if role == Actor.CITIZEN:
-        if by.pk in (dossier.applicant_id, dossier.submitter_id) or _represents(by, dossier, today):
-            return None
-    elif role == Actor.COMMUNITY_HELPER:
-        if by.pk == dossier.submitter_id and role in user_roles(user=by):
-            return None
-    elif role in STAFF_ACTORS:
-        from agencies.selectors import staff_memberships
-
-        membership = (
-            staff_memberships(by, today)
-            .filter(role=role, agency_id__in=_agency_ids_for(dossier, role, routed=routed))
-            .order_by("pk")
-            .first()
-        )
-        if membership is not None:
-            return membership.agency
-    raise TransitionNotAllowed(
-        _("Bạn không có quyền thực hiện thao tác này trên hồ sơ này."), code="actor_not_allowed"
-    )
 
 
 # --- the transition ------------------------------------------------------------------------------
@@ -389,134 +317,4 @@ def dossier_event_record(
         data=data or {},
     )
     _queue_listeners(event)
-    return event
-
-
-# --- drafts and submission -----------------------------------------------------------------------
-
-
-@transaction.atomic
-def dossier_create_draft(
-    *,
-    applicant: User,
-    submitter: User | None = None,
-    procedure_code: str,
-    procedure_name: str,
-    receiving_agency: Agency | None = None,
-    competent_agency: Agency | None = None,
-    organisation: Organisation | None = None,
-    channel: Channel | str = Channel.ONLINE,
-    processing_time: Decimal | int | None = None,
-    processing_time_unit: TimeUnit | str = "",
-    processing_cutoff: dt.time | None = None,
-    is_interagency: bool = False,
-    form_data: dict[str, Any] | None = None,
-    components: list[dict[str, Any]] | None = None,
-) -> Dossier:
-    """A new draft for a procedure, with one component row per document requirement.
-
-    `components` items: `requirement_code`, `requirement_name`, optional `is_required`,
-    `document_uuid`, `source`, `copy_type`, `quantity`. A draft has no code and no event yet:
-    it is private to its author until submitted.
-    """
-    dossier = Dossier(
-        applicant=applicant,
-        submitter=submitter or applicant,
-        organisation=organisation,
-        procedure_code=procedure_code,
-        procedure_name=procedure_name,
-        receiving_agency=receiving_agency,
-        competent_agency=competent_agency,
-        channel=channel,
-        processing_time=processing_time,
-        processing_time_unit=processing_time_unit,
-        processing_cutoff=processing_cutoff,
-        is_interagency=is_interagency,
-        form_data=form_data or {},
-    )
-    # Field validation (types, choices, lengths) here; the table's constraints are enforced by
-    # the database itself, and checking each one from Python costs a query and a savepoint apiece
-    # (about 40 round trips per draft under load, ADR 0093).
-    dossier.full_clean(validate_unique=False, validate_constraints=False)
-    dossier.save()
-    for position, spec in enumerate(components or ()):
-        component = DossierComponent(dossier=dossier, position=position, **spec)
-        component.full_clean(exclude=["dossier"], validate_unique=False, validate_constraints=False)
-        component.save()
-    return dossier
-
-
-@transaction.atomic
-def dossier_draft_discard(*, dossier: Dossier) -> None:
-    """Delete a draft (never a submitted dossier: its history is kept)."""
-    locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
-    if locked.status != S.DRAFT or locked.events.exists():
-        raise TransitionNotAllowed(_("Chỉ xóa được hồ sơ còn là bản nháp."), code="not_a_draft")
-    locked.delete()
-
-
-@transaction.atomic
-def dossier_submit(
-    *,
-    dossier: Dossier,
-    by: User | None,
-    role: Actor | str = Actor.CITIZEN,
-    on_behalf_of: User | None = None,
-    code: str | None = None,
-    note: str = "",
-) -> DossierEvent:
-    """Submit a draft: assigns the dossier code (or keeps the National Portal's `code`), starts
-    the 8-working-hour reception window for online dossiers, writes the event.
-
-    Field validation against the procedure's e-form is the submission form's job before this
-    call; the table's guards check agencies and required documents.
-    """
-    if code:
-        locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
-        if locked.status != S.DRAFT:
-            raise TransitionNotAllowed(_("Hồ sơ đã được nộp."), code="already_submitted")
-        locked.code = code
-        locked.save(update_fields=["code", "updated_at"])
-    return dossier_transition(
-        dossier=dossier, to=S.SUBMITTED, by=by, role=role, on_behalf_of=on_behalf_of, note=note
-    )
-
-
-@transaction.atomic
-def dossier_result_attach(
-    *,
-    dossier: Dossier,
-    document_uuid: Any,
-    by: User | None,
-    role: Actor | str,
-    result_code: str = "",
-    result_type_code: str = "",
-) -> DossierEvent:
-    """Point the dossier at its (signed) result document (Art. 22.4 result and type codes).
-
-    Allowed while the result is being prepared, issued or corrected; a RESULT_ATTACHED event
-    records the replacement of any earlier document.
-    """
-    locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
-    if locked.status not in (S.AWAITING_APPROVAL, S.SIGNING, S.ISSUING, S.CORRECTION):
-        raise TransitionNotAllowed(
-            _("Chỉ đính kèm kết quả khi hồ sơ đang trình ký, ban hành hoặc đính chính."),
-            code="result_not_expected",
-        )
-    previous = locked.result_document_uuid
-    locked.result_document_uuid = document_uuid
-    locked.result_code = result_code or locked.result_code
-    locked.result_type_code = result_type_code or locked.result_type_code
-    locked.save(
-        update_fields=["result_document_uuid", "result_code", "result_type_code", "updated_at"]
-    )
-    event = dossier_event_record(
-        dossier=locked,
-        kind=EventKind.RESULT_ATTACHED,
-        by=by,
-        role=role,
-        data={"document_uuid": str(document_uuid), "previous": str(previous) if previous else None},
-    )
-    if dossier is not locked:
-        dossier.refresh_from_db()
     return event

@@ -1,14 +1,12 @@
-"""Writes of the back office: reception decisions, counter intake, notes and results.
+"""Writes of counter intake: the officer finds or creates the citizen, starts a draft for them,
+fills the form, attaches scans and submits (accepting at once if asked).
 
-Status changes go through `dossiers.services.dossier_transition` (the one door); the processing
-steps (assign, consult, extend, inter-agency) are `dossiers.processing` services, called by the
-views directly. Nothing here assigns `Dossier.status`.
+Status changes go through `dossiers.services.transition`; see docs/back-office.md.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 from typing import Any
 
 from django.db import transaction
@@ -19,9 +17,8 @@ from accounts.constants import Role
 from accounts.models import User
 from agencies.models import Agency
 from common.exceptions import ApplicationError
-from dossiers import eform, processing
+from dossiers import eform
 from dossiers.constants import (
-    STAFF_ACTORS,
     Actor,
     Channel,
     ComponentSource,
@@ -30,211 +27,22 @@ from dossiers.constants import (
     TimeUnit,
 )
 from dossiers.models import Dossier, DossierComponent, DossierEvent
-from dossiers.selectors import dossier_acting_role
-from dossiers.services import (
-    dossier_actor_agency,
-    dossier_result_attach,
-    dossier_submit,
-    dossier_transition,
+from dossiers.selectors.actors import dossier_actor_agency
+from dossiers.services.drafts import (
+    APPLICANT_KEYS,
+    _agencies_for,
+    applicant_errors,
+    applicant_prefill,
+    document_reference,
+    dossier_create_draft,
+    fields_prefill,
+    procedure_for,
 )
+from dossiers.services.submission import dossier_submit
+from dossiers.services.transition import dossier_transition
 from dossiers.workflow import TransitionNotAllowed
 
 S = DossierStatus
-
-
-class StaleDossier(TransitionNotAllowed):
-    """The dossier moved on since the officer opened it (another officer acted first)."""
-
-    def __init__(self, dossier: Dossier) -> None:
-        super().__init__(
-            _(
-                "Hồ sơ %(code)s vừa được cán bộ khác xử lý, trạng thái hiện tại là “%(status)s”. "
-                "Trang đã được tải lại, vui lòng kiểm tra trước khi thao tác tiếp."
-            )
-            % {"code": dossier.code, "status": dossier.get_status_display()},
-            code="stale_status",
-        )
-
-
-def _locked(dossier: Dossier, expected_status: str | None) -> Dossier:
-    locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
-    if expected_status and locked.status != expected_status:
-        raise StaleDossier(locked)
-    return locked
-
-
-def acting_role(*, dossier: Dossier, by: User, roles: Iterable[str]) -> str:
-    """The first of `roles` in which `by` may act on `dossier` (agency checked), or refuse."""
-    role = dossier_acting_role(dossier=dossier, user=by, roles=roles)
-    if role is not None:
-        return role
-    raise TransitionNotAllowed(
-        _("Bạn không có quyền thực hiện thao tác này trên hồ sơ này."), code="actor_not_allowed"
-    )
-
-
-# --- one action from the action bar ------------------------------------------------------------
-
-
-@transaction.atomic
-def office_transition(
-    *,
-    dossier: Dossier,
-    to: str,
-    by: User,
-    role: str,
-    expected_status: str | None = None,
-    note: str = "",
-    result_kind: str | None = None,
-    data: dict[str, Any] | None = None,
-) -> DossierEvent:
-    """A transition taken from the officer's page. `expected_status` is the status the officer
-    saw: when another officer moved the dossier meanwhile, `StaleDossier` says so plainly."""
-    if role not in STAFF_ACTORS:
-        raise TransitionNotAllowed(_("Vai trò không hợp lệ."), code="role_not_allowed")
-    locked = _locked(dossier, expected_status)
-    return dossier_transition(
-        dossier=locked,
-        to=to,
-        by=by,
-        role=role,
-        note=note,
-        result_kind=result_kind or None,
-        data=data,
-    )
-
-
-# --- reception ----------------------------------------------------------------------------------
-
-ACCEPT, SUPPLEMENT, REFUSE = "accept", "supplement", "refuse"
-
-
-def supplement_note(missing: list[str], extra: str = "") -> str:
-    """Every missing item at once, numbered (NĐ 118 Art. 16.3), then the officer's guidance."""
-    lines = [_("Hồ sơ cần bổ sung, hoàn thiện các thành phần sau:")]
-    lines += [f"{n}. {name}" for n, name in enumerate(missing, start=1)]
-    if extra.strip():
-        lines.append(extra.strip())
-    return "\n".join(lines)
-
-
-@transaction.atomic
-def reception_decide(
-    *,
-    dossier: Dossier,
-    by: User,
-    decision: str,
-    complete_components: Iterable[Any],
-    note: str = "",
-    expected_status: str | None = None,
-) -> DossierEvent:
-    """The reception officer's completeness check on a submitted dossier (Art. 17).
-
-    `complete_components`: UUIDs of the components the officer ticked as present and valid.
-    * accept: every required component ticked → RECEIVED (form 01 is issued by its listener);
-    * supplement: the unticked components (and the note) become the list of missing items,
-      all at once → INTAKE_SUPPLEMENT (form 02);
-    * refuse: the reasons in `note` → REJECTED_AT_INTAKE (form 03).
-    """
-    locked = _locked(dossier, expected_status)
-    ticked = {str(u) for u in complete_components}
-    components = [c for c in locked.components.all() if c.source != ComponentSource.STATE_HOLDS]
-    missing = [c for c in components if str(c.uuid) not in ticked]
-    if decision == ACCEPT:
-        required_missing = [c.requirement_name for c in missing if c.is_required]
-        if required_missing:
-            raise TransitionNotAllowed(
-                _("Chưa xác nhận đủ thành phần bắt buộc: %(items)s.")
-                % {"items": "; ".join(required_missing)},
-                code="checklist_incomplete",
-            )
-        return dossier_transition(
-            dossier=locked, to=S.RECEIVED, by=by, role=Actor.RECEPTION_OFFICER, note=note
-        )
-    if decision == SUPPLEMENT:
-        names = [c.requirement_name for c in missing]
-        if not names and not note.strip():
-            raise TransitionNotAllowed(
-                _("Bỏ chọn các thành phần còn thiếu hoặc ghi rõ nội dung cần bổ sung."),
-                code="nothing_missing",
-            )
-        return dossier_transition(
-            dossier=locked,
-            to=S.INTAKE_SUPPLEMENT,
-            by=by,
-            role=Actor.RECEPTION_OFFICER,
-            note=supplement_note(names, note),
-            data={
-                "missing_items": names + ([note.strip()] if note.strip() else []),
-                "missing_components": [str(c.uuid) for c in missing],
-            },
-        )
-    if decision == REFUSE:
-        return dossier_transition(
-            dossier=locked, to=S.REJECTED_AT_INTAKE, by=by, role=Actor.RECEPTION_OFFICER, note=note
-        )
-    raise TransitionNotAllowed(_("Quyết định tiếp nhận không hợp lệ."), code="bad_decision")
-
-
-# --- notes and results ---------------------------------------------------------------------------
-
-NOTE_ROLES = (
-    Actor.PROCESSING_OFFICER,
-    Actor.AGENCY_HEAD,
-    Actor.RECEPTION_OFFICER,
-    Actor.RECORDS_CLERK,
-    Actor.ONESTOP_SUPERVISOR,
-)
-
-
-@transaction.atomic
-def office_note_add(*, dossier: Dossier, by: User, text: str) -> DossierEvent:
-    """An internal note on the dossier (never shown to the citizen)."""
-    text = text.strip()
-    if not text:
-        raise ApplicationError(_("Nhập nội dung ghi chú."), code="empty_note")
-    role = acting_role(dossier=dossier, by=by, roles=NOTE_ROLES)
-    return processing.dossier_note_add(dossier=dossier, by=by, role=role, text=text, internal=True)
-
-
-EXTEND_ROLES = (Actor.AGENCY_HEAD, Actor.PROCESSING_OFFICER, Actor.ONESTOP_SUPERVISOR)
-RESULT_ROLES = (Actor.AGENCY_HEAD, Actor.PROCESSING_OFFICER, Actor.RECORDS_CLERK)
-
-
-@transaction.atomic
-def office_result_upload(
-    *, dossier: Dossier, by: User, data: bytes, name: str, result_code: str = ""
-) -> DossierEvent:
-    """Keep the result file in the applicant's data store (issued) and point the dossier at it."""
-    from documents.constants import DocumentSource, UseKind
-    from documents.services import UseSpec, document_store
-    from dossiers.submission import document_reference
-
-    role = acting_role(dossier=dossier, by=by, roles=RESULT_ROLES)
-    owner = (
-        {"owner_organisation": dossier.organisation}
-        if dossier.organisation_id
-        else {"owner_user": dossier.applicant}
-    )
-    document = document_store(
-        data=data,
-        title=(_("Kết quả giải quyết: %(name)s") % {"name": dossier.procedure_name})[:255],
-        source=DocumentSource.ISSUED,
-        original_name=name,
-        created_by=by,
-        issued_by_system=True,
-        dossier_reference=dossier.code or "",
-        use=UseSpec(
-            kind=UseKind.DOSSIER,
-            reference=document_reference(dossier),
-            label=dossier.procedure_name[:255],
-            locked=True,
-        ),
-        **owner,
-    )
-    return dossier_result_attach(
-        dossier=dossier, document_uuid=document.uuid, by=by, role=role, result_code=result_code
-    )
 
 
 # --- counter intake -----------------------------------------------------------------------------
@@ -325,8 +133,6 @@ def _counter_terms(procedure: Any) -> tuple[Any, str]:
 def counter_draft_start(*, procedure: Any, citizen: User, by: User) -> Dossier:
     """A counter dossier (channel counter) for `citizen`, prefilled from their profile and
     earlier dossiers, received at the officer's reception point."""
-    from dossiers.services import dossier_create_draft
-    from dossiers.submission import _agencies_for, applicant_prefill, fields_prefill
     from procedures.selectors import procedure_fee_lines, procedure_online_only_on
 
     agency = counter_agency(by=by)
@@ -395,7 +201,6 @@ def counter_fields_save(
     *, dossier: Dossier, by: User, applicant: dict[str, Any], fields: dict[str, Any]
 ) -> Dossier:
     """The applicant's details and the e-form values, checked by the online form's own rules."""
-    from dossiers.submission import APPLICANT_KEYS, applicant_errors, procedure_for
 
     locked = _counter_locked(dossier, by)
     errors = applicant_errors(applicant)
@@ -423,7 +228,6 @@ def counter_scan_attach(
     signed with the officer's personal certificate (Art. 17.1.c) and attached to the slot."""
     from documents.constants import DocumentSource, UseKind
     from documents.services import document_sign_scan, document_store, document_use_add
-    from dossiers.submission import document_reference
 
     locked = _counter_locked(dossier, by)
     if component.dossier_id != locked.pk:
@@ -459,7 +263,6 @@ def counter_scan_attach(
 
 
 def counter_problems(dossier: Dossier) -> list[str]:
-    from dossiers.submission import applicant_errors, procedure_for
 
     problems: list[str] = []
     if applicant_errors(dossier.applicant_data):
@@ -482,7 +285,6 @@ def counter_submit(*, dossier: Dossier, by: User, accept_now: bool = False) -> D
     `accept_now`, receive it at once (the paper was checked at the counter: form 01)."""
     from documents.constants import UseKind
     from documents.services import document_uses_lock
-    from dossiers.submission import document_reference
 
     locked = _counter_locked(dossier, by)
     problems = counter_problems(locked)

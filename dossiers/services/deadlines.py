@@ -44,8 +44,8 @@ from dossiers.constants import (
     DossierStatus,
 )
 from dossiers.models import Dossier, DossierAlert, DossierConsultation
-from dossiers.processing import notify_staff, staff_in
-from dossiers.services import dossier_transition
+from dossiers.services.notices import notify_staff, staff_in
+from dossiers.services.transition import dossier_transition
 from dossiers.workflow import TransitionNotAllowed
 
 logger = logging.getLogger(__name__)

@@ -1,0 +1,48 @@
+"""The back office's pages: `detail` (the workspace's queues, the officer's dossier page and its
+actions) and `counter` (dossiers taken in at the one-stop counter). Thin: parse →
+`dossiers.services` / `dossiers.selectors` → render.
+"""
+
+from __future__ import annotations
+
+from dossiers.office.views.counter import (
+    counter,
+    counter_draft,
+)
+from dossiers.office.views.detail import (
+    action,
+    assign,
+    by_code,
+    component_file,
+    consult,
+    consult_reply,
+    detail,
+    extend,
+    interagency,
+    note,
+    reception,
+    result,
+    result_file,
+    task_complete,
+    workspace,
+)
+
+__all__ = [
+    "action",
+    "assign",
+    "by_code",
+    "component_file",
+    "consult",
+    "consult_reply",
+    "counter",
+    "counter_draft",
+    "detail",
+    "extend",
+    "interagency",
+    "note",
+    "reception",
+    "result",
+    "result_file",
+    "task_complete",
+    "workspace",
+]

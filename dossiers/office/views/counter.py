@@ -1,0 +1,259 @@
+"""The officer's workspace (`/office/`): queues, the dossier page, actions, counter intake.
+
+Thin: parse → selector/service → render. Every page needs a signed-in staff member (the
+middleware already enforces MFA for staff); a dossier page is looked up through
+`selectors.dossier_get_for_staff`, so another agency's dossier is a 404. Plain POST forms and
+links throughout; htmx only enhances (live filtering, counts refresh, boosted actions).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from common.exceptions import ApplicationError
+from dossiers import selectors as sel
+from dossiers import services as svc
+from dossiers.constants import DossierStatus
+from dossiers.models import Dossier
+from dossiers.office import forms as f
+from dossiers.office.views.base import _to_detail, _who
+
+S = DossierStatus
+
+# --- counter intake -------------------------------------------------------------------------------
+
+
+def _reception_only(request: HttpRequest) -> sel.OfficeUser:
+    who = _who(request)
+    if not who.agencies(["reception_officer"]):
+        raise PermissionDenied
+    return who
+
+
+@login_required
+def counter(request: HttpRequest) -> HttpResponse:
+    """Step 1: find the citizen by their ID number (or create them), choose the procedure."""
+    _reception_only(request)
+    lookup = f.CitizenLookupForm(request.GET or None)
+    citizen = None
+    create_form = None
+    procedure_form = None
+    if lookup.is_bound and lookup.is_valid():
+        id_number = lookup.cleaned_data["id_number"]
+        citizen = svc.citizen_by_id_number(id_number=id_number)
+        if citizen is None:
+            create_form = f.CitizenCreateForm(initial={"id_number": id_number})
+        else:
+            procedure_form = f.ProcedureChoiceForm()
+    if request.method == "POST":
+        return _counter_post(request)
+    return render(
+        request,
+        "dossiers/office/counter.html",
+        {
+            "lookup": lookup,
+            "citizen": citizen,
+            "create_form": create_form,
+            "procedure_form": procedure_form,
+        },
+    )
+
+
+def _counter_post(request: HttpRequest) -> HttpResponse:
+    if request.POST.get("step") == "create":
+        form = f.CitizenCreateForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                svc.counter_citizen_get_or_create(
+                    id_number=data["id_number"],
+                    full_name=data["full_name"],
+                    date_of_birth=data["date_of_birth"],
+                    phone=data["phone"],
+                    email=data["email"],
+                    address=data["address"],
+                    by=request.user,
+                )
+            except ApplicationError as error:
+                form.add_error(None, error.message)
+            else:
+                messages.success(request, _("Đã tạo tài khoản cho công dân."))
+                url = reverse("office:counter") + f"?id_number={data['id_number']}"
+                return redirect(url)
+        lookup = f.CitizenLookupForm(initial={"id_number": request.POST.get("id_number", "")})
+        return render(
+            request,
+            "dossiers/office/counter.html",
+            {"lookup": lookup, "citizen": None, "create_form": form, "procedure_form": None},
+            status=400,
+        )
+    citizen = svc.citizen_by_id_number(id_number=request.POST.get("id_number", ""))
+    if citizen is None:
+        raise Http404
+    form = f.ProcedureChoiceForm(request.POST)
+    if form.is_valid():
+        try:
+            dossier = svc.counter_draft_start(
+                procedure=form.cleaned_data["procedure_code"], citizen=citizen, by=request.user
+            )
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+        else:
+            return redirect("office:counter_draft", uuid=dossier.uuid)
+    lookup = f.CitizenLookupForm(initial={"id_number": request.POST.get("id_number", "")})
+    return render(
+        request,
+        "dossiers/office/counter.html",
+        {"lookup": lookup, "citizen": citizen, "create_form": None, "procedure_form": form},
+        status=400,
+    )
+
+
+def _counter_dossier(request: HttpRequest, uuid: Any) -> Dossier:
+    from dossiers.constants import Channel
+
+    who = _reception_only(request)
+    dossier = (
+        Dossier.objects.filter(
+            uuid=uuid,
+            status=S.DRAFT,
+            channel=Channel.COUNTER,
+            receiving_agency_id__in=sorted(who.agencies(["reception_officer"])),
+        )
+        .select_related("applicant", "receiving_agency", "competent_agency")
+        .first()
+    )
+    if dossier is None:
+        raise Http404
+    return dossier
+
+
+def _counter_context(dossier: Dossier, **extra: Any) -> dict[str, Any]:
+    from dossiers.forms import fields_form
+    from dossiers.services import procedure_for
+
+    procedure = procedure_for(dossier)
+    specs = list(procedure.form_fields.all()) if procedure else []
+    applicant = dossier.applicant_data or {}
+    return {
+        "dossier": dossier,
+        "applicant_form": extra.pop(
+            "applicant_form", f.CounterApplicantForm(initial=applicant, prefix="a")
+        ),
+        "fields_form": extra.pop(
+            "fields_form", fields_form(specs, initial=dossier.form_data) if specs else None
+        ),
+        "components": [(c, f.ScanForm(prefix=f"s{c.pk}")) for c in dossier.components.all()],
+        "problems": svc.counter_problems(dossier),
+        "submit_form": f.CounterSubmitForm(),
+        **extra,
+    }
+
+
+@login_required
+def counter_draft(request: HttpRequest, uuid: Any) -> HttpResponse:
+    """Step 2: the applicant's details, the form fields, the scans, then submit."""
+    dossier = _counter_dossier(request, uuid)
+    if request.method != "POST":
+        return render(request, "dossiers/office/counter_draft.html", _counter_context(dossier))
+    step = request.POST.get("step")
+    if step == "fields":
+        return _counter_fields(request, dossier)
+    if step == "scan":
+        return _counter_scan(request, dossier)
+    if step == "submit":
+        form = f.CounterSubmitForm(request.POST)
+        form.is_valid()
+        try:
+            svc.counter_submit(
+                dossier=dossier,
+                by=request.user,
+                accept_now=bool(form.cleaned_data.get("accept_now")),
+            )
+        except ApplicationError as error:
+            problems = (error.extra or {}).get("problems") or [error.message]
+            for problem in problems:
+                messages.error(request, problem)
+            return redirect("office:counter_draft", uuid=dossier.uuid)
+        dossier.refresh_from_db()
+        messages.success(
+            request,
+            _("Đã nộp hồ sơ %(code)s tại quầy: %(status)s.")
+            % {"code": dossier.code, "status": dossier.get_status_display()},
+        )
+        return _to_detail(dossier)
+    raise Http404
+
+
+def _counter_fields(request: HttpRequest, dossier: Dossier) -> HttpResponse:
+    from dossiers.forms import fields_form
+    from dossiers.services import procedure_for
+
+    procedure = procedure_for(dossier)
+    specs = list(procedure.form_fields.all()) if procedure else []
+    applicant_form = f.CounterApplicantForm(request.POST, prefix="a")
+    field_form = fields_form(specs, data=request.POST) if specs else None
+    if applicant_form.is_valid():
+        from dossiers.eform import to_json
+
+        applicant = {k: to_json(v) for k, v in applicant_form.cleaned_data.items()}
+        raw_fields = {
+            key: request.POST.get(key) for key in (field_form.fields if field_form else {})
+        }
+        for key, field in (field_form.fields if field_form else {}).items():
+            if field.__class__.__name__ == "BooleanField":
+                raw_fields[key] = "on" if request.POST.get(key) else ""
+        try:
+            svc.counter_fields_save(
+                dossier=dossier, by=request.user, applicant=applicant, fields=raw_fields
+            )
+        except ApplicationError as error:
+            for key, errors in ((error.extra or {}).get("errors") or {}).items():
+                for message in errors:
+                    if key.startswith("f_") and field_form is not None:
+                        name = key[2:]
+                        field_form.add_error(name if name in field_form.fields else None, message)
+                    else:
+                        applicant_form.add_error(
+                            key if key in applicant_form.fields else None, message
+                        )
+        else:
+            messages.success(request, _("Đã lưu thông tin hồ sơ."))
+            return redirect("office:counter_draft", uuid=dossier.uuid)
+    context = _counter_context(dossier, applicant_form=applicant_form, fields_form=field_form)
+    return render(request, "dossiers/office/counter_draft.html", context, status=400)
+
+
+def _counter_scan(request: HttpRequest, dossier: Dossier) -> HttpResponse:
+    component = dossier.components.filter(uuid=request.POST.get("component") or None).first()
+    if component is None:
+        raise Http404
+    form = f.ScanForm(request.POST, request.FILES, prefix=f"s{component.pk}")
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            svc.counter_scan_attach(
+                dossier=dossier,
+                component=component,
+                by=request.user,
+                data=upload.read(),
+                name=upload.name,
+            )
+        except ApplicationError as error:
+            messages.error(request, f"{component.requirement_name}: {error.message}")
+        else:
+            messages.success(
+                request,
+                _("Đã số hóa và ký số: %(name)s.") % {"name": component.requirement_name},
+            )
+    else:
+        messages.error(request, _("Chọn tệp bản quét (PDF)."))
+    return redirect("office:counter_draft", uuid=dossier.uuid)

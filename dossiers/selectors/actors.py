@@ -1,0 +1,91 @@
+"""Which agency a user acts for on a dossier, in a role (read by the transition service and the
+actions selector): the applicant side by ownership or representation, staff by their
+memberships in force, routed agencies by `dossiers.hooks.dossier_agency_scopes`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import OrganisationRepresentative, User
+from accounts.selectors import user_roles
+from agencies.models import Agency
+from dossiers.constants import (
+    RECEIVING_SIDE_ACTORS,
+    STAFF_ACTORS,
+    Actor,
+)
+from dossiers.hooks import dossier_agency_scopes
+from dossiers.models import Dossier
+from dossiers.workflow import TransitionNotAllowed
+
+# --- who may act ---------------------------------------------------------------------------------
+
+
+def _represents(user: User, dossier: Dossier, day: dt.date) -> bool:
+    if dossier.organisation_id is None:
+        return False
+    return (
+        OrganisationRepresentative.objects.filter(
+            organisation_id=dossier.organisation_id, user=user, valid_from__lte=day
+        )
+        .exclude(valid_to__lt=day)
+        .exists()
+    )
+
+
+def _agency_ids_for(dossier: Dossier, role: str, *, routed: bool) -> set[int]:
+    side = (
+        dossier.receiving_agency_id
+        if role in RECEIVING_SIDE_ACTORS
+        else dossier.competent_agency_id
+    )
+    ids = {side} if side is not None else set()
+    if routed:
+        for _name, scope in dossier_agency_scopes.items():
+            ids.update(scope(dossier, role))
+    return ids
+
+
+def dossier_actor_agency(
+    *, dossier: Dossier, by: User | None, role: str, routed: bool = False
+) -> Agency | None:
+    """Check that `by` may act on `dossier` as `role`; return the agency a staff actor acts for.
+
+    * `system` is for trusted code paths (tasks, payment callbacks, the portal importer), never
+      derived from a request; it needs no user.
+    * `citizen`: the applicant, the submitter, or a current representative of the organisation.
+    * `community_helper`: the submitter, holding the helper role.
+    * staff: a membership in force with that role in the receiving agency (one-stop side) or
+      the competent agency (agency side). With `routed=True` (facts recorded on the history:
+      a consultation reply, an inter-agency task done), also an agency a registered scope adds;
+      never for a status change, so a consulted agency cannot move the dossier.
+    """
+    if role == Actor.SYSTEM:
+        return None
+    if by is None or not by.is_active:
+        raise TransitionNotAllowed(_("Cần đăng nhập để thực hiện thao tác này."), code="no_actor")
+    today = timezone.localdate()
+    if role == Actor.CITIZEN:
+        if by.pk in (dossier.applicant_id, dossier.submitter_id) or _represents(by, dossier, today):
+            return None
+    elif role == Actor.COMMUNITY_HELPER:
+        if by.pk == dossier.submitter_id and role in user_roles(user=by):
+            return None
+    elif role in STAFF_ACTORS:
+        from agencies.selectors import staff_memberships
+
+        membership = (
+            staff_memberships(by, today)
+            .filter(role=role, agency_id__in=_agency_ids_for(dossier, role, routed=routed))
+            .order_by("pk")
+            .first()
+        )
+        if membership is not None:
+            return membership.agency
+    raise TransitionNotAllowed(
+        _("Bạn không có quyền thực hiện thao tác này trên hồ sơ này."), code="actor_not_allowed"
+    )

@@ -1,0 +1,222 @@
+"""Writes that hand the dossier in and follow it up: submit (online, and the generic
+`dossier_submit`), answer a supplement request, request or cancel a withdrawal.
+
+Status changes go through `dossiers.services.transition`. See docs/submission.md, ADR 0090.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from common.exceptions import ApplicationError
+from dossiers import eform
+from dossiers.constants import (
+    Actor,
+    DossierStatus,
+    DraftStep,
+)
+from dossiers.models import Dossier, DossierEvent
+from dossiers.services.components import delivery_errors
+from dossiers.services.drafts import (
+    SUPPLEMENT_TARGET,
+    _check_mandate_still_in_force,
+    _locked_draft,
+    applicant_errors,
+    assurance_check,
+    document_reference,
+    procedure_for,
+)
+from dossiers.services.transition import dossier_transition
+from dossiers.workflow import TransitionNotAllowed
+
+S = DossierStatus
+
+
+class SubmissionIncomplete(ApplicationError):
+    """The draft cannot be submitted yet; `extra["problems"]` maps step → messages."""
+
+
+def submission_problems(dossier: Dossier) -> dict[str, list[str]]:
+    """Everything that keeps the draft from being submitted, grouped by form step."""
+    problems: dict[str, list[str]] = {}
+    procedure = procedure_for(dossier)
+    if procedure is None or not procedure.offers_online:
+        problems[DraftStep.APPLICANT] = [_("Thủ tục không còn nhận hồ sơ trực tuyến.")]
+        return problems
+    applicant = applicant_errors(dossier.applicant_data)
+    if applicant:
+        problems[DraftStep.APPLICANT] = [f"{k}: {' '.join(v)}" for k, v in applicant.items()]
+    if dossier.receiving_agency_id is None or dossier.competent_agency_id is None:
+        problems.setdefault(DraftStep.APPLICANT, []).append(_("Chọn nơi nộp hồ sơ."))
+    specs = list(procedure.form_fields.all())
+    _values, field_errors = eform.validate_values(specs, dossier.form_data)
+    if field_errors:
+        labels = {spec.key: spec.label_vi for spec in specs}
+        problems[DraftStep.FIELDS] = [
+            f"{labels.get(k, k)}: {' '.join(v)}" for k, v in field_errors.items()
+        ]
+    missing = [
+        c.requirement_name for c in dossier.components.all() if c.is_required and not c.is_provided
+    ]
+    if missing:
+        problems[DraftStep.DOCUMENTS] = [_("Còn thiếu: %(name)s") % {"name": n} for n in missing]
+    delivery = delivery_errors(
+        dossier.result_delivery, dossier.delivery_address, dossier.delivery_commune_code
+    )
+    if delivery:
+        problems[DraftStep.DELIVERY] = [m for v in delivery.values() for m in v]
+    return problems
+
+
+@transaction.atomic
+def dossier_submit_online(*, dossier: Dossier, by: User, declaration: bool) -> DossierEvent:
+    """Check the whole draft, then submit it through the transition service (code, event,
+    listeners after commit); lock its documents and notify the citizen and the reception queue."""
+    from documents.constants import UseKind
+    from documents.services import document_uses_lock
+
+    locked = _locked_draft(dossier, by)
+    problems = submission_problems(locked)
+    if not declaration:
+        problems.setdefault(DraftStep.REVIEW, []).append(
+            _("Cần xác nhận lời cam đoan trước khi nộp.")
+        )
+    if problems:
+        raise SubmissionIncomplete(
+            _("Hồ sơ chưa đủ để nộp."), code="incomplete", extra={"problems": problems}
+        )
+    procedure = procedure_for(locked)
+    if procedure is not None:
+        assurance_check(procedure=procedure, user=by)
+    _check_mandate_still_in_force(locked, by)
+    locked.declared_at = timezone.now()
+    locked.save(update_fields=["declared_at", "updated_at"])
+    on_behalf_of = locked.applicant if locked.applicant_id != by.pk else None
+    event = dossier_submit(dossier=locked, by=by, role=Actor.CITIZEN, on_behalf_of=on_behalf_of)
+    locked.refresh_from_db()
+    document_uses_lock(kind=UseKind.DOSSIER, reference=document_reference(locked))
+    _notify_submitted(locked)
+    if dossier is not locked:
+        dossier.refresh_from_db()
+    return event
+
+
+def dossier_public_url(dossier: Dossier) -> str:
+    return settings.SITE_URL + reverse("dossiers:detail", kwargs={"uuid": dossier.uuid})
+
+
+def _notify_submitted(dossier: Dossier) -> None:
+    """Outbox rows in this transaction; delivered after commit by the notifications app."""
+    from notifications.constants import Event
+    from notifications.services import notify
+
+    agency_name = dossier.receiving_agency.name if dossier.receiving_agency else ""
+    notify(
+        event=Event.DOSSIER_SUBMITTED,
+        recipient=dossier.applicant,
+        reference=dossier.code or "",
+        context={
+            "citizen_name": dossier.applicant_data.get("full_name", ""),
+            "dossier_code": dossier.code,
+            "procedure_name": dossier.procedure_name,
+            "agency_name": agency_name,
+            "dossier_url": dossier_public_url(dossier),
+            "submitted_at": timezone.localtime(dossier.submitted_at).strftime("%d/%m/%Y %H:%M"),
+        },
+    )
+    officers = _reception_officers(dossier)
+    if officers:
+        notify(
+            event=Event.STAFF_NEW_IN_QUEUE,
+            recipient=officers,
+            reference=dossier.code or "",
+            context={
+                "dossier_code": dossier.code,
+                "procedure_name": dossier.procedure_name,
+                "queue_name": _("Tiếp nhận — %(agency)s") % {"agency": agency_name},
+                "dossier_url": dossier_public_url(dossier),
+            },
+        )
+
+
+def _reception_officers(dossier: Dossier) -> list[User]:
+    from accounts.constants import Role
+    from agencies.models import StaffMembership
+
+    if dossier.receiving_agency_id is None:
+        return []
+    today = timezone.localdate()
+    memberships = (
+        StaffMembership.objects.filter(
+            agency_id=dossier.receiving_agency_id,
+            role=Role.RECEPTION_OFFICER,
+            valid_from__lte=today,
+            user__is_active=True,
+        )
+        .exclude(valid_to__lt=today)
+        .select_related("user")
+    )
+    return list({m.user_id: m.user for m in memberships}.values())
+
+
+# --- after submission ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def dossier_supplement_answer(*, dossier: Dossier, by: User, note: str = "") -> DossierEvent:
+    """Send the requested items back: same code, history kept (NĐ 45/2020 Art. 12)."""
+    locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
+    target = SUPPLEMENT_TARGET.get(DossierStatus(locked.status))
+    if target is None:
+        raise ApplicationError(_("Hồ sơ không ở bước chờ bổ sung."), code="no_supplement")
+    event = dossier_transition(dossier=locked, to=target, by=by, role=Actor.CITIZEN, note=note)
+    if dossier is not locked:
+        dossier.refresh_from_db()
+    return event
+
+
+@transaction.atomic
+def dossier_withdrawal_request(*, dossier: Dossier, by: User, reason: str) -> DossierEvent:
+    """Ask to stop the dossier (NĐ 118 Art. 21); the one-stop unit accepts it with Mẫu 05."""
+    if not reason.strip():
+        raise ApplicationError(_("Cho biết lý do rút hồ sơ."), code="reason_required")
+    return dossier_transition(
+        dossier=dossier, to=S.WITHDRAWAL_REQUESTED, by=by, role=Actor.CITIZEN, note=reason
+    )
+
+
+@transaction.atomic
+def dossier_withdrawal_cancel(*, dossier: Dossier, by: User) -> DossierEvent:
+    return dossier_transition(dossier=dossier, to=dossier.resume_status, by=by, role=Actor.CITIZEN)
+
+
+@transaction.atomic
+def dossier_submit(
+    *,
+    dossier: Dossier,
+    by: User | None,
+    role: Actor | str = Actor.CITIZEN,
+    on_behalf_of: User | None = None,
+    code: str | None = None,
+    note: str = "",
+) -> DossierEvent:
+    """Submit a draft: assigns the dossier code (or keeps the National Portal's `code`), starts
+    the 8-working-hour reception window for online dossiers, writes the event.
+
+    Field validation against the procedure's e-form is the submission form's job before this
+    call; the table's guards check agencies and required documents.
+    """
+    if code:
+        locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
+        if locked.status != S.DRAFT:
+            raise TransitionNotAllowed(_("Hồ sơ đã được nộp."), code="already_submitted")
+        locked.code = code
+        locked.save(update_fields=["code", "updated_at"])
+    return dossier_transition(
+        dossier=dossier, to=S.SUBMITTED, by=by, role=role, on_behalf_of=on_behalf_of, note=note
+    )

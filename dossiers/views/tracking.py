@@ -1,0 +1,193 @@
+"""Citizen views: start, the step-by-step form, submission, my dossiers, public lookup.
+
+Thin: parse → selector/service → render. Every dossier URL goes through
+`citizen_selectors.dossier_get_for_citizen`, so anyone but the applicant side gets a 404.
+Plain POST forms throughout; htmx only enhances (the pages work without JavaScript).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from common.exceptions import ApplicationError
+from dossiers import selectors as sel
+from dossiers import services as svc
+from dossiers.constants import ComponentSource, DossierStatus
+from dossiers.forms import (
+    LookupForm,
+    UploadForm,
+    WithdrawalForm,
+)
+from dossiers.models import Dossier, DossierComponent
+from dossiers.ratelimit import lookup_allowed
+from dossiers.views.base import _dossier_or_404
+from dossiers.views.drafts import _document_slot_post, _store_for
+
+S = DossierStatus
+
+
+@login_required
+def mine(request: HttpRequest) -> HttpResponse:
+    dossiers = list(sel.dossier_list_for_citizen(user=request.user)[:200])
+    rows = [
+        {"dossier": d, "plain": sel.plain_status(d), "waiting": sel.waiting_on_citizen(d)}
+        for d in dossiers
+    ]
+    return render(
+        request,
+        "dossiers/citizen/mine.html",
+        {"drafts": sel.dossier_drafts_for(user=request.user), "rows": rows},
+    )
+
+
+def detail(request: HttpRequest, uuid: Any) -> HttpResponse:
+    dossier = _dossier_or_404(request, uuid)
+    if dossier.status == S.DRAFT:
+        return redirect("dossiers:resume", uuid=dossier.uuid)
+    return render(request, "dossiers/citizen/detail.html", _detail_context(request, dossier))
+
+
+def _detail_context(request: HttpRequest, dossier: Dossier, **extra: Any) -> dict[str, Any]:
+    from dossiers.selectors import dossier_actions_for
+
+    targets = {a.transition.target for a in dossier_actions_for(dossier=dossier, user=request.user)}
+    in_supplement = dossier.status in svc.SUPPLEMENT_STATUSES
+    store = _store_for(request, dossier) if in_supplement else []
+    components = list(dossier.components.all())
+    from dossiers.hooks import dossier_panels
+
+    return {
+        "dossier": dossier,
+        "panels": dossier_panels.render(request=request, obj=dossier),
+        "plain": sel.plain_status(dossier),
+        "waiting": sel.waiting_on_citizen(dossier),
+        "timeline": sel.dossier_timeline(dossier=dossier),
+        "components": components,
+        "slots": [
+            {"component": c, "form": UploadForm(prefix=f"c{c.pk}", store=store)}
+            for c in components
+            if c.source != ComponentSource.STATE_HOLDS
+        ]
+        if in_supplement
+        else [],
+        "in_supplement": in_supplement,
+        "may_withdraw": S.WITHDRAWAL_REQUESTED in targets,
+        "may_cancel_withdrawal": dossier.status == S.WITHDRAWAL_REQUESTED
+        and dossier.resume_status in targets,
+        "withdraw_form": extra.pop("withdraw_form", WithdrawalForm()),
+        **extra,
+    }
+
+
+def component_download(request: HttpRequest, uuid: Any, component: Any) -> HttpResponse:
+    """A component's file, for whoever may see the dossier (pointer → the stored file)."""
+    from documents.selectors import documents_visible_to
+
+    dossier = _dossier_or_404(request, uuid)
+    try:
+        item = sel.dossier_component_get(dossier=dossier, uuid=component)
+    except DossierComponent.DoesNotExist:
+        raise Http404 from None
+    if item.document_uuid is None:
+        raise Http404
+    document = documents_visible_to(user=request.user).filter(uuid=item.document_uuid).first()
+    if document is None:
+        raise Http404
+    return FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=document.original_name or f"{item.requirement_code}.pdf",
+        content_type=document.content_type,
+    )
+
+
+@require_POST
+def withdraw(request: HttpRequest, uuid: Any) -> HttpResponse:
+    dossier = _dossier_or_404(request, uuid)
+    form = WithdrawalForm(request.POST)
+    if form.is_valid():
+        try:
+            svc.dossier_withdrawal_request(
+                dossier=dossier, by=request.user, reason=form.cleaned_data["reason"]
+            )
+        except ApplicationError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Đã gửi yêu cầu rút hồ sơ."))
+            return redirect("dossiers:detail", uuid=dossier.uuid)
+    context = _detail_context(request, dossier, withdraw_form=form)
+    return render(request, "dossiers/citizen/detail.html", context, status=400)
+
+
+@require_POST
+def withdraw_cancel(request: HttpRequest, uuid: Any) -> HttpResponse:
+    dossier = _dossier_or_404(request, uuid)
+    try:
+        svc.dossier_withdrawal_cancel(dossier=dossier, by=request.user)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Đã hủy yêu cầu rút hồ sơ."))
+    return redirect("dossiers:detail", uuid=dossier.uuid)
+
+
+@require_POST
+def supplement(request: HttpRequest, uuid: Any) -> HttpResponse:
+    """Answer a supplement request: replace documents per slot, then send (same code)."""
+    dossier = _dossier_or_404(request, uuid)
+    if dossier.status not in svc.SUPPLEMENT_STATUSES:
+        return redirect("dossiers:detail", uuid=dossier.uuid)
+    target = dossier.components.filter(uuid=request.POST.get("component") or None).first()
+    if target is not None:
+        store = _store_for(request, dossier)
+        forms_by_component: dict[int, UploadForm] = {}
+        response = _document_slot_post(request, dossier, target, store, forms_by_component)
+        if response is not None:
+            return redirect("dossiers:detail", uuid=dossier.uuid)
+        messages.error(
+            request, " ".join(str(e) for e in forms_by_component[target.pk].errors.values())
+        )
+        return redirect("dossiers:detail", uuid=dossier.uuid)
+    try:
+        svc.dossier_supplement_answer(
+            dossier=dossier, by=request.user, note=request.POST.get("note", "")
+        )
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Đã gửi hồ sơ bổ sung."))
+    return redirect("dossiers:detail", uuid=dossier.uuid)
+
+
+# --- public lookup ------------------------------------------------------------------------------
+
+
+def lookup(request: HttpRequest) -> HttpResponse:
+    """`/ho-so/tra-cuu/`: no sign-in; code + last 4 digits of the phone or ID number."""
+    result = None
+    status = 200
+    has_query = "verify" in request.GET
+    form = LookupForm(
+        request.GET if has_query else None, initial={"code": request.GET.get("code", "")}
+    )
+    if has_query and form.is_valid():
+        if not lookup_allowed(request):
+            form.add_error(None, _("Bạn đã tra cứu quá nhiều lần. Vui lòng thử lại sau ít phút."))
+            status = 429
+        else:
+            result = sel.dossier_public_lookup(
+                code=form.cleaned_data["code"], verify=form.cleaned_data["verify"]
+            )
+            if result is None:
+                form.add_error(None, _("Không tìm thấy hồ sơ khớp với mã và 4 số đã nhập."))
+                status = 404
+    return render(
+        request, "dossiers/citizen/lookup.html", {"form": form, "result": result}, status=status
+    )
