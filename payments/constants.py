@@ -48,6 +48,8 @@ class PaymentEventKind(models.TextChoices):
     ANOMALY = "anomaly", _("Bất thường cần xử lý")
     REFUND = "refund", _("Hoàn tiền")
     RECEIPT = "receipt", _("Phát hành biên lai")
+    BUDGET = "budget", _("Nộp ngân sách nhà nước")
+    BUDGET_LATE = "budget_late", _("Quá hạn nộp ngân sách")
 
 
 class RefundStatus(models.TextChoices):
@@ -95,3 +97,7 @@ RESPONSE_INSUFFICIENT_FUNDS = "51"
 QUERY_NOT_FOUND = "91"
 REFUND_FULL = "02"
 REFUND_PARTIAL = "03"
+
+# Online fee receipts are moved to the state budget within 8 working hours of payment unless the
+# fee's own law says otherwise (NĐ 118/2025 Art. 24.3; inter-bank timing may differ).
+BUDGET_TRANSFER_WORKING_HOURS = 8

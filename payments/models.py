@@ -98,6 +98,13 @@ class Payment(BaseModel):
     refunded_vnd = models.PositiveBigIntegerField(_("đã hoàn (đồng)"), default=0)
     needs_attention = models.BooleanField(_("cần xử lý"), default=False)
     receipt_document_uuid = models.UUIDField(_("biên lai điện tử"), null=True, blank=True)
+    # An online payment's money goes to the state budget within 8 working hours (NĐ 118 Art. 24.3).
+    budget_transferred_at = models.DateTimeField(
+        _("nộp ngân sách nhà nước lúc"), null=True, blank=True
+    )
+    budget_transfer_ref = models.CharField(_("chứng từ nộp ngân sách"), max_length=64, blank=True)
+    # The late-transfer alert went out (sent once).
+    budget_alerted_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]

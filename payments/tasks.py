@@ -32,3 +32,11 @@ def payments_daily_report() -> int:
     from payments.reports import daily_reports_store
 
     return daily_reports_store()
+
+
+@shared_task(ignore_result=True)
+def payments_budget_transfer_alerts() -> int:
+    """Online fees not in the state budget 8 working hours after payment (NĐ 118 Art. 24.3)."""
+    from payments.services import payments_budget_transfer_alerts as alert
+
+    return alert()

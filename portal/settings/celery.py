@@ -80,6 +80,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "payments.tasks.payments_reconcile",
         "schedule": float(PAYMENT_RECONCILE_EVERY_SECONDS),
     },
+    # NĐ 118 Art. 24.3: online fees in the state budget within 8 working hours (alert once)
+    "payments-budget-transfer-alerts": {
+        "task": "payments.tasks.payments_budget_transfer_alerts",
+        "schedule": float(PAYMENT_RECONCILE_EVERY_SECONDS),
+    },
     "payments-daily-report": {
         "task": "payments.tasks.payments_daily_report",
         "schedule": crontab(hour=PAYMENT_DAILY_REPORT_HOUR, minute=15),
