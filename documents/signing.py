@@ -6,7 +6,8 @@ of `settings.SIGNING_PADES_LEVEL`:
 - B-LT: plus the certificate chains and OCSP responses/CRLs of the signer and of the TSA in the
   document security store (/DSS), fetched while signing: the signature stays verifiable after
   the certificate expires or the CA goes away;
-- B-LTA: plus a document timestamp over the DSS (renewed by `documents.tasks` before it ages).
+- B-LTA: plus a document timestamp over the DSS (its renewal before the TSA certificate ages is
+  not automated yet: `pyhanko sign ltaupdate`).
 
 Signing refuses the development CA when DEBUG is off, and (from B-LT) any certificate that does
 not chain to SIGNING_TRUST_ROOTS or is revoked.

@@ -1,10 +1,12 @@
-"""Remote signing through a Cloud Signature Consortium API v2 service (ký số từ xa).
+"""Remote signing through a Cloud Signature Consortium API service (ký số từ xa).
 
-`CscClient` speaks the HTTP protocol (credentials/list, credentials/info, credentials/sendOTP,
-credentials/authorize, signatures/signHash); `csc_pyhanko_signer` wraps it as a pyHanko signer:
-pyHanko computes the CMS signed attributes, we send their SHA-256 to the service, which signs
-the hash with a key that never leaves it. The built-in simulator (documents.csc_simulator)
-answers the same calls.
+`CscClient` speaks the HTTP protocol (info, credentials/list, credentials/info,
+credentials/sendOTP, credentials/authorize, signatures/signHash) in version 2 and, for services
+that still answer 1.0.x (`info` says which), in version 1, whose hash fields are named `hash` and
+`hashAlgo`; `csc_pyhanko_signer` wraps it as a pyHanko signer: pyHanko computes the CMS signed
+attributes, we send their SHA-256 to the service, which signs the hash with a key that never
+leaves it. The built-in simulator (documents.csc_simulator) answers the same calls; the tests
+also sign through certomancer-csc-dummy, a CSC server written by someone else.
 """
 
 import base64
@@ -32,6 +34,8 @@ class CredentialInfo:
     certificates: list[bytes]  # DER, signer first
     key_bits: int
     subject: str
+    # "explicit": the signer confirms with a one-time code; "implicit": the service's own way.
+    auth_mode: str = "explicit"
 
 
 class CscClient:
@@ -39,6 +43,7 @@ class CscClient:
         self.base_url = (base_url or settings.REMOTE_SIGNING_URL).rstrip("/") + "/"
         self.token = token or settings.REMOTE_SIGNING_TOKEN
         self.timeout = settings.REMOTE_SIGNING_TIMEOUT
+        self._major_version: int | None = None
 
     def _post(self, method: str, payload: dict) -> dict:
         try:
@@ -68,6 +73,20 @@ class CscClient:
     def info(self) -> dict:
         return self._post("info", {})
 
+    @property
+    def major_version(self) -> int:
+        """1 or 2, from the `specs` the service reports (asked once per client)."""
+        if self._major_version is None:
+            specs = str(self.info().get("specs", "2"))
+            self._major_version = 1 if specs.startswith("1.") else 2
+        return self._major_version
+
+    def _hash_fields(self, hashes: list[bytes]) -> dict:
+        encoded = [base64.b64encode(h).decode() for h in hashes]
+        if self.major_version == 1:
+            return {"hash": encoded, "hashAlgo": SHA256_OID}
+        return {"hashes": encoded, "hashAlgorithmOID": SHA256_OID}
+
     def credentials_list(self, *, user_id: str) -> list[str]:
         return list(self._post("credentials/list", {"userID": user_id})["credentialIDs"])
 
@@ -80,23 +99,20 @@ class CscClient:
             certificates=[base64.b64decode(c) for c in data["cert"]["certificates"]],
             key_bits=int(data["key"]["len"]),
             subject=data["cert"].get("subjectDN", ""),
+            auth_mode=str(data.get("authMode", "explicit")),
         )
 
     def send_otp(self, *, credential_id: str) -> None:
         self._post("credentials/sendOTP", {"credentialID": credential_id})
 
     def authorize(self, *, credential_id: str, otp: str, hashes: list[bytes]) -> str:
-        data = self._post(
-            "credentials/authorize",
-            {
-                "credentialID": credential_id,
-                "numSignatures": len(hashes),
-                "hashes": [base64.b64encode(h).decode() for h in hashes],
-                "hashAlgorithmOID": SHA256_OID,
-                "OTP": otp,
-            },
-        )
-        return data["SAD"]
+        payload = {
+            "credentialID": credential_id,
+            "numSignatures": len(hashes),
+            **self._hash_fields(hashes),
+            **({"OTP": otp} if otp else {}),
+        }
+        return self._post("credentials/authorize", payload)["SAD"]
 
     def sign_hash(self, *, credential_id: str, sad: str, hashes: list[bytes]) -> list[bytes]:
         data = self._post(
@@ -104,8 +120,7 @@ class CscClient:
             {
                 "credentialID": credential_id,
                 "SAD": sad,
-                "hashes": [base64.b64encode(h).decode() for h in hashes],
-                "hashAlgorithmOID": SHA256_OID,
+                **self._hash_fields(hashes),
                 "signAlgo": RSA_SHA256_OID,
             },
         )

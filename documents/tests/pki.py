@@ -143,6 +143,7 @@ class TestPki:
     folder: Path
     url: str
     arch: object  # certomancer PKIArchitecture
+    config: object = None  # certomancer CertomancerConfig
     server: object = None
     thread: threading.Thread | None = field(default=None, repr=False)
 
@@ -207,7 +208,7 @@ def start_test_pki(folder: Path) -> TestPki:
     (folder / "certomancer.yml").write_text(
         yaml.safe_dump(_config(url), allow_unicode=True, sort_keys=False)
     )
-    pki = TestPki(folder=folder, url=url, arch=arch, server=server)
+    pki = TestPki(folder=folder, url=url, arch=arch, config=config, server=server)
     pki.root_pem.write_bytes(pki.certificate_pem("root"))
     pki.thread = threading.Thread(target=server.serve_forever, daemon=True)
     pki.thread.start()
@@ -221,3 +222,41 @@ class _Deferred:
 
     def __call__(self, environ, start_response):
         return self.target(environ, start_response)
+
+
+@dataclass
+class CscDummy:
+    """certomancer-csc-dummy (a CSC API 1.0.4 server) over the test PKI, on a free local port."""
+
+    url: str  # ends with /csc/v1/
+    loop: object
+    runner: object
+
+    def stop(self) -> None:
+        import asyncio
+
+        asyncio.run_coroutine_threadsafe(self.runner.cleanup(), self.loop).result(10)
+        self.loop.call_soon_threadsafe(self.loop.stop)
+
+
+def start_csc_dummy(pki: TestPki) -> CscDummy:
+    import asyncio
+
+    from aiohttp import web
+    from csc_dummy.csc_dummy_server import CSCWithCertomancer, DummyServiceParams
+
+    loop = asyncio.new_event_loop()
+    threading.Thread(target=loop.run_forever, daemon=True).start()
+    csc = CSCWithCertomancer(pki.config, service_params=DummyServiceParams())
+    csc.register_routes()
+
+    async def serve():
+        runner = web.AppRunner(csc.app)
+        await runner.setup()
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        await site.start()
+        port = runner.addresses[0][1]
+        return runner, port
+
+    runner, port = asyncio.run_coroutine_threadsafe(serve(), loop).result(10)
+    return CscDummy(url=f"http://127.0.0.1:{port}/csc/v1/", loop=loop, runner=runner)
