@@ -596,7 +596,7 @@ def payment_budget_transfer_record(
 def payments_budget_transfer_alerts(*, now: Any = None) -> int:
     """Tell the collecting agency's heads and supervisors, once, of every online payment not in
     the state budget 8 working hours after it was paid (Art. 24.3). Returns how many alerts."""
-    from dossiers.processing import notify_staff, staff_in
+    from dossiers.services.notices import notify_staff, staff_in
     from notifications.constants import Event
 
     now = now or timezone.now()
