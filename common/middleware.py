@@ -104,3 +104,89 @@ def transient_fault_kind(exception: BaseException) -> str | None:
     if isinstance(exception, requests.Timeout | requests.ConnectionError | TimeoutError):
         return "service_timeout"
     return None
+
+
+# C0 control characters and DEL, except tab, line feed and carriage return (a textarea's lines).
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_JSON_CONTROL = re.compile(rb"\\u00(?:0[0-8bcBCeEfF]|1[0-9a-fA-F]|7[fF])")
+
+
+def has_control_characters(value: str) -> bool:
+    return bool(_CONTROL.search(value))
+
+
+def _bad_request(request: HttpRequest) -> HttpResponse:
+    from django.http import JsonResponse
+    from django.shortcuts import render
+    from django.utils.translation import gettext as _
+
+    message = _("Dữ liệu gửi lên có ký tự điều khiển không hợp lệ (ví dụ ký tự NUL).")
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": message}, status=400)
+    return render(request, "400.html", {"message": message}, status=400)
+
+
+class ControlCharactersMiddleware:
+    """NUL and other control characters in a query parameter or a submitted field get a 400,
+    never a 500: PostgreSQL refuses NUL in text, and no field of ours has a use for the others.
+    Checked here once, for every route, before any view or form sees the data."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if self._refused(request):
+            return _bad_request(request)
+        return self.get_response(request)
+
+    @staticmethod
+    def _refused(request: HttpRequest) -> bool:
+        if has_control_characters(request.path):
+            return True
+        for query in (request.GET, request.POST if request.method == "POST" else None):
+            if query is None:
+                continue
+            for key, values in query.lists():
+                if has_control_characters(key) or any(has_control_characters(v) for v in values):
+                    return True
+        if request.content_type == "application/json" and request.method in (
+            "POST",
+            "PUT",
+            "PATCH",
+        ):
+            return bool(_JSON_CONTROL.search(request.body))
+        return False
+
+
+class NoStoreMiddleware:
+    """`Cache-Control: no-store` on every response to a signed-in user and on every file
+    response, so no browser, proxy or shared computer keeps a page or file with personal data.
+    A public page opts out by saying so itself (`Cache-Control: public`, e.g. `cache_control`)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from django.utils.cache import add_never_cache_headers, patch_cache_control
+
+        response = self.get_response(request)
+        if "public" in response.get("Cache-Control", ""):
+            return response
+        user = getattr(request, "user", None)
+        if (user is not None and user.is_authenticated) or _is_file(response):
+            add_never_cache_headers(response)
+            patch_cache_control(response, private=True)
+        return response
+
+
+_FILE_TYPES = ("application/pdf", "image/", "text/csv", "application/vnd.", "application/zip")
+
+
+def _is_file(response: HttpResponse) -> bool:
+    from django.http import FileResponse
+
+    return (
+        isinstance(response, FileResponse)
+        or response.has_header("Content-Disposition")
+        or response.get("Content-Type", "").startswith(_FILE_TYPES)
+    )

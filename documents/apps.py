@@ -15,3 +15,11 @@ class DocumentsConfig(AppConfig):
         # Font subsetting and layout steps log every glyph at INFO; keep the JSON log readable.
         for noisy in ("fontTools", "weasyprint.progress"):
             logging.getLogger(noisy).setLevel(logging.WARNING)
+
+        # Any image this process decodes is bounded too, not only uploads (documents.uploads
+        # refuses larger ones from the header before decoding).
+        from django.conf import settings
+
+        from PIL import Image
+
+        Image.MAX_IMAGE_PIXELS = settings.DOCUMENTS_MAX_IMAGE_PIXELS

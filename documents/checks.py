@@ -26,19 +26,6 @@ def virus_scanner_configured(app_configs, **kwargs) -> list[Error]:
 
 
 @register()
-def csc_simulator_not_in_production(app_configs, **kwargs) -> list[Error]:
-    if settings.CSC_SIMULATOR_ENABLED and not settings.DEBUG:
-        return [
-            Error(
-                "The remote-signing simulator is enabled with DEBUG off.",
-                hint="Set CSC_SIMULATOR_ENABLED=false and configure REMOTE_SIGNING_URL.",
-                id="documents.E003",
-            )
-        ]
-    return []
-
-
-@register()
 def signing_level_configured(app_configs, **kwargs) -> list[Error]:
     from documents.constants import PadesLevel
 

@@ -26,6 +26,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, utils
 
 from accounts.models import User
+from common.simulators import simulator_on
 from documents import devca
 from documents.models import RemoteSigningCredential, RemoteSigningOtp
 from documents.signers.csc import RSA_SHA256_OID, SHA256_OID
@@ -43,7 +44,7 @@ def csc_endpoint(view):
     @require_POST
     @wraps(view)
     def wrapper(request: HttpRequest):
-        if not settings.CSC_SIMULATOR_ENABLED:
+        if not simulator_on("CSC_SIMULATOR_ENABLED"):
             raise Http404
         auth = request.headers.get("Authorization", "")
         if not constant_time_compare(auth, f"Bearer {settings.REMOTE_SIGNING_TOKEN}"):

@@ -1,8 +1,11 @@
 """Input validation only; the services decide."""
 
+import re
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from common.text import fold
 from helpdesk import selectors
 from helpdesk.constants import (
     SCORE_CHOICES,
@@ -165,14 +168,80 @@ class AnswerForm(forms.Form):
     answer = forms.CharField(label=_("Nội dung trả lời"), widget=forms.Textarea(attrs={"rows": 6}))
 
 
+# What a published answer must not carry (issue #19): the reporter's phone, ID number, e-mail
+# or name. A helpdesk officer is warned and must confirm before publishing such text.
+_PHONE = re.compile(r"(?<![\d])(?:\+?84|0)(?:[\s.-]?\d){8,10}(?![\d])")
+_ID_NUMBER = re.compile(r"(?<![\d])(?:\d{12}|\d{9})(?![\d])")
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+
+
+def personal_data_found(text: str, *, names: list[str]) -> list[str]:
+    """The kinds of personal data `text` seems to contain, as labels for the warning."""
+    found = []
+    if _PHONE.search(text):
+        found.append(str(_("số điện thoại")))
+    if _ID_NUMBER.search(text):
+        found.append(str(_("số định danh / CMND")))
+    if _EMAIL.search(text):
+        found.append(str(_("địa chỉ e-mail")))
+    folded = f" {fold(text)} "
+    if any(f" {fold(name)} " in folded for name in names if len(fold(name)) > 3):
+        found.append(str(_("họ tên người phản ánh")))
+    return found
+
+
 class PublishForm(forms.Form):
+    """The public text starts empty: the agency's answer, written for the reporter, is shown
+    beside the form, never copied into what goes public."""
+
     public_title = forms.CharField(label=_("Tiêu đề công khai"), max_length=200)
     public_description = forms.CharField(
         label=_("Nội dung công khai"),
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Xóa họ tên, số điện thoại và mọi thông tin cá nhân trước khi công khai."),
     )
-    answer = forms.CharField(label=_("Trả lời công khai"), widget=forms.Textarea(attrs={"rows": 6}))
+    answer = forms.CharField(
+        label=_("Trả lời công khai"),
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_(
+            "Viết lại cho công chúng, không chép thông tin cá nhân từ trả lời của cơ quan."
+        ),
+    )
+    personal_data_checked = forms.BooleanField(
+        label=_("Tôi đã kiểm tra: nội dung công khai không có thông tin cá nhân của ai"),
+        required=False,
+    )
+
+    def __init__(self, *args, report=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.report = report
+
+    def _names(self) -> list[str]:
+        report = self.report
+        if report is None:
+            return []
+        names = [report.reporter_name]
+        reporter = getattr(report, "reporter", None)
+        profile = getattr(reporter, "profile", None) if reporter else None
+        names.append(getattr(profile, "full_name", "") or "")
+        return [n for n in names if n]
+
+    def clean(self):
+        data = super().clean()
+        text = " ".join(
+            data.get(name, "") for name in ("public_title", "public_description", "answer")
+        )
+        found = personal_data_found(text, names=self._names())
+        if found and not data.get("personal_data_checked"):
+            raise forms.ValidationError(
+                _(
+                    "Nội dung công khai có vẻ chứa %(found)s. Hãy xóa đi, hoặc đánh dấu ô xác "
+                    "nhận nếu đó không phải thông tin cá nhân (ví dụ số điện thoại của cơ quan)."
+                ),
+                code="personal_data",
+                params={"found": ", ".join(found)},
+            )
+        return data
 
 
 class MergeForm(forms.Form):

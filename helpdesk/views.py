@@ -376,12 +376,14 @@ def _staff_context(request: HttpRequest, report: FieldReport, is_helpdesk: bool,
         ),
         "answer_form": AnswerForm(initial={"answer": report.answer}),
         "return_form": ReasonForm(prefix="return"),
+        # Starts empty (or from what was published before): the agency's answer is shown
+        # beside it but never copied into public text (issue #19).
         "publish_form": PublishForm(
+            report=report,
             initial={
-                "public_title": report.public_title or report.title,
+                "public_title": report.public_title,
                 "public_description": report.public_description,
-                "answer": report.answer,
-            }
+            },
         ),
         "merge_form": MergeForm(),
     }
@@ -429,7 +431,13 @@ def _run_action(action: str, report: FieldReport, form, user) -> None:
     elif action == "tra-lai":
         services.report_return_answer(report=report, by=user, note=data["note"])
     elif action == "cong-khai":
-        services.report_publish(report=report, by=user, **data)
+        services.report_publish(
+            report=report,
+            by=user,
+            public_title=data["public_title"],
+            public_description=data["public_description"],
+            answer=data["answer"],
+        )
     elif action == "gop":
         services.report_merge(duplicate=report, into=_merge_target(data["into"], user), by=user)
 
@@ -468,7 +476,8 @@ def staff_action(request: HttpRequest, code: str, action: str) -> HttpResponse:
         raise Http404
     report = selectors.report_get_for(user=request.user, code=code)
     name, form_class, prefix = ACTIONS[action]
-    form = form_class(request.POST, prefix=prefix)
+    extra = {"report": report} if form_class is PublishForm else {}
+    form = form_class(request.POST, prefix=prefix, **extra)
     if form.is_valid():
         try:
             _run_action(action, report, form, request.user)

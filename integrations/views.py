@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.selectors import user_is_staff_member
 from common.exceptions import ApplicationError
+from common.simulators import simulator_on, system_admin_only
 from dossiers.constants import Actor
 from dossiers.models import Dossier
 from integrations import selectors, services
@@ -162,7 +163,7 @@ def dvcqg_file(request: HttpRequest, code: str, name: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @dvcqg_sim.simulator_only
-@staff_only
+@system_admin_only
 def dvcqg_console(request: HttpRequest) -> HttpResponse:
     """Staff watch what the portal received, and submit a sample dossier "on the portal"."""
     from procedures.selectors import procedure_get
@@ -218,7 +219,7 @@ def dvcqg_console(request: HttpRequest) -> HttpResponse:
 def _vnpost_simulator_only(view):
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not settings.VNPOST_SIMULATOR_ENABLED:
+        if not simulator_on("VNPOST_SIMULATOR_ENABLED"):
             raise Http404
         return view(request, *args, **kwargs)
 
@@ -244,7 +245,7 @@ def vnpost_orders(request: HttpRequest) -> JsonResponse:
 
 @require_http_methods(["GET", "POST"])
 @_vnpost_simulator_only
-@staff_only
+@system_admin_only
 def vnpost_console(request: HttpRequest) -> HttpResponse:
     """Staff play the postal worker: collect, hand over, deliver (with a signed callback)."""
     if request.method == "POST":
@@ -261,7 +262,7 @@ def vnpost_console(request: HttpRequest) -> HttpResponse:
         try:
             response = vnpost_sim.simulator_advance(order_number=number, status=status, proof=proof)
             ok = response.status_code == 200
-        except (IntegrationError, OSError):
+        except (IntegrationError, OSError, ValueError):
             ok = False
         if ok:
             messages.success(request, _("Đã gửi trạng thái bưu gửi về Cổng."))

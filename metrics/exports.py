@@ -12,6 +12,7 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from common.exports import neutralise, neutralise_row
 from metrics.constants import INDICATOR_BY_CODE, PLAN_MEASURES
 from metrics.selectors import IndexResult
 
@@ -72,7 +73,7 @@ def as_csv(rows: list[dict[str, Any]]) -> bytes:
     if rows:
         writer = csv.DictWriter(buffer, fieldnames=list(rows[0]))
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows({k: neutralise(v) for k, v in row.items()} for row in rows)
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")  # BOM: Excel reads the diacritics
 
 
@@ -83,9 +84,9 @@ def as_xlsx(rows: list[dict[str, Any]], *, title: str) -> bytes:
     sheet = book.active
     sheet.title = title[:31]
     if rows:
-        sheet.append(list(rows[0]))
+        sheet.append(neutralise_row(rows[0]))
         for row in rows:
-            sheet.append([row[k] for k in rows[0]])
+            sheet.append(neutralise_row(row[k] for k in rows[0]))
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

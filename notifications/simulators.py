@@ -1,13 +1,15 @@
 """Local simulators of the Twilio Messages API and the Zalo ZNS API (plus Zalo OAuth).
 
 They speak the providers' wire formats so the real client code runs in the embedded default,
-demos and tests. They answer only while their provider is disabled (404 otherwise).
+demos and tests. They answer only while their simulator is on, and with DEBUG off only in DEMO_MODE (404
+otherwise; see common/simulators.py). Their credentials are generated per installation.
 
 Magic numbers (like Twilio's test numbers): SMS to +84900000001 → 400 invalid number (21211),
 to +84900000002 → 500; Zalo to a phone ending in 0000 → -118 (no Zalo account).
 """
 
 import base64
+import logging
 import secrets
 import time
 from datetime import UTC, datetime
@@ -18,8 +20,11 @@ from django.http import Http404, HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
+from common.simulators import is_own_url, simulator_on
 from notifications.models import SimulatedMessage
 from notifications.sms import sms_segments
+
+logger = logging.getLogger(__name__)
 
 TWILIO_INVALID_NUMBER = "+84900000001"
 TWILIO_SERVER_ERROR = "+84900000002"
@@ -54,7 +59,7 @@ def _basic_auth(request: HttpRequest) -> tuple[str, str]:
 def twilio_messages(request: HttpRequest, account_sid: str) -> JsonResponse:
     """POST (create) and GET (list) /2010-04-01/Accounts/{AccountSid}/Messages.json, as Twilio
     answers them."""
-    if not settings.TWILIO_SIMULATOR_ENABLED:
+    if not simulator_on("TWILIO_SIMULATOR_ENABLED"):
         raise Http404
     user, password = _basic_auth(request)
     if (user, password) != (
@@ -160,6 +165,10 @@ def twilio_send_status_callback(message: SimulatedMessage, status: str) -> int:
     url = message.payload.get("StatusCallback")
     if not url:
         return 0
+    # The simulator calls back the portal only, never a URL it was sent.
+    if not is_own_url(url, settings.NOTIFICATIONS_CALLBACK_BASE_URL):
+        logger.warning("notifications simulator: StatusCallback outside SITE_URL refused: %s", url)
+        return 0
     params = {
         "MessageSid": message.message_id,
         "SmsSid": message.message_id,
@@ -199,7 +208,7 @@ def _zalo_header(request: HttpRequest, name: str) -> str:
 @require_POST
 def zalo_access_token(request: HttpRequest) -> JsonResponse:
     """POST https://oauth.zaloapp.com/v4/oa/access_token (grant_type=refresh_token)."""
-    if not settings.ZALO_SIMULATOR_ENABLED:
+    if not simulator_on("ZALO_SIMULATOR_ENABLED"):
         raise Http404
     refresh = request.POST.get("refresh_token", "")
     valid_secret = _zalo_header(request, "secret_key") == settings.ZALO_APP_SECRET
@@ -234,7 +243,7 @@ def zalo_template_message(request: HttpRequest) -> JsonResponse:
     """POST https://business.openapi.zalo.me/message/template (ZNS)."""
     import json
 
-    if not settings.ZALO_SIMULATOR_ENABLED:
+    if not simulator_on("ZALO_SIMULATOR_ENABLED"):
         raise Http404
     if not cache.get(_ZALO_ACCESS + _zalo_header(request, "access_token")):
         return JsonResponse({"error": -124, "message": "Access token is invalid"})

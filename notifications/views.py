@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.selectors import user_is_staff_member
 from common.exceptions import ApplicationError
+from common.simulators import is_system_admin, simulator_on
 from notifications import selectors, services
 from notifications.constants import Channel
 from notifications.forms import PreferenceForm, StaffPreferenceForm
@@ -135,6 +136,10 @@ def twilio_status(request: HttpRequest, uuid) -> HttpResponse:
     """Twilio's StatusCallback: verified by X-Twilio-Signature before anything is read."""
     from twilio.request_validator import RequestValidator
 
+    from notifications.channels.sms_twilio import sms_configured
+
+    if not sms_configured():  # never verified against a simulator's credentials
+        return HttpResponse("not configured", status=503, content_type="text/plain")
     validator = RequestValidator(settings.TWILIO_AUTH_TOKEN)
     signature = request.headers.get("X-Twilio-Signature", "")
     params = request.POST.dict()
@@ -157,10 +162,11 @@ def twilio_status(request: HttpRequest, uuid) -> HttpResponse:
 
 
 def _require_simulator_log_access(request: HttpRequest) -> None:
-    if not (settings.TWILIO_SIMULATOR_ENABLED or settings.ZALO_SIMULATOR_ENABLED):
+    """The log holds every one-time code sent: the system administrator's only (superuser, MFA)."""
+    if not (simulator_on("TWILIO_SIMULATOR_ENABLED") or simulator_on("ZALO_SIMULATOR_ENABLED")):
         raise Http404
-    if not (settings.DEMO_MODE or user_is_staff_member(user=request.user)):
-        raise PermissionDenied
+    if not is_system_admin(request):
+        raise Http404
 
 
 @require_GET

@@ -10,6 +10,7 @@ from django.core.files.storage import default_storage
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from common.exports import neutralise_row
 from payments.constants import Provider
 from payments.selectors import daily_report_rows
 
@@ -21,30 +22,34 @@ def daily_report_xlsx(*, agency_id: int, day: dt.date) -> bytes:
     sheet = book.active
     sheet.title = day.strftime("%d-%m-%Y")
     sheet.append(
-        [
-            str(_("Cơ quan")),
-            str(_("Hình thức")),
-            str(_("Ngân hàng / cổng")),
-            str(_("Số giao dịch")),
-            str(_("Số tiền (đồng)")),
-            str(_("Đã hoàn (đồng)")),
-        ]
+        neutralise_row(
+            [
+                str(_("Cơ quan")),
+                str(_("Hình thức")),
+                str(_("Ngân hàng / cổng")),
+                str(_("Số giao dịch")),
+                str(_("Số tiền (đồng)")),
+                str(_("Đã hoàn (đồng)")),
+            ]
+        )
     )
     total = refunded = 0
     for row in daily_report_rows(agency_id=agency_id, day=day):
         sheet.append(
-            [
-                row.agency_name,
-                str(Provider(row.provider).label),
-                row.bank_code,
-                row.count,
-                row.amount_vnd,
-                row.refunded_vnd,
-            ]
+            neutralise_row(
+                [
+                    row.agency_name,
+                    str(Provider(row.provider).label),
+                    row.bank_code,
+                    row.count,
+                    row.amount_vnd,
+                    row.refunded_vnd,
+                ]
+            )
         )
         total += row.amount_vnd
         refunded += row.refunded_vnd
-    sheet.append([str(_("Tổng cộng")), "", "", "", total, refunded])
+    sheet.append(neutralise_row([str(_("Tổng cộng")), "", "", "", total, refunded]))
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

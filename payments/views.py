@@ -21,8 +21,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 from common.audit import client_ip
 from common.exceptions import ApplicationError
 from payments import selectors, services
-from payments.constants import RESPONSE_MESSAGES, PaymentStatus
+from payments.constants import RESPONSE_MESSAGES, PaymentStatus, Provider
 from payments.forms import ChargeAssessForm, CounterPaymentForm, RefundForm, ReportForm
+from payments.providers.registry import get_provider
 
 GATEWAY_LOCALES = {"vi": "vn", "en": "en"}
 
@@ -95,6 +96,8 @@ def vnpay_return(request: HttpRequest) -> HttpResponse:
 @csrf_exempt  # VNPay calls it server to server (GET); authenticated by its HMAC signature
 @require_GET
 def vnpay_ipn(request: HttpRequest) -> JsonResponse:
+    if not get_provider(Provider.VNPAY).is_available():
+        return JsonResponse({"RspCode": "99", "Message": "Not configured"}, status=503)
     params = {k: request.GET[k] for k in request.GET}
     duplicated = any(len(request.GET.getlist(k)) > 1 for k in request.GET)
     reply = services.payment_ipn_process(params=params, duplicated_keys=duplicated)

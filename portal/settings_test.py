@@ -17,9 +17,13 @@ os.environ.setdefault("SITE_URL", "http://127.0.0.1:9")
 # Uploads in tests are not scanned unless a test starts its own clamd (documents/tests do).
 os.environ.setdefault("VIRUS_SCANNER", "none")
 # The local simulators stand in for the gateways we cannot reach (their real protocol runs).
+# With DEBUG off they run only in DEMO_MODE, set here explicitly (docs/adr/0210).
+os.environ.setdefault("DEMO_MODE", "true")
 os.environ.setdefault("PAYMENT_SIMULATOR_ENABLED", "true")
+_media = os.environ.get("TEST_MEDIA_ROOT", "/tmp/portal-test-media")  # noqa: S108
+os.environ.setdefault("SIMULATOR_SECRETS_FILE", os.path.join(_media, "simulator-secrets.json"))
 
-from portal.settings import *  # noqa: F403
+from portal.settings import *  # noqa: E402,F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from common.audit import audit_record
+from common.exports import neutralise_row, restore
 from procedures.models import Procedure
 from procedures.services import catalogue_changed
 
@@ -64,7 +65,7 @@ def export_rows(procedures: Iterable[Procedure]) -> Iterable[list[str]]:
 
 def export_csv(procedures: Iterable[Procedure]) -> bytes:
     buffer = io.StringIO()
-    csv.writer(buffer).writerows(export_rows(procedures))
+    csv.writer(buffer).writerows(neutralise_row(row) for row in export_rows(procedures))
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")  # BOM: Excel opens it as UTF-8
 
 
@@ -74,7 +75,7 @@ def export_xlsx(procedures: Iterable[Procedure]) -> bytes:
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("thu_tuc")
     for row in export_rows(procedures):
-        sheet.append(row)
+        sheet.append(neutralise_row(row))
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
@@ -95,7 +96,9 @@ def read_table(name: str, content: bytes) -> list[dict[str, str]]:
         return []
     header = [h.strip() for h in rows[0]]
     return [
-        dict(zip(header, (c.strip() for c in row), strict=False)) for row in rows[1:] if any(row)
+        dict(zip(header, (restore(c.strip()) for c in row), strict=False))
+        for row in rows[1:]
+        if any(row)
     ]
 
 

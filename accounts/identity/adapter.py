@@ -44,6 +44,22 @@ class IdentityAdapter(DefaultSocialAccountAdapter):
             instance = NationalIdentityProvider(request, app=app)
         return instance
 
+    def on_authentication_error(
+        self, request: HttpRequest, provider, error=None, exception=None, extra_context=None
+    ) -> None:
+        """Every failed callback: the reason logged and audited, our Vietnamese page shown."""
+        from accounts.identity.failures import failure_response
+
+        raise ImmediateHttpResponse(
+            failure_response(
+                request,
+                provider=provider,
+                error=error,
+                exception=exception,
+                extra=extra_context or {},
+            )
+        )
+
     def is_open_for_signup(self, request: HttpRequest, sociallogin: SocialLogin) -> bool:
         # Citizens may register through the national identity; staff never sign up themselves.
         return is_national_identity(sociallogin)

@@ -76,6 +76,22 @@ class NationalIdentityCallbackView(OAuth2CallbackView):
         state, response = super()._get_state(request, provider)
         if state is not None:
             self.adapter.expected_nonce = state.get("nonce")
+            # RFC 9207: a provider that names itself in the response must be the one we asked
+            # (a mix-up attack sends another provider's code to this callback).
+            sent_issuer = request.GET.get("iss")
+            if sent_issuer is not None and sent_issuer.rstrip("/") != configured_issuer(
+                provider.app
+            ):
+                from allauth.socialaccount.helpers import render_authentication_error
+
+                from accounts.identity.failures import IssuerMismatch
+
+                return None, render_authentication_error(
+                    request,
+                    provider,
+                    exception=IssuerMismatch(f"iss {sent_issuer!r} is not the configured issuer"),
+                    extra_context={"state": state},
+                )
         return state, response
 
 

@@ -24,12 +24,6 @@ def test_clamav_scanner_passes_the_check(settings):
     assert checks.virus_scanner_configured(None) == []
 
 
-def test_csc_simulator_is_an_error_in_production(settings):
-    settings.CSC_SIMULATOR_ENABLED = True
-    settings.DEBUG = False
-    assert [e.id for e in checks.csc_simulator_not_in_production(None)] == ["documents.E003"]
-
-
 def test_system_check_framework_runs_the_scanner_check(settings):
     from django.core.checks import run_checks
 

@@ -23,6 +23,7 @@ from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 
+from common.simulators import simulator_on
 from integrations.dvcqg import schemas
 from integrations.dvcqg.payloads import portal_date
 from integrations.dvcqg.provider import (
@@ -49,7 +50,7 @@ CATALOGUE_FILE = (
 def simulator_only(view):
     @wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if not settings.DVCQG_SIMULATOR_ENABLED:
+        if not simulator_on("DVCQG_SIMULATOR_ENABLED"):
             raise Http404
         return view(request, *args, **kwargs)
 

@@ -41,6 +41,7 @@ def vnpost_sim(settings, live_server):
     settings.VNPOST_API_TOKEN = "vnpost-test-token"
     settings.VNPOST_CALLBACK_SECRET = "vnpost-test-secret"
     settings.VNPOST_CALLBACK_URL = f"{live_server.url}/tich-hop/vnpost/callback/"
+    settings.SITE_URL = live_server.url  # the simulator calls back only the portal itself
     return live_server.url
 
 

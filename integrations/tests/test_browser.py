@@ -50,6 +50,10 @@ def test_supervisor_retries_a_failed_dossier(
     page.wait_for_selector("[data-testid=no-failures]")
     assert SyncState.objects.get(dossier=dossier).status == SyncStatus.PENDING
 
+    from accounts.tests.factories import UserFactory
+
+    # The consoles are the system administrator's (a superuser with MFA).
+    sign_in_with_mfa(page, UserFactory(is_staff=True, is_superuser=True), live_server.url)
     for path in ("/tich-hop/mo-phong/dvcqg/", "/tich-hop/mo-phong/vnpost/"):
         page.goto(live_server.url + path)
         assert axe(page) == [], path

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 import requests
 
+from common.simulators import is_own_url
 from integrations.dvcqg.payloads import portal_date
 from integrations.models import SimulatedPostalOrder
 from integrations.vnpost.provider import callback_signature
@@ -63,8 +64,11 @@ def simulator_advance(
             "proof": proof or {},
         }
     ).encode()
+    url = row.body.get("callbackUrl") or settings.VNPOST_CALLBACK_URL
+    if not is_own_url(url):  # the simulator calls back the portal only, never a URL sent to it
+        raise ValueError(f"VNPost simulator: callback outside SITE_URL refused: {url}")
     return requests.post(
-        row.body.get("callbackUrl") or settings.VNPOST_CALLBACK_URL,
+        url,
         data=body,
         headers={
             "Content-Type": "application/json",

@@ -12,6 +12,7 @@ from django.urls import reverse
 
 import requests
 
+from common.simulators import simulator_on
 from notifications.channels.base import (
     BaseChannel,
     DeliveryResult,
@@ -37,6 +38,11 @@ def _redirecting_http_client(base_url: str, timeout: float):
             return super().request(method, url, *args, **kwargs)
 
     return RedirectingHttpClient(timeout=timeout, pool_connections=True)
+
+
+def sms_configured() -> bool:
+    """Twilio itself, or its simulator where simulators may run (common/simulators.py)."""
+    return bool(settings.TWILIO_ENABLED or simulator_on("TWILIO_SIMULATOR_ENABLED"))
 
 
 def status_callback_url(notification) -> str:
@@ -90,6 +96,9 @@ class TwilioSmsChannel(BaseChannel):
 
     def send(self, notification) -> DeliveryResult:
         from twilio.base.exceptions import TwilioException, TwilioRestException
+
+        if not sms_configured():
+            raise PermanentError("SMS is not configured (TWILIO_ENABLED off).", code="config")
 
         sender = (
             {"messaging_service_sid": settings.TWILIO_MESSAGING_SERVICE_SID}

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 import requests
 
+from common.simulators import simulator_on
 from notifications.channels.base import (
     BaseChannel,
     DeliveryResult,
@@ -33,7 +34,7 @@ def zalo_headers(name: str, value: str) -> dict[str, str]:
     server and gunicorn drop such headers, so towards the local simulator the value also goes in
     an `X-Sim-…` header the simulator can read; the real API gets only its own header."""
     headers = {name: value}
-    if settings.ZALO_SIMULATOR_ENABLED:
+    if simulator_on("ZALO_SIMULATOR_ENABLED"):
         headers["X-Sim-" + name.replace("_", "-").title()] = value
     return headers
 
@@ -109,6 +110,8 @@ class ZaloZnsChannel(BaseChannel):
         }
 
     def send(self, notification) -> DeliveryResult:
+        if not (settings.ZALO_ENABLED or simulator_on("ZALO_SIMULATOR_ENABLED")):
+            raise PermanentError("Zalo is not configured (ZALO_ENABLED off).", code="config")
         payload = self.payload(notification)
         access_token = self.tokens.current()
         data = self._post(payload, access_token)

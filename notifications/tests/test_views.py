@@ -154,10 +154,14 @@ def test_staff_without_mfa_cannot_open_the_delivery_log(client):
     assert response["Location"] == reverse("mfa_activate_totp")
 
 
-def test_simulator_log_is_staff_only_outside_demo_mode(client, citizen_client, settings):
-    settings.DEMO_MODE = False
-    assert citizen_client.get(reverse("notifications:simulator_log")).status_code == 403
+def test_simulator_log_is_the_system_administrators_only(client, citizen_client):
+    """It holds every one-time code sent: a superuser with MFA only (tests/security has more)."""
+    from accounts.tests.factories import UserFactory
+
+    assert citizen_client.get(reverse("notifications:simulator_log")).status_code == 404
     login_with_mfa(client, StaffFactory(roles=[Role.SYSTEM_ADMIN]))
+    assert client.get(reverse("notifications:simulator_log")).status_code == 404
+    login_with_mfa(client, UserFactory(is_staff=True, is_superuser=True))
     assert client.get(reverse("notifications:simulator_log")).status_code == 200
 
 

@@ -26,7 +26,9 @@ OUTCOMES = {PAY: ("00", "00"), CANCEL: ("24", "02"), INSUFFICIENT: ("51", "02")}
 
 
 def is_enabled() -> bool:
-    return bool(settings.PAYMENT_SIMULATOR_ENABLED) and (
+    from common.simulators import simulator_on
+
+    return simulator_on("PAYMENT_SIMULATOR_ENABLED") and (
         settings.DEBUG or not settings.PAYMENT_VNPAY_ENABLED
     )
 
@@ -139,6 +141,11 @@ def send_ipn(row: SimulatedTransaction) -> str:
     """Call the merchant's IPN URL server to server (GET), as VNPay does; returns its RspCode."""
     import requests
 
+    from common.simulators import is_own_url
+
+    if not is_own_url(settings.PAYMENT_SIMULATOR_IPN_URL):  # it calls back the portal only
+        logger.warning("payment simulator: IPN URL outside SITE_URL refused")
+        return ""
     try:
         response = requests.get(
             settings.PAYMENT_SIMULATOR_IPN_URL, params=result_params(row), timeout=10

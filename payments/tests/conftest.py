@@ -10,6 +10,7 @@ from payments.tests.constants import SECRET, TMN_CODE
 
 
 def _point_at(settings, base: str) -> None:
+    settings.SITE_URL = base  # the simulator calls back only the portal's own address
     settings.PAYMENT_VNPAY_PAY_URL = f"{base}/thanh-toan/gia-lap/paymentv2/vpcpay.html"
     settings.PAYMENT_VNPAY_API_URL = f"{base}/thanh-toan/gia-lap/merchant_webapi/api/transaction"
     settings.PAYMENT_VNPAY_RETURN_URL = f"{base}/thanh-toan/vnpay/ket-qua/"

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts.identity.simulator.keys import public_jwk, signing_key
 from accounts.identity.simulator.people import BY_SUBJECT, DEMO_IDENTITIES
+from common.simulators import simulator_on
 
 CODE_TTL = 60
 TOKEN_TTL = 300
@@ -39,7 +40,7 @@ def _issuer() -> str:
 
 def _enabled(view):
     def wrapper(request, *args, **kwargs):
-        if not settings.VNEID_SIMULATOR:
+        if not simulator_on("VNEID_SIMULATOR"):
             raise Http404
         return view(request, *args, **kwargs)
 
