@@ -1,6 +1,7 @@
 """Input validation only; the services decide."""
 
 import re
+from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -226,8 +227,8 @@ class PublishForm(forms.Form):
         names.append(getattr(profile, "full_name", "") or "")
         return [n for n in names if n]
 
-    def clean(self):
-        data = super().clean()
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
         text = " ".join(
             data.get(name, "") for name in ("public_title", "public_description", "answer")
         )

@@ -48,7 +48,6 @@ def sync_worker(django_db_setup, celery_broker, portal_sim, live_server, tmp_pat
         "SITE_URL": live_server.url,
         "DVCQG_ENABLED": "true",
         "DVCQG_SIMULATOR_ENABLED": "true",
-        "DEMO_MODE": "true",  # simulators run with DEBUG off only in demo mode (ADR 0210)
         "DVCQG_PASSWORD": settings.DVCQG_PASSWORD,  # the one the live server's simulator knows
         "DVCQG_ADAPTER_URL": live_server.url + SIM_PATH,
         "DVCQG_RETRY_BASE_SECONDS": "1",

@@ -13,7 +13,7 @@ from payments.simulator import bank
 from payments.tests.helpers import as_query, dossier_with_charge, gateway_params
 
 pytestmark = pytest.mark.django_db
-PUBLISHED_SECRET = "simulator-hash-secret-not-for-production"  # noqa: S105 - the old constant
+PUBLISHED_SECRET = "simulator-hash-secret-not-for-production"
 
 
 def _resigned(params: dict[str, str], secret: str) -> dict[str, str]:

@@ -67,6 +67,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "common.middleware.RequestIdMiddleware",
+    "common.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "portal.middleware.LanguageChoiceMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -78,6 +79,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "accounts.middleware.StaffSecurityMiddleware",
+    "common.middleware.ControlCharactersMiddleware",
     "common.middleware.TransientFaultMiddleware",  # last: sees a view's exception first
 ]
 
@@ -156,3 +158,15 @@ CONTACT_ADDRESS = env.str(
 )
 # The local simulators of the services we cannot reach answer by default only in a demo.
 DEMO_MODE = env.bool("DEMO_MODE", default=DEBUG)
+# The simulators' secrets, generated on first use for this installation (never constants in the
+# source); with DEBUG off a simulator runs only when DEMO_MODE=true (docs/adr/0210).
+SIMULATOR_SECRETS_FILE = Path(
+    env.str("SIMULATOR_SECRETS_FILE", default=str(BASE_DIR / "var" / "simulator-secrets.json"))
+)
+
+
+def simulator_secret(name: str) -> str:
+    """This installation's secret `name` for a simulator (read by the concern modules)."""
+    from common.installation_secrets import installation_secret
+
+    return installation_secret(SIMULATOR_SECRETS_FILE, name)

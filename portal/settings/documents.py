@@ -4,13 +4,15 @@ signing by citizens (CSC API v2), and the rate limits of costly document actions
 
 from pathlib import Path
 
-from portal.settings.core import BASE_DIR, DEBUG, SITE_URL, env
+from portal.settings.core import BASE_DIR, DEBUG, DEMO_MODE, SITE_URL, env, simulator_secret
 
 DOCUMENTS_ALLOWED_TYPES = env.list(
     "DOCUMENTS_ALLOWED_TYPES", default=["application/pdf", "image/jpeg", "image/png"]
 )
 DOCUMENTS_MAX_FILE_BYTES = env.int("DOCUMENTS_MAX_FILE_MB", default=10) * 1024 * 1024
 DOCUMENTS_MAX_DOSSIER_BYTES = env.int("DOCUMENTS_MAX_DOSSIER_MB", default=50) * 1024 * 1024
+# Images larger than this (width × height, read from the header) are refused before decoding.
+DOCUMENTS_MAX_IMAGE_PIXELS = env.int("DOCUMENTS_MAX_IMAGE_MEGAPIXELS", default=40) * 1_000_000
 DOCUMENTS_PDF_VARIANT = env.str("DOCUMENTS_PDF_VARIANT", default="pdf/a-2b")
 # "none" is allowed only with DEBUG on (a system check refuses it otherwise).
 VIRUS_SCANNER = env.str("VIRUS_SCANNER", default="none" if DEBUG else "clamav")
@@ -35,15 +37,18 @@ if SIGNING_KEYSTORE == "pkcs11":
 
 # --- Remote signing by citizens ------------------------------------------------------------------
 # Through a Cloud Signature Consortium (CSC API v2) service. Without a provider configured, the
-# built-in simulator is used, and only with DEBUG on.
-CSC_SIMULATOR_ENABLED = env.bool("CSC_SIMULATOR_ENABLED", default=DEBUG)
+# built-in simulator is used, and only with DEBUG or DEMO_MODE on (docs/adr/0210).
+CSC_SIMULATOR_ENABLED = env.bool("CSC_SIMULATOR_ENABLED", default=DEMO_MODE)
 REMOTE_SIGNING_ENABLED = env.bool("REMOTE_SIGNING_ENABLED", default=CSC_SIMULATOR_ENABLED)
 if REMOTE_SIGNING_ENABLED and not CSC_SIMULATOR_ENABLED:
     REMOTE_SIGNING_URL = env.str("REMOTE_SIGNING_URL")
     REMOTE_SIGNING_TOKEN = env.str("REMOTE_SIGNING_TOKEN")
 else:
     REMOTE_SIGNING_URL = env.str("REMOTE_SIGNING_URL", default=f"{SITE_URL}/kho-du-lieu/csc/v2/")
-    REMOTE_SIGNING_TOKEN = env.str("REMOTE_SIGNING_TOKEN", default="csc-simulator-token")
+    REMOTE_SIGNING_TOKEN = env.str(
+        "REMOTE_SIGNING_TOKEN",
+        default=simulator_secret("csc_token") if CSC_SIMULATOR_ENABLED else "",
+    )
 REMOTE_SIGNING_TIMEOUT = env.int("REMOTE_SIGNING_TIMEOUT", default=15)
 
 # Rate limits of costly document actions, "count/period" with period in s, m or h (e.g. 30/10m).

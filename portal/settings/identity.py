@@ -11,7 +11,7 @@ from urllib.parse import urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
 
-from portal.settings.core import DEMO_MODE, SITE_URL, env
+from portal.settings.core import DEMO_MODE, SITE_URL, env, simulator_secret
 from portal.settings.files import MEDIA_ROOT
 
 VNEID_PROVIDER_ID = "vneid"
@@ -21,7 +21,7 @@ VNEID_ENABLED = env.bool("VNEID_ENABLED", default=VNEID_SIMULATOR)
 VNEID_SIMULATOR_ISSUER = f"{SITE_URL}/dinh-danh/gia-lap-vneid"
 VNEID_CLIENT_ID = env.str("VNEID_CLIENT_ID", default="cong-dvc-tay-ninh" if VNEID_SIMULATOR else "")
 VNEID_CLIENT_SECRET = env.str(
-    "VNEID_CLIENT_SECRET", default="simulator-only-secret" if VNEID_SIMULATOR else ""
+    "VNEID_CLIENT_SECRET", default=simulator_secret("vneid_client") if VNEID_SIMULATOR else ""
 )
 VNEID_SCOPES = env.list("VNEID_SCOPES", default=["openid", "profile", "email", "phone", "address"])
 VNEID_DISPLAY_NAME = env.str("VNEID_DISPLAY_NAME", default="VNeID")

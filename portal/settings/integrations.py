@@ -6,7 +6,7 @@ app refuses to start (`integrations.checks`). With DEMO_MODE on and no adapter U
 simulators under /tich-hop/mo-phong/ play the other party.
 """
 
-from portal.settings.core import DEMO_MODE, SITE_URL, env
+from portal.settings.core import DEMO_MODE, SITE_URL, env, simulator_secret
 
 # --- DVCQG ---------------------------------------------------------------------------------------
 DVCQG_ADAPTER_URL = env.str("DVCQG_ADAPTER_URL", default="").rstrip("/")
@@ -20,7 +20,7 @@ DVCQG_USERNAME = env.str(
     "DVCQG_USERNAME", default="dvcqg-simulator" if DVCQG_SIMULATOR_ENABLED else ""
 )
 DVCQG_PASSWORD = env.str(
-    "DVCQG_PASSWORD", default="simulator-only-password" if DVCQG_SIMULATOR_ENABLED else ""
+    "DVCQG_PASSWORD", default=simulator_secret("dvcqg_password") if DVCQG_SIMULATOR_ENABLED else ""
 )
 # The province's unit code on the portal (`madonvi`, `MaDinhDanhDV` format 000.00.00.H53).
 DVCQG_AGENCY_CODE = env.str(
@@ -48,11 +48,12 @@ VNPOST_CUSTOMER_CODE = env.str(
     "VNPOST_CUSTOMER_CODE", default="TNSIM" if VNPOST_SIMULATOR_ENABLED else ""
 )
 VNPOST_API_TOKEN = env.str(
-    "VNPOST_API_TOKEN", default="vnpost-simulator-token" if VNPOST_SIMULATOR_ENABLED else ""
+    "VNPOST_API_TOKEN",
+    default=simulator_secret("vnpost_api_token") if VNPOST_SIMULATOR_ENABLED else "",
 )
 VNPOST_CALLBACK_SECRET = env.str(
     "VNPOST_CALLBACK_SECRET",
-    default="vnpost-simulator-callback-secret" if VNPOST_SIMULATOR_ENABLED else "",
+    default=simulator_secret("vnpost_callback_secret") if VNPOST_SIMULATOR_ENABLED else "",
 )
 VNPOST_CALLBACK_URL = env.str(
     "VNPOST_CALLBACK_URL", default=f"{SITE_URL}/tich-hop/vnpost/callback/"

@@ -1,13 +1,13 @@
 """Notifications: the outbox and its channels, Twilio (SMS) and Zalo (docs/notifications.md).
 
-Providers are off by default: the channels then talk to the local Twilio and Zalo simulators
-served by this site under /thong-bao/mo-phong/. An enabled provider reads its secrets without a
+Providers are off by default: with DEBUG or DEMO_MODE on, the channels then talk to the local
+Twilio and Zalo simulators served by this site under /thong-bao/mo-phong/ (docs/adr/0210). An enabled provider reads its secrets without a
 default, so a missing one stops the app at start-up.
 """
 
 from django.core.exceptions import ImproperlyConfigured
 
-from portal.settings.core import SITE_URL, env
+from portal.settings.core import DEMO_MODE, SITE_URL, env, simulator_secret
 
 NOTIFICATIONS_CHANNELS = env.list(
     "NOTIFICATIONS_CHANNELS", default=["email", "sms", "zalo", "inbox"]
@@ -51,9 +51,14 @@ if TWILIO_ENABLED:  # no defaults: a missing secret stops the app at start-up
             "TWILIO_ENABLED needs TWILIO_MESSAGING_SERVICE_SID or TWILIO_FROM_NUMBER."
         )
     TWILIO_API_BASE_URL = ""  # the library's own https://api.twilio.com
-else:
+# The local simulators: with DEBUG off only in DEMO_MODE (docs/adr/0210). With neither the
+# provider nor its simulator, sends fail as "not configured".
+TWILIO_SIMULATOR_ENABLED = env.bool(
+    "TWILIO_SIMULATOR_ENABLED", default=DEMO_MODE and not TWILIO_ENABLED
+)
+if not TWILIO_ENABLED:
     TWILIO_ACCOUNT_SID = "AC00000000000000000000000000000000"
-    TWILIO_AUTH_TOKEN = "simulator-auth-token"  # noqa: S105
+    TWILIO_AUTH_TOKEN = simulator_secret("twilio_auth_token") if TWILIO_SIMULATOR_ENABLED else ""
     TWILIO_MESSAGING_SERVICE_SID = ""
     TWILIO_FROM_NUMBER = "DVCTayNinh"
     TWILIO_API_BASE_URL = f"{NOTIFICATIONS_SIMULATOR_BASE_URL}/thong-bao/mo-phong/twilio"
@@ -67,13 +72,11 @@ if ZALO_ENABLED:
     ZALO_TEMPLATE_IDS = env.dict("ZALO_TEMPLATE_IDS")
     ZALO_OAUTH_URL = env.str("ZALO_OAUTH_URL", default="https://oauth.zaloapp.com")
     ZALO_API_URL = env.str("ZALO_API_URL", default="https://business.openapi.zalo.me")
-else:
+ZALO_SIMULATOR_ENABLED = env.bool("ZALO_SIMULATOR_ENABLED", default=DEMO_MODE and not ZALO_ENABLED)
+if not ZALO_ENABLED:
     ZALO_APP_ID = "1000000000000000001"
-    ZALO_APP_SECRET = "simulator-app-secret"  # noqa: S105
-    ZALO_REFRESH_TOKEN = "simulator-refresh-token"  # noqa: S105
+    ZALO_APP_SECRET = simulator_secret("zalo_app_secret") if ZALO_SIMULATOR_ENABLED else ""
+    ZALO_REFRESH_TOKEN = simulator_secret("zalo_refresh_token") if ZALO_SIMULATOR_ENABLED else ""
     ZALO_TEMPLATE_IDS = env.dict("ZALO_TEMPLATE_IDS", default={})
     ZALO_OAUTH_URL = f"{NOTIFICATIONS_SIMULATOR_BASE_URL}/thong-bao/mo-phong/zalo/oauth"
     ZALO_API_URL = f"{NOTIFICATIONS_SIMULATOR_BASE_URL}/thong-bao/mo-phong/zalo/api"
-# The simulators answer only while their provider is off (never in a production with providers).
-TWILIO_SIMULATOR_ENABLED = not TWILIO_ENABLED
-ZALO_SIMULATOR_ENABLED = not ZALO_ENABLED

@@ -3,15 +3,15 @@
 
 from django.core.exceptions import ImproperlyConfigured
 
-from portal.settings.core import DEBUG, SITE_URL, env
+from portal.settings.core import DEBUG, DEMO_MODE, SITE_URL, env, simulator_secret
 
 # The real VNPay merchant. Off by default; when on, every value below is required (no defaults),
 # so a missing secret stops the boot instead of failing at payment time.
 PAYMENT_VNPAY_ENABLED = env.bool("PAYMENT_VNPAY_ENABLED", default=False)
-# The local gateway simulator (/thanh-toan/gia-lap/): on by default only in DEBUG without the
-# real gateway; the test settings switch it on. Never alongside the real gateway in production.
+# The local gateway simulator (/thanh-toan/gia-lap/): on by default only in DEBUG or DEMO_MODE
+# without the real gateway (docs/adr/0210). Never alongside the real gateway in production.
 PAYMENT_SIMULATOR_ENABLED = env.bool(
-    "PAYMENT_SIMULATOR_ENABLED", default=DEBUG and not PAYMENT_VNPAY_ENABLED
+    "PAYMENT_SIMULATOR_ENABLED", default=DEMO_MODE and not PAYMENT_VNPAY_ENABLED
 )
 if PAYMENT_VNPAY_ENABLED and PAYMENT_SIMULATOR_ENABLED and not DEBUG:
     raise ImproperlyConfigured(
@@ -25,7 +25,11 @@ if PAYMENT_VNPAY_ENABLED:
     PAYMENT_VNPAY_RETURN_URL = env.str("PAYMENT_VNPAY_RETURN_URL")
 else:
     PAYMENT_VNPAY_TMN_CODE = "TNSIM001"
-    PAYMENT_VNPAY_HASH_SECRET = "simulator-hash-secret-not-for-production"  # noqa: S105
+    # The simulator's secret, per installation; without VNPay and its simulator there is none
+    # and the IPN answers "not configured".
+    PAYMENT_VNPAY_HASH_SECRET = (
+        simulator_secret("vnpay_hash_secret") if PAYMENT_SIMULATOR_ENABLED else ""
+    )
     PAYMENT_VNPAY_PAY_URL = f"{SITE_URL}/thanh-toan/gia-lap/paymentv2/vpcpay.html"
     PAYMENT_VNPAY_API_URL = f"{SITE_URL}/thanh-toan/gia-lap/merchant_webapi/api/transaction"
     PAYMENT_VNPAY_RETURN_URL = f"{SITE_URL}/thanh-toan/vnpay/ket-qua/"
