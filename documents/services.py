@@ -5,6 +5,7 @@ import hashlib
 import logging
 import uuid
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -21,6 +22,10 @@ from common.exceptions import ApplicationError
 from documents.constants import EXTENSIONS, DocumentSource, OwnerKind, SignerKind, UseKind
 from documents.models import DocumentUse, StoredDocument
 from documents.uploads import UploadRefused, clean_upload
+
+if TYPE_CHECKING:
+    from documents.signers.base import SigningIdentity
+    from documents.verification import SignatureCheck
 
 logger = logging.getLogger(__name__)
 
@@ -451,3 +456,123 @@ def document_sign_remote(
         action="document.signed_remotely", actor=user, obj=copy, data={"from": str(document.uuid)}
     )
     return copy
+
+
+# --- Signatures by a named person (results signed by the head, registered by the clerk) ---------
+
+
+class SignatureRefused(ApplicationError):
+    """The file is not signed, validly and by the person who must sign it."""
+
+
+def signature_by_person(*, data: bytes, user: User) -> "SignatureCheck":
+    """The valid, trusted signature of `user` (a certificate known to be theirs) in `data`, with
+    nothing after it but signatures, validation data and timestamps; refused with the reason
+    otherwise. Returns the verification check of that signature."""
+    import hashlib as _hashlib
+
+    from documents.signers import person_certificates
+    from documents.verification import Verdict, verify_pdf
+
+    report = verify_pdf(data)
+    reasons = {
+        Verdict.UNREADABLE: _("Tệp không phải PDF hợp lệ."),
+        Verdict.UNSIGNED: _("Văn bản chưa được ký số: hãy ký số trước khi trình ban hành."),
+        Verdict.TAMPERED: _("Chữ ký số trong tệp không hợp lệ (tệp đã bị sửa sau khi ký)."),
+        Verdict.MODIFIED: _("Tệp đã bị thêm nội dung sau khi ký: chữ ký không còn giá trị."),
+        Verdict.UNTRUSTED: _("Chứng thư ký số trong tệp không do tổ chức được tin cậy cấp."),
+    }
+    reason = reasons.get(Verdict(report.verdict))
+    if reason is not None:
+        raise SignatureRefused(str(reason), code=f"signature_{report.verdict}")
+    own = {
+        _hashlib.sha256(certificate.dump()).hexdigest()
+        for certificate in person_certificates(user=user)
+    }
+    mine = [
+        check
+        for check in report.signatures
+        if check.kind == "signature" and check.certificate_sha256 in own
+    ]
+    if not mine:
+        signers = ", ".join(c.signer for c in report.signatures if c.kind == "signature")
+        raise SignatureRefused(
+            str(_("Văn bản được ký bởi %(signers)s, không phải bằng chứng thư của %(name)s."))
+            % {"signers": signers, "name": user.full_name or user.email},
+            code="signature_foreign",
+        )
+    return mine[-1]
+
+
+def remote_identity(
+    *,
+    user: User,
+    credential_id: str,
+    otp: str,
+    kind: str,
+    role: str = "",
+    agency: Agency | None = None,
+) -> "SigningIdentity":
+    """A signing identity whose key stays with the remote-signing service: only a credential the
+    service lists for `user` may be used, confirmed by the code it sent them."""
+    from documents.signers.base import SigningIdentity, common_name
+    from documents.signers.csc import CscClient, csc_pyhanko_signer
+
+    if not settings.REMOTE_SIGNING_ENABLED:
+        raise ApplicationError(str(_("Chức năng ký số từ xa chưa được bật.")), code="disabled")
+    client = CscClient()
+    if credential_id not in client.credentials_list(user_id=remote_signing_user_id(user=user)):
+        raise ApplicationError(str(_("Chứng thư ký số không thuộc về bạn.")), code="not_yours")
+    info = client.credentials_info(credential_id=credential_id)
+    signer, chain = csc_pyhanko_signer(client=client, info=info, otp=otp.strip())
+    return SigningIdentity(
+        signer=signer,
+        kind=kind,
+        display_name=common_name(chain[0]),
+        role=role,
+        agency=agency,
+        agency_name=agency.name if agency else "",
+        chain=chain,
+    )
+
+
+def document_sign_as_person(
+    *,
+    document: StoredDocument,
+    user: User,
+    identity: "SigningIdentity",
+    reason: str,
+    source: str | None = None,
+) -> "tuple[StoredDocument, SignatureCheck]":
+    """Sign `document` with `identity` (remote or server-held: one interface), check that the
+    result now carries a valid signature by `user` over the exact bytes kept, and keep the signed
+    copy next to the original (same owner, derived from it). Returns (copy, that signature's
+    verification check)."""
+    from documents.signing import sign_pdf
+
+    if not document.is_pdf:
+        raise ApplicationError(str(_("Chỉ ký số được tệp PDF.")), code="not_pdf")
+    with document.file.open("rb") as fh:
+        signed = sign_pdf(
+            pdf=fh.read(), identity=identity, reason=reason, location=identity.agency_name
+        )
+    check = signature_by_person(data=signed, user=user)
+    copy = _store_signed_copy(
+        document=document,
+        data=signed,
+        signature=Signature(
+            kind=identity.kind,
+            name=identity.display_name,
+            at=timezone.now(),
+            agency=identity.agency,
+        ),
+        source=source or document.source,
+        by=user,
+    )
+    audit_record(
+        action="document.signed_by_person",
+        actor=user,
+        obj=copy,
+        data={"from": str(document.uuid), "sha256": copy.sha256, "reason": reason},
+    )
+    return copy, check

@@ -67,6 +67,7 @@ class SignatureCheck:
     changes_permitted: bool = False
     level: str = ""  # a PadesLevel, or "" when not a PAdES signature
     problem: str = ""
+    certificate_sha256: str = ""  # of the signer's certificate (DER): who signed, exactly
 
     @property
     def ok(self) -> bool:
@@ -204,6 +205,8 @@ def _check_one(embedded, context, check: SignatureCheck) -> None:
     # digest no longer matches the document is never valid.
     check.valid = bool(status.intact and status.valid)
     check.trusted = bool(status.trusted)
+    if status.signing_cert is not None:
+        check.certificate_sha256 = hashlib.sha256(status.signing_cert.dump()).hexdigest()
     if is_timestamp:
         check.signer = _common_name(status.signing_cert)
         check.signed_at = status.timestamp

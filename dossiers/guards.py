@@ -87,6 +87,28 @@ def result_kind_set(ctx: GuardContext) -> str | None:
     return None
 
 
+@guards.register("result_signed")
+def result_signed(ctx: GuardContext) -> str | None:
+    """The result is a draft until the portal has validated its signer's signature over it; the
+    head moving it on from the signing step must be the person who signed it."""
+    from dossiers.services.results import result_signature_record
+
+    if ctx.dossier.result_document_uuid is None:
+        return None  # result_document_attached says so
+    record = result_signature_record(ctx.dossier) or {}
+    if record.get("draft"):
+        return _("Văn bản kết quả chưa được ký số: hãy ký số (ký số từ xa) trước khi ban hành.")
+    signed_by = record.get("signed_by")
+    if (
+        signed_by is not None
+        and ctx.transition.source == DossierStatus.SIGNING
+        and ctx.by is not None
+        and signed_by != ctx.by.pk
+    ):
+        return _("Văn bản kết quả được ký bởi người khác; người chuyển ban hành phải là người ký.")
+    return None
+
+
 @guards.register("result_document_attached")
 def result_document_attached(ctx: GuardContext) -> str | None:
     if ctx.dossier.result_document_uuid is None:

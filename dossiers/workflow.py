@@ -222,14 +222,20 @@ TRANSITIONS: tuple[Transition, ...] = (
     _t(S.AWAITING_APPROVAL, S.APPRAISING, (A.AGENCY_HEAD,), "Điều 19.1", note_required=True),
     _t(S.AWAITING_APPROVAL, S.SIGNING, (A.AGENCY_HEAD,), "Điều 19.3", guards=("result_kind_set",)),
     # The result is digitally signed, numbered and issued by the records clerk (Art. 22.1).
-    _t(S.SIGNING, S.ISSUING, (A.AGENCY_HEAD,), "Điều 22.1", guards=("result_document_attached",)),
+    _t(
+        S.SIGNING,
+        S.ISSUING,
+        (A.AGENCY_HEAD,),
+        "Điều 22.1",
+        guards=("result_document_attached", "result_signed"),
+    ),
     _t(
         S.ISSUING,
         S.DONE,
         (A.RECORDS_CLERK,),
         "Điều 19.3, 22.1",
         form_code_if_negative=F.REFUSAL,
-        guards=("result_kind_set", "result_document_attached"),
+        guards=("result_kind_set", "result_document_attached", "result_signed"),
     ),
     # Return at the counter, by post or on the portal / data store (Art. 22.3, 22.5). A fee still
     # owed is paid before the result is handed over (Art. 24), so the guard sits on the hand-over.

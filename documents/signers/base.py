@@ -26,7 +26,7 @@ class BaseKeyStore:
     def agency_identity(self, *, agency) -> SigningIdentity:
         raise NotImplementedError
 
-    def officer_identity(self, *, user, agency) -> SigningIdentity:
+    def officer_identity(self, *, user, agency, role: str = "") -> SigningIdentity:
         raise NotImplementedError
 
 

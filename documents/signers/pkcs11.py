@@ -33,7 +33,7 @@ class Pkcs11KeyStore(BaseKeyStore):
             other_certs_to_pull=None,  # every certificate on the token: the CA chain too
         )
 
-    def _identity(self, label: str, kind: str, agency) -> SigningIdentity:
+    def _identity(self, label: str, kind: str, agency, role: str = "") -> SigningIdentity:
         signer = self._signer(label)
         cert = signer.signing_cert
         chain = [cert, *(c for c in signer.cert_registry if c != cert)]
@@ -41,6 +41,7 @@ class Pkcs11KeyStore(BaseKeyStore):
             signer=signer,
             kind=kind,
             display_name=common_name(cert),
+            role=role,
             agency=agency,
             agency_name=agency.name if agency else "",
             chain=chain,
@@ -49,8 +50,8 @@ class Pkcs11KeyStore(BaseKeyStore):
     def agency_identity(self, *, agency) -> SigningIdentity:
         return self._identity(agency_key_label(agency), SignerKind.AGENCY, agency)
 
-    def officer_identity(self, *, user, agency) -> SigningIdentity:
-        return self._identity(officer_key_label(user), SignerKind.OFFICER, agency)
+    def officer_identity(self, *, user, agency, role: str = "") -> SigningIdentity:
+        return self._identity(officer_key_label(user), SignerKind.OFFICER, agency, role)
 
 
 @functools.cache

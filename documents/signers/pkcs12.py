@@ -40,12 +40,13 @@ class Pkcs12KeyStore(BaseKeyStore):
             chain=chain,
         )
 
-    def officer_identity(self, *, user, agency) -> SigningIdentity:
+    def officer_identity(self, *, user, agency, role: str = "") -> SigningIdentity:
         signer, chain = self._load(officer_key_label(user))
         return SigningIdentity(
             signer=signer,
             kind=SignerKind.OFFICER,
             display_name=common_name(signer.signing_cert),
+            role=role,
             agency=agency,
             agency_name=agency.name if agency else "",
             chain=chain,

@@ -237,8 +237,30 @@ class InteragencyForm(forms.Form):
 
 
 class ResultForm(forms.Form):
-    file = forms.FileField(label=_("Văn bản kết quả (PDF đã ký số)"))
+    file = forms.FileField(
+        label=_("Văn bản kết quả (PDF)"),
+        help_text=_(
+            "Trước bước ký: dự thảo để lãnh đạo ký số. Ở bước ký: tệp đã được chính người tải "
+            "lên ký số."
+        ),
+    )
     result_code = forms.CharField(label=_("Số, ký hiệu kết quả"), max_length=64, required=False)
+
+
+class ResultSignForm(forms.Form):
+    """Step 2 of remote signing: the one-time code the signing service sent to the head."""
+
+    credential_id = forms.CharField(widget=forms.HiddenInput, max_length=128)
+    otp = forms.CharField(
+        label=_("Mã xác thực (OTP)"),
+        max_length=12,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+    )
+
+
+class ResultRegisterForm(forms.Form):
+    number = forms.CharField(label=_("Số, ký hiệu văn bản kết quả"), max_length=64)
 
 
 # --- counter intake ----------------------------------------------------------------------------

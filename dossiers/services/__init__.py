@@ -115,7 +115,11 @@ from dossiers.services.register import (
 from dossiers.services.results import (
     RESULT_ROLES,
     dossier_result_attach,
+    office_result_register,
+    office_result_sign_remote,
+    office_result_sign_start,
     office_result_upload,
+    result_signature_record,
 )
 from dossiers.services.submission import (
     SubmissionIncomplete,
@@ -214,6 +218,9 @@ __all__ = [
     "notify_citizen_of_event",
     "notify_staff",
     "office_note_add",
+    "office_result_register",
+    "office_result_sign_remote",
+    "office_result_sign_start",
     "office_result_upload",
     "office_transition",
     "on_behalf_choices",
@@ -222,6 +229,7 @@ __all__ = [
     "procedure_online_fees",
     "reception_decide",
     "register_export_audit",
+    "result_signature_record",
     "send_alert_once",
     "staff_dossier_url",
     "staff_in",

@@ -72,6 +72,8 @@ def _urls(dossier, counter, component):
         ("interagency", reverse("office:interagency", kwargs=d), "post", A.AGENCY_HEAD),
         ("result", reverse("office:result", kwargs=d), "post", A.PROCESSING_OFFICER),
         ("result_file", reverse("office:result_file", kwargs=d), "get", A.PROCESSING_OFFICER),
+        ("result_sign", reverse("office:result_sign", kwargs=d), "post", A.AGENCY_HEAD),
+        ("result_register", reverse("office:result_register", kwargs=d), "post", A.RECORDS_CLERK),
         (
             "component_file",
             reverse("office:component_file", kwargs={**d, "component": component.uuid}),
@@ -102,6 +104,8 @@ OBJECT_URLS = {
     "interagency",
     "result",
     "result_file",
+    "result_sign",
+    "result_register",
     "component_file",
     "counter_draft",
 }

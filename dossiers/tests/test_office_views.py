@@ -331,11 +331,13 @@ def test_internal_note_is_shown_to_staff_never_to_the_citizen(client):
 
 
 @pytest.mark.django_db
-def test_result_upload_attaches_and_is_viewable_inline(client, settings):
+def test_result_draft_upload_attaches_and_is_viewable_inline(client, settings):
+    """Before the signing step an upload is the draft the head will sign (the signing step
+    itself, with its refusals, is tested in test_result_signing)."""
     settings.VIRUS_SCANNER = "none"
     cast = make_cast()
-    dossier = place_in(make_draft(cast), S.SIGNING, result_kind="positive")
-    _signed_in(client, cast.staff[A.AGENCY_HEAD])
+    dossier = place_in(make_draft(cast), S.AWAITING_APPROVAL, result_kind="positive")
+    _signed_in(client, cast.staff[A.PROCESSING_OFFICER])
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     response = client.post(
@@ -353,10 +355,7 @@ def test_result_upload_attaches_and_is_viewable_inline(client, settings):
     assert shown.status_code == 200
     assert shown["Content-Type"] == "application/pdf"
     assert shown["Content-Disposition"].startswith("inline")
-    # Now the head may sign it off.
-    _act(client, dossier, S.ISSUING, A.AGENCY_HEAD)
-    dossier.refresh_from_db()
-    assert dossier.status == S.ISSUING
+    assert svc.result_signature_record(dossier)["draft"] is True
 
 
 # --- processing steps --------------------------------------------------------------------------

@@ -23,6 +23,8 @@ from dossiers.office.views.detail import (
     reception,
     result,
     result_file,
+    result_register,
+    result_sign,
     task_complete,
     workspace,
 )
@@ -43,6 +45,8 @@ __all__ = [
     "reception",
     "result",
     "result_file",
+    "result_register",
+    "result_sign",
     "task_complete",
     "workspace",
 ]

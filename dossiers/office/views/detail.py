@@ -234,6 +234,13 @@ def _detail_context(request: HttpRequest, who: sel.OfficeUser, dossier: Dossier,
         context["extend_form"] = extra.pop("extend_form", f.ExtendForm())
     if dossier.status in RESULT_STATUSES and _held_roles(request, dossier, svc.RESULT_ROLES):
         context["result_form"] = extra.pop("result_form", f.ResultForm())
+    if dossier.result_document_uuid:
+        context["result_record"] = svc.result_signature_record(dossier) or {}
+    if dossier.status == S.SIGNING and is_head and dossier.result_document_uuid:
+        context["sign_form"] = extra.pop("sign_form", None)
+        context["can_sign"] = True
+    if dossier.status == S.ISSUING and _held_roles(request, dossier, ("records_clerk",)):
+        context["register_form"] = extra.pop("register_form", f.ResultRegisterForm())
     context.update(extra)
     return context
 
@@ -530,6 +537,73 @@ def result(request: HttpRequest, uuid: Any) -> HttpResponse:
             messages.success(request, _("Đã đính kèm văn bản kết quả."))
             return _to_detail(dossier)
     context = _detail_context(request, who, dossier, result_form=form)
+    return render(request, "dossiers/office/detail.html", context, status=400)
+
+
+@login_required
+@require_POST
+def result_sign(request: HttpRequest, uuid: Any) -> HttpResponse:
+    """The head signs the attached draft through the remote-signing service: a POST without a
+    code asks the service to send one; a POST with the code signs."""
+    who = _who(request)
+    dossier = _dossier_or_404(request, who, uuid)
+    form = f.ResultSignForm(request.POST if "otp" in request.POST else None)
+    demo_otp = ""
+    try:
+        if "otp" not in request.POST:
+            credential_id = svc.office_result_sign_start(dossier=dossier, by=request.user)
+            form = f.ResultSignForm(initial={"credential_id": credential_id})
+            demo_otp = _demo_otp(credential_id)
+        elif form.is_valid():
+            svc.office_result_sign_remote(
+                dossier=dossier,
+                by=request.user,
+                credential_id=form.cleaned_data["credential_id"],
+                otp=form.cleaned_data["otp"],
+            )
+            messages.success(request, _("Đã ký số văn bản kết quả; chữ ký đã được kiểm tra."))
+            return _to_detail(dossier)
+    except ApplicationError as error:
+        if not form.is_bound:
+            return _refused(request, dossier, error)
+        form.add_error("otp", error.message)
+        demo_otp = _demo_otp(form.data.get("credential_id", ""))
+    context = _detail_context(request, who, dossier, sign_form=form)
+    context["demo_otp"] = demo_otp
+    return render(
+        request, "dossiers/office/detail.html", context, status=400 if form.errors else 200
+    )
+
+
+def _demo_otp(credential_id: str) -> str:
+    """With the simulator, show the code it 'texted' (there is no phone in a demo)."""
+    from django.conf import settings
+
+    if not settings.CSC_SIMULATOR_ENABLED:
+        return ""
+    from documents.csc_simulator import latest_otp_for_demo
+
+    return latest_otp_for_demo(credential_id=credential_id)
+
+
+@login_required
+@require_POST
+def result_register(request: HttpRequest, uuid: Any) -> HttpResponse:
+    """The records clerk enters the number: an incremental update signed with their own key."""
+    who = _who(request)
+    dossier = _dossier_or_404(request, who, uuid)
+    form = f.ResultRegisterForm(request.POST)
+    if form.is_valid():
+        try:
+            svc.office_result_register(
+                dossier=dossier, by=request.user, number=form.cleaned_data["number"]
+            )
+        except ApplicationError as error:
+            form.add_error("number", error.message)
+        else:
+            messages.success(request, _("Đã vào số văn bản kết quả (bổ sung có ký số)."))
+            return _to_detail(dossier)
+    context = _detail_context(request, who, dossier, register_form=form)
     return render(request, "dossiers/office/detail.html", context, status=400)
 
 
