@@ -120,6 +120,15 @@ class WorkingCalendar:
                 return candidate
         raise CalendarError(f"no working day within {MAX_DAYS_OFF_IN_A_ROW} days after {day}")
 
+    def previous_working_day(self, day: dt.date) -> dt.date:
+        """The last working day strictly before `day`."""
+        day = self._as_date(day)
+        for offset in range(1, MAX_DAYS_OFF_IN_A_ROW + 2):
+            candidate = day - dt.timedelta(days=offset)
+            if self.is_working_day(candidate):
+                return candidate
+        raise CalendarError(f"no working day within {MAX_DAYS_OFF_IN_A_ROW} days before {day}")
+
     def working_day_on_or_after(self, day: dt.date) -> dt.date:
         day = self._as_date(day)
         return day if self.is_working_day(day) else self.next_working_day(day)

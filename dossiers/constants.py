@@ -313,7 +313,6 @@ class AlertKind(models.TextChoices):
 
 
 CORRECTION_WORKING_DAYS = 3  # a corrected result is due within 3 working days (Art. 23.1)
-EXTENSION_NOTICE_WORKING_HOURS = 8  # extension asked at least 1 working day before due (Art. 19.6)
 NEW_ONLINE_ALERT_HOURS = 2  # wall-clock hours to alert reception of an online dossier (Art. 17.2)
 RECEPTION_DUE_SOON_WORKING_HOURS = 2  # warn when this much of the 8-hour window is left [I]
 DUE_SOON_WORKING_HOURS = 8  # "due within one working day" [I]

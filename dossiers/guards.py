@@ -46,6 +46,21 @@ def intake_supplement_not_used(ctx: GuardContext) -> str | None:
     return None
 
 
+@guards.register("supplement_not_used")
+def supplement_not_used(ctx: GuardContext) -> str | None:
+    """A supplement after appraisal is requested once (Art. 11.2.c: "chỉ được yêu cầu bổ sung
+    một lần"): once the dossier was received again, a second request is refused (issue #21)."""
+    used = ctx.dossier.events.filter(
+        kind=EventKind.TRANSITION, to_status=DossierStatus.SUPPLEMENT_REQUESTED
+    ).exists()
+    if used:
+        return _(
+            "Hồ sơ đã được yêu cầu bổ sung một lần; theo Điều 11.2.c Nghị định 118/2025/NĐ-CP "
+            "không yêu cầu bổ sung lần thứ hai."
+        )
+    return None
+
+
 @guards.register("supplement_window_open")
 def supplement_window_open(ctx: GuardContext) -> str | None:
     """A supplement after appraisal only within 3 working days of receipt (Art. 19.5)."""

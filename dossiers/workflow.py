@@ -68,8 +68,9 @@ def _t(
 
 
 APPLICANT = (A.CITIZEN, A.COMMUNITY_HELPER)
-# Withdrawal is possible from submission until the decision is issued (Art. 21). [I] Once the
-# approver has approved (SIGNING, ISSUING) the decision is being issued, so no more.
+# Withdrawal is possible from submission until the decision is issued (Art. 21: "đến trước khi
+# cơ quan có thẩm quyền ban hành quyết định"): while the result is being signed (SIGNING) or
+# numbered and issued by the records clerk (ISSUING) it is not issued yet; once DONE it is.
 WITHDRAWABLE = (
     S.SUBMITTED,
     S.INTAKE_SUPPLEMENT,
@@ -79,6 +80,8 @@ WITHDRAWABLE = (
     S.CONSULTING,
     S.INTERAGENCY,
     S.AWAITING_APPROVAL,
+    S.SIGNING,
+    S.ISSUING,
     S.SUPPLEMENT_REQUESTED,
     S.SUPPLEMENT_SUBMITTED,
     S.AWAITING_PAYMENT,
@@ -156,15 +159,17 @@ TRANSITIONS: tuple[Transition, ...] = (
     # Verification, field check or consultation, with content and deadline (Art. 19.4).
     _t(S.APPRAISING, S.CONSULTING, (A.PROCESSING_OFFICER,), "Điều 19.4", note_required=True),
     _t(S.CONSULTING, S.APPRAISING, (A.PROCESSING_OFFICER,), "Điều 19.4"),
-    # Supplement after appraisal, within 3 working days of receipt, Mẫu 02 (Art. 19.5).
+    # Supplement after appraisal, within 3 working days of receipt, Mẫu 02 (Art. 19.5), and only
+    # once: a dossier received again after its supplement is not asked again (Art. 11.2.c; QĐ 766
+    # indicator 2.1 counts a second request as late).
     _t(
         S.APPRAISING,
         S.SUPPLEMENT_REQUESTED,
         (A.PROCESSING_OFFICER, A.AGENCY_HEAD),
-        "Điều 19.5",
+        "Điều 11.2.c, 19.5",
         note_required=True,
         form_code=F.SUPPLEMENT_REQUEST,
-        guards=("supplement_window_open",),
+        guards=("supplement_window_open", "supplement_not_used"),
     ),
     # The applicant sends the missing items online (NĐ 45/2020 Art. 12) ...
     _t(

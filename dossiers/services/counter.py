@@ -24,7 +24,6 @@ from dossiers.constants import (
     ComponentSource,
     DossierStatus,
     ResultDelivery,
-    TimeUnit,
 )
 from dossiers.models import Dossier, DossierComponent, DossierEvent
 from dossiers.selectors.actors import dossier_actor_agency
@@ -113,20 +112,11 @@ def counter_citizen_get_or_create(
     return user, True
 
 
-_COUNTER_UNITS = {
-    "working_day": TimeUnit.WORKING_DAY,
-    "day": TimeUnit.DAY,
-    "hour": TimeUnit.HOUR,
-    "month": TimeUnit.MONTH,
-}
+def _counter_terms(procedure: Any) -> Any:
+    """The procedure's time for a counter dossier, by the catalogue rules of ADR 0252."""
+    from procedures.deadlines import COUNTER_FIRST, procedure_due_terms
 
-
-def _counter_terms(procedure: Any) -> tuple[Any, str]:
-    by_channel = {c.channel: c for c in procedure.channels.all()}
-    terms = by_channel.get("in_person") or by_channel.get("online") or by_channel.get("postal")
-    if terms is None or terms.time_value is None or terms.time_unit not in _COUNTER_UNITS:
-        return None, ""
-    return terms.time_value, _COUNTER_UNITS[terms.time_unit]
+    return procedure_due_terms(procedure, order=COUNTER_FIRST)
 
 
 @transaction.atomic
@@ -156,7 +146,7 @@ def counter_draft_start(*, procedure: Any, citizen: User, by: User) -> Dossier:
 
         commune = agency_for_commune_code(profile.permanent_commune_code)
     _receiving, competent = _agencies_for(procedure, commune)
-    time_value, time_unit = _counter_terms(procedure)
+    terms = _counter_terms(procedure)
     specs = list(procedure.form_fields.all())
     dossier = dossier_create_draft(
         applicant=citizen,
@@ -166,8 +156,9 @@ def counter_draft_start(*, procedure: Any, citizen: User, by: User) -> Dossier:
         receiving_agency=agency,
         competent_agency=competent or agency,
         channel=Channel.COUNTER,
-        processing_time=time_value,
-        processing_time_unit=time_unit,
+        processing_time=terms.value,
+        processing_time_unit=terms.unit,
+        processing_cutoff=terms.cutoff,
         form_data=fields_prefill(user=citizen, specs=specs),
         components=[
             {

@@ -45,12 +45,6 @@ SUPPLEMENT_TARGET = {
 APPLICANT_KEYS = ("full_name", "id_number", "date_of_birth", "phone", "email", "address")
 # Set when the draft starts (or by their own field) and kept when the applicant step is saved.
 KEPT_APPLICANT_KEYS = ("mandate", "submitted_by", "applicant_type_code")
-_TIME_UNITS = {
-    "working_day": TimeUnit.WORKING_DAY,
-    "day": TimeUnit.DAY,
-    "hour": TimeUnit.HOUR,
-    "month": TimeUnit.MONTH,
-}
 
 
 # --- reading the catalogue --------------------------------------------------------------------
@@ -117,12 +111,12 @@ def _agencies_for(procedure: Any, commune: Agency | None) -> tuple[Agency | None
     return centre, centre
 
 
-def _processing_terms(procedure: Any) -> tuple[Any, str]:
-    by_channel = {c.channel: c for c in procedure.channels.all()}
-    terms = by_channel.get("online") or by_channel.get("in_person") or by_channel.get("postal")
-    if terms is None or terms.time_value is None or terms.time_unit not in _TIME_UNITS:
-        return None, ""
-    return terms.time_value, _TIME_UNITS[terms.time_unit]
+def _processing_terms(procedure: Any) -> Any:
+    """The procedure's time for an online dossier, by the catalogue rules of ADR 0252: as
+    published, same-day with the 15:00 cut-off, or a missing unit read as working days."""
+    from procedures.deadlines import ONLINE_FIRST, procedure_due_terms
+
+    return procedure_due_terms(procedure, order=ONLINE_FIRST)
 
 
 # --- prefill ------------------------------------------------------------------------------------
@@ -304,7 +298,7 @@ def dossier_start(
 
         commune = agency_for_commune_code(profile.permanent_commune_code)
     receiving, competent = _agencies_for(procedure, commune)
-    time_value, time_unit = _processing_terms(procedure)
+    terms = _processing_terms(procedure)
     specs = list(procedure.form_fields.all())
     components = [
         {
@@ -323,8 +317,9 @@ def dossier_start(
         procedure_name=procedure.name[:500],
         receiving_agency=receiving,
         competent_agency=competent,
-        processing_time=time_value,
-        processing_time_unit=time_unit,
+        processing_time=terms.value,
+        processing_time_unit=terms.unit,
+        processing_cutoff=terms.cutoff,
         form_data=fields_prefill(user=applicant, specs=specs),
         components=components,
     )

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Sequence
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Count, Q
@@ -19,7 +20,6 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from agencies.models import Agency
 from dossiers.constants import (
-    EXTENSION_NOTICE_WORKING_HOURS,
     FINAL_STATUSES,
     IN_PROCESS_STATUSES,
     Actor,
@@ -453,6 +453,17 @@ def interagency_all_done(*, dossier: Dossier) -> bool:
 # --- the one extension (Art. 19.6) -------------------------------------------------------------
 
 
+def extension_latest_at(*, due_at: dt.datetime, agency: Any) -> dt.datetime:
+    """The last moment an extension may be asked: "chậm nhất 01 ngày trước ngày hết hạn" (Art.
+    19.6), read as the close of the last working day before the due date's day — never on the
+    due date itself, even before the office opens."""
+    from agencies.selectors import working_calendar
+
+    calendar = working_calendar(agency=agency)
+    due_day = timezone.localtime(due_at).date()
+    return calendar.end_of_working_day(calendar.previous_working_day(due_day))
+
+
 @transaction.atomic
 def dossier_extend(
     *,
@@ -464,8 +475,6 @@ def dossier_extend(
 ) -> DossierEvent:
     """Set a new return date, once only, asked at least one working day before the due date;
     records EXTENDED with the apology letter (Mẫu 04) and tells the applicant."""
-    from agencies.calendar import working_time_between
-
     reason = reason.strip()
     locked = _lock(dossier)
     if role not in (A.AGENCY_HEAD, A.PROCESSING_OFFICER, A.ONESTOP_SUPERVISOR):
@@ -492,8 +501,7 @@ def dossier_extend(
             _("Cần nêu lý do chậm trễ trong văn bản xin lỗi."), code="note_required"
         )
     now = timezone.now()
-    left = working_time_between(now, locked.due_at, agency=locked.competent_agency)
-    if now >= locked.due_at or left < dt.timedelta(hours=EXTENSION_NOTICE_WORKING_HOURS):
+    if now > extension_latest_at(due_at=locked.due_at, agency=locked.competent_agency):
         raise TransitionNotAllowed(
             _(
                 "Phải đề nghị gia hạn chậm nhất 01 ngày làm việc trước ngày hẹn trả kết quả "

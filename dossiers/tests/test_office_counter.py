@@ -1,6 +1,8 @@
 """Counter intake: find or create the citizen by ID number, prefill, fill in, scan and sign,
 submit as the reception officer (channel counter), optionally receive at once."""
 
+import uuid
+
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
@@ -218,3 +220,69 @@ def test_online_only_procedure_is_not_taken_on_paper(world):
             procedure=world.procedure, citizen=citizen, by=world.reception_officer
         )
     assert refused.value.code == "online_only"
+
+
+def test_a_counter_dossier_of_a_1_5_working_day_procedure_is_received(world):
+    """Issue #21, item 1: "1,5 Ngày làm việc" (e.g. 1.013097) made the reception raise and the
+    dossier stay submitted. Now the draft takes the catalogue's time, and the due moment is
+    1 working day and 4 h 15 (half of the 8.5-hour day) after reception (ADR 0250)."""
+    import datetime as dt
+    from decimal import Decimal
+    from zoneinfo import ZoneInfo
+
+    import time_machine
+
+    from procedures.models import ProcedureChannel
+
+    vn = ZoneInfo("Asia/Ho_Chi_Minh")
+    ProcedureChannel.objects.create(
+        procedure=world.procedure,
+        channel="in_person",
+        time_value=Decimal("1.5"),
+        time_unit="working_day",
+    )
+    draft = svc.counter_draft_start(
+        procedure=world.procedure, citizen=make_citizen(), by=world.reception_officer
+    )
+    assert (draft.processing_time, draft.processing_time_unit) == (Decimal("1.5"), "working_day")
+
+    dossier = Dossier.objects.get(pk=draft.pk)
+    # Test setup: the scans are attached as the scan step would (tested above).
+    for component in dossier.components.filter(is_required=True, document_uuid__isnull=True):
+        component.document_uuid = uuid.uuid4()
+        component.source = component.source or ComponentSource.SCANNED
+        component.save(update_fields=["document_uuid", "source"])
+    with time_machine.travel(dt.datetime(2026, 3, 2, 10, tzinfo=vn), tick=False):
+        svc.dossier_submit(
+            dossier=dossier, by=world.reception_officer, role=Actor.RECEPTION_OFFICER
+        )
+        svc.dossier_transition(
+            dossier=dossier,
+            to=S.RECEIVED,
+            by=world.reception_officer,
+            role=Actor.RECEPTION_OFFICER,
+        )
+    dossier.refresh_from_db()
+    assert dossier.status == S.RECEIVED
+    # Received Mon 02/03 10:00: day 1 is Tue 03/03, then 4 h 15 of Wed 04/03 → 11:15.
+    assert dossier.due_at == dt.datetime(2026, 3, 4, 11, 15, tzinfo=vn)
+
+
+def test_the_catalogue_s_15_00_cutoff_reaches_the_dossier(world):
+    """Same-day procedures that state the 15:00 rule (1.001193 khai sinh): the cut-off set by the
+    import is carried by the dossier, and its time without a unit becomes "same day" (ADR 0252)."""
+    import datetime as dt
+    from decimal import Decimal
+
+    from procedures.models import ProcedureChannel
+
+    world.procedure.receipt_cutoff = dt.time(15, 0)
+    world.procedure.save(update_fields=["receipt_cutoff"])
+    ProcedureChannel.objects.create(
+        procedure=world.procedure, channel="in_person", time_value=Decimal(1), time_unit="unknown"
+    )
+    draft = svc.counter_draft_start(
+        procedure=world.procedure, citizen=make_citizen(), by=world.reception_officer
+    )
+    assert draft.processing_cutoff == dt.time(15, 0)
+    assert (draft.processing_time, draft.processing_time_unit) == (0, "working_day")

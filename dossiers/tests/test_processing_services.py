@@ -264,6 +264,38 @@ def test_supplement_after_appraisal_restarts_the_clock_from_the_complete_resubmi
     assert dossier.clock_paused_at is None
 
 
+def test_a_second_supplement_request_is_refused_once_the_dossier_was_received_again():
+    """Art. 11.2.c ("chỉ được yêu cầu bổ sung một lần"), QĐ 766 2.1: received again after the
+    supplement, the dossier is back within its 3-working-day window, and a second request is
+    still refused (issue #21, item 3)."""
+    import time_machine
+
+    cast = make_cast()
+    vn = dt.timezone(dt.timedelta(hours=7))
+    with time_machine.travel(dt.datetime(2026, 10, 5, 9, tzinfo=vn), tick=False):
+        dossier = appraising(cast)
+    with time_machine.travel(dt.datetime(2026, 10, 6, 10, tzinfo=vn), tick=False):
+        go(cast, dossier, S.SUPPLEMENT_REQUESTED, A.PROCESSING_OFFICER, note="Bổ sung bản vẽ")
+    with time_machine.travel(dt.datetime(2026, 10, 7, 9, tzinfo=vn), tick=False):
+        go(cast, dossier, S.RECEIVED, A.RECEPTION_OFFICER)  # at the counter
+        go(cast, dossier, S.IN_PROCESS, A.RECEPTION_OFFICER)
+        dossier_assign(
+            dossier=dossier,
+            assignee=cast.staff[A.PROCESSING_OFFICER],
+            by=cast.staff[A.AGENCY_HEAD],
+        )
+    dossier.refresh_from_db()
+    assert dossier.status == S.APPRAISING
+    with (
+        time_machine.travel(dt.datetime(2026, 10, 8, 9, tzinfo=vn), tick=False),
+        pytest.raises(TransitionNotAllowed, match="một lần"),
+    ):
+        go(cast, dossier, S.SUPPLEMENT_REQUESTED, A.PROCESSING_OFFICER, note="Lần hai")
+    dossier.refresh_from_db()
+    assert dossier.status == S.APPRAISING
+    assert dossier.events.filter(to_status=S.SUPPLEMENT_REQUESTED).count() == 1
+
+
 def test_supplement_after_appraisal_is_refused_after_three_working_days():
     import time_machine
 
@@ -444,6 +476,49 @@ def test_an_extension_asked_less_than_one_working_day_before_the_due_date_is_ref
         )
 
 
+@pytest.mark.parametrize(
+    ("asked", "allowed"),
+    [
+        # Due Monday 12/10/2026 17:00. Art. 19.6: "chậm nhất 01 ngày trước ngày hết hạn".
+        ((12, 6, 30), False),  # the due date itself, before the office opens (8.5 h still left)
+        ((12, 7, 0), False),
+        ((11, 10, 0), False),  # Sunday, after the last working day before it closed
+        ((9, 17, 0), True),  # Friday, the close of the last working day before the due date
+        ((9, 17, 1), False),
+    ],
+)
+def test_an_extension_is_refused_on_the_due_date_itself(asked, allowed):
+    """Issue #21, item 2: the old check ("8 working hours left") let a request through on the
+    due date before 07:30, because the office day is 8.5 hours."""
+    import time_machine
+
+    cast = make_cast()
+    vn = dt.timezone(dt.timedelta(hours=7))
+    with time_machine.travel(dt.datetime(2026, 10, 5, 9, tzinfo=vn), tick=False):
+        dossier = appraising(cast)
+    assert dossier.due_at == dt.datetime(2026, 10, 12, 17, tzinfo=vn)
+    day, hour, minute = asked
+    with time_machine.travel(dt.datetime(2026, 10, day, hour, minute, tzinfo=vn), tick=False):
+        if allowed:
+            dossier_extend(
+                dossier=dossier,
+                by=cast.staff[A.AGENCY_HEAD],
+                new_due_at=dossier.due_at + dt.timedelta(days=5),
+                reason="Cần xác minh thực địa.",
+            )
+        else:
+            with pytest.raises(TransitionNotAllowed) as refused:
+                dossier_extend(
+                    dossier=dossier,
+                    by=cast.staff[A.AGENCY_HEAD],
+                    new_due_at=dossier.due_at + dt.timedelta(days=5),
+                    reason="Cần xác minh thực địa.",
+                )
+            assert refused.value.code == "too_late_to_extend"
+    dossier.refresh_from_db()
+    assert dossier.extension_count == int(allowed)
+
+
 # --- results: positive, negative, correction; withdrawal ---------------------------------------
 
 
@@ -514,6 +589,35 @@ def test_withdrawal_is_requested_then_accepted_with_the_stop_notice():
     assert dossier.closed_at is not None
     notify_citizen_of_event(stopped.pk)
     assert notices(cast.citizen, "dossier_stopped") == 1
+
+
+def test_withdrawal_is_allowed_while_the_result_is_being_signed():
+    """Art. 21: the applicant may ask to stop "until the competent agency issues its decision";
+    a result being signed is not issued yet (issue #21, item 6). After DONE it is refused."""
+    cast = make_cast()
+    dossier = appraising(cast)
+    go(cast, dossier, S.AWAITING_APPROVAL, A.PROCESSING_OFFICER, result_kind="positive")
+    dossier_result_attach(
+        dossier=dossier,
+        document_uuid=uuid.uuid4(),
+        by=cast.staff[A.PROCESSING_OFFICER],
+        role=A.PROCESSING_OFFICER,
+    )
+    go(cast, dossier, S.SIGNING, A.AGENCY_HEAD)
+    go(cast, dossier, S.WITHDRAWAL_REQUESTED, A.CITIZEN)
+    dossier.refresh_from_db()
+    assert dossier.resume_status == S.SIGNING
+    # The applicant changes their mind: back to signing, then on to issuing.
+    go(cast, dossier, S.SIGNING, A.CITIZEN)
+    go(cast, dossier, S.ISSUING, A.AGENCY_HEAD)
+    go(cast, dossier, S.WITHDRAWAL_REQUESTED, A.CITIZEN)
+    stopped = go(cast, dossier, S.STOPPED, A.AGENCY_HEAD)
+    assert stopped.form_code == FormCode.STOP_NOTICE
+
+    issued = appraising(cast)
+    to_done(cast, issued, "positive")
+    with pytest.raises(TransitionNotAllowed):
+        go(cast, issued, S.WITHDRAWAL_REQUESTED, A.CITIZEN)
 
 
 def test_the_citizen_notice_listener_is_registered_and_skips_internal_steps():

@@ -200,12 +200,17 @@ def test_withdrawal_cancelled_returns_to_the_same_step_and_accepted_stops(cast):
     assert dossier.is_final
 
 
-def test_no_withdrawal_once_the_result_is_being_signed(cast):
-    dossier = make_draft(cast)
-    dossier_submit(dossier=dossier, by=cast.citizen)
-    place_in(dossier, S.SIGNING, result_kind="positive")
+def test_withdrawal_until_the_decision_is_issued_and_not_after(cast):
+    """Art. 21: a result being signed is not issued yet (issue #21, item 6); a done one is."""
+    signing = make_draft(cast)
+    dossier_submit(dossier=signing, by=cast.citizen)
+    place_in(signing, S.SIGNING, result_kind="positive")
+    move(cast, signing, S.WITHDRAWAL_REQUESTED, A.CITIZEN)
+    issued = make_draft(cast)
+    dossier_submit(dossier=issued, by=cast.citizen)
+    place_in(issued, S.DONE, result_kind="positive")
     with pytest.raises(TransitionNotAllowed):
-        move(cast, dossier, S.WITHDRAWAL_REQUESTED, A.CITIZEN)
+        move(cast, issued, S.WITHDRAWAL_REQUESTED, A.CITIZEN)
 
 
 def test_intake_rejection_needs_reasons_and_closes_the_dossier(cast):

@@ -119,7 +119,10 @@ def test_withdrawal_is_open_until_the_decision_and_never_after():
     for status in DossierStatus:
         may_withdraw = workflow.transition_allowed(status, S.WITHDRAWAL_REQUESTED, Actor.CITIZEN)
         assert may_withdraw == (status in workflow.WITHDRAWABLE), status
-    for status in (S.SIGNING, S.ISSUING, S.DONE, S.RETURNED, S.DRAFT):
+    # Art. 21: until the decision is issued — so while it is being signed or issued, not after.
+    for status in (S.SIGNING, S.ISSUING, S.AWAITING_APPROVAL):
+        assert status in workflow.WITHDRAWABLE
+    for status in (S.DONE, S.RETURNED, S.DRAFT, S.STOPPED, S.REJECTED_AT_INTAKE):
         assert status not in workflow.WITHDRAWABLE
 
 
