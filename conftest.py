@@ -124,3 +124,16 @@ def axe():
         ]
 
     return run
+
+
+@pytest.fixture(scope="session")
+def test_pki(tmp_path_factory):
+    """A real test PKI (certomancer: root and issuing CA, OCSP, CRLs, RFC 3161 TSA) served over
+    HTTP on 127.0.0.1 (documents/tests/pki.py); the signing and verification tests use it."""
+    from documents.tests.pki import start_test_pki
+
+    pki = start_test_pki(tmp_path_factory.mktemp("test-pki"))
+    try:
+        yield pki
+    finally:
+        pki.stop()

@@ -64,3 +64,28 @@ def signing_long_term_in_production(app_configs, **kwargs) -> list[Warning]:
             )
         ]
     return []
+
+
+@register(deploy=True)
+def agencies_can_sign(app_configs, **kwargs) -> list[Warning]:
+    """Receipts and forms of an agency without a key wait (they are issued once it exists)."""
+    from django.db import DatabaseError
+
+    from documents.selectors import agencies_without_signing_key
+
+    try:
+        missing = agencies_without_signing_key()
+    except DatabaseError:  # no database yet (first deploy): nothing to list
+        return []
+    if not missing:
+        return []
+    shown = "; ".join(f"{a.code} {a.name}" for a in missing[:20])
+    more = f" (and {len(missing) - 20} more)" if len(missing) > 20 else ""
+    return [
+        Warning(
+            f"{len(missing)} agencies cannot sign receipts, forms or results: {shown}{more}.",
+            hint="Issue each a certificate in the key store (SIGNING_KEYSTORE); until then their "
+            "receipts and forms wait and are issued once the key exists.",
+            id="documents.W002",
+        )
+    ]

@@ -112,3 +112,18 @@ def document_is_valid_on(*, document: StoredDocument, day: dt.date) -> bool:
     if document.valid_from and day < document.valid_from:
         return False
     return not (document.valid_to and day > document.valid_to)
+
+
+def agencies_needing_signing_keys() -> QuerySet:
+    """Every agency in force: each can receive dossiers and fees at its one-stop desk (receipts,
+    Mẫu 01–06) or issue results, so each needs a certificate to sign them."""
+    from agencies.selectors import agencies_valid_on
+
+    return agencies_valid_on().order_by("code")
+
+
+def agencies_without_signing_key() -> list:
+    from documents.signers import get_keystore
+
+    keystore = get_keystore()
+    return [a for a in agencies_needing_signing_keys() if not keystore.has_agency_key(agency=a)]

@@ -523,6 +523,28 @@ def payments_flag_for_refund(*, dossier: Any, reason: str) -> int:
 # --- receipts ----------------------------------------------------------------------------------
 
 
+def payment_receipts_sweep(limit: int = 200) -> int:
+    """Issue the receipts still owed for settled payments (their agency could not sign when the
+    payment settled): a receipt waits for the key, it is never lost. Returns how many."""
+    from documents.signers import get_keystore
+
+    keystore = get_keystore()
+    owed = Payment.objects.filter(
+        status__in=FINAL_SUCCESS, receipt_document_uuid__isnull=True
+    ).select_related("agency")
+    issued = 0
+    for payment in owed.order_by("pk")[:limit]:
+        if not keystore.has_agency_key(agency=payment.agency):
+            continue
+        try:
+            payment_receipt_issue(payment=payment)
+        except ApplicationError as exc:
+            logger.warning("payments: receipt for payment %s still owed: %s", payment.pk, exc)
+            continue
+        issued += 1
+    return issued
+
+
 @transaction.atomic
 def payment_receipt_issue(*, payment: Payment) -> Any:
     """Render the e-receipt (biên lai), sign it with the agency's certificate and keep it in

@@ -22,9 +22,16 @@ def payment_receipt_issue(payment_id: int) -> str:
 
     try:
         return str(issue(payment=Payment.objects.get(pk=payment_id)))
-    except ApplicationError as exc:  # no signing key yet: the receipt page issues it later
+    except ApplicationError as exc:  # no signing key yet: payments_receipts_sweep issues it
         logger.warning("payments: receipt for payment %s not issued: %s", payment_id, exc)
         return ""
+
+
+@shared_task(ignore_result=True)
+def payments_receipts_sweep() -> int:
+    from payments.services import payment_receipts_sweep
+
+    return payment_receipts_sweep()
 
 
 @shared_task(ignore_result=True)

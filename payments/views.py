@@ -131,8 +131,21 @@ def receipt(request: HttpRequest, uuid) -> HttpResponse:
     payment = selectors.payment_get(user=request.user, uuid=uuid)
     if payment is None:
         raise Http404
+    from documents.signers import SigningKeyMissing
+
     try:
         document_uuid = services.payment_receipt_issue(payment=payment)
+    except SigningKeyMissing:
+        # The payment stands; the receipt is owed and the sweep issues it once the agency can sign.
+        messages.info(
+            request,
+            _(
+                "Cơ quan thu chưa hoàn tất chữ ký số nên biên lai điện tử chưa được cấp. Khoản "
+                "thanh toán đã được ghi nhận; biên lai sẽ được cấp tự động và lưu vào kho dữ liệu "
+                "của bạn ngay khi cơ quan ký được."
+            ),
+        )
+        return redirect("payments:detail", uuid=payment.uuid)
     except ApplicationError as exc:
         messages.error(request, exc.message)
         return redirect("payments:detail", uuid=payment.uuid)

@@ -26,6 +26,14 @@ class BaseKeyStore:
     def agency_identity(self, *, agency) -> SigningIdentity:
         raise NotImplementedError
 
+    def has_agency_key(self, *, agency) -> bool:
+        """Whether `agency` can sign now (receipts and forms wait for it otherwise)."""
+        try:
+            self.agency_identity(agency=agency)
+        except SigningKeyMissing:
+            return False
+        return True
+
     def officer_identity(self, *, user, agency, role: str = "") -> SigningIdentity:
         raise NotImplementedError
 

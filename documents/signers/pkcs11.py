@@ -50,6 +50,15 @@ class Pkcs11KeyStore(BaseKeyStore):
     def agency_identity(self, *, agency) -> SigningIdentity:
         return self._identity(agency_key_label(agency), SignerKind.AGENCY, agency)
 
+    def has_agency_key(self, *, agency) -> bool:
+        from pyhanko.sign.general import SigningError
+
+        try:
+            self.agency_identity(agency=agency)
+        except SigningError:  # no key or certificate with the agency's label on the token
+            return False
+        return True
+
     def officer_identity(self, *, user, agency, role: str = "") -> SigningIdentity:
         return self._identity(officer_key_label(user), SignerKind.OFFICER, agency, role)
 

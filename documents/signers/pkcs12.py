@@ -29,6 +29,9 @@ class Pkcs12KeyStore(BaseKeyStore):
             )
         return _load_pkcs12(path, path.stat().st_mtime_ns, settings.SIGNING_KEYS_PASSPHRASE)
 
+    def has_agency_key(self, *, agency) -> bool:
+        return (Path(settings.SIGNING_KEYS_DIR) / f"{agency_key_label(agency)}.p12").exists()
+
     def agency_identity(self, *, agency) -> SigningIdentity:
         signer, chain = self._load(agency_key_label(agency))
         return SigningIdentity(

@@ -12,7 +12,7 @@ import pytest
 
 from documents import devca
 from documents.tests.helpers import EICAR, free_port
-from documents.tests.pki import TestPki, start_test_pki
+from documents.tests.pki import TestPki
 
 PYHANKO = Path(__file__).resolve().parents[2] / ".venv" / "bin" / "pyhanko"
 
@@ -100,16 +100,6 @@ def officer(db, dev_signing, agency):
         index=1,
     )
     return user
-
-
-@pytest.fixture(scope="session")
-def test_pki(tmp_path_factory):
-    """The certomancer PKI (root, issuing CA, OCSP, CRLs, TSA) served on 127.0.0.1."""
-    pki = start_test_pki(tmp_path_factory.mktemp("test-pki"))
-    try:
-        yield pki
-    finally:
-        pki.stop()
 
 
 @pytest.fixture

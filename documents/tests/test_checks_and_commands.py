@@ -61,3 +61,37 @@ def test_create_dev_ca_writes_ca_agency_and_officer_files(tmp_path, settings, ke
     before = (tmp_path / devca.CA_CERT).read_bytes()
     call_command("create_dev_ca", "--output", str(tmp_path))
     assert (tmp_path / devca.CA_CERT).read_bytes() == before
+
+
+@pytest.mark.django_db
+def test_deploy_check_lists_agencies_that_cannot_sign(dev_signing):
+    from agencies.tests.factories import AgencyFactory
+    from documents.checks import agencies_can_sign
+    from documents.signers.base import agency_key_label
+
+    ready, waiting = AgencyFactory(name="Sở Tư pháp"), AgencyFactory(name="Phường Tân Ninh")
+    dev_signing.issue(
+        path=dev_signing.folder / f"{agency_key_label(ready)}.p12",
+        common_name=ready.name,
+        organisation=ready.name,
+    )
+    (warning,) = agencies_can_sign(None)
+    assert warning.id == "documents.W002"
+    assert f"{waiting.code} Phường Tân Ninh" in warning.msg
+    assert ready.code not in warning.msg
+
+
+@pytest.mark.django_db
+def test_demo_data_gives_every_agency_a_key_not_only_staffed_ones(dev_signing, settings, tmp_path):
+    import io
+
+    from agencies.tests.factories import AgencyFactory
+    from documents import demo
+    from documents.selectors import agencies_without_signing_key
+
+    settings.SIGNING_KEYS_DIR = tmp_path / "demo-keys"
+    settings.SIGNING_KEYS_DIR.mkdir()
+    AgencyFactory(name="Phường Tân Ninh")  # no staff, but it takes fees at its desk
+    assert agencies_without_signing_key()
+    demo.seed(io.StringIO())
+    assert agencies_without_signing_key() == []

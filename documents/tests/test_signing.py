@@ -6,7 +6,7 @@ import subprocess
 
 import pytest
 
-from documents import services
+from documents import devca, services
 from documents.constants import DocumentSource, SignerKind
 from documents.tests.helpers import flip_one_byte, issue_receipt, make_pdf, read
 from documents.verification import Verdict, verify_pdf
@@ -227,3 +227,18 @@ def test_verification_api(citizen, agency, client):
         client.get("/api/v1/documents/verify/00000000-0000-0000-0000-000000000000").status_code
         == 404
     )
+
+
+def test_agency_with_a_demo_ec_key_signs_valid_pdfs(
+    citizen, dev_signing, settings, pdfsig, tmp_path
+):
+    from agencies.tests.factories import AgencyFactory
+
+    settings.SIGNING_KEYS_DIR = tmp_path
+    devca.write_ca(dev_signing.ca, tmp_path)
+    agency = AgencyFactory(name="Phường Tân Ninh")
+    devca.issue_agency_file(dev_signing.ca, agency=agency, folder=tmp_path, key=devca.new_ec_key())
+    pdf = read(issue_receipt(citizen, agency))
+    report = pdfsig(pdf)
+    assert "Signature is Valid" in report, report
+    assert "Certificate is Trusted" in report, report

@@ -12,7 +12,7 @@ from django.test import Client
 import pytest
 
 from accounts.tests.factories import login_with_mfa
-from documents.tests.conftest import key_pool, nss_trust_store, pdfsig, test_pki  # noqa: F401
+from documents.tests.conftest import key_pool, nss_trust_store, pdfsig  # noqa: F401
 from documents.tests.lta_validation import validate_lta
 from dossiers.constants import Actor, DossierStatus
 from dossiers.models import Dossier
@@ -66,7 +66,7 @@ def test_dossier_from_reception_to_returned(
     axe,
     settings,
     tmp_path,
-    test_pki,  # noqa: F811
+    test_pki,
     pdfsig,  # noqa: F811
 ):
     configure_signing(settings, live_server, test_pki, tmp_path)

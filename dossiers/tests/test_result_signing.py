@@ -13,7 +13,7 @@ import pytest
 
 from documents.constants import PadesLevel
 from documents.models import StoredDocument
-from documents.tests.conftest import key_pool, nss_trust_store, pdfsig, test_pki  # noqa: F401
+from documents.tests.conftest import key_pool, nss_trust_store, pdfsig  # noqa: F401
 from documents.tests.lta_validation import validate_lta
 from dossiers import services as svc
 from dossiers.constants import Actor, DossierStatus
@@ -26,7 +26,7 @@ S, A = DossierStatus, Actor
 
 
 @pytest.fixture
-def signing_world(settings, live_server, transactional_db, test_pki, tmp_path):  # noqa: F811
+def signing_world(settings, live_server, transactional_db, test_pki, tmp_path):
     configure_signing(settings, live_server, test_pki, tmp_path)
     cast = make_cast()
     enrol_signers(cast, test_pki, settings)
@@ -45,7 +45,7 @@ def _read(uuid) -> bytes:
         return fh.read()
 
 
-def _signed_elsewhere(test_pki, label: str, tmp_path) -> bytes:  # noqa: F811
+def _signed_elsewhere(test_pki, label: str, tmp_path) -> bytes:
     """A PDF signed with `label`'s key outside the portal (at B-B)."""
     from documents.constants import SignerKind
     from documents.signers.base import SigningIdentity
@@ -62,7 +62,7 @@ def _signed_elsewhere(test_pki, label: str, tmp_path) -> bytes:  # noqa: F811
 
 def test_head_signs_remotely_then_clerk_registers_and_the_result_is_b_lta_by_the_head(
     signing_world,
-    test_pki,  # noqa: F811
+    test_pki,
     pdfsig,  # noqa: F811
     tmp_path,
 ):
@@ -126,7 +126,7 @@ def test_head_signs_remotely_then_clerk_registers_and_the_result_is_b_lta_by_the
 
 def test_head_uploading_a_file_they_signed_elsewhere_is_accepted(
     signing_world,
-    test_pki,  # noqa: F811
+    test_pki,
     tmp_path,
 ):
     cast = signing_world

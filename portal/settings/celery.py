@@ -85,6 +85,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "payments.tasks.payments_budget_transfer_alerts",
         "schedule": float(PAYMENT_RECONCILE_EVERY_SECONDS),
     },
+    # receipts owed because the agency could not sign yet, on the official forms' rhythm
+    "payments-receipts-sweep": {
+        "task": "payments.tasks.payments_receipts_sweep",
+        "schedule": float(OFFICIAL_FORMS_SWEEP_SECONDS),
+    },
     "payments-daily-report": {
         "task": "payments.tasks.payments_daily_report",
         "schedule": crontab(hour=PAYMENT_DAILY_REPORT_HOUR, minute=15),
