@@ -7,8 +7,8 @@
   notification delivery and index refreshes run after the response, as in production;
 - **beat**: Celery beat with the database scheduler (sweeps, digests, index refresh).
 
-The broker is kombu's `filesystem://` transport: message files under `var/celery/`, no server to
-install (ADR 0201). Ctrl-C (SIGINT) or SIGTERM stops all three; if one of them exits, the others
+The broker is kombu's `filesystem://` transport: message files under `var/celery/`
+(`CELERY_BROKER_FOLDER`), no server to install (ADR 0201). Ctrl-C (SIGINT) or SIGTERM stops all three; if one of them exits, the others
 are stopped and its exit code is returned. Each child runs in its own process group so that the
 development server's auto-reloader child is stopped with it.
 """
@@ -25,7 +25,7 @@ import time
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-BROKER_DIR = BASE_DIR / "var" / "celery"
+DEFAULT_BROKER_DIR = BASE_DIR / "var" / "celery"
 QUEUES = "default,notifications,documents,sync"
 STOP_GRACE_SECONDS = 10
 
@@ -108,9 +108,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
     args = parser.parse_args(argv)
-    for folder in ("messages", "control"):
-        (BROKER_DIR / folder).mkdir(parents=True, exist_ok=True)
     env = embedded_environment(args.port)
+    broker_dir = Path(env.get("CELERY_BROKER_FOLDER") or DEFAULT_BROKER_DIR)
+    for folder in ("messages", "control"):
+        (broker_dir / folder).mkdir(parents=True, exist_ok=True)
     supervisor = Supervisor()
     signal.signal(signal.SIGINT, supervisor.stop)
     signal.signal(signal.SIGTERM, supervisor.stop)

@@ -5,6 +5,7 @@ Without Redis and without a broker URL, tasks run eagerly in-process (a bare `ma
 app is in `CELERY_BEAT_SCHEDULE` below, its interval read by the app's own settings module.
 """
 
+from pathlib import Path
 from typing import Any
 
 from celery.schedules import crontab
@@ -41,7 +42,7 @@ CELERY_TASK_ROUTES = {
 CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, Any] = {"visibility_timeout": 3600}
 if CELERY_BROKER_URL.startswith("filesystem://"):
     # The embedded default's broker (`make run`, ADR 0201): message files, no server to run.
-    _broker_dir = BASE_DIR / "var" / "celery"
+    _broker_dir = Path(env.str("CELERY_BROKER_FOLDER", default=str(BASE_DIR / "var" / "celery")))
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "data_folder_in": str(_broker_dir / "messages"),
         "data_folder_out": str(_broker_dir / "messages"),
