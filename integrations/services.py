@@ -80,75 +80,121 @@ def sync_mark(*, event_id: int) -> SyncState | None:
     return state
 
 
+@dataclass(frozen=True)
+class _Push:
+    """What one sync sends, read under the state's lock and sent after the lock is released."""
+
+    dossier_payload: dict
+    progress: list
+    newest: int
+    key: str
+    is_updating: bool
+
+
 def dossier_sync(*, dossier_id: int, force: bool = False) -> SyncOutcome:
-    """Push the dossier's unsynced history to the National Portal (see module docstring)."""
+    """Push the dossier's unsynced history to the National Portal (see module docstring).
+
+    Three steps, so no lock or transaction is held while the portal is called (on SQLite a
+    transaction holds the whole database's write lock; on PostgreSQL the state row's): read
+    what to send, call the portal, record the outcome. Two workers racing on one dossier may
+    both send the same batch; the request keys make that one change on the portal's side.
+    """
     if not dvcqg.is_enabled():
         return SyncOutcome(pushed=False, status="disabled")
-    with transaction.atomic():
-        state = _state_for_update(dossier_id)
-        if state is None:
-            return SyncOutcome(pushed=False, status="busy")
-        now = timezone.now()
-        if not force and state.status == SyncStatus.FAILED:
-            return SyncOutcome(pushed=False, status=state.status, error=state.last_error)
-        if not force and state.next_attempt_at and state.next_attempt_at > now:
-            return SyncOutcome(pushed=False, status=state.status)
-        dossier = (
-            Dossier.objects.select_related("applicant", "organisation", "competent_agency")
-            .prefetch_related("components")
-            .get(pk=dossier_id)
+    push, outcome = _sync_prepare(dossier_id=dossier_id, force=force)
+    if push is None:
+        assert outcome is not None
+        return outcome
+    try:
+        dvcqg.push_dossiers(
+            [push.dossier_payload], is_updating=push.is_updating, key=f"{push.key}:DongBoHoSoMC"
         )
-        events = list(
-            DossierEvent.objects.filter(dossier_id=dossier_id)
-            .select_related("actor", "agency")
-            .order_by("id")
-        )
-        if dossier.status == DossierStatus.DRAFT or not events:
-            return SyncOutcome(pushed=False, status=state.status)
-        newest = events[-1].pk
-        new_events = [e for e in events if e.pk > state.synced_event_id]
-        if not new_events:
-            if state.target_event_id > newest or state.status != SyncStatus.SYNCED:
-                state.target_event_id = max(state.target_event_id, newest)
-                state.status = SyncStatus.SYNCED
-                state.save(update_fields=["target_event_id", "status", "updated_at"])
-            return SyncOutcome(pushed=False, status=state.status)
-        key = f"{dossier.code}:{newest}"
-        # The portal already knows a dossier it sent us, or one we pushed before.
-        is_updating = bool(state.first_synced_at) or dossier.channel == Channel.NATIONAL_PORTAL
-        state.last_attempt_at = now
-        try:
-            dvcqg.push_dossiers(
-                [payloads.dossier_payload(dossier, events=events)],
-                is_updating=is_updating,
-                key=f"{key}:DongBoHoSoMC",
-            )
-            progress = payloads.progress_payloads(new_events, dossier=dossier)
-            if progress:
-                dvcqg.push_progress(progress, key=f"{key}:CapNhatTienDoHoSoMC")
-        except IntegrationError as exc:
-            state.attempts += 1
-            state.last_error = str(exc)[:2000]
-            gave_up = not exc.retryable or state.attempts >= settings.DVCQG_MAX_ATTEMPTS
-            state.status = SyncStatus.FAILED if gave_up else SyncStatus.RETRYING
-            state.next_attempt_at = None if gave_up else now + retry_delay(state.attempts)
+        if push.progress:
+            dvcqg.push_progress(push.progress, key=f"{push.key}:CapNhatTienDoHoSoMC")
+    except IntegrationError as exc:
+        return _sync_failed(dossier_id=dossier_id, push=push, exc=exc)
+    return _sync_succeeded(dossier_id=dossier_id, push=push)
+
+
+@transaction.atomic
+def _sync_prepare(*, dossier_id: int, force: bool) -> tuple[_Push | None, SyncOutcome | None]:
+    state = _state_for_update(dossier_id)
+    if state is None:
+        return None, SyncOutcome(pushed=False, status="busy")
+    now = timezone.now()
+    if not force and state.status == SyncStatus.FAILED:
+        return None, SyncOutcome(pushed=False, status=state.status, error=state.last_error)
+    if not force and state.next_attempt_at and state.next_attempt_at > now:
+        return None, SyncOutcome(pushed=False, status=state.status)
+    dossier = (
+        Dossier.objects.select_related("applicant", "organisation", "competent_agency")
+        .prefetch_related("components")
+        .get(pk=dossier_id)
+    )
+    events = list(
+        DossierEvent.objects.filter(dossier_id=dossier_id)
+        .select_related("actor", "agency")
+        .order_by("id")
+    )
+    if dossier.status == DossierStatus.DRAFT or not events:
+        return None, SyncOutcome(pushed=False, status=state.status)
+    newest = events[-1].pk
+    new_events = [e for e in events if e.pk > state.synced_event_id]
+    if not new_events:
+        if state.target_event_id > newest or state.status != SyncStatus.SYNCED:
             state.target_event_id = max(state.target_event_id, newest)
-            state.save()
-            logger.warning(
-                "dvcqg sync failed",
-                extra={"dossier": dossier.code, "attempts": state.attempts, "error": str(exc)},
-            )
-            return SyncOutcome(pushed=False, status=state.status, error=state.last_error)
-        state.synced_event_id = newest
-        state.target_event_id = max(state.target_event_id, newest)
-        state.status = SyncStatus.SYNCED
-        state.attempts = 0
-        state.last_error = ""
-        state.next_attempt_at = None
-        state.synced_at = now
-        state.first_synced_at = state.first_synced_at or now
-        state.save()
-        return SyncOutcome(pushed=True, status=state.status)
+            state.status = SyncStatus.SYNCED
+            state.save(update_fields=["target_event_id", "status", "updated_at"])
+        return None, SyncOutcome(pushed=False, status=state.status)
+    state.last_attempt_at = now
+    state.save(update_fields=["last_attempt_at", "updated_at"])
+    push = _Push(
+        dossier_payload=payloads.dossier_payload(dossier, events=events),
+        progress=payloads.progress_payloads(new_events, dossier=dossier),
+        newest=newest,
+        key=f"{dossier.code}:{newest}",
+        # The portal already knows a dossier it sent us, or one we pushed before.
+        is_updating=bool(state.first_synced_at) or dossier.channel == Channel.NATIONAL_PORTAL,
+    )
+    return push, None
+
+
+@transaction.atomic
+def _sync_failed(*, dossier_id: int, push: _Push, exc: IntegrationError) -> SyncOutcome:
+    state = SyncState.objects.select_for_update().get(
+        dossier_id=dossier_id, provider=Provider.DVCQG
+    )
+    now = timezone.now()
+    state.attempts += 1
+    state.last_error = str(exc)[:2000]
+    gave_up = not exc.retryable or state.attempts >= settings.DVCQG_MAX_ATTEMPTS
+    state.status = SyncStatus.FAILED if gave_up else SyncStatus.RETRYING
+    state.next_attempt_at = None if gave_up else now + retry_delay(state.attempts)
+    state.target_event_id = max(state.target_event_id, push.newest)
+    state.save()
+    logger.warning(
+        "dvcqg sync failed",
+        extra={"dossier": push.key.split(":")[0], "attempts": state.attempts, "error": str(exc)},
+    )
+    return SyncOutcome(pushed=False, status=state.status, error=state.last_error)
+
+
+@transaction.atomic
+def _sync_succeeded(*, dossier_id: int, push: _Push) -> SyncOutcome:
+    state = SyncState.objects.select_for_update().get(
+        dossier_id=dossier_id, provider=Provider.DVCQG
+    )
+    now = timezone.now()
+    state.synced_event_id = max(state.synced_event_id, push.newest)
+    state.target_event_id = max(state.target_event_id, push.newest)
+    state.status = SyncStatus.SYNCED
+    state.attempts = 0
+    state.last_error = ""
+    state.next_attempt_at = None
+    state.synced_at = now
+    state.first_synced_at = state.first_synced_at or now
+    state.save()
+    return SyncOutcome(pushed=True, status=state.status)
 
 
 @transaction.atomic

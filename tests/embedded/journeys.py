@@ -32,7 +32,9 @@ class Outcome:
 def _watch(page, outcome: Outcome) -> None:
     def on_response(response) -> None:
         if response.status >= 500:
-            outcome.faults.append(f"HTTP {response.status} {response.request.method} {response.url}")
+            outcome.faults.append(
+                f"HTTP {response.status} {response.request.method} {response.url}"
+            )
 
     page.on("response", on_response)
 
@@ -64,7 +66,9 @@ def _next(page, outcome: Outcome) -> None:
     _check_page(page, outcome)
 
 
-def submit_residence(page, base: str, outcome: Outcome, *, uploads: list[Path], from_store: bool) -> str:
+def submit_residence(
+    page, base: str, outcome: Outcome, *, uploads: list[Path], from_store: bool
+) -> str:
     """Đăng ký thường trú from a new draft: the documents are the first cards, from the data
     store first when asked, then uploads; returns the dossier code."""
     page.goto(f"{base}/ho-so/bat-dau/{RESIDENCE_CODE}/")
@@ -144,7 +148,9 @@ def run_in_thread(name: str, body, *args) -> tuple[threading.Thread, Outcome]:
                 browser = playwright.chromium.launch(
                     executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
                 )
-                context = browser.new_context(locale="vi-VN", viewport={"width": 1280, "height": 900})
+                context = browser.new_context(
+                    locale="vi-VN", viewport={"width": 1280, "height": 900}
+                )
                 page = context.new_page()
                 page.set_default_timeout(60_000)
                 _watch(page, outcome)
