@@ -42,6 +42,9 @@ if _xdist_worker and REDIS_URL:  # noqa: F405
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# Tests change the catalogue and flush the cache between two requests of the same process: the
+# catalogue version is read on every request (procedures/tests/test_page_cache.py tests the memory).
+PROCEDURES_VERSION_RECHECK_SECONDS = 0
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 SESSION_COOKIE_NAME = "sessionid"  # the __Host- prefix needs Secure (see settings/security.py)

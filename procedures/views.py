@@ -22,6 +22,7 @@ from django.views.decorators.vary import vary_on_headers
 
 from accounts.models import User
 from common.exceptions import ApplicationError
+from common.page_cache import page_for_visitors
 from procedures import selectors, services
 from procedures.constants import (
     ARTICLE_SECONDS,
@@ -41,14 +42,29 @@ def catalogue(request: HttpRequest) -> HttpResponse:
     number = int(raw_page) if raw_page.isdigit() and int(raw_page) > 0 else 1
     query = request.GET.copy()
     query.pop("page", None)
-    # The results first: their cache entry and the catalogue version come in one round trip;
-    # the form (its choices are read per catalogue version) is built after, or for a cache miss.
     form = functools.cache(lambda: CatalogueSearchForm(request.GET or None))
-    results = catalogue_results(lambda: _valid_filters(form()), number, query.urlencode())
+    # The results before the form: their cache entry and the catalogue version come in one round
+    # trip; the form (its choices are read per catalogue version) is built after, or on a miss.
+    results = functools.cache(
+        lambda: catalogue_results(lambda: _valid_filters(form()), number, query.urlencode())
+    )
     if getattr(request, "htmx", False):
-        return HttpResponse(results)
-    _valid_filters(form())  # the errors are shown next to their field
-    return render(request, "procedures/catalogue.html", {"form": form(), "results": results})
+        return HttpResponse(results())
+
+    def render_page() -> HttpResponse:
+        page_results = results()
+        _valid_filters(form())  # the errors are shown next to their field
+        context = {"form": form(), "results": page_results}
+        return render(request, "procedures/catalogue.html", context)
+
+    seconds = settings.PROCEDURES_SEARCH_CACHE_SECONDS
+    if not seconds:
+        return render_page()
+    # Anonymous visitors get the whole page from the cache, like the results it shows.
+    parts = ("page", request.get_full_path(), get_language())
+    return page_for_visitors(
+        request, lambda build: selectors.catalogue_cached(parts, build, seconds), render_page
+    )
 
 
 def _valid_filters(form: CatalogueSearchForm) -> selectors.CatalogueFilters:
@@ -93,21 +109,38 @@ def detail(request: HttpRequest, code: str) -> HttpResponse:
     """A procedure's public page. What the catalogue says is rendered once per catalogue version,
     language and day and kept in the cache (`procedure_article`); only the panels of other apps
     and the staff's link are rendered for each visitor."""
-    page = procedure_article(code)
-    if page is None:
-        raise Http404(_("Không tìm thấy thủ tục."))
     procedure = ProcedureByCode(code)
-    return render(
+
+    def render_page() -> HttpResponse:
+        page = procedure_article(code)
+        if page is None:
+            raise Http404(_("Không tìm thấy thủ tục."))
+        return render(
+            request,
+            "procedures/detail.html",
+            {
+                "code": code,
+                "title": page["name"],
+                "article": mark_safe(page["html"]),  # noqa: S308 — our own template's output
+                "can_propose": isinstance(request.user, User)
+                and services._has_any_role(request.user, services.PROPOSER_ROLES),
+                "panels": panels(),
+            },
+        )
+
+    def panels() -> SafeString:
+        html = "".join(procedure_panels.render(request=request, obj=procedure))
+        return mark_safe(html)  # noqa: S308 — each panel is template output (procedures.hooks)
+
+    # Anonymous visitors get the whole page from the cache (one round trip with the catalogue
+    # version; an unknown code is answered 404 by render_page and nothing is kept); the panels
+    # of other apps (their data is not the catalogue's) are rendered again for each.
+    parts = ("page", request.get_full_path(), get_language(), timezone.localdate().isoformat())
+    return page_for_visitors(
         request,
-        "procedures/detail.html",
-        {
-            "code": code,
-            "title": page["name"],
-            "article": mark_safe(page["html"]),  # noqa: S308 — our own template's output
-            "can_propose": isinstance(request.user, User)
-            and services._has_any_role(request.user, services.PROPOSER_ROLES),
-            "panels": procedure_panels.render(request=request, obj=procedure),
-        },
+        lambda build: selectors.catalogue_cached(parts, build, ARTICLE_SECONDS),
+        render_page,
+        fragment=panels,
     )
 
 

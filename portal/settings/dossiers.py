@@ -7,6 +7,10 @@ from portal.settings.core import env
 # Seconds a page of catalogue search results stays cached (0 turns the cache off). Every catalogue
 # change (import, approved online level, admin edit) makes cached pages stale at once.
 PROCEDURES_SEARCH_CACHE_SECONDS = env.int("PROCEDURES_SEARCH_CACHE_SECONDS", default=300)
+# Seconds a web process trusts the catalogue version it last read, serving cached catalogue pages
+# from its own memory meanwhile (0: read it from the cache on every request). A catalogue change
+# made through another process shows on this one's pages at most this much later.
+PROCEDURES_VERSION_RECHECK_SECONDS = env.float("PROCEDURES_VERSION_RECHECK_SECONDS", default=1.0)
 
 # --- dossiers ---
 # NĐ 118 Art. 28.a: an inter-agency dossier submitted online is coded with the National Portal's
