@@ -291,6 +291,8 @@ def document_issue_form(
     owner_user: User | None = None,
     owner_organisation: Organisation | None = None,
     signed_by_officer: User | None = None,
+    officer_role: str = "",
+    agency_seal: bool = False,
     dossier_reference: str = "",
     doc_type_code: str = "",
     source: str = DocumentSource.GENERATED,
@@ -298,7 +300,8 @@ def document_issue_form(
     use: UseSpec | None = None,
 ) -> StoredDocument:
     """Render an official form or result, sign it (agency certificate, or the officer's personal
-    one when `signed_by_officer` is given) and keep it in the owner's store as issued."""
+    one when `signed_by_officer` is given, then the agency seal too with `agency_seal`) and keep
+    it in the owner's store as issued."""
     from documents.rendering import OFFICIAL_FORMS, render_form_pdf
     from documents.signers import get_keystore
     from documents.signing import sign_pdf
@@ -318,12 +321,19 @@ def document_issue_form(
         },
     )
     keystore = get_keystore()
-    identity = (
-        keystore.officer_identity(user=signed_by_officer, agency=agency)
-        if signed_by_officer
-        else keystore.agency_identity(agency=agency)
-    )
-    signed = sign_pdf(pdf=pdf, identity=identity, reason=title, location=agency.name)
+    if signed_by_officer is not None:
+        # The person the form names signs as themselves (name and role on the stamp); the
+        # agency seal follows as a second signature where the form carries the seal.
+        identity = keystore.officer_identity(
+            user=signed_by_officer, agency=agency, role=officer_role
+        )
+        signed = sign_pdf(pdf=pdf, identity=identity, reason=title, location=agency.name)
+        if agency_seal:
+            seal = keystore.agency_identity(agency=agency)
+            signed = sign_pdf(pdf=signed, identity=seal, reason=title, location=agency.name)
+    else:
+        identity = keystore.agency_identity(agency=agency)
+        signed = sign_pdf(pdf=pdf, identity=identity, reason=title, location=agency.name)
     return document_store(
         data=signed,
         title=title,
@@ -346,7 +356,7 @@ def document_issue_form(
 
 
 def document_sign_scan(
-    *, document: StoredDocument, officer: User, agency: Agency
+    *, document: StoredDocument, officer: User, agency: Agency, role: str = ""
 ) -> StoredDocument:
     """An officer signs a paper document scanned at the counter with their personal certificate
     (NĐ 118 Art. 17.1.c); the signed copy joins the owner's store."""
@@ -355,7 +365,7 @@ def document_sign_scan(
 
     if not document.is_pdf:
         raise ApplicationError(str(_("Chỉ ký số được tệp PDF.")), code="not_pdf")
-    identity = get_keystore().officer_identity(user=officer, agency=agency)
+    identity = get_keystore().officer_identity(user=officer, agency=agency, role=role)
     with document.file.open("rb") as fh:
         signed = sign_pdf(
             pdf=fh.read(),

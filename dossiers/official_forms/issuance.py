@@ -14,12 +14,14 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from dataclasses import dataclass
+from typing import Any
 
 from django.db import connection, transaction
 from django.utils import timezone
 
 from agencies.models import Agency
 from dossiers.constants import (
+    STAFF_ACTORS,
     Actor,
     DossierStatus,
     EventKind,
@@ -155,12 +157,16 @@ def official_form_issue(*, event_id: int, form_code: str) -> DossierEvent:
             if dossier.organisation_id
             else {"owner_user": dossier.applicant}
         )
+        signer = personal_signer(event, form_code, agency)
         document = document_issue_form(
             form_code=TEMPLATE_KEYS[form_code],
             context=context,
             title=title,
             agency=agency,
             dossier_reference=dossier.code or "",
+            signed_by_officer=signer,
+            officer_role=str(Actor(event.role).label) if signer else "",
+            agency_seal=form_code in SEALED_FORMS,
             **owner,
         )
         return dossier_event_record(
@@ -183,6 +189,30 @@ def official_form_issue(*, event_id: int, form_code: str) -> DossierEvent:
                 ),
             },
         )
+
+
+# The forms that carry the agency's seal under the signature (the apology and the stop notice
+# are the agency's letters, signed by its head); the others are signed by the officer alone.
+SEALED_FORMS = frozenset({F.APOLOGY_EXTENSION, F.STOP_NOTICE})
+
+
+def personal_signer(event: DossierEvent, form_code: str, agency: Agency) -> Any:
+    """The officer who acted, when they can sign as themselves (a personal key in the key
+    store): the receiver of Mẫu 01 and 03, the guiding officer of Mẫu 02, the head of Mẫu 04 and
+    05, the officer handing over on Mẫu 06. Without a personal key the agency certificate
+    signs alone (ADR 0222)."""
+    from pyhanko.sign.general import SigningError
+
+    from documents.signers import SigningKeyMissing, get_keystore
+
+    actor = event.actor
+    if actor is None or form_code == F.REGISTER or event.role not in STAFF_ACTORS:
+        return None
+    try:
+        get_keystore().officer_identity(user=actor, agency=agency)
+    except (SigningKeyMissing, SigningError):
+        return None
+    return actor
 
 
 def _lock(event_id: int) -> None:

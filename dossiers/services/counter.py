@@ -238,7 +238,9 @@ def counter_scan_attach(
         created_by=by,
         **owner,
     )
-    signed = document_sign_scan(document=scan, officer=by, agency=agency)
+    signed = document_sign_scan(
+        document=scan, officer=by, agency=agency, role=str(Actor.RECEPTION_OFFICER.label)
+    )
     document_use_add(
         document=signed,
         kind=UseKind.DOSSIER,
