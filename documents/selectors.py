@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from accounts.models import Organisation, OrganisationRepresentative, User
 from common.text import fold
+from documents.hooks import is_withheld, withheld_for
 from documents.models import DocumentUse, StoredDocument
 
 
@@ -32,12 +33,13 @@ def organisations_represented(*, user: User | AnonymousUser) -> QuerySet[Organis
 
 
 def documents_visible_to(*, user: User | AnonymousUser) -> QuerySet[StoredDocument]:
-    """Every document `user` may open: their own and those of organisations they represent."""
+    """Every document `user` may open: their own and those of organisations they represent,
+    except what another app withholds for now (a dossier's result before it is issued)."""
     if not user.is_authenticated:
         return StoredDocument.objects.none()
     return StoredDocument.objects.filter(
         Q(owner_user=user) | Q(owner_organisation__in=organisations_represented(user=user))
-    )
+    ).exclude(uuid__in=withheld_for(user=user))
 
 
 def document_list(
@@ -93,19 +95,23 @@ def document_uses(*, document: StoredDocument) -> QuerySet[DocumentUse]:
 
 
 def document_issued_get(*, uuid: str) -> StoredDocument:
-    """A document the system issued, for the public verification page (its QR link)."""
+    """A document the system issued, for the public verification page (its QR link); a result
+    not issued yet is not one (DoesNotExist)."""
+    if is_withheld(uuid):
+        raise StoredDocument.DoesNotExist
     return StoredDocument.objects.select_related("signer_agency").get(
         uuid=uuid, issued_by_system=True
     )
 
 
 def document_issued_by_hash(*, sha256: str) -> StoredDocument | None:
-    return (
+    document = (
         StoredDocument.objects.select_related("signer_agency")
         .filter(sha256=sha256, issued_by_system=True)
         .order_by("created_at")
         .first()
     )
+    return None if document is None or is_withheld(document.uuid) else document
 
 
 def document_is_valid_on(*, document: StoredDocument, day: dt.date) -> bool:

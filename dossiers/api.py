@@ -69,6 +69,8 @@ class DossierOut(Schema):
     due_at: dt.datetime | None
     waiting_on_you: str
     components: list[ComponentOut]
+    # The result document once issued to the applicant (download it from the data store).
+    result_document: str | None
 
 
 class DossierListItem(Schema):
@@ -150,7 +152,15 @@ def _out(dossier: Dossier) -> dict[str, Any]:
         "due_at": dossier.due_at,
         "waiting_on_you": sel.waiting_on_citizen(dossier),
         "components": [_component_out(c) for c in dossier.components.all()],
+        "result_document": _result_document(dossier),
     }
+
+
+def _result_document(dossier: Dossier) -> str | None:
+    from dossiers.selectors.results import citizen_result_document
+
+    issued = citizen_result_document(dossier)
+    return str(issued) if issued else None
 
 
 def _component_out(component: DossierComponent) -> dict[str, Any]:

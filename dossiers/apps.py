@@ -21,5 +21,10 @@ class DossiersConfig(AppConfig):
         # Consulted and inter-agency units may see the dossier and record their facts.
         dossier_agency_scopes.register("dossiers.consultations")(processing.consulted_agency_scope)
         dossier_agency_scopes.register("dossiers.interagency")(processing.interagency_agency_scope)
+        # A result is the agency's until it is issued: the data store withholds it until then.
+        from documents.hooks import withheld_documents
+        from dossiers.selectors.results import results_withheld
+
+        withheld_documents.register("dossiers.results")(results_withheld)
         # The issued forms on the officer's dossier page.
         office_panels.register("official_forms", order=20)(official_forms_panel)

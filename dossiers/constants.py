@@ -35,6 +35,9 @@ class DossierStatus(models.TextChoices):
 
 S = DossierStatus
 
+# The result is issued to the applicant: only now may they see and download it (issue #19,
+# `dossiers.selectors.results`). Before, an attached result is the agency's draft.
+RESULT_ISSUED_STATUSES = frozenset({S.DONE, S.RETURNED})
 # No way out: the dossier is closed for good.
 TERMINAL_STATUSES = frozenset({S.REJECTED_AT_INTAKE, S.STOPPED})
 # Processing finished (queues and deadline alerts ignore these). A returned result may still be

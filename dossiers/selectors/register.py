@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from agencies.models import Agency
 from agencies.selectors import staff_agencies
+from common.exports import neutralise_row
 from dossiers.constants import DossierStatus, EventKind
 from dossiers.models import Dossier, DossierEvent
 from dossiers.services.register import RegisterError
@@ -167,30 +168,33 @@ def register_xlsx(
     book = Workbook()
     sheet = book.active
     sheet.title = "So theo doi ho so"
-    sheet.append([f"SỔ THEO DÕI HỒ SƠ — {agency.name}"])
+    # Every cell through `neutralise`: an applicant named "=HYPERLINK(…)" stays text (issue #19).
+    sheet.append(neutralise_row([f"SỔ THEO DÕI HỒ SƠ — {agency.name}"]))
     sheet.append([f"Từ ngày {start:%d/%m/%Y} đến ngày {end:%d/%m/%Y}"])
-    sheet.append(list(COLUMNS))
+    sheet.append(neutralise_row(COLUMNS))
     sheet["A1"].font = Font(bold=True, size=13)
     for cell in sheet[3]:
         cell.font = Font(bold=True)
     for number, row in enumerate(rows, start=1):
         sheet.append(
-            [
-                number,
-                row.code,
-                row.procedure_name,
-                row.sets,
-                row.applicant_name,
-                row.applicant_address,
-                row.applicant_phone,
-                row.lead_agency,
-                _naive_local(row.received_at),
-                _naive_local(row.due_at),
-                _naive_local(row.transferred_at),
-                _naive_local(row.result_received_at),
-                _naive_local(row.returned_at),
-                row.note,
-            ]
+            neutralise_row(
+                [
+                    number,
+                    row.code,
+                    row.procedure_name,
+                    row.sets,
+                    row.applicant_name,
+                    row.applicant_address,
+                    row.applicant_phone,
+                    row.lead_agency,
+                    _naive_local(row.received_at),
+                    _naive_local(row.due_at),
+                    _naive_local(row.transferred_at),
+                    _naive_local(row.result_received_at),
+                    _naive_local(row.returned_at),
+                    row.note,
+                ]
+            )
         )
         for cell in sheet[sheet.max_row][8:13]:
             cell.number_format = DATE_FORMAT

@@ -62,9 +62,12 @@ def _detail_context(request: HttpRequest, dossier: Dossier, **extra: Any) -> dic
     store = _store_for(request, dossier) if in_supplement else []
     components = list(dossier.components.all())
     from dossiers.hooks import dossier_panels
+    from dossiers.selectors.results import citizen_result_document
 
     return {
         "dossier": dossier,
+        # Nothing before the result is issued to the applicant (issue #19).
+        "result_document": citizen_result_document(dossier),
         "panels": dossier_panels.render(request=request, obj=dossier),
         "plain": sel.plain_status(dossier),
         "waiting": sel.waiting_on_citizen(dossier),
