@@ -7,7 +7,9 @@ decides, and everything the citizen reaches uses it: the data store and its down
 `documents.hooks.withheld_documents`), the dossier page and the API. See docs/adr/0212.
 
 During a correction (`correction`, NĐ 118 Art. 23) the result issued before stays the
-citizen's; a replacement uploaded during the correction is withheld until it is returned.
+citizen's; a replacement uploaded during the correction is withheld until it is returned. A
+document replaced before issuance (the draft, the head's copy before the clerk's registration)
+is never released: the applicant gets what was issued, nothing else.
 """
 
 from __future__ import annotations
@@ -55,17 +57,57 @@ def _issued_before_correction(dossier: Dossier) -> uuid.UUID | None:
     return uuid.UUID(previous) if previous else None
 
 
+def _withheld_of(dossier: Dossier) -> set[uuid.UUID]:
+    """Every document ever attached as this dossier's result that was never issued to the
+    applicant: drafts, the head's signed copy before the clerk's registration, a replacement
+    still in correction. A result is released when the dossier reaches `done` or `returned`
+    with it attached (read from the events, in order), or when it is the citizen's now."""
+    attached: set[uuid.UUID] = set()
+    released: set[uuid.UUID] = set()
+    current: uuid.UUID | None = None
+    for event in dossier.events.all():  # prefetched: RESULT_ATTACHED and TRANSITION, in order
+        if event.kind == EventKind.RESULT_ATTACHED:
+            current = uuid.UUID(str((event.data or {}).get("document_uuid")))
+            attached.add(current)
+        elif event.to_status in RESULT_ISSUED_STATUSES and current is not None:
+            released.add(current)
+    if dossier.result_document_uuid is not None:
+        attached.add(dossier.result_document_uuid)
+    now = citizen_result_document(dossier)
+    if now is not None:
+        released.add(now)
+    return attached - released
+
+
+def _with_history(dossiers: Any) -> Any:
+    from django.db.models import Prefetch
+
+    from dossiers.models import DossierEvent
+
+    history = DossierEvent.objects.filter(
+        kind__in=(EventKind.RESULT_ATTACHED, EventKind.TRANSITION)
+    ).order_by("at", "id")
+    return dossiers.prefetch_related(Prefetch("events", queryset=history))
+
+
 def results_withheld(*, user: Any = None, document_uuid: Any = None) -> set[uuid.UUID]:
-    """Result documents not (yet) the citizen's: of `user`'s dossiers (as applicant or for an
-    organisation they represent), or `document_uuid` alone when it is such a result. Registered
+    """Result documents not (or not yet) the citizen's: of `user`'s dossiers (as applicant or
+    for an organisation they represent), or `document_uuid` alone when it is one. Registered
     with `documents.hooks.withheld_documents`."""
+    from documents.models import StoredDocument
     from documents.selectors import organisations_represented
 
-    dossiers = Dossier.objects.filter(result_document_uuid__isnull=False).exclude(
-        status__in=RESULT_ISSUED_STATUSES
-    )
+    dossiers = Dossier.objects.filter(result_document_uuid__isnull=False)
     if document_uuid is not None:
-        dossiers = dossiers.filter(result_document_uuid=document_uuid)
+        # A result is stored with its dossier's code (office_result_upload).
+        reference = (
+            StoredDocument.objects.filter(uuid=document_uuid, issued_by_system=True)
+            .values_list("dossier_reference", flat=True)
+            .first()
+        )
+        if not reference:
+            return set()
+        dossiers = dossiers.filter(code=reference)
     elif user is not None and user.is_authenticated:
         dossiers = dossiers.filter(
             Q(applicant=user) | Q(organisation__in=organisations_represented(user=user))
@@ -73,8 +115,8 @@ def results_withheld(*, user: Any = None, document_uuid: Any = None) -> set[uuid
     else:
         return set()
     withheld: set[uuid.UUID] = set()
-    for dossier in dossiers.only("pk", "status", "result_document_uuid"):
-        current = dossier.result_document_uuid
-        if current is not None and citizen_result_document(dossier) != current:
-            withheld.add(current)
+    for dossier in _with_history(dossiers):
+        withheld |= _withheld_of(dossier)
+    if document_uuid is not None:
+        return {uuid.UUID(str(document_uuid))} & withheld
     return withheld

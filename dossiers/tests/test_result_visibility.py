@@ -88,35 +88,76 @@ def test_every_status_shows_the_result_only_once_issued(status):
     assert seen == expected, status
 
 
-def test_a_replacement_uploaded_during_correction_waits_for_its_return():
+def _attach_unsigned(cast, dossier, text: str):
+    """A replacement result, attached as the services do (signing itself is tested elsewhere)."""
+    from documents.constants import DocumentSource
+    from documents.services import document_store
+    from dossiers.services.results import dossier_result_attach
+
+    document = document_store(
+        data=pdf_bytes(text),
+        title="Kết quả giải quyết: bản thay thế",
+        source=DocumentSource.ISSUED,
+        original_name="thay-the.pdf",
+        created_by=cast.staff[Actor.AGENCY_HEAD],
+        issued_by_system=True,
+        dossier_reference=dossier.code,
+        owner_user=dossier.applicant,
+    )
+    dossier_result_attach(
+        dossier=dossier,
+        document_uuid=document.uuid,
+        by=cast.staff[Actor.AGENCY_HEAD],
+        role=Actor.AGENCY_HEAD,
+        signature={"draft": True},
+    )
+    dossier.refresh_from_db()
+    return document.uuid
+
+
+def _transition_event(dossier, to):
     from dossiers.constants import EventKind
     from dossiers.models import DossierEvent
 
-    cast, dossier = _with_draft_result(S.ISSUING)
-    first = dossier.result_document_uuid
-    dossier = place_in(dossier, S.RETURNED)
     DossierEvent.objects.create(
         dossier=dossier,
         kind=EventKind.TRANSITION,
-        from_status=S.RETURNED,
-        to_status=S.CORRECTION,
+        from_status=dossier.status,
+        to_status=to,
         role=Actor.RECEPTION_OFFICER,
     )
-    dossier = place_in(dossier, S.CORRECTION)
-    office_result_upload(
-        dossier=dossier,
-        by=cast.staff[Actor.AGENCY_HEAD],
-        data=pdf_bytes("Ban dinh chinh"),
-        name="dinh-chinh.pdf",
-    )
-    dossier.refresh_from_db()
-    replacement = dossier.result_document_uuid
+    return place_in(dossier, to)
+
+
+def test_a_replaced_draft_never_becomes_the_citizens():
+    """The draft replaced by the signed copy stays the agency's after the result is issued."""
+    cast, dossier = _with_draft_result(S.AWAITING_APPROVAL)
+    draft = dossier.result_document_uuid
+    dossier = place_in(dossier, S.SIGNING)
+    signed = _attach_unsigned(cast, dossier, "Ban da ky")
+    dossier = _transition_event(dossier, S.DONE)
+    assert citizen_result_document(dossier) == signed
+    assert results_withheld(user=cast.citizen) == {draft}
+    client = Client()
+    client.force_login(cast.citizen)
+    assert client.get(reverse("documents:download", kwargs={"uuid": draft})).status_code == 404
+    assert client.get(reverse("documents:download", kwargs={"uuid": signed})).status_code == 200
+    assert Client().get(reverse("verify:document", kwargs={"uuid": draft})).status_code != 200
+
+
+def test_a_replacement_uploaded_during_correction_waits_for_its_return():
+    cast, dossier = _with_draft_result(S.AWAITING_APPROVAL)
+    first = dossier.result_document_uuid
+    dossier = _transition_event(dossier, S.DONE)
+    dossier = _transition_event(dossier, S.RETURNED)
+    dossier = _transition_event(dossier, S.CORRECTION)
+    replacement = _attach_unsigned(cast, dossier, "Ban dinh chinh")
     assert replacement != first
     assert citizen_result_document(dossier) == first
     assert results_withheld(user=cast.citizen) == {replacement}
-    dossier = place_in(dossier, S.RETURNED)
+    dossier = _transition_event(dossier, S.RETURNED)
     assert citizen_result_document(dossier) == replacement
-    assert results_withheld(user=cast.citizen) == set()
+    assert results_withheld(user=cast.citizen) == set()  # the first was issued: still theirs
 
 
 def test_the_officer_still_sees_the_draft_under_a_cleaned_name(client):
