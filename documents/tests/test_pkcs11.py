@@ -98,7 +98,12 @@ def _put_certificate(label: str, object_id: bytes, der: bytes) -> None:
 
 
 @pytest.mark.django_db
-def test_agency_signs_inside_softhsm(citizen, agency, softhsm, pdfsig, pyhanko_validate, client):
+def test_agency_and_officer_sign_inside_softhsm(
+    citizen, agency, officer, softhsm, dev_signing, pdfsig, pyhanko_validate, tmp_path
+):
+    """One test: python-pkcs11 initialises the library once per process, so a second test
+    would meet the first one's token (and its logged-in session)."""
+    _officer_signs_in_softhsm(citizen, agency, officer, dev_signing, pdfsig, tmp_path)
     from documents.tests.helpers import flip_one_byte, issue_receipt, read
     from documents.verification import Verdict, verify_pdf
 
@@ -113,3 +118,48 @@ def test_agency_signs_inside_softhsm(citizen, agency, softhsm, pdfsig, pyhanko_v
     assert ":VALID" in summary, summary
     assert verify_pdf(pdf).verdict == Verdict.AUTHENTIC
     assert "Signature is Valid" not in pdfsig(flip_one_byte(pdf))
+
+
+def _officer_signs_in_softhsm(citizen, agency, officer, dev_signing, pdfsig, tmp_path):
+    """Issue #24: a per-person key held by the server in the HSM (label officer-<uuid>)."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.serialization import pkcs12
+
+    from documents import services
+    from documents.constants import DocumentSource
+    from documents.signers.base import officer_key_label
+    from documents.tests.helpers import make_pdf, read
+
+    label = officer_key_label(officer)
+    key, cert, _cas = pkcs12.load_key_and_certificates(
+        (dev_signing.folder / f"{label}.p12").read_bytes(), None
+    )
+    key_file = tmp_path / "officer-key.pem"
+    key_file.write_bytes(devca.key_pem(key))
+    subprocess.run(
+        [
+            *("softhsm2-util", "--import", str(key_file), "--token", TOKEN),
+            *("--label", label, "--id", "03", "--pin", PIN),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    key_file.unlink()
+    _put_certificate(label, b"\x03", cert.public_bytes(serialization.Encoding.DER))
+
+    scan = services.document_store(
+        data=make_pdf("Bản scan sổ hộ khẩu"),
+        title="Sổ hộ khẩu (bản scan)",
+        source=DocumentSource.SCANNED,
+        owner_user=citizen,
+        created_by=officer,
+    )
+    signed = services.document_sign_scan(
+        document=scan, officer=officer, agency=agency, role="Cán bộ tiếp nhận"
+    )
+    assert signed.signer_kind == SignerKind.OFFICER
+    assert signed.signer_name == "Trần Thị Bích Ngọc"
+    report = pdfsig(read(signed))
+    assert "Signature is Valid" in report, report
+    assert "Certificate is Trusted" in report, report
+    assert "Common Name: Trần Thị Bích Ngọc" in report
