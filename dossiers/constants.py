@@ -3,6 +3,8 @@
 Labels are Vietnamese source strings; English comes from the translation catalogue.
 """
 
+import datetime as dt
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -313,6 +315,16 @@ class AlertKind(models.TextChoices):
     ESCALATION = "escalation", _("Báo cáo giám sát một cửa")
     CONSULTATION_OVERDUE = "consultation_overdue", _("Quá hạn trả lời ý kiến")
     CORRECTION_OVERDUE = "correction_overdue", _("Quá hạn đính chính kết quả")
+    TRANSFER_OVERDUE = "transfer_overdue", _("Quá hạn chuyển hồ sơ giấy")
+
+
+# Paper dossiers go to the competent agency the same working day, or at the start of the next one
+# when received after 15:00 (NĐ 118 Art. 18.2); between levels, the paper within 1 working day
+# (Art. 20.1.a). [I] "Đầu giờ" (the start of the day) is read as its first working hour.
+TRANSFER_CUTOFF = dt.time(15, 0)
+TRANSFER_NEXT_MORNING_WORKING_HOURS = 1
+INTERLEVEL_PAPER_WORKING_DAYS = 1
+PAPER_CHANNELS = frozenset({"counter", "postal"})
 
 
 CORRECTION_WORKING_DAYS = 3  # a corrected result is due within 3 working days (Art. 23.1)

@@ -95,6 +95,20 @@ def resumes_previous_status(ctx: GuardContext) -> str | None:
     return None
 
 
+@guards.register("early_return_notified")
+def early_return_notified(ctx: GuardContext) -> str | None:
+    """Returning a result before the appointment is encouraged, but the applicant is told first
+    (Art. 22.5: "phải thông báo trước")."""
+    dossier = ctx.dossier
+    early = dossier.due_at is not None and timezone.now() < dossier.due_at
+    if early and dossier.early_return_notified_at is None:
+        return _(
+            "Trả kết quả trước ngày hẹn phải thông báo trước cho người nộp hồ sơ (Điều 22.5 "
+            "Nghị định 118/2025/NĐ-CP): gửi thông báo trả sớm trước."
+        )
+    return None
+
+
 @guards.register("result_kind_set")
 def result_kind_set(ctx: GuardContext) -> str | None:
     if not ctx.dossier.result_kind:

@@ -249,7 +249,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         S.RETURNED,
         (A.RECEPTION_OFFICER, A.SYSTEM),
         "Điều 22.3, 22.5, 24",
-        guards=("fees_settled",),
+        guards=("fees_settled", "early_return_notified"),
     ),
     # Error in the result: sent back, corrected within 3 working days (Art. 23.1).
     _t(S.RETURNED, S.CORRECTION, (A.RECEPTION_OFFICER,), "Điều 23.1", note_required=True),

@@ -24,6 +24,7 @@ import datetime as dt
 import logging
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import CharField, Exists, OuterRef, QuerySet
@@ -35,9 +36,13 @@ from accounts.models import User
 from dossiers.constants import (
     DUE_SOON_WORKING_HOURS,
     IN_PROCESS_STATUSES,
+    INTERLEVEL_PAPER_WORKING_DAYS,
     ONLINE_CHANNELS,
+    PAPER_CHANNELS,
     RECEPTION_DUE_SOON_WORKING_HOURS,
     SUPPLEMENT_REPLY_DAYS,
+    TRANSFER_CUTOFF,
+    TRANSFER_NEXT_MORNING_WORKING_HOURS,
     Actor,
     AlertKind,
     ConsultationStatus,
@@ -383,6 +388,70 @@ def supplements_expire(now: dt.datetime) -> int:
     return stopped
 
 
+# --- transfer of paper dossiers (Art. 18.2, 20.1.a) --------------------------------------------
+
+
+def paper_transfer_due_at(
+    *, received_at: dt.datetime, calendar: Any, interlevel: bool
+) -> dt.datetime:
+    """When a paper dossier must have left the one-stop unit for the competent agency.
+
+    Art. 18.2: the same working day; received after 15:00, at the start of the next working day
+    (its first working hour, [I]). Art. 20.1.a: to an agency of another level, within 1 working
+    day. A reception on a day off counts from the next working day."""
+    if interlevel:
+        return calendar.add_working_days(received_at, INTERLEVEL_PAPER_WORKING_DAYS)
+    local = timezone.localtime(received_at, calendar.tz)
+    if calendar.is_working_day(local.date()) and local.time() > TRANSFER_CUTOFF:
+        return calendar.add_working_hours(
+            calendar.end_of_working_day(local.date()), TRANSFER_NEXT_MORNING_WORKING_HOURS
+        )
+    return calendar.add_working_days(received_at, 0)
+
+
+def alert_paper_transfers(now: dt.datetime) -> int:
+    """Paper dossiers still at the one-stop unit past their transfer deadline: the reception
+    officers and supervisors of the receiving unit are told, once per dossier and deadline."""
+    from agencies.selectors import working_calendar
+    from notifications.constants import Event
+
+    waiting = (
+        Dossier.objects.filter(
+            status=S.RECEIVED, channel__in=PAPER_CHANNELS, received_at__isnull=False
+        )
+        .select_related("receiving_agency", "competent_agency")
+        .order_by("received_at")
+    )
+    sent = 0
+    for dossier in waiting[:BATCH]:
+        if dossier.received_at is None:  # excluded by the query; for the type checker
+            continue
+        receiving, competent = dossier.receiving_agency, dossier.competent_agency
+        interlevel = bool(receiving and competent and receiving.level != competent.level)
+        due = paper_transfer_due_at(
+            received_at=dossier.received_at,
+            calendar=working_calendar(agency=receiving),
+            interlevel=interlevel,
+        )
+        if due >= now:
+            continue
+        article = "20.1.a" if interlevel else "18.2"
+        if send_alert_once(
+            dossier=dossier,
+            kind=K.TRANSFER_OVERDUE,
+            due_instant=due,
+            send=_to_staff(
+                _reception(dossier) + _supervisors(dossier),
+                _("Chuyển hồ sơ giấy đến cơ quan giải quyết (Điều %(article)s) — %(agency)s")
+                % {"article": article, "agency": _agency_name(competent)},
+                Event.STAFF_OVERDUE,
+                due_date=_fmt(due),
+            ),
+        ):
+            sent += 1
+    return sent
+
+
 # --- one sweep -----------------------------------------------------------------------------------
 
 
@@ -397,5 +466,7 @@ def deadlines_sweep(now: dt.datetime | None = None) -> SweepReport:
             report.sent[kind] = report.sent.get(kind, 0) + count
     for _i in range(alert_consultations(now)):
         report.add(K.CONSULTATION_OVERDUE)
+    for _i in range(alert_paper_transfers(now)):
+        report.add(K.TRANSFER_OVERDUE)
     report.stopped = supplements_expire(now)
     return report

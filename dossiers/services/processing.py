@@ -453,6 +453,27 @@ def interagency_all_done(*, dossier: Dossier) -> bool:
 # --- the one extension (Art. 19.6) -------------------------------------------------------------
 
 
+@transaction.atomic
+def dossier_early_return_notify(
+    *, dossier: Dossier, by: User, role: Actor | str = A.RECEPTION_OFFICER
+) -> Dossier:
+    """Tell the applicant their result can be collected before the appointment (Art. 22.5) and
+    record when: a result done early normally carries this from its "result ready" notice; this
+    is for one that does not (imported, or done before the rule existed)."""
+    from dossiers.services.notices import _notify_citizen
+
+    locked = _lock(dossier)
+    dossier_actor_agency(dossier=locked, by=by, role=role)
+    if locked.status != S.DONE:
+        raise TransitionNotAllowed(_("Chỉ báo trả sớm cho hồ sơ đã có kết quả."), code="not_done")
+    _notify_citizen(locked, "result_ready")
+    locked.early_return_notified_at = timezone.now()
+    locked.save(update_fields=["early_return_notified_at", "updated_at"])
+    if dossier is not locked:
+        dossier.refresh_from_db()
+    return locked
+
+
 def extension_latest_at(*, due_at: dt.datetime, agency: Any) -> dt.datetime:
     """The last moment an extension may be asked: "chậm nhất 01 ngày trước ngày hết hạn" (Art.
     19.6), read as the close of the last working day before the due date's day — never on the

@@ -194,6 +194,10 @@ def _apply_effects(dossier: Dossier, transition: Transition, now: dt.datetime) -
         put("resume_status", source)
     elif target == S.DONE:
         put("completed_at", now)
+        if dossier.due_at is not None and now < dossier.due_at:
+            # Done before the appointment: the "result ready" notice this transition sends the
+            # applicant (services.notices) is the prior notice of an early return (Art. 22.5).
+            put("early_return_notified_at", now)
     elif target == S.RETURNED:
         if dossier.returned_at is None:  # the first return counts; a correction is an event
             put("returned_at", now)

@@ -591,6 +591,49 @@ def test_withdrawal_is_requested_then_accepted_with_the_stop_notice():
     assert notices(cast.citizen, "dossier_stopped") == 1
 
 
+def test_an_early_return_needs_the_applicant_told_first():
+    """Art. 22.5: returning before the appointment is encouraged, with prior notice (issue #21,
+    item 7). A result done early carries the notice of its "result ready" message; one without
+    it (here placed by hand, as an import would) is refused until the officer sends it."""
+    import time_machine
+
+    from dossiers.services import dossier_early_return_notify
+    from dossiers.tests.factories import place_in
+
+    cast = make_cast()
+    vn = dt.timezone(dt.timedelta(hours=7))
+    with time_machine.travel(dt.datetime(2026, 10, 5, 9, tzinfo=vn), tick=False):
+        dossier = appraising(cast)  # due Monday 12/10 17:00
+    with time_machine.travel(dt.datetime(2026, 10, 7, 10, tzinfo=vn), tick=False):
+        to_done(cast, dossier, "positive")
+    dossier.refresh_from_db()
+    assert dossier.early_return_notified_at == dt.datetime(2026, 10, 7, 10, tzinfo=vn)
+    with time_machine.travel(dt.datetime(2026, 10, 8, 9, tzinfo=vn), tick=False):
+        go(cast, dossier, S.RETURNED, A.RECEPTION_OFFICER)
+
+    imported = place_in(
+        make_draft(cast),
+        S.DONE,
+        due_at=timezone.now() + dt.timedelta(days=3),
+        result_kind="positive",
+    )
+    with pytest.raises(TransitionNotAllowed, match=r"22\.5"):
+        go(cast, imported, S.RETURNED, A.RECEPTION_OFFICER)
+    before = notices(cast.citizen, "result_ready")
+    dossier_early_return_notify(dossier=imported, by=cast.staff[A.RECEPTION_OFFICER])
+    assert notices(cast.citizen, "result_ready") == before + 1
+    assert imported.early_return_notified_at is not None
+    go(cast, imported, S.RETURNED, A.RECEPTION_OFFICER)
+    # On or after the appointment no notice is needed.
+    late = place_in(
+        make_draft(cast),
+        S.DONE,
+        due_at=timezone.now() - dt.timedelta(hours=1),
+        result_kind="positive",
+    )
+    go(cast, late, S.RETURNED, A.RECEPTION_OFFICER)
+
+
 def test_withdrawal_is_allowed_while_the_result_is_being_signed():
     """Art. 21: the applicant may ask to stop "until the competent agency issues its decision";
     a result being signed is not issued yet (issue #21, item 6). After DONE it is refused."""
