@@ -8,6 +8,7 @@ line, an audit event and the portal's own failure page (never allauth's English 
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
@@ -39,16 +40,14 @@ DEFAULT_NEXT_STEP = _(
     "gọi tổng đài 1022 hoặc đăng nhập bằng tài khoản của Cổng."
 )
 
-# Words of the checks' own messages (accounts/identity/tokens.py, provider.py, PyJWT).
+# Words of the checks' own messages (accounts/identity/tokens.py, provider.py, PyJWT), in the
+# order they are tried: PyJWT says "Signature has expired", which is an expiry, not a forgery.
 _TOKEN_REASONS = (
-    ("nonce", "nonce"),
-    ("signature", "signature"),
-    ("issuer", "issuer"),
-    ("iss", "issuer"),
-    ("audience", "audience"),
-    ("aud", "audience"),
-    ("authorised party", "audience"),
-    ("expired", "expired"),
+    (re.compile(r"\bnonce\b"), "nonce"),
+    (re.compile(r"\bexpired\b"), "expired"),
+    (re.compile(r"\bsignature\b|\bkey\b"), "signature"),
+    (re.compile(r"\bissuer\b|\biss\b"), "issuer"),
+    (re.compile(r"\baudience\b|\baud\b|\bauthorised party\b"), "audience"),
 )
 
 
@@ -64,8 +63,8 @@ def failure_reason(*, error: Any, exception: BaseException | None, extra: dict) 
             return "state"
         return "provider"
     text = str(exception).lower()
-    for word, reason in _TOKEN_REASONS:
-        if word in text:
+    for pattern, reason in _TOKEN_REASONS:
+        if pattern.search(text):
             return reason
     from requests import RequestException
 

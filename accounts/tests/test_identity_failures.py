@@ -83,3 +83,25 @@ def test_provider_error_is_named(client, vneid, caplog):
     reason = AuditEvent.objects.get(action=AUDIT_ACTION).data["reason"]
     assert reason in ("provider", "cancelled")
     assert AuditEvent.objects.get(action=AUDIT_ACTION).data["provider_error"] == "access_denied"
+
+
+@pytest.mark.parametrize(
+    ("message", "reason"),
+    [
+        ("Invalid ID token: Signature verification failed", "signature"),
+        ("Invalid ID token: Signature has expired", "expired"),
+        ("Invalid ID token: Invalid issuer", "issuer"),
+        ('Invalid ID token: Token is missing the "iss" claim', "issuer"),
+        ("Invalid ID token: Audience doesn't match", "audience"),
+        ("ID token has several audiences and another authorised party", "audience"),
+        ("ID token nonce does not match this sign-in", "nonce"),
+        ("Discovery document names another issuer", "issuer"),
+        ("The provider returned no ID token", "token"),
+    ],
+)
+def test_each_check_names_its_reason(message, reason):
+    from allauth.socialaccount.providers.oauth2.client import OAuth2Error
+
+    from accounts.identity.failures import failure_reason
+
+    assert failure_reason(error=None, exception=OAuth2Error(message), extra={}) == reason
