@@ -53,6 +53,8 @@ lint:
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/djlint templates */templates --lint
+	$(VENV)/bin/lint-imports
+	$(VENV)/bin/mypy
 
 format:
 	$(VENV)/bin/ruff check --fix .

@@ -90,7 +90,8 @@ class ProfileForm(forms.Form):
     )
 
     def clean(self) -> dict:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         id_number, born = cleaned.get("id_number"), cleaned.get("date_of_birth")
         if id_number and born and "id_number" not in self.errors:
             try:

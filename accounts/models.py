@@ -22,6 +22,9 @@ from common.models import BaseModel
 class User(AbstractBaseUser, PermissionsMixin):
     """Signs in by e-mail. Roles are groups (see `accounts.constants.Role`)."""
 
+    # Not a field: set between pre_save and post_save by accounts.identity.signals.
+    _sessions_must_end: bool = False
+
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     email = models.EmailField(_("e-mail"), unique=True)
     full_name = models.CharField(_("họ và tên"), max_length=150, blank=True)

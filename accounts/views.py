@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,10 +13,11 @@ from django.views.decorators.http import require_GET
 
 from accounts import personal_data, selectors, services
 from accounts.forms import ProfileForm
+from accounts.http import AuthenticatedHttpRequest
 from accounts.services import PROFILE_EDITABLE_FIELDS
 
 
-def _profile_initial(request: HttpRequest) -> dict:
+def _profile_initial(request: AuthenticatedHttpRequest) -> dict:
     profile = selectors.profile_for(user=request.user)
     if profile is None:
         return {"full_name": request.user.full_name, "email": request.user.email}
@@ -27,7 +28,7 @@ def _profile_initial(request: HttpRequest) -> dict:
 
 @never_cache
 @login_required
-def profile(request: HttpRequest) -> HttpResponse:
+def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = ProfileForm(request.POST)
         if form.is_valid():
@@ -46,7 +47,7 @@ def profile(request: HttpRequest) -> HttpResponse:
 @never_cache
 @login_required
 @require_GET
-def personal_data_download(request: HttpRequest) -> HttpResponse:
+def personal_data_download(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Everything held about the signed-in person, as one JSON file (their own data only)."""
     data = personal_data.collect(request.user)
     services.personal_data_export_record(user=request.user, sections=list(data), request=request)

@@ -60,7 +60,8 @@ class StaffMembershipForm(forms.ModelForm):
         fields = ("user", "agency", "role", "valid_from")
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         agency, role, start = (cleaned.get(k) for k in ("agency", "role", "valid_from"))
         if agency and role and start:
             try:
@@ -131,7 +132,7 @@ class CalendarOverrideAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("thứ"))
     def weekday(self, obj: CalendarOverride) -> str:
-        return Weekday(obj.date.weekday()).label
+        return str(Weekday(obj.date.weekday()).label)
 
     def save_model(self, request, obj, form, change) -> None:
         services.calendar_override_save(override=obj, actor=request.user)

@@ -126,7 +126,8 @@ def _is_complete(dossiers: int) -> bool:
     if not _admin(f"SELECT 1 FROM pg_database WHERE datname = '{name}'"):  # noqa: S608
         return False
     with psycopg.connect(database_url(dossiers), autocommit=True) as conn:
-        exists = conn.execute("SELECT to_regclass('bench_dataset')").fetchone()[0]
+        row = conn.execute("SELECT to_regclass('bench_dataset')").fetchone()
+        exists = row[0] if row else None
         if exists is None:
             return False
         row = conn.execute("SELECT dossiers, events FROM bench_dataset").fetchone()

@@ -105,7 +105,7 @@ def officers() -> dict[str, object]:
         "records_clerk@agency": (busiest_competent, "records_clerk"),
         "reception_officer@commune": (commune, "reception_officer"),
     }
-    chosen = {}
+    chosen: dict[str, object] = {}
     for label, (agency, role) in picks.items():
         user_ids = StaffMembership.objects.filter(agency_id=agency, role=role).values("user_id")
         # The officer with the most assigned dossiers (for "assigned to me"), else the first.
@@ -341,6 +341,7 @@ def _mfa_session(user) -> str:
     ]
     store[_AUTHENTICATION_METHODS_USER_SESSION_KEY] = user_id_to_str(user)
     store.create()
+    assert store.session_key is not None
     return store.session_key
 
 

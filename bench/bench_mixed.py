@@ -28,6 +28,7 @@ import sys
 import tempfile
 import uuid
 from pathlib import Path
+from typing import Any
 
 from bench.harness import ROOT, Figure, report
 
@@ -170,7 +171,7 @@ def main(argv: list[str]) -> int:
     tmp = Path(tempfile.mkdtemp(prefix="bench-mixed-"))
     media = tmp / "media"
     env = server_env(database_url, str(media))
-    quiet = {"cwd": ROOT, "env": env, "check": True, "stdout": subprocess.DEVNULL}
+    quiet: dict[str, Any] = {"cwd": ROOT, "env": env, "check": True, "stdout": subprocess.DEVNULL}
     try:
         subprocess.run([sys.executable, "manage.py", "migrate", "--no-input", "-v0"], **quiet)
         subprocess.run([sys.executable, "manage.py", "import_procedures", str(CATALOGUE)], **quiet)

@@ -76,6 +76,7 @@ class Client:
 
     def __init__(self, base: str, session_key: str) -> None:
         parsed = urlparse(base)
+        assert parsed.hostname is not None
         self.conn = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=60)
         self.cookies = f"sessionid={session_key}; csrftoken={CSRF}"
         self.request_ms: list[float] = []
@@ -146,6 +147,7 @@ def seed(count: int) -> tuple[str, list[str], list[bytes]]:
         store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
         store[HASH_SESSION_KEY] = user.get_session_auth_hash()
         store.create()
+        assert store.session_key is not None
         sessions.append(store.session_key)
     pdfs = [pdf_bytes(f"giay to {n}", pad_to=PDF_SIZE) for n in range(2)]
     return world.procedure.code, sessions, pdfs
@@ -166,24 +168,25 @@ def audit(uuids: list[str], pdfs: list[bytes]) -> list[str]:
     if len(set(codes)) != len(codes) or None in codes:
         problems.append("codes missing or duplicated")
     expected = {hashlib.sha256(p).hexdigest() for p in pdfs}
-    pointers = []
+    pointers: list[uuid.UUID] = []
     for dossier in dossiers:
         if dossier.status != "submitted":
             problems.append(f"{dossier.uuid}: status {dossier.status}")
         uploaded = [c for c in dossier.components.all() if c.source == "uploaded"]
         if len(uploaded) != 2 or any(c.document_uuid is None for c in uploaded):
             problems.append(f"{dossier.uuid}: {len(uploaded)} uploaded components")
-        pointers += [c.document_uuid for c in uploaded]
+        pointers += [c.document_uuid for c in uploaded if c.document_uuid is not None]
     documents = {d.uuid: d for d in StoredDocument.objects.filter(uuid__in=pointers)}
     for pointer in pointers:
         document = documents.get(pointer)
         if document is None:
             problems.append(f"document {pointer} missing")
             continue
-        if document.sha256 not in expected or not default_storage.exists(document.file.name):
+        name = document.file.name or ""
+        if document.sha256 not in expected or not default_storage.exists(name):
             problems.append(f"document {pointer}: file missing or altered")
             continue
-        with default_storage.open(document.file.name, "rb") as handle:
+        with default_storage.open(name, "rb") as handle:
             if hashlib.sha256(handle.read()).hexdigest() != document.sha256:
                 problems.append(f"document {pointer}: stored bytes differ")
     return problems

@@ -13,10 +13,12 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -69,8 +71,9 @@ def load(
 
     `headers` are sent with every request (a session cookie); a response counts as an error
     when its status is 5xx, or not in `ok_statuses` when that is given."""
-    parsed = urllib.request.urlparse(url)
-    assert parsed.hostname in {"127.0.0.1", "localhost", "::1"}, "benchmarks only load this machine"
+    parsed = urllib.parse.urlparse(url)
+    host = parsed.hostname or ""
+    assert host in {"127.0.0.1", "localhost", "::1"}, "benchmarks only load this machine"
     path = parsed.path + (f"?{parsed.query}" if parsed.query else "")
     latencies: list[float] = []
     errors = 0
@@ -90,7 +93,7 @@ def load(
         while take():
             started = time.perf_counter()
             try:
-                conn = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=10)
+                conn = http.client.HTTPConnection(host, parsed.port, timeout=10)
                 conn.request("GET", path, headers={"Host": "127.0.0.1", **(headers or {})})
                 response = conn.getresponse()
                 response.read()
@@ -217,7 +220,12 @@ def gunicorn(
             **(env or {}),
         }
         python = sys.executable
-        quiet = {"cwd": ROOT, "env": server_env, "check": True, "stdout": subprocess.DEVNULL}
+        quiet: dict[str, Any] = {
+            "cwd": ROOT,
+            "env": server_env,
+            "check": True,
+            "stdout": subprocess.DEVNULL,
+        }
         if migrate:
             subprocess.run([python, "manage.py", "migrate", "--no-input", "-v0"], **quiet)
         port = free_port()

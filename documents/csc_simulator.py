@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import padding, utils
+from cryptography.hazmat.primitives.asymmetric import padding, rsa, utils
 
 from accounts.models import User
 from common.simulators import simulator_on
@@ -134,13 +134,15 @@ def credentials_info(request, payload):
     if payload.get("certificates", "single") == "single":
         chain = chain[:1]
     signer = chain[0]
+    signer_key = signer.public_key()
+    assert isinstance(signer_key, rsa.RSAPublicKey)  # the simulator issues RSA keys only
     return JsonResponse(
         {
             "description": "Software key (simulator)",
             "key": {
                 "status": "enabled",
                 "algo": [RSA_SHA256_OID],
-                "len": signer.public_key().key_size,
+                "len": signer_key.key_size,
             },
             "cert": {
                 "status": "valid",
@@ -217,6 +219,7 @@ def signatures_sign_hash(request, payload):
     if payload.get("signAlgo") != RSA_SHA256_OID:
         return _error(400, "invalid_request", "Only sha256WithRSAEncryption is supported")
     key = serialization.load_pem_private_key(credential.private_key_pem.encode(), password=None)
+    assert isinstance(key, rsa.RSAPrivateKey)  # the simulator issues RSA keys only
     signatures = [
         base64.b64encode(
             key.sign(base64.b64decode(h), padding.PKCS1v15(), utils.Prehashed(hashes.SHA256()))

@@ -24,7 +24,8 @@ class ValidityFieldsMixin(forms.Form):
     valid_scope = forms.CharField(label=_("Phạm vi sử dụng"), required=False, max_length=255)
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         start, end = data.get("valid_from"), data.get("valid_to")
         if start and end and end < start:
             self.add_error("valid_to", _("Ngày hết hiệu lực phải sau ngày bắt đầu hiệu lực."))

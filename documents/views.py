@@ -9,6 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers
@@ -16,6 +17,7 @@ from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from accounts.http import AuthenticatedHttpRequest, user_or_404
 from common.exceptions import ApplicationError
 from documents import ratelimit, selectors, services
 from documents.constants import EXTENSIONS, DocumentSource
@@ -58,7 +60,7 @@ def _no_store(response: HttpResponse) -> HttpResponse:
 
 
 @login_required
-def store_list(request: HttpRequest, org_uuid=None) -> HttpResponse:
+def store_list(request: AuthenticatedHttpRequest, org_uuid=None) -> HttpResponse:
     organisation = _organisation_or_404(request, org_uuid)
     filter_form = FilterForm(request.GET or None)
     filters = selectors.DocumentFilters()
@@ -90,7 +92,7 @@ def store_list(request: HttpRequest, org_uuid=None) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def upload(request: HttpRequest, org_uuid=None) -> HttpResponse:
+def upload(request: AuthenticatedHttpRequest, org_uuid=None) -> HttpResponse:
     organisation = _organisation_or_404(request, org_uuid)
     if request.method == "POST" and (
         limited := _too_many(request, action="upload", rate=settings.DOCUMENTS_UPLOAD_RATE_LIMIT)
@@ -155,7 +157,7 @@ def detail(request: HttpRequest, uuid) -> HttpResponse:
     )
 
 
-def download(request: HttpRequest, uuid) -> HttpResponse:
+def download(request: HttpRequest, uuid) -> HttpResponseBase:
     document = _document_or_404(request, uuid)
     name = get_valid_filename(document.title) or "giay-to"
     extension = EXTENSIONS.get(document.content_type, "")
@@ -169,7 +171,7 @@ def rename(request: HttpRequest, uuid) -> HttpResponse:
     if form.is_valid():
         try:
             services.document_rename(
-                document=document, title=form.cleaned_data["title"], by=request.user
+                document=document, title=form.cleaned_data["title"], by=user_or_404(request)
             )
         except ApplicationError as error:
             form.add_error("title", error.message)
@@ -185,7 +187,9 @@ def set_validity(request: HttpRequest, uuid) -> HttpResponse:
     form = ValidityForm(request.POST)
     if form.is_valid():
         try:
-            services.document_set_validity(document=document, by=request.user, **form.cleaned_data)
+            services.document_set_validity(
+                document=document, by=user_or_404(request), **form.cleaned_data
+            )
         except ApplicationError as error:
             form.add_error(None, error.message)
     if form.errors:
@@ -214,12 +218,12 @@ def delete(request: HttpRequest, uuid) -> HttpResponse:
     error = ""
     if request.method == "POST":
         try:
-            services.document_delete(document=document, by=request.user)
+            services.document_delete(document=document, by=user_or_404(request))
         except ApplicationError as exc:
-            error = exc.message
+            error = str(exc.message)
         else:
             messages.success(request, _("Đã xóa giấy tờ khỏi kho dữ liệu."))
-            if document.owner_organisation_id:
+            if document.owner_organisation is not None:
                 return redirect("documents:org_list", org_uuid=document.owner_organisation.uuid)
             return redirect("documents:list")
     return _no_store(
@@ -250,7 +254,7 @@ def sign_remote(request: HttpRequest, uuid) -> HttpResponse:
     context = {"document": document, "form": form, "demo_otp": ""}
     if request.method == "POST" and "otp" not in request.POST:
         try:
-            credential_id = services.remote_signing_start(user=request.user)
+            credential_id = services.remote_signing_start(user=user_or_404(request))
         except ApplicationError as error:
             messages.error(request, error.message)
             return redirect("documents:detail", uuid=document.uuid)
@@ -260,7 +264,7 @@ def sign_remote(request: HttpRequest, uuid) -> HttpResponse:
         try:
             signed = services.document_sign_remote(
                 document=document,
-                user=request.user,
+                user=user_or_404(request),
                 credential_id=form.cleaned_data["credential_id"],
                 otp=form.cleaned_data["otp"],
             )

@@ -113,7 +113,7 @@ def report_create(request: HttpRequest, payload: ReportIn):
             longitude=payload.longitude,
             reporter_name=payload.reporter_name,
             reporter_phone=payload.reporter_phone,
-            external_reference=f"{request.auth}:{payload.external_reference}"[:64],
+            external_reference=f"{getattr(request, 'auth', '')}:{payload.external_reference}"[:64],
             photos=photos,
         )
     except ApplicationError as exc:

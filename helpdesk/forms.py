@@ -18,6 +18,13 @@ from helpdesk.constants import (
 from helpdesk.services import MAX_PHOTOS, Photo
 
 
+def _model_choice(form: forms.BaseForm, name: str) -> "forms.ModelChoiceField[Any]":
+    """The form's model choice field `name`, typed, to set its queryset per request."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ModelChoiceField)
+    return field
+
+
 class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
@@ -64,7 +71,7 @@ class ReportForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 5}),
         help_text=_("Mô tả sự việc, thời gian xảy ra. Không ghi thông tin cá nhân của người khác."),
     )
-    commune = forms.ModelChoiceField(
+    commune: "forms.ModelChoiceField[Any]" = forms.ModelChoiceField(
         label=_("Xã, phường nơi xảy ra"), queryset=None, to_field_name="commune_code"
     )
     address = forms.CharField(
@@ -96,10 +103,11 @@ class ReportForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["commune"].queryset = selectors.communes()
+        _model_choice(self, "commune").queryset = selectors.communes()
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if (cleaned.get("latitude") is None) != (cleaned.get("longitude") is None):
             raise forms.ValidationError(_("Tọa độ phải có cả vĩ độ và kinh độ."))
         return cleaned
@@ -155,14 +163,16 @@ class ReasonForm(forms.Form):
 
 
 class AssignForm(forms.Form):
-    agency = forms.ModelChoiceField(label=_("Cơ quan xử lý"), queryset=None, to_field_name="uuid")
+    agency: "forms.ModelChoiceField[Any]" = forms.ModelChoiceField(
+        label=_("Cơ quan xử lý"), queryset=None, to_field_name="uuid"
+    )
     note = forms.CharField(
         label=_("Ghi chú cho cơ quan"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["agency"].queryset = selectors.assignable_agencies()
+        _model_choice(self, "agency").queryset = selectors.assignable_agencies()
 
 
 class AnswerForm(forms.Form):
@@ -262,11 +272,13 @@ class FaqSearchForm(forms.Form):
 
 
 class QuestionAssignForm(forms.Form):
-    agency = forms.ModelChoiceField(label=_("Cơ quan trả lời"), queryset=None, to_field_name="uuid")
+    agency: "forms.ModelChoiceField[Any]" = forms.ModelChoiceField(
+        label=_("Cơ quan trả lời"), queryset=None, to_field_name="uuid"
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["agency"].queryset = selectors.assignable_agencies()
+        _model_choice(self, "agency").queryset = selectors.assignable_agencies()
 
 
 class DossierRatingForm(forms.Form):

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.http import AuthenticatedHttpRequest, signed_in_or_none
 from agencies.selectors import staff_agencies
 from common.audit import client_ip
 from common.exceptions import ApplicationError
@@ -175,7 +176,7 @@ def report_new(request: HttpRequest) -> HttpResponse:
                 address=data["address"],
                 latitude=data["latitude"],
                 longitude=data["longitude"],
-                reporter=None if anonymous else request.user,
+                reporter=signed_in_or_none(request),
                 verification_uuid=verified or "",
                 photos=form.photo_list(),
             )
@@ -242,7 +243,10 @@ def track_detail(request: HttpRequest, code: str) -> HttpResponse:
             "supply_form": SupplyInfoForm(),
             "rating_form": ReporterRatingForm(),
             "can_rate": report.status == ReportStatus.PUBLISHED
-            and (report.rated_at is None or report.rated_at < report.published_at),
+            and (
+                report.rated_at is None
+                or (report.published_at is not None and report.rated_at < report.published_at)
+            ),
         },
     )
 
@@ -254,7 +258,7 @@ def track_supply(request: HttpRequest, code: str) -> HttpResponse:
     if form.is_valid():
         try:
             services.report_supply_info(
-                report=report, text=form.cleaned_data["text"], by=request.user
+                report=report, text=form.cleaned_data["text"], by=signed_in_or_none(request)
             )
             messages.success(request, _("Đã gửi thông tin bổ sung."))
         except ApplicationError as exc:
@@ -275,7 +279,7 @@ def track_rate(request: HttpRequest, code: str) -> HttpResponse:
                 rating=form.cleaned_data["rating"],
                 comment=form.cleaned_data["comment"],
                 reopen=form.cleaned_data["reopen"],
-                by=request.user,
+                by=signed_in_or_none(request),
             )
             messages.success(request, _("Cảm ơn bạn đã đánh giá."))
         except ApplicationError as exc:
@@ -335,7 +339,7 @@ def queue(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def operator_new(request: HttpRequest) -> HttpResponse:
+def operator_new(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not _staff_only(request):
         raise PermissionDenied
     form = OperatorReportForm(request.POST or None, request.FILES or None)
@@ -494,7 +498,7 @@ def staff_action(request: HttpRequest, code: str, action: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def staff_hide_photo(request: HttpRequest, code: str, uuid) -> HttpResponse:
+def staff_hide_photo(request: AuthenticatedHttpRequest, code: str, uuid) -> HttpResponse:
     _staff_only(request)
     report = selectors.report_get_for(user=request.user, code=code)
     photo = report.photos.filter(uuid=uuid).first()
@@ -524,7 +528,7 @@ def faq_entry(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
-def ask(request: HttpRequest) -> HttpResponse:
+def ask(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = AskForm(request.POST or None, initial={"procedure_code": request.GET.get("thu_tuc", "")})
     if request.method == "POST" and form.is_valid():
         try:
@@ -538,7 +542,7 @@ def ask(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def my_questions(request: HttpRequest) -> HttpResponse:
+def my_questions(request: AuthenticatedHttpRequest) -> HttpResponse:
     questions = selectors.questions_visible_to(user=request.user).filter(asker=request.user)
     return render(request, "helpdesk/my_questions.html", {"questions": questions})
 
@@ -590,7 +594,7 @@ def question_detail(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 @require_POST
-def question_action(request: HttpRequest, code: str, action: str) -> HttpResponse:
+def question_action(request: AuthenticatedHttpRequest, code: str, action: str) -> HttpResponse:
     is_helpdesk = _staff_only(request)
     if action not in QUESTION_ACTIONS:
         raise Http404
@@ -626,7 +630,7 @@ def question_action(request: HttpRequest, code: str, action: str) -> HttpRespons
 
 
 @login_required
-def dossier_rate(request: HttpRequest, code: str) -> HttpResponse:
+def dossier_rate(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     try:
         dossier = selectors.dossier_ratable_by(dossier_code=code, user=request.user)
     except ApplicationError as exc:
@@ -673,17 +677,17 @@ def kiosk(request: HttpRequest) -> HttpResponse:
     digits → the rating form → thanks, and back to the start for the next person."""
     dossier_code = _kiosk_dossier(request)
     if request.method == "POST" and request.POST.get("step") == "identify":
-        form = KioskIdentifyForm(request.POST)
-        if form.is_valid():
+        identify_form = KioskIdentifyForm(request.POST)
+        if identify_form.is_valid():
             try:
                 services.kiosk_attempt(client_ip=client_ip(request) or "")
-                dossier = selectors.dossier_for_kiosk(**form.cleaned_data)
+                dossier = selectors.dossier_for_kiosk(**identify_form.cleaned_data)
             except ApplicationError as exc:
-                form.add_error(None, exc.message)
+                identify_form.add_error(None, exc.message)
             else:
                 request.session[KIOSK_DOSSIER] = {"code": dossier.code, "at": time.time()}
                 return redirect("helpdesk:kiosk")
-        return render(request, "helpdesk/kiosk.html", {"identify_form": form})
+        return render(request, "helpdesk/kiosk.html", {"identify_form": identify_form})
     if dossier_code is None:
         initial = {"dossier_code": request.GET.get("ma", "")[:64]}
         return render(
@@ -696,7 +700,7 @@ def kiosk(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and request.POST.get("step") == "rate" and form.is_valid():
         try:
             services.dossier_rate(
-                dossier_code=dossier.code,
+                dossier_code=dossier_code,
                 by=dossier.applicant,
                 scores=form.scores(),
                 comment=form.cleaned_data["comment"],

@@ -72,10 +72,10 @@ class Chosen:
 
 def _period_and_scope(request: HttpRequest) -> Chosen:
     scope = selectors.viewer_scope(request.user)
-    agencies = Agency.objects.order_by("level", "position", "name")
+    visible = Agency.objects.order_by("level", "position", "name")
     if scope.agency_ids is not None:
-        agencies = agencies.filter(pk__in=scope.agency_ids)
-    agencies = list(agencies)
+        visible = visible.filter(pk__in=scope.agency_ids)
+    agencies = list(visible)
     chosen = None
     view_scope = scope
     wanted = request.GET.get("co_quan", "")
@@ -269,8 +269,8 @@ def dossiers(request: HttpRequest) -> HttpResponse:
         qs.only("code", "procedure_name", "status", "received_at", "due_at"), 50
     ).get_page(request.GET.get("trang"))
     for dossier in page:
-        dossier.office_url = _dossier_link(dossier.code)
-    params = {k: v for k, v in request.GET.items() if k != "trang"}
+        dossier.office_url = _dossier_link(dossier.code)  # type: ignore[attr-defined]  # for the page
+    params = {k: request.GET[k] for k in request.GET if k != "trang"}
     return render(
         request,
         "metrics/office/dossiers.html",

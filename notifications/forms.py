@@ -28,7 +28,8 @@ class PreferenceForm(forms.ModelForm):
         }
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         start, end = cleaned.get("quiet_start"), cleaned.get("quiet_end")
         if (start is None) != (end is None):
             self.add_error(

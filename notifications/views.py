@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.http import AuthenticatedHttpRequest
 from accounts.selectors import user_is_staff_member
 from common.exceptions import ApplicationError
 from common.simulators import is_system_admin, simulator_on
@@ -20,14 +21,14 @@ from notifications.models import SimulatedMessage
 
 @login_required
 @require_GET
-def inbox(request: HttpRequest) -> HttpResponse:
+def inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
     page = Paginator(selectors.inbox_for(user=request.user), 20).get_page(request.GET.get("page"))
     return render(request, "notifications/inbox.html", {"page": page})
 
 
 @login_required
 @require_GET
-def inbox_detail(request: HttpRequest, uuid) -> HttpResponse:
+def inbox_detail(request: AuthenticatedHttpRequest, uuid) -> HttpResponse:
     notification = selectors.inbox_get(user=request.user, notification_uuid=uuid)
     if notification is None:
         raise Http404
@@ -37,7 +38,7 @@ def inbox_detail(request: HttpRequest, uuid) -> HttpResponse:
 
 @login_required
 @require_POST
-def inbox_mark_read(request: HttpRequest, uuid) -> HttpResponse:
+def inbox_mark_read(request: AuthenticatedHttpRequest, uuid) -> HttpResponse:
     try:
         services.inbox_mark_read(user=request.user, notification_uuid=uuid)
     except ApplicationError as exc:
@@ -49,7 +50,7 @@ def inbox_mark_read(request: HttpRequest, uuid) -> HttpResponse:
 
 @login_required
 @require_POST
-def inbox_mark_all_read(request: HttpRequest) -> HttpResponse:
+def inbox_mark_all_read(request: AuthenticatedHttpRequest) -> HttpResponse:
     services.inbox_mark_all_read(user=request.user)
     messages.success(request, _("Đã đánh dấu tất cả thông báo là đã đọc."))
     return redirect("notifications:inbox")
@@ -63,7 +64,7 @@ def bell(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def preferences(request: HttpRequest) -> HttpResponse:
+def preferences(request: AuthenticatedHttpRequest) -> HttpResponse:
     pref = selectors.preference_for(user=request.user)
     form_class = StaffPreferenceForm if user_is_staff_member(user=request.user) else PreferenceForm
     initial = {"zalo_linked": pref.zalo_linked_at is not None}
@@ -96,7 +97,7 @@ def _require_log_access(request: HttpRequest) -> None:
 
 @login_required
 @require_GET
-def delivery_log(request: HttpRequest) -> HttpResponse:
+def delivery_log(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_log_access(request)
     reference = request.GET.get("ma", "").strip()
     rows = selectors.delivery_log(user=request.user, reference=reference) if reference else []
@@ -109,7 +110,7 @@ def delivery_log(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def failures(request: HttpRequest) -> HttpResponse:
+def failures(request: AuthenticatedHttpRequest) -> HttpResponse:
     _require_log_access(request)
     channel = request.GET.get("kenh", "")
     page = Paginator(selectors.failures_list(user=request.user, channel=channel), 50).get_page(

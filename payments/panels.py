@@ -6,14 +6,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import HttpRequest
 from django.template.loader import render_to_string
 
+from accounts.http import AuthenticatedHttpRequest
 from payments import selectors
 from payments.models import Charge
 
 
-def dossier_payment_panel(*, request: HttpRequest, dossier: Any) -> str | None:
+def dossier_payment_panel(*, request: AuthenticatedHttpRequest, dossier: Any) -> str | None:
     """HTML of the fees block: what is due, the pay button link, past payments and receipts;
     None for a dossier that never had a charge (nothing to show)."""
     if not Charge.objects.filter(dossier=dossier).exists():
@@ -37,7 +37,7 @@ def dossier_payment_panel(*, request: HttpRequest, dossier: Any) -> str | None:
     )
 
 
-def office_payment_panel(*, request: HttpRequest, dossier: Any) -> str | None:
+def office_payment_panel(*, request: AuthenticatedHttpRequest, dossier: Any) -> str | None:
     """The fees block on the officer's dossier page: charges, what is still due, payments, and
     the link to assess a fee after reception or record a counter payment. Shown whenever the
     officer's agency may handle this dossier's money; None otherwise (and for a draft)."""

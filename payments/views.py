@@ -4,6 +4,7 @@ and download the daily report for their agencies."""
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import (
@@ -13,11 +14,13 @@ from django.http import (
     HttpResponse,
     JsonResponse,
 )
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
+from accounts.http import AuthenticatedHttpRequest, signed_in_or_none
 from common.audit import client_ip
 from common.exceptions import ApplicationError
 from payments import selectors, services
@@ -33,7 +36,7 @@ GATEWAY_LOCALES = {"vi": "vn", "en": "en"}
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def dossier_payment(request: HttpRequest, code: str) -> HttpResponse:
+def dossier_payment(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     dossier = selectors.dossier_for_citizen(user=request.user, code=code)
     if dossier is None:
         raise Http404
@@ -64,7 +67,7 @@ def dossier_payment(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def my_payments(request: HttpRequest) -> HttpResponse:
+def my_payments(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The citizen's payments across their dossiers, with the receipts (for "my page")."""
     payments = selectors.payments_for_citizen(user=request.user).order_by("-created_at")[:100]
     return render(request, "payments/mine.html", {"payments": payments})
@@ -77,7 +80,9 @@ def vnpay_return(request: HttpRequest) -> HttpResponse:
     payment = services.payment_return_note(params=params)
     visible = (
         payment
-        if payment is not None and selectors.payment_get(user=request.user, uuid=payment.uuid)
+        if payment is not None
+        and (user := signed_in_or_none(request)) is not None
+        and selectors.payment_get(user=user, uuid=payment.uuid)
         else None
     )
     code = params.get("vnp_ResponseCode", "")
@@ -106,7 +111,7 @@ def vnpay_ipn(request: HttpRequest) -> JsonResponse:
 
 @login_required
 @require_GET
-def payment_detail(request: HttpRequest, uuid) -> HttpResponse:
+def payment_detail(request: AuthenticatedHttpRequest, uuid) -> HttpResponse:
     payment = selectors.payment_get(user=request.user, uuid=uuid)
     if payment is None:
         raise Http404
@@ -127,7 +132,7 @@ def payment_detail(request: HttpRequest, uuid) -> HttpResponse:
 
 @login_required
 @require_GET
-def receipt(request: HttpRequest, uuid) -> HttpResponse:
+def receipt(request: AuthenticatedHttpRequest, uuid) -> HttpResponseBase:
     payment = selectors.payment_get(user=request.user, uuid=uuid)
     if payment is None:
         raise Http404
@@ -164,7 +169,7 @@ def receipt(request: HttpRequest, uuid) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def staff_dossier(request: HttpRequest, code: str) -> HttpResponse:
+def staff_dossier(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     dossier = selectors.dossier_for_staff(user=request.user, code=code)
     if dossier is None:
         raise Http404
@@ -172,11 +177,11 @@ def staff_dossier(request: HttpRequest, code: str) -> HttpResponse:
     assess_form = ChargeAssessForm(prefix="assess")
     if request.method == "POST":
         action = request.POST.get("action")
-        form = (
-            CounterPaymentForm(request.POST, prefix="counter")
-            if action == "counter"
-            else ChargeAssessForm(request.POST, prefix="assess")
-        )
+        form: CounterPaymentForm | ChargeAssessForm
+        if action == "counter":
+            form = counter_form = CounterPaymentForm(request.POST, prefix="counter")
+        else:
+            form = assess_form = ChargeAssessForm(request.POST, prefix="assess")
         if form.is_valid():
             try:
                 if action == "counter":
@@ -190,10 +195,6 @@ def staff_dossier(request: HttpRequest, code: str) -> HttpResponse:
                 return redirect("payments:staff_dossier", code=code)
             except ApplicationError as exc:
                 form.add_error(None, exc.message)
-        if action == "counter":
-            counter_form = form
-        else:
-            assess_form = form
     return render(
         request,
         "payments/staff_dossier.html",
@@ -211,7 +212,7 @@ def staff_dossier(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["POST"])
-def refund(request: HttpRequest, uuid) -> HttpResponse:
+def refund(request: AuthenticatedHttpRequest, uuid) -> HttpResponse:
     payment = selectors.payment_get(user=request.user, uuid=uuid)
     if payment is None:
         raise Http404
@@ -231,13 +232,13 @@ def refund(request: HttpRequest, uuid) -> HttpResponse:
                     % {"code": result.response_code},
                 )
     else:
-        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+        messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
     return redirect("payments:detail", uuid=payment.uuid)
 
 
 @login_required
 @require_GET
-def daily_report(request: HttpRequest) -> HttpResponse:
+def daily_report(request: AuthenticatedHttpRequest) -> HttpResponse:
     from agencies.selectors import staff_agencies
     from payments.reports import daily_report_xlsx
 
@@ -245,7 +246,9 @@ def daily_report(request: HttpRequest) -> HttpResponse:
     if not agencies:
         raise Http404
     form = ReportForm(request.GET or None)
-    form.fields["agency"].choices = [(str(a.uuid), a.name) for a in agencies]
+    agency_field = form.fields["agency"]
+    assert isinstance(agency_field, forms.ChoiceField)
+    agency_field.choices = [(str(a.uuid), a.name) for a in agencies]
     if request.GET and form.is_valid():
         agency = next(a for a in agencies if str(a.uuid) == form.cleaned_data["agency"])
         day = form.cleaned_data["day"]

@@ -13,6 +13,7 @@ from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
+from common.http import HtmxHttpRequest
 from portal.entry_points import (
     entry_points,
     entry_points_matching,
@@ -29,7 +30,7 @@ PROCEDURE_SUGGESTIONS = 5
 
 @require_safe
 @vary_on_headers("HX-Request")
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: HtmxHttpRequest) -> HttpResponse:
     """The home page; an htmx request gets only the quick-results partial (see docs/architecture.md)."""
     query = request.GET.get("q", "").strip()[:QUERY_MAX_LENGTH]
     context = {

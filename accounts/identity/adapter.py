@@ -8,6 +8,8 @@
 
 from __future__ import annotations
 
+from typing import NoReturn
+
 from django.conf import settings
 from django.http import HttpRequest
 from django.shortcuts import render
@@ -29,7 +31,9 @@ def is_national_identity(sociallogin: SocialLogin) -> bool:
     return sociallogin.account.provider == settings.VNEID_PROVIDER_ID
 
 
-def _refuse(request: HttpRequest, template: str, context: dict | None = None, status: int = 403):
+def _refuse(
+    request: HttpRequest, template: str, context: dict | None = None, status: int = 403
+) -> NoReturn:
     raise ImmediateHttpResponse(
         render(request, f"identity/{template}", context or {}, status=status)
     )

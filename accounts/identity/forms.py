@@ -40,7 +40,8 @@ class MandateGrantForm(forms.Form):
         return _codes(self.cleaned_data.get("procedure_codes") or "")
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         start, end = data.get("valid_from"), data.get("valid_to")
         if start and end and end < start:
             self.add_error("valid_to", _("Ngày kết thúc phải sau ngày bắt đầu."))
@@ -117,7 +118,8 @@ class CounterMandateForm(forms.Form):
         return scan
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         principal, agent = data.get("principal"), data.get("agent_email")
         if principal and agent and principal.pk == agent.pk:
             self.add_error("agent_email", _("Người được ủy quyền phải là người khác."))

@@ -69,7 +69,7 @@ def remember_security_fields(sender, instance: User, **kwargs) -> None:
     if instance.pk is None:
         return
     before = User.objects.filter(pk=instance.pk).values("password", "is_active").first()
-    instance._sessions_must_end = bool(before) and (
+    instance._sessions_must_end = before is not None and (
         before["password"] != instance.password or (before["is_active"] and not instance.is_active)
     )
 

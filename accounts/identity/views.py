@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 from allauth.account.internal.decorators import login_not_required
 from allauth.socialaccount.models import SocialApp
 
+from accounts.http import AuthenticatedHttpRequest
 from accounts.identity import mandates, privacy, selectors
 from accounts.identity.forms import (
     CounterMandateForm,
@@ -68,7 +69,7 @@ def logout(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @login_required
-def overview(request: HttpRequest) -> HttpResponse:
+def overview(request: AuthenticatedHttpRequest) -> HttpResponse:
     user = request.user
     return render(
         request,
@@ -84,7 +85,7 @@ def overview(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @login_required
-def mandate_list(request: HttpRequest) -> HttpResponse:
+def mandate_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = MandateGrantForm(request.POST or None, principal=request.user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -113,7 +114,7 @@ def mandate_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _mandate_or_404(request: HttpRequest, uuid) -> Mandate:
+def _mandate_or_404(request: AuthenticatedHttpRequest, uuid) -> Mandate:
     try:
         return mandates.mandate_get_for_user(user=request.user, uuid=uuid)
     except Mandate.DoesNotExist:
@@ -122,7 +123,7 @@ def _mandate_or_404(request: HttpRequest, uuid) -> Mandate:
 
 @require_POST
 @login_required
-def mandate_revoke(request: HttpRequest, uuid) -> HttpResponse:
+def mandate_revoke(request: AuthenticatedHttpRequest, uuid) -> HttpResponse:
     mandate = _mandate_or_404(request, uuid)
     mandates.mandate_revoke(mandate=mandate, by=request.user, request=request)
     messages.success(request, _("Đã thu hồi ủy quyền."))
@@ -131,7 +132,7 @@ def mandate_revoke(request: HttpRequest, uuid) -> HttpResponse:
 
 @require_POST
 @login_required
-def mandate_confirm(request: HttpRequest, uuid) -> HttpResponse:
+def mandate_confirm(request: AuthenticatedHttpRequest, uuid) -> HttpResponse:
     mandate = _mandate_or_404(request, uuid)
     accept = request.POST.get("decision") == "accept"
     try:
@@ -147,7 +148,7 @@ def mandate_confirm(request: HttpRequest, uuid) -> HttpResponse:
 
 @never_cache
 @login_required
-def mandate_counter(request: HttpRequest) -> HttpResponse:
+def mandate_counter(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A reception officer records a paper authorisation the citizen signed at the counter."""
     from accounts import selectors as account_selectors
 
@@ -172,7 +173,7 @@ def mandate_counter(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @login_required
-def organisation_detail(request: HttpRequest, uuid) -> HttpResponse:
+def organisation_detail(request: AuthenticatedHttpRequest, uuid) -> HttpResponse:
     try:
         organisation = mandates.organisation_get_for_representative(user=request.user, uuid=uuid)
     except Organisation.DoesNotExist:
@@ -195,7 +196,7 @@ def privacy_notice(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @login_required
-def personal_data(request: HttpRequest) -> HttpResponse:
+def personal_data(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = PrivacyRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         created = privacy.privacy_request_create(
@@ -220,7 +221,7 @@ def personal_data(request: HttpRequest) -> HttpResponse:
 @never_cache
 @login_required
 @require_GET
-def personal_data_pdf(request: HttpRequest) -> HttpResponse:
+def personal_data_pdf(request: AuthenticatedHttpRequest) -> HttpResponse:
     pdf = privacy.personal_data_pdf(user=request.user)
     audit_record(
         action="privacy.export",
@@ -236,7 +237,7 @@ def personal_data_pdf(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @login_required
-def privacy_queue(request: HttpRequest) -> HttpResponse:
+def privacy_queue(request: AuthenticatedHttpRequest) -> HttpResponse:
     if not privacy.is_privacy_officer(user=request.user):
         raise PermissionDenied
     return render(
@@ -248,7 +249,7 @@ def privacy_queue(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @login_required
-def privacy_request_handle(request: HttpRequest, uuid) -> HttpResponse:
+def privacy_request_handle(request: AuthenticatedHttpRequest, uuid) -> HttpResponse:
     if not privacy.is_privacy_officer(user=request.user):
         raise PermissionDenied
     try:

@@ -14,10 +14,10 @@ class CounterProvider(BaseProvider):
     key = Provider.COUNTER
     is_online = False
 
-    def start(self, **kwargs):  # type: ignore[override]
+    def start(self, **kwargs):
         raise NotImplementedError("counter payments are recorded by an officer, not started")
 
-    def query(self, *, payment):  # type: ignore[override]
+    def query(self, *, payment):
         return None
 
     def refund(self, *, payment, amount_vnd, request_id, created_by) -> RefundResult:

@@ -19,7 +19,9 @@ import datetime as dt
 import hashlib
 import hmac
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import quote_plus
 from zoneinfo import ZoneInfo
 
@@ -90,7 +92,7 @@ REFUND_RESPONSE_FIELDS = QUERY_RESPONSE_FIELDS[:13]
 # --- signing -----------------------------------------------------------------------------------
 
 
-def canonical_query(params: dict[str, object]) -> str:
+def canonical_query(params: Mapping[str, object]) -> str:
     """`key=value&…` over the signed `vnp_*` parameters, sorted, space as `+`."""
     items = sorted(
         (key, str(value))
@@ -104,7 +106,7 @@ def hmac_sha512(secret: str, message: str) -> str:
     return hmac.new(secret.encode(), message.encode(), hashlib.sha512).hexdigest()
 
 
-def sign(params: dict[str, object], secret: str) -> str:
+def sign(params: Mapping[str, object], secret: str) -> str:
     return hmac_sha512(secret, canonical_query(params))
 
 
@@ -113,7 +115,7 @@ def signature_valid(params: dict[str, str], secret: str) -> bool:
     return hmac.compare_digest(sign(params, secret).lower(), given.lower())
 
 
-def pipe_hash(body: dict[str, object], fields: tuple[str, ...], secret: str) -> str:
+def pipe_hash(body: Mapping[str, object], fields: tuple[str, ...], secret: str) -> str:
     return hmac_sha512(secret, "|".join(str(body.get(name) or "") for name in fields))
 
 
@@ -226,7 +228,7 @@ class VnpayProvider(BaseProvider):
     def handle_ipn(self, *, params: dict[str, str]) -> GatewayResult:
         return self._verified(params)
 
-    def _post(self, body: dict[str, object]) -> dict[str, str]:
+    def _post(self, body: dict[str, Any]) -> dict[str, str]:
         import requests
 
         try:

@@ -27,7 +27,7 @@ class Command(BaseCommand):
                 "whose passwords and TOTP secrets are published. Set DEMO_MODE=true only on a "
                 "demonstration instance, never in production."
             )
-        logins = []
+        logins: list = []
         for config in apps.get_app_configs():
             module_name = f"{config.name}.demo"
             if not config.name.isidentifier() or find_spec(module_name) is None:
