@@ -96,3 +96,17 @@ def personal_data_export_record(
         data={"sections": sections},
         request=request,
     )
+
+
+@transaction.atomic
+def system_account_ensure(*, email: str, full_name: str) -> User:
+    """An inactive account that owns what the system itself stores (e.g. the 1022 intake's report
+    photos): it can never sign in, and is created on first use."""
+    user, created = User.objects.get_or_create(
+        email=email, defaults={"full_name": full_name, "is_active": False}
+    )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+        audit_record(action="account.system_account_created", obj=user, data={"email": email})
+    return user

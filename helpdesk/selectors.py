@@ -39,6 +39,13 @@ from helpdesk.constants import (
     Stage,
 )
 from helpdesk.models import DossierRating, FieldReport, Question, ReportPhoto, SurveyLink
+from helpdesk.workflow import (
+    QUESTION_TRANSITIONS,
+    REPORT_TRANSITIONS,
+    Actor,
+    allowed_actions,
+    question_transition,
+)
 
 AnyUser = User | AnonymousUser
 
@@ -527,3 +534,42 @@ def indicator_raw_data(*, since: dt.datetime, until: dt.datetime) -> dict[str, A
         "dossier_ratings_unsatisfied": ratings.filter(average__lt=SATISFIED_FROM).count(),
         "reports_about_dossiers": reports.exclude(dossier_code="").count(),
     }
+
+
+# --- what a user may do now (the transition tables of `helpdesk.workflow`) ------------------------
+
+
+def report_actions(
+    *, report: FieldReport, user: AnyUser, is_reporter: bool = False
+) -> frozenset[str]:
+    """The actions of `REPORT_TRANSITIONS` this user may take on the report now. `is_reporter`
+    is the view's finding that the visitor filed it (signed in as its reporter, or holding its
+    code and verified phone)."""
+    actors: set[str] = set()
+    if is_helpdesk_officer(user=user):
+        actors.add(Actor.HELPDESK)
+    if report.status == ReportStatus.ASSIGNED and report_answerable_by(report=report, user=user):
+        actors.add(Actor.AGENCY)
+    if is_reporter:
+        actors.add(Actor.REPORTER)
+    actions = allowed_actions(REPORT_TRANSITIONS, status=report.status, actors=actors)
+    rated_since_published = (
+        report.rated_at is not None
+        and report.published_at is not None
+        and report.rated_at >= report.published_at
+    )
+    if rated_since_published:  # one rating per publication (services.report_rate refuses more)
+        actions -= {"rate", "reopen"}
+    return actions
+
+
+def question_actions(*, question: Question, user: AnyUser) -> frozenset[str]:
+    """The actions of `QUESTION_TRANSITIONS` this user may take on the question now."""
+    actors: set[str] = set()
+    if is_helpdesk_officer(user=user):
+        actors.add(Actor.HELPDESK)
+    if question.status in question_transition("answer").sources and (
+        question_answerable_by(question=question, user=user)
+    ):
+        actors.add(Actor.AGENCY)
+    return allowed_actions(QUESTION_TRANSITIONS, status=question.status, actors=actors)

@@ -6,23 +6,23 @@ sweeper enqueues it (docs/adr/0060-notification-outbox.md), so a lost broker los
 
 from celery import shared_task
 
-from notifications import services
+from notifications import delivery, services
 
 
 @shared_task(acks_late=True, ignore_result=True)
 def notification_deliver(notification_id: int) -> str:
-    return services.notification_deliver(notification_id=notification_id)
+    return delivery.notification_deliver(notification_id=notification_id)
 
 
 @shared_task(acks_late=True, ignore_result=True)
 def notification_deliver_many(notification_ids: list[int]) -> dict[int, str]:
     """A few rows per task: fewer broker and database round trips."""
-    return services.notification_deliver_many(notification_ids=notification_ids)
+    return delivery.notification_deliver_many(notification_ids=notification_ids)
 
 
 @shared_task(ignore_result=True)
 def notification_sweep() -> int:
-    return services.notification_sweep()
+    return delivery.notification_sweep()
 
 
 @shared_task(ignore_result=True)

@@ -13,7 +13,7 @@ from accounts.http import AuthenticatedHttpRequest
 from accounts.selectors import user_is_staff_member
 from common.exceptions import ApplicationError
 from common.simulators import is_system_admin, simulator_on
-from notifications import selectors, services
+from notifications import delivery, selectors, services
 from notifications.constants import Channel
 from notifications.forms import PreferenceForm, StaffPreferenceForm
 from notifications.models import SimulatedMessage
@@ -150,7 +150,7 @@ def twilio_status(request: HttpRequest, uuid) -> HttpResponse:
     }
     if not signature or not any(validator.validate(url, params, signature) for url in urls):
         return HttpResponse(status=403)
-    services.notification_provider_status(
+    delivery.notification_provider_status(
         notification_uuid=uuid,
         provider_message_id=params.get("MessageSid", ""),
         provider_status=params.get("MessageStatus", ""),

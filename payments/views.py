@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts.http import AuthenticatedHttpRequest, signed_in_or_none
 from common.audit import client_ip
 from common.exceptions import ApplicationError
+from documents.selectors import document_issued_get
 from payments import selectors, services
 from payments.constants import RESPONSE_MESSAGES, PaymentStatus, Provider
 from payments.forms import ChargeAssessForm, CounterPaymentForm, RefundForm, ReportForm
@@ -154,9 +155,8 @@ def receipt(request: AuthenticatedHttpRequest, uuid) -> HttpResponseBase:
     except ApplicationError as exc:
         messages.error(request, exc.message)
         return redirect("payments:detail", uuid=payment.uuid)
-    from documents.models import StoredDocument
-
-    document = StoredDocument.objects.get(uuid=document_uuid)
+    # The receipt is a document the system issued; access was checked on the payment above.
+    document = document_issued_get(uuid=str(document_uuid))
     return FileResponse(
         document.file.open("rb"),
         content_type="application/pdf",

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 import pytest
 
-from notifications import services
+from notifications import delivery, services
 from notifications.channels.registry import get_channel
 from notifications.constants import AttemptOutcome, Channel, Event, NotificationStatus
 from notifications.models import DeliveryAttempt, Notification, SimulatedMessage
@@ -44,7 +44,7 @@ def test_the_retry_finds_the_message_the_provider_took_and_does_not_send_it_agai
     (taken,) = SimulatedMessage.objects.filter(provider="twilio")
 
     _as_if_the_worker_died_while_sending(row)
-    services.notification_sweep()  # takes the row back; the (eager) task delivers it again
+    delivery.notification_sweep()  # takes the row back; the (eager) task delivers it again
 
     row.refresh_from_db()
     assert SimulatedMessage.objects.filter(provider="twilio").count() == 1
@@ -60,7 +60,7 @@ def test_a_message_the_provider_never_got_is_sent_on_the_retry(simulators):
     _as_if_the_worker_died_while_sending(row)
     SimulatedMessage.objects.all().delete()  # the worker died before Twilio answered
 
-    services.notification_sweep()
+    delivery.notification_sweep()
 
     row.refresh_from_db()
     (sent,) = SimulatedMessage.objects.filter(provider="twilio")
@@ -75,7 +75,7 @@ def test_the_same_body_to_another_number_is_not_taken_for_this_message(simulator
     _as_if_the_worker_died_while_sending(row)
     SimulatedMessage.objects.filter(to="+84912345678").delete()
 
-    services.notification_sweep()
+    delivery.notification_sweep()
 
     assert SimulatedMessage.objects.filter(to="+84912345678").count() == 1
     assert SimulatedMessage.objects.filter(to="+84987654321").count() == 1

@@ -6,7 +6,7 @@ import pytest
 
 from accounts.constants import Role
 from accounts.tests.factories import StaffFactory, UserFactory, login_with_mfa
-from notifications import services
+from notifications import delivery, services
 from notifications.channels.base import PermanentError
 from notifications.constants import EVENTS, SENSITIVE_EVENTS, AttemptOutcome, Event
 from notifications.constants import NotificationStatus as S
@@ -40,7 +40,7 @@ def test_code_reaches_the_twilio_simulator_and_the_sent_row_is_blanked(simulator
     row.refresh_from_db()
     assert row.status in (S.SENT, S.DELIVERED)
     assert CODE not in row.body
-    assert row.body == services.REDACTED_BODY
+    assert row.body == delivery.REDACTED_BODY
     assert row.context == {}
     assert row.subject == ""
     (attempt,) = DeliveryAttempt.objects.filter(notification=row)
@@ -65,11 +65,11 @@ def test_a_permanently_failed_code_is_blanked_and_its_error_scrubbed(monkeypatch
         def send(self, notification):
             raise PermanentError(f"Twilio 400 21211: refused {notification.body!r}")
 
-    monkeypatch.setattr(services, "get_channel", lambda channel: Refusing())
-    assert services.notification_deliver(notification_id=row.pk) == "failed"
+    monkeypatch.setattr(delivery, "get_channel", lambda channel: Refusing())
+    assert delivery.notification_deliver(notification_id=row.pk) == "failed"
     row.refresh_from_db()
     assert row.status == S.FAILED
-    assert row.body == services.REDACTED_BODY
+    assert row.body == delivery.REDACTED_BODY
     assert row.context == {}
     assert CODE not in row.last_error
     assert "Twilio 400 21211" in row.last_error
@@ -84,10 +84,10 @@ def test_a_transient_failure_keeps_the_body_for_the_retry(monkeypatch):
 
     class Flaky:
         def send(self, notification):
-            raise services.TransientError("Twilio 503")
+            raise delivery.TransientError("Twilio 503")
 
-    monkeypatch.setattr(services, "get_channel", lambda channel: Flaky())
-    assert services.notification_deliver(notification_id=row.pk) == "retry"
+    monkeypatch.setattr(delivery, "get_channel", lambda channel: Flaky())
+    assert delivery.notification_deliver(notification_id=row.pk) == "retry"
     row.refresh_from_db()
     assert row.status == S.QUEUED
     assert CODE in row.body

@@ -10,7 +10,7 @@ import time_machine
 
 from accounts.constants import Role
 from accounts.tests.factories import CitizenFactory, StaffFactory
-from notifications import services
+from notifications import delivery, services
 from notifications.constants import AttemptOutcome, Channel, Event, NotificationStatus
 from notifications.models import DeliveryAttempt, Notification, NotificationPreference
 from notifications.tests.factories import citizen_with_phone, sample_context
@@ -121,8 +121,8 @@ def test_a_row_is_sent_at_most_once_whatever_the_number_of_tasks(
     user = CitizenFactory()
     with django_capture_on_commit_callbacks(execute=True):
         (row,) = _notify(user, channels=[Channel.EMAIL])
-    assert services.notification_deliver(notification_id=row.pk) == "skipped"
-    assert services.notification_deliver(notification_id=row.pk) == "skipped"
+    assert delivery.notification_deliver(notification_id=row.pk) == "skipped"
+    assert delivery.notification_deliver(notification_id=row.pk) == "skipped"
     assert len(mail.outbox) == 1
     assert Notification.objects.get(pk=row.pk).attempts == 1
 
@@ -174,17 +174,17 @@ def test_transient_failures_back_off_then_fail_permanently(settings, smtp_settin
     (row,) = _notify(user, channels=[Channel.EMAIL])
     smtp_settings.refuse_next = ["451 4.3.0 busy", "451 4.3.0 busy", "451 4.3.0 busy"]
 
-    assert services.notification_deliver(notification_id=row.pk) == "retry"
+    assert delivery.notification_deliver(notification_id=row.pk) == "retry"
     row.refresh_from_db()
     assert row.status == S.QUEUED
     assert row.enqueued_at is None
     assert row.next_attempt_at - timezone.now() > timedelta(seconds=50)
-    assert services.notification_deliver(notification_id=row.pk) == "skipped"  # not due yet
+    assert delivery.notification_deliver(notification_id=row.pk) == "skipped"  # not due yet
 
     Notification.objects.filter(pk=row.pk).update(next_attempt_at=timezone.now())
-    assert services.notification_deliver(notification_id=row.pk) == "retry"
+    assert delivery.notification_deliver(notification_id=row.pk) == "retry"
     Notification.objects.filter(pk=row.pk).update(next_attempt_at=timezone.now())
-    assert services.notification_deliver(notification_id=row.pk) == "failed"
+    assert delivery.notification_deliver(notification_id=row.pk) == "failed"
     row.refresh_from_db()
     assert row.status == S.FAILED
     assert "451" in row.last_error
@@ -203,17 +203,17 @@ def test_a_permanent_smtp_refusal_is_not_retried(smtp_settings):
     user = CitizenFactory()
     (row,) = _notify(user, channels=[Channel.EMAIL])
     smtp_settings.refuse_next = ["550 5.1.1 mailbox unavailable"]
-    assert services.notification_deliver(notification_id=row.pk) == "failed"
+    assert delivery.notification_deliver(notification_id=row.pk) == "failed"
 
 
 def test_retry_schedule_spans_about_four_hours(settings):
     total = sum(
-        services.retry_delay(n).total_seconds()
+        delivery.retry_delay(n).total_seconds()
         for n in range(1, settings.NOTIFICATIONS_MAX_ATTEMPTS)
     )
     assert 3.5 * 3600 <= total <= 4.5 * 3600
-    assert services.retry_delay(1) == timedelta(minutes=1)
-    assert services.retry_delay(20) == timedelta(hours=1)
+    assert delivery.retry_delay(1) == timedelta(minutes=1)
+    assert delivery.retry_delay(20) == timedelta(hours=1)
 
 
 @pytest.mark.django_db
@@ -227,9 +227,9 @@ def test_sweeper_sends_a_stuck_row_exactly_once(django_capture_on_commit_callbac
     )
 
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.notification_sweep() == 1
+        assert delivery.notification_sweep() == 1
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.notification_sweep() == 0
+        assert delivery.notification_sweep() == 0
     assert len(mail.outbox) == 1
     assert Notification.objects.get(pk=row.pk).status == S.SENT
 
@@ -239,12 +239,12 @@ def test_sweeper_takes_back_a_row_whose_worker_died(django_capture_on_commit_cal
     user = CitizenFactory()
     with django_capture_on_commit_callbacks(execute=False):
         (row,) = _notify(user, channels=[Channel.EMAIL])
-    claimed = services.notification_claim(notification_id=row.pk)
+    claimed = delivery.notification_claim(notification_id=row.pk)
     assert claimed.status == S.SENDING  # … and the worker is killed here
     Notification.objects.filter(pk=row.pk).update(claimed_at=timezone.now() - timedelta(hours=1))
 
     with django_capture_on_commit_callbacks(execute=True):
-        assert services.notification_sweep() == 1
+        assert delivery.notification_sweep() == 1
     row.refresh_from_db()
     assert row.status == S.SENT
     assert row.attempts == 2
@@ -265,9 +265,9 @@ def test_a_held_quiet_hours_row_is_enqueued_by_the_sweeper_once_due(
     assert rows[Channel.SMS].enqueued_at is None
     assert rows[Channel.INBOX].enqueued_at is not None  # the inbox is silent: never held
     with django_capture_on_commit_callbacks(execute=False) as early:
-        assert services.notification_sweep() == 0
+        assert delivery.notification_sweep() == 0
     with django_capture_on_commit_callbacks(execute=False) as due:
-        assert services.notification_sweep(now=timezone.now() + timedelta(days=1)) == 2
+        assert delivery.notification_sweep(now=timezone.now() + timedelta(days=1)) == 2
     assert early == []
     assert len(due) == 1
 

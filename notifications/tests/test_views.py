@@ -5,7 +5,7 @@ import pytest
 from accounts.constants import Role
 from accounts.tests.factories import CitizenFactory, StaffFactory, login_with_mfa
 from common.models import AuditEvent
-from notifications import services
+from notifications import delivery, services
 from notifications.constants import Channel, Event, NotificationStatus
 from notifications.models import Notification, NotificationPreference
 from notifications.tests.factories import sample_context
@@ -21,7 +21,7 @@ def _inbox_message(user, event=Event.DOSSIER_SUBMITTED, reference="HS-1"):
         reference=reference,
         channels=[Channel.INBOX],
     )
-    services.notification_deliver(notification_id=row.pk)
+    delivery.notification_deliver(notification_id=row.pk)
     row.refresh_from_db()
     return row
 

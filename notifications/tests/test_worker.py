@@ -9,7 +9,7 @@ from django.db import transaction
 import pytest
 
 from accounts.tests.factories import CitizenFactory
-from notifications import services
+from notifications import delivery, services
 from notifications.constants import AttemptOutcome, Channel, Event, NotificationStatus
 from notifications.models import Notification, SimulatedMessage
 from notifications.tests.conftest import wait_for
@@ -59,7 +59,7 @@ def test_worker_killed_mid_delivery_then_restarted_delivers_exactly_once(
 
     celery_worker_factory()
     # The sweeper takes back the row whose lease ran out and hands it to the new worker.
-    assert services.notification_sweep(sending_lease=timedelta(0)) == 1
+    assert delivery.notification_sweep(sending_lease=timedelta(0)) == 1
     wait_for(lambda: _status(row.pk) == S.SENT, 30, "the restarted worker did not deliver")
 
     row.refresh_from_db()
@@ -71,7 +71,7 @@ def test_worker_killed_mid_delivery_then_restarted_delivers_exactly_once(
     ]
     # Nothing left to do: sweeping again sends nothing more.
     assert (
-        services.notification_sweep(sending_lease=timedelta(0), queued_stuck_after=timedelta(0))
+        delivery.notification_sweep(sending_lease=timedelta(0), queued_stuck_after=timedelta(0))
         == 0
     )
     time.sleep(0.5)
@@ -95,7 +95,7 @@ def test_redis_restart_during_a_burst_loses_nothing(
     deadline = time.monotonic() + 60
     while Notification.objects.filter(pk__in=ids, status=S.SENT).count() < len(ids):
         assert time.monotonic() < deadline, "not every notification was delivered within 60 s"
-        services.notification_sweep(queued_stuck_after=timedelta(seconds=2))
+        delivery.notification_sweep(queued_stuck_after=timedelta(seconds=2))
         time.sleep(0.5)
 
     delivered = smtp_sink.ids()

@@ -54,7 +54,7 @@ def main(argv: list[str]) -> int:
     if command == "notify":
         print(json.dumps(notify_many(int(args[0]))))
     elif command == "sweep":
-        from notifications.services import notification_sweep
+        from notifications.delivery import notification_sweep
 
         lease = timedelta(0) if "--lease" in args else None
         print(notification_sweep(queued_stuck_after=timedelta(0), sending_lease=lease))

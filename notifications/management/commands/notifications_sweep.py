@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from notifications.services import notification_sweep
+from notifications.delivery import notification_sweep
 
 
 class Command(BaseCommand):
