@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -217,8 +218,11 @@ def staff_action(request: HttpRequest, code: str, action: str) -> HttpResponse:
         raise Http404
     report = selectors.report_get_for(user=request.user, code=code)
     name, form_class, prefix = ACTIONS[action]
-    extra = {"report": report} if form_class is PublishForm else {}
-    form = form_class(request.POST, prefix=prefix, **extra)
+    form: forms.Form
+    if form_class is PublishForm:
+        form = PublishForm(request.POST, prefix=prefix, report=report)
+    else:
+        form = form_class(request.POST, prefix=prefix)
     if form.is_valid():
         try:
             _run_action(action, report, form, request.user)
