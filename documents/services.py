@@ -233,6 +233,18 @@ def document_delete(*, document: StoredDocument, by: User) -> None:
 
 
 @transaction.atomic
+def document_discard_unused(*, document: StoredDocument) -> None:
+    """Remove a document the system issued and nothing uses (a form a racing worker issued too:
+    the one recorded first is kept). Its file goes after commit."""
+    document = StoredDocument.objects.select_for_update().get(pk=document.pk)
+    if not document.issued_by_system or document.uses.exists():
+        raise ApplicationError(f"document {document.pk} is in use", code="document_in_use")
+    name = str(document.file.name)
+    document.delete()
+    transaction.on_commit(lambda: default_storage.delete(name))
+
+
+@transaction.atomic
 def document_use_add(
     *,
     document: StoredDocument,

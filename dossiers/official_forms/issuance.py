@@ -129,66 +129,103 @@ def official_forms_issue(*, event_id: int) -> list[DossierEvent]:
 
 def official_form_issue(*, event_id: int, form_code: str) -> DossierEvent:
     """Issue form `form_code` for event `event_id` once; returns the FORM_ISSUED event (new or
-    earlier). Raises `FormNotIssued` when the issuing agency cannot sign yet (nothing written)."""
-    from documents.services import document_issue_form
+    earlier). Raises `FormNotIssued` when the issuing agency cannot sign yet (nothing written).
+
+    The PDF is rendered and signed with no transaction open (a second or more of CPU: on SQLite
+    an open transaction would hold the whole database's write lock meanwhile, ADR 0201); the
+    event is recorded under the event's lock, and a form a racing worker recorded first wins
+    (ours is discarded)."""
+    from documents.services import document_discard_unused, document_issue_form
+
+    prepared = _form_prepare(event_id=event_id, form_code=form_code)
+    if isinstance(prepared, DossierEvent):
+        return prepared
+    document = document_issue_form(
+        form_code=TEMPLATE_KEYS[form_code],
+        context=prepared.context,
+        title=prepared.title,
+        agency=prepared.agency,
+        dossier_reference=prepared.event.dossier.code or "",
+        signed_by_officer=prepared.signer,
+        officer_role=str(Actor(prepared.event.role).label) if prepared.signer else "",
+        agency_seal=form_code in SEALED_FORMS,
+        **prepared.owner,
+    )
+    with transaction.atomic():
+        _lock(event_id)
+        earlier = issued_form_event(prepared.event, form_code)
+        if earlier is not None:
+            document_discard_unused(document=document)
+            return earlier
+        return _record_issued(prepared, form_code=form_code, document=document)
+
+
+@dataclass(frozen=True)
+class _PreparedForm:
+    event: DossierEvent
+    agency: Agency
+    context: dict
+    title: str
+    owner: dict
+    signer: Any
+
+
+def _form_prepare(*, event_id: int, form_code: str) -> DossierEvent | _PreparedForm:
+    """The earlier FORM_ISSUED event, or what issuing the form needs (read only)."""
     from documents.signers import SigningKeyMissing, get_keystore
+
+    event = DossierEvent.objects.select_related("dossier", "actor", "agency").get(pk=event_id)
+    if form_code not in required_forms(event):
+        raise ValueError(f"event {event_id} does not call for form {form_code}")
+    earlier = issued_form_event(event, form_code)
+    if earlier is not None:
+        return earlier
+    dossier = event.dossier
+    agency = issuing_agency(event, form_code)
+    if agency is None:
+        raise FormNotIssued(f"dossier {dossier.code}: no agency to issue form {form_code}")
+    try:
+        get_keystore().agency_identity(agency=agency)
+    except SigningKeyMissing as exc:
+        raise FormNotIssued(str(exc)) from exc
+    owner = (
+        {"owner_organisation": dossier.organisation}
+        if dossier.organisation_id
+        else {"owner_user": dossier.applicant}
+    )
+    return _PreparedForm(
+        event=event,
+        agency=agency,
+        context=form_context(event, form_code),
+        title=f"Mẫu {form_code} — {TITLES[form_code]}",
+        owner=owner,
+        signer=personal_signer(event, form_code, agency),
+    )
+
+
+def _record_issued(prepared: _PreparedForm, *, form_code: str, document) -> DossierEvent:
     from dossiers.services.transition import dossier_event_record
 
-    with transaction.atomic():
-        event = DossierEvent.objects.select_related("dossier", "actor", "agency").get(pk=event_id)
-        if form_code not in required_forms(event):
-            raise ValueError(f"event {event_id} does not call for form {form_code}")
-        _lock(event.pk)
-        earlier = issued_form_event(event, form_code)
-        if earlier is not None:
-            return earlier
-        dossier = event.dossier
-        agency = issuing_agency(event, form_code)
-        if agency is None:
-            raise FormNotIssued(f"dossier {dossier.code}: no agency to issue form {form_code}")
-        try:
-            get_keystore().agency_identity(agency=agency)
-        except SigningKeyMissing as exc:
-            raise FormNotIssued(str(exc)) from exc
-        context = form_context(event, form_code)
-        title = f"Mẫu {form_code} — {TITLES[form_code]}"
-        owner = (
-            {"owner_organisation": dossier.organisation}
-            if dossier.organisation_id
-            else {"owner_user": dossier.applicant}
-        )
-        signer = personal_signer(event, form_code, agency)
-        document = document_issue_form(
-            form_code=TEMPLATE_KEYS[form_code],
-            context=context,
-            title=title,
-            agency=agency,
-            dossier_reference=dossier.code or "",
-            signed_by_officer=signer,
-            officer_role=str(Actor(event.role).label) if signer else "",
-            agency_seal=form_code in SEALED_FORMS,
-            **owner,
-        )
-        return dossier_event_record(
-            dossier=dossier,
-            kind=EventKind.FORM_ISSUED,
-            by=None,
-            role=Actor.SYSTEM,
-            data={
-                "event_id": event.pk,
-                "form_code": form_code,
-                "document_uuid": str(document.uuid),
-                "template_code": document.template_code,
-                "template_version": document.template_version,
-                "sha256": document.sha256,
-                "agency_id": agency.pk,
-                **(
-                    {"sheet_revision": context["sheet_revision"]}
-                    if form_code == F.CONTROL_SHEET
-                    else {}
-                ),
-            },
-        )
+    return dossier_event_record(
+        dossier=prepared.event.dossier,
+        kind=EventKind.FORM_ISSUED,
+        by=None,
+        role=Actor.SYSTEM,
+        data={
+            "event_id": prepared.event.pk,
+            "form_code": form_code,
+            "document_uuid": str(document.uuid),
+            "template_code": document.template_code,
+            "template_version": document.template_version,
+            "sha256": document.sha256,
+            "agency_id": prepared.agency.pk,
+            **(
+                {"sheet_revision": prepared.context["sheet_revision"]}
+                if form_code == F.CONTROL_SHEET
+                else {}
+            ),
+        },
+    )
 
 
 # The forms that carry the agency's seal under the signature (the apology and the stop notice

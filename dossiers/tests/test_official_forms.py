@@ -450,6 +450,35 @@ def test_sweep_issues_what_the_listener_never_did_exactly_once(cast, pdfsig):
     assert_signed(read(document_of(form_event)), pdfsig)
 
 
+def test_a_racing_worker_that_records_first_wins_and_our_copy_is_discarded(cast, monkeypatch):
+    """The PDF is made with no transaction open (ADR 0201): another worker may record the same
+    form meanwhile. Then ours is thrown away, and the event still has exactly one form."""
+    from documents import services as documents_services
+
+    dossier, received = _without_listeners(cast)
+    real_issue = documents_services.document_issue_form
+    other: dict[str, DossierEvent] = {}
+    calls = []
+
+    def issue_while_another_worker_finishes(**kwargs):
+        calls.append(kwargs)
+        if len(calls) == 1:  # the other worker renders, signs and records while we render
+            other["event"] = official_forms.official_form_issue(
+                event_id=received.pk, form_code=FormCode.RECEIPT
+            )
+        return real_issue(**kwargs)
+
+    monkeypatch.setattr(
+        documents_services, "document_issue_form", issue_while_another_worker_finishes
+    )
+    ours = official_forms.official_form_issue(event_id=received.pk, form_code=FormCode.RECEIPT)
+    assert len(calls) == 2  # both workers made a PDF
+    assert ours.pk == other["event"].pk
+    assert issued_for(received) == [ours]
+    assert StoredDocument.objects.filter(dossier_reference=dossier.code).count() == 1
+    assert document_of(ours).file.storage.exists(document_of(ours).file.name)
+
+
 def test_no_signing_key_writes_nothing_and_the_sweep_retries_later(scanner_off, dev_signing):
     cast = make_cast()  # no keys yet
     dossier, received = _without_listeners(cast)
