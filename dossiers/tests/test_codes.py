@@ -101,3 +101,36 @@ def test_concurrent_submissions_get_distinct_consecutive_codes():
     assert errors == []
     prefix = f"{cast.competent.code}-261005-"
     assert sorted(codes) == [f"{prefix}{n:04d}" for n in range(1, len(drafts) + 1)]
+
+
+@pytest.mark.django_db
+def test_an_online_code_is_dated_by_submission_and_refused_dossiers_keep_their_number():
+    """ADR 0255 (issue #21, item 8): the provincial system receives an online dossier when it is
+    submitted (Art. 17.2.a); accepted the next working day, it keeps its code. A dossier refused
+    at intake keeps its number too: Mẫu 03 and the portal's status 3 need the code."""
+    from dossiers.constants import Actor, DossierStatus
+    from dossiers.services import dossier_transition
+
+    cast = make_cast()
+    reception = cast.staff[Actor.RECEPTION_OFFICER]
+    first, refused, third = (make_draft(cast) for _ in range(3))
+    with time_machine.travel(dt.datetime(2026, 10, 5, 16, 30, tzinfo=VN), tick=False):
+        for dossier in (first, refused, third):
+            dossier_submit(dossier=dossier, by=cast.citizen)
+        dossier_transition(
+            dossier=refused,
+            to=DossierStatus.REJECTED_AT_INTAKE,
+            by=reception,
+            role=Actor.RECEPTION_OFFICER,
+            note="Không thuộc thẩm quyền giải quyết",
+        )
+    with time_machine.travel(dt.datetime(2026, 10, 6, 8, tzinfo=VN), tick=False):
+        dossier_transition(
+            dossier=first, to=DossierStatus.RECEIVED, by=reception, role=Actor.RECEPTION_OFFICER
+        )
+    for dossier in (first, refused, third):
+        dossier.refresh_from_db()
+    prefix = cast.competent.code
+    assert first.code == f"{prefix}-261005-0001"  # not re-dated by the acceptance on 6/10
+    assert refused.code == f"{prefix}-261005-0002"
+    assert third.code == f"{prefix}-261005-0003"
