@@ -95,6 +95,8 @@ class ZaloZnsChannel(BaseChannel):
 
     def address_for(self, recipient) -> str:
         """ZNS reaches the Zalo account of a phone number, only once the user agreed (linked)."""
+        if not (settings.ZALO_ENABLED or simulator_on("ZALO_SIMULATOR_ENABLED")):
+            return ""  # not configured: other channels are chosen instead
         phone = phone_e164(recipient.phone)
         return phone.lstrip("+") if phone and recipient.preference.zalo_linked_at else ""
 

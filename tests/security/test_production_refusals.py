@@ -188,6 +188,28 @@ def test_sms_is_not_sent_anywhere_when_not_configured(settings):
         TwilioSmsChannel().send(None)
 
 
+def test_without_sms_a_legal_notice_goes_by_e_mail_and_inbox(settings):
+    """Production without Twilio: the applicant is still told, by the channels that work."""
+    from notifications.channels.base import recipients_for
+    from notifications.constants import Channel, Event
+    from notifications.services import _choose_channels
+
+    citizen = CitizenFactory(email="an@example.vn", phone="0912345678")
+    (recipient,) = recipients_for([citizen])
+
+    def chosen_now() -> set[str]:
+        pairs = _choose_channels(event=Event.DOSSIER_SUBMITTED, recipient=recipient, requested=None)
+        return {channel for channel, _address in pairs}
+
+    chosen_before = chosen_now()
+    assert Channel.SMS in chosen_before  # in demo mode the simulator takes it
+    _production(settings)
+    chosen = chosen_now()
+    assert Channel.SMS not in chosen
+    assert chosen & {Channel.EMAIL, Channel.INBOX}
+    assert chosen_before - {Channel.SMS} <= chosen
+
+
 # --- the one rule: check --deploy, the start-up check, every simulator's views ------------------
 
 
