@@ -171,6 +171,10 @@ def main() -> int:
             "REDIS_URL": redis_url,
             "CELERY_BROKER_URL": redis_url,
             "CELERY_TASK_ALWAYS_EAGER": "false",
+            # The Twilio simulator stands in for Twilio: with DEBUG off only in demo mode
+            # (ADR 0210); its token is generated in this run's own secrets file.
+            "DEMO_MODE": "true",
+            "SIMULATOR_SECRETS_FILE": str(Path(tmp) / "simulator-secrets.json"),
             "NOTIFICATIONS_SIMULATOR_BASE_URL": sim,
             "NOTIFICATIONS_CALLBACK_BASE_URL": sim,
             "LOG_LEVEL": "WARNING",
