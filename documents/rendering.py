@@ -5,6 +5,7 @@ arrives as context, autoescaped. The URL fetcher lets WeasyPrint read the projec
 media files and `data:` URIs, and nothing else: no network, no other `file://`.
 """
 
+import atexit
 import base64
 import io
 import threading
@@ -98,6 +99,19 @@ def render_form_pdf(
 
 
 _local = threading.local()
+_font_configs: list = []  # every thread's, for the clean-up at exit
+
+
+@atexit.register
+def _remove_font_folders() -> None:
+    """WeasyPrint deletes a configuration's temporary font folder in `__del__`, which at
+    interpreter shutdown runs after `shutil` is gone and prints a traceback; do it first."""
+    import shutil
+
+    for config in _font_configs:
+        if config._folder:
+            shutil.rmtree(config._folder, ignore_errors=True)
+            config._folder = None
 
 
 def _font_config():
@@ -115,6 +129,7 @@ def _font_config():
             font_config=config,
         )
         _local.font_config = config
+        _font_configs.append(config)
     return _local.font_config, _local.font_faces
 
 
