@@ -421,6 +421,10 @@ CASES.update(
             appraising, data={"lead_agency": ""}, dossier_attr="appraising_dossier"
         ),
         "office:result": _office_post(appraising, dossier_attr="appraising_dossier"),
+        "office:result_sign": _office_post(appraising, dossier_attr="appraising_dossier"),
+        "office:result_register": _office_post(
+            appraising, data={"number": "1/QĐ"}, dossier_attr="appraising_dossier"
+        ),
         "office:result_file": Case(
             dossier,
             allowed={"reception": frozenset({404})},
