@@ -27,14 +27,20 @@ class Authority:
     certificate: x509.Certificate
 
 
+def _fit(value: str, limit: int = 64) -> str:
+    """`value` cut to `limit` bytes of UTF-8 (what x509 counts): a Vietnamese agency name of 64
+    letters is ~80 bytes, and seeding the demo keys failed on it."""
+    return value.encode("utf-8")[:limit].decode("utf-8", errors="ignore").strip()
+
+
 def _name(common_name: str, organisation: str) -> x509.Name:
     return x509.Name(
         [
             x509.NameAttribute(NameOID.COUNTRY_NAME, "VN"),
             x509.NameAttribute(NameOID.STATE_OR_PROVINCE_NAME, "Tây Ninh"),
-            x509.NameAttribute(NameOID.ORGANIZATION_NAME, organisation),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, _fit(organisation)),
             x509.NameAttribute(NameOID.ORGANIZATIONAL_UNIT_NAME, DEV_MARKER),
-            x509.NameAttribute(NameOID.COMMON_NAME, common_name),
+            x509.NameAttribute(NameOID.COMMON_NAME, _fit(common_name)),
         ]
     )
 
