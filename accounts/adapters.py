@@ -4,6 +4,8 @@ from django.utils.translation import gettext_lazy as _
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.mfa.adapter import DefaultMFAAdapter
 
+from accounts.services import citizen_register
+
 # allauth has no Vietnamese catalogue: its user-facing errors get Vietnamese msgids here.
 ACCOUNT_ERRORS_VI = {
     "email_password_mismatch": _("E-mail hoặc mật khẩu không đúng."),
@@ -34,7 +36,6 @@ class AccountAdapter(DefaultAccountAdapter):
         user.phone = form.cleaned_data.get("phone", "") or user.phone
         if commit:
             user.save()
-            from accounts.services import citizen_register
 
             citizen_register(user=user)
         return user

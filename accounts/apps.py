@@ -15,6 +15,7 @@ class AccountsConfig(AppConfig):
         personal_data.register("organisations", selectors.personal_data_organisations)
         personal_data.register("audit_events", selectors.personal_data_audit_events)
 
+        # Local import: in ready(), once the app registry is ready.
         from accounts.identity.setup import identity_ready
 
         identity_ready()

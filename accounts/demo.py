@@ -9,6 +9,8 @@ import datetime as dt
 
 from allauth.account.models import EmailAddress
 from allauth.mfa.models import Authenticator
+from allauth.mfa.totp.internal.auth import TOTP
+from allauth.mfa.utils import decrypt
 
 from accounts.constants import STAFF_ROLES, Role
 from accounts.models import CitizenProfile, User
@@ -57,8 +59,6 @@ def _ensure_user(role: Role) -> User:
 
 
 def _ensure_totp(user: User, secret: str) -> None:
-    from allauth.mfa.totp.internal.auth import TOTP
-    from allauth.mfa.utils import decrypt
 
     existing = Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).first()
     if existing is not None and decrypt(existing.data["secret"]) == secret:

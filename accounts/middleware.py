@@ -16,6 +16,8 @@ from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from allauth.mfa.utils import is_mfa_enabled
+
 from accounts import selectors
 
 _LAST_SEEN_KEY = "staff_last_seen"
@@ -72,7 +74,6 @@ class StaffSecurityMiddleware:
             request.session[_LAST_SEEN_KEY] = now  # not every request: saves a session write
         if selectors.session_used_mfa(request=request):
             return None
-        from allauth.mfa.utils import is_mfa_enabled
 
         if is_mfa_enabled(user):
             # A device exists but this session never used it: the sign-in skipped MFA. No page

@@ -15,7 +15,7 @@ from accounts.identity.constants import (
     PrivacyRequestStatus,
 )
 from accounts.managers import UserManager
-from accounts.validators import validate_phone, validate_tax_code
+from accounts.validators import validate_id_number, validate_phone, validate_tax_code
 from common.models import BaseModel
 
 
@@ -88,7 +88,6 @@ class CitizenProfile(BaseModel):
         return self.full_name or str(self.user)
 
     def clean(self) -> None:
-        from accounts.validators import validate_id_number
 
         if self.id_number:
             validate_id_number(self.id_number, self.date_of_birth)

@@ -4,6 +4,8 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q
 from django.http import HttpRequest
 
+from allauth.account.authentication import get_authentication_records
+
 from accounts.constants import STAFF_ROLES, Role
 from accounts.models import CitizenProfile, OrganisationRepresentative, User
 from common.models import AuditEvent
@@ -36,7 +38,6 @@ def session_used_mfa(*, request: HttpRequest) -> bool:
     The records only count when they belong to the signed-in user (allauth returns none
     without a user), so a session cannot borrow another user's MFA.
     """
-    from allauth.account.authentication import get_authentication_records
 
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:

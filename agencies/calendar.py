@@ -349,6 +349,7 @@ def as_hours(duration: dt.timedelta) -> Decimal:
 def _calendar(calendar: WorkingCalendar | None, agency: Agency | None) -> WorkingCalendar:
     if calendar is not None:
         return calendar
+    # Local import: breaks the cycle agencies.calendar → agencies.selectors → agencies.calendar.
     from agencies.selectors import working_calendar
 
     return working_calendar(agency=agency)

@@ -15,6 +15,8 @@ from pathlib import Path
 
 from django.db import transaction
 
+import holidays
+
 from agencies.constants import (
     HOLIDAY_SEED_YEARS,
     ORIGIN_RANK,
@@ -187,7 +189,6 @@ def official_calendar_entries() -> list[CalendarEntry]:
 
 def package_calendar_entries(years: Iterable[int] = HOLIDAY_SEED_YEARS) -> list[CalendarEntry]:
     """Vietnam's public holidays and swapped working Saturdays from the `holidays` package."""
-    import holidays
 
     years = list(years)
     calendar = holidays.country_holidays("VN", years=years, language="vi")

@@ -16,7 +16,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import User
-from agencies.calendar import WorkingCalendar
+from agencies.calendar import Session, WorkingCalendar
 from agencies.constants import CalendarDayKind
 from agencies.models import Agency, CalendarOverride, OfficeHours, StaffMembership
 
@@ -152,7 +152,6 @@ def _load_working_calendar(agency: Agency | None) -> WorkingCalendar:
     }
     if agency is None:
         return WorkingCalendar(overrides=overrides)
-    from agencies.calendar import Session
 
     week: dict[int, list[Session]] = defaultdict(list)
     for hours in OfficeHours.objects.filter(agency=agency):

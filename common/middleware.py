@@ -3,8 +3,11 @@ import re
 import uuid
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.db import OperationalError
+from django.http import FileResponse, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.template import loader
+from django.utils.cache import add_never_cache_headers, patch_cache_control
 from django.utils.translation import gettext as _
 
 from common.logging import request_id_var
@@ -86,7 +89,6 @@ class TransientFaultMiddleware:
 
 def transient_fault_kind(exception: BaseException) -> str | None:
     """ "database_busy", "service_timeout", or None for a fault that is not a passing one."""
-    from django.db import OperationalError
 
     if isinstance(exception, OperationalError):
         text = str(exception).lower()
@@ -98,6 +100,7 @@ def transient_fault_kind(exception: BaseException) -> str | None:
         )
         return "database_busy" if any(word in text for word in busy) else None
     try:
+        # Local import: optional: the import itself is the check.
         import requests
     except ImportError:  # pragma: no cover - requests is a dependency
         return None
@@ -116,9 +119,6 @@ def has_control_characters(value: str) -> bool:
 
 
 def _bad_request(request: HttpRequest) -> HttpResponse:
-    from django.http import JsonResponse
-    from django.shortcuts import render
-    from django.utils.translation import gettext as _
 
     message = _("Dữ liệu gửi lên có ký tự điều khiển không hợp lệ (ví dụ ký tự NUL).")
     if request.path.startswith("/api/"):
@@ -167,7 +167,6 @@ class NoStoreMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        from django.utils.cache import add_never_cache_headers, patch_cache_control
 
         response = self.get_response(request)
         if "public" in response.get("Cache-Control", ""):
@@ -183,7 +182,6 @@ _FILE_TYPES = ("application/pdf", "image/", "text/csv", "application/vnd.", "app
 
 
 def _is_file(response: HttpResponse) -> bool:
-    from django.http import FileResponse
 
     return (
         isinstance(response, FileResponse)

@@ -18,6 +18,8 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 
+from accounts.selectors import session_used_mfa
+
 # Every simulator's switch, with the name an operator reads in an error.
 SIMULATOR_SETTINGS: dict[str, str] = {
     "TWILIO_SIMULATOR_ENABLED": "SMS (Twilio)",
@@ -46,7 +48,6 @@ def simulators_switched_on() -> list[str]:
 
 
 def is_system_admin(request: HttpRequest) -> bool:
-    from accounts.selectors import session_used_mfa
 
     user = getattr(request, "user", None)
     return bool(

@@ -12,6 +12,7 @@ from ninja.files import UploadedFile
 
 from documents import ratelimit, selectors
 from documents.models import StoredDocument
+from documents.verification import verify_pdf
 
 router = Router(tags=["documents"])
 
@@ -72,7 +73,6 @@ class IssuedRecordOut(Schema):
     summary="Verify a PDF: signatures, trust, and whether the system issued these exact bytes",
 )
 def verify(request: HttpRequest, file: File[UploadedFile]):
-    from documents.verification import verify_pdf
 
     if ratelimit.hit(request, action="verify", rate=settings.DOCUMENTS_VERIFY_RATE_LIMIT):
         return Status(429, {"detail": "too many requests"})

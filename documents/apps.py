@@ -8,6 +8,7 @@ class DocumentsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        # Local import: in ready(), once the app registry is ready.
         import logging
 
         from documents import checks  # noqa: F401  (registers the system checks)
@@ -20,6 +21,7 @@ class DocumentsConfig(AppConfig):
         # refuses larger ones from the header before decoding).
         from django.conf import settings
 
+        # Local import: PIL is a heavy library, loaded on first use.
         from PIL import Image
 
         Image.MAX_IMAGE_PIXELS = settings.DOCUMENTS_MAX_IMAGE_PIXELS

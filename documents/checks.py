@@ -1,10 +1,14 @@
 from django.conf import settings
 from django.core.checks import Error, Warning, register
+from django.db import DatabaseError
+
+from documents.constants import PadesLevel
+from documents.scanners import scanners
+from documents.selectors import agencies_without_signing_key
 
 
 @register()
 def virus_scanner_configured(app_configs, **kwargs) -> list[Error]:
-    from documents.scanners import scanners
 
     if settings.VIRUS_SCANNER not in scanners:
         return [
@@ -27,7 +31,6 @@ def virus_scanner_configured(app_configs, **kwargs) -> list[Error]:
 
 @register()
 def signing_level_configured(app_configs, **kwargs) -> list[Error]:
-    from documents.constants import PadesLevel
 
     level = settings.SIGNING_PADES_LEVEL
     if level not in PadesLevel.values:
@@ -51,7 +54,6 @@ def signing_level_configured(app_configs, **kwargs) -> list[Error]:
 
 @register(deploy=True)
 def signing_long_term_in_production(app_configs, **kwargs) -> list[Warning]:
-    from documents.constants import PadesLevel
 
     level = settings.SIGNING_PADES_LEVEL
     if level != PadesLevel.B_LTA:
@@ -69,9 +71,6 @@ def signing_long_term_in_production(app_configs, **kwargs) -> list[Warning]:
 @register(deploy=True)
 def agencies_can_sign(app_configs, **kwargs) -> list[Warning]:
     """Receipts and forms of an agency without a key wait (they are issued once it exists)."""
-    from django.db import DatabaseError
-
-    from documents.selectors import agencies_without_signing_key
 
     try:
         missing = agencies_without_signing_key()

@@ -6,12 +6,14 @@ uploaded application PDF (to try remote signing) and a signed reception receipt 
 from django.conf import settings
 
 from accounts.constants import Role
+from accounts.demo import demo_email
 from accounts.models import User
 from agencies.models import Agency, StaffMembership
 from common.demo_types import DemoLogin
-from documents import devca, selectors
+from documents import devca, selectors, services
 from documents.constants import DocumentSource
 from documents.models import StoredDocument
+from documents.rendering import html_to_pdf
 from documents.signers.base import agency_key_label, officer_key_label
 
 APPLICATION_TITLE = "Tờ khai đăng ký khai sinh (bản mẫu)"
@@ -50,9 +52,6 @@ def seed(out) -> list[DemoLogin]:
 
 
 def _seed_citizen_store(out, *, agency: Agency | None) -> None:
-    from accounts.demo import demo_email
-    from documents import services
-    from documents.rendering import html_to_pdf
 
     citizen = User.objects.filter(email__iexact=demo_email(Role.CITIZEN)).first()
     if citizen is None:

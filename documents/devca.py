@@ -14,6 +14,8 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
+from documents.signers.base import agency_key_label, officer_key_label
+
 DEV_MARKER = "DEVELOPMENT ONLY - NOT FOR PRODUCTION"
 CA_CERT = "dev-ca.pem"
 CA_KEY = "dev-ca.key.pem"
@@ -212,7 +214,6 @@ def issue_agency_file(
     passphrase: str = "",
     key: SigningKey | None = None,
 ) -> Path:
-    from documents.signers.base import agency_key_label
 
     key, certificate = issue(
         ca, common_name=agency.name[:64], organisation=agency.name[:64], key=key
@@ -225,7 +226,6 @@ def issue_agency_file(
 def issue_officer_file(
     ca: Authority, *, user, organisation: str, folder: Path, passphrase: str = ""
 ) -> Path:
-    from documents.signers.base import officer_key_label
 
     name = (user.full_name or user.email)[:64]
     key, certificate = issue(ca, common_name=name, organisation=organisation[:64] or name)

@@ -8,6 +8,7 @@ media files and `data:` URIs, and nothing else: no network, no other `file://`.
 import atexit
 import base64
 import io
+import mimetypes
 import threading
 from dataclasses import dataclass
 from typing import Any
@@ -71,6 +72,7 @@ def verify_url(document_uuid) -> str:
 
 
 def qr_data_uri(text: str) -> str:
+    # Local import: qrcode is a heavy library, loaded on first use.
     import qrcode
 
     image = qrcode.make(text, box_size=4, border=1)
@@ -117,6 +119,7 @@ def _remove_font_folders() -> None:
 def _font_config():
     """One fontconfig set-up and one copy of the project's font faces per thread: building it
     costs ~15 % of a one-page render, and WeasyPrint loads each @font-face once per set-up."""
+    # Local import: weasyprint is heavy: loaded only where it is used (house rule, ruff TID253).
     from weasyprint import CSS
     from weasyprint.text.fonts import FontConfiguration
 
@@ -137,6 +140,7 @@ def html_to_pdf(html: str, *, archival: bool = True) -> bytes:
     """A PDF of our HTML, in the project's fonts ("Portal Serif", "Portal Sans"; documents.fonts).
 
     `archival=False` skips the PDF/A variant (a plain PDF, for test fixtures)."""
+    # Local import: weasyprint is heavy: loaded only where it is used (house rule, ruff TID253).
     from weasyprint import HTML
 
     variant = (settings.DOCUMENTS_PDF_VARIANT or None) if archival else None
@@ -147,6 +151,7 @@ def html_to_pdf(html: str, *, archival: bool = True) -> bytes:
 
 
 def _restricted_fetcher():
+    # Local import: weasyprint is heavy: loaded only where it is used (house rule, ruff TID253).
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
     class RestrictedFetcher(URLFetcher):
@@ -165,7 +170,6 @@ class DisallowedFetch(ValueError):
 
 def fetch_project_file(url: str) -> tuple[bytes, str]:
     """Bytes of a static or media file named by a URL on this site; refuse anything else."""
-    import mimetypes
 
     site = urlsplit(settings.SITE_URL)
     parts = urlsplit(url)

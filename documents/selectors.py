@@ -8,9 +8,11 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from accounts.models import Organisation, OrganisationRepresentative, User
+from agencies.selectors import agencies_valid_on
 from common.text import fold
 from documents.hooks import is_withheld, withheld_for
 from documents.models import DocumentUse, StoredDocument
+from documents.signers import get_keystore
 
 
 @dataclass(frozen=True)
@@ -123,13 +125,11 @@ def document_is_valid_on(*, document: StoredDocument, day: dt.date) -> bool:
 def agencies_needing_signing_keys() -> QuerySet:
     """Every agency in force: each can receive dossiers and fees at its one-stop desk (receipts,
     Mẫu 01–06) or issue results, so each needs a certificate to sign them."""
-    from agencies.selectors import agencies_valid_on
 
     return agencies_valid_on().order_by("code")
 
 
 def agencies_without_signing_key() -> list:
-    from documents.signers import get_keystore
 
     keystore = get_keystore()
     return [a for a in agencies_needing_signing_keys() if not keystore.has_agency_key(agency=a)]

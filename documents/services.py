@@ -2,6 +2,7 @@
 
 import datetime as dt
 import hashlib
+import hashlib as _hashlib
 import logging
 import uuid
 from dataclasses import dataclass
@@ -21,7 +22,13 @@ from common.audit import audit_record
 from common.exceptions import ApplicationError
 from documents.constants import EXTENSIONS, DocumentSource, OwnerKind, SignerKind, UseKind
 from documents.models import DocumentUse, StoredDocument
+from documents.rendering import OFFICIAL_FORMS, render_form_pdf
+from documents.signers import get_keystore, person_certificates
+from documents.signers.base import SigningIdentity, common_name
+from documents.signers.csc import CscClient, csc_pyhanko_signer
+from documents.signing import sign_pdf
 from documents.uploads import UploadRefused, clean_upload
+from documents.verification import Verdict, verify_pdf
 
 if TYPE_CHECKING:
     from documents.signers.base import SigningIdentity
@@ -314,9 +321,6 @@ def document_issue_form(
     """Render an official form or result, sign it (agency certificate, or the officer's personal
     one when `signed_by_officer` is given, then the agency seal too with `agency_seal`) and keep
     it in the owner's store as issued."""
-    from documents.rendering import OFFICIAL_FORMS, render_form_pdf
-    from documents.signers import get_keystore
-    from documents.signing import sign_pdf
 
     document_uuid = uuid.uuid4()
     owner_code = owner_code_for(user=owner_user, organisation=owner_organisation)
@@ -372,8 +376,6 @@ def document_sign_scan(
 ) -> StoredDocument:
     """An officer signs a paper document scanned at the counter with their personal certificate
     (NĐ 118 Art. 17.1.c); the signed copy joins the owner's store."""
-    from documents.signers import get_keystore
-    from documents.signing import sign_pdf
 
     if not document.is_pdf:
         raise ApplicationError(str(_("Chỉ ký số được tệp PDF.")), code="not_pdf")
@@ -428,7 +430,6 @@ def remote_signing_user_id(*, user: User) -> str:
 
 def remote_signing_start(*, user: User) -> str:
     """Pick the citizen's remote-signing credential and have the service send them a code."""
-    from documents.signers.csc import CscClient
 
     client = CscClient()
     credentials = client.credentials_list(user_id=remote_signing_user_id(user=user))
@@ -446,9 +447,6 @@ def document_sign_remote(
 ) -> StoredDocument:
     """The citizen signs a PDF of their own store through the CSC service, confirmed by the
     one-time code; the signed copy lands in the same store."""
-    from documents.signers.base import SigningIdentity, common_name
-    from documents.signers.csc import CscClient, csc_pyhanko_signer
-    from documents.signing import sign_pdf
 
     if not settings.REMOTE_SIGNING_ENABLED:
         raise ApplicationError(str(_("Chức năng ký số từ xa chưa được bật.")), code="disabled")
@@ -491,10 +489,6 @@ def signature_by_person(*, data: bytes, user: User) -> "SignatureCheck":
     """The valid, trusted signature of `user` (a certificate known to be theirs) in `data`, with
     nothing after it but signatures, validation data and timestamps; refused with the reason
     otherwise. Returns the verification check of that signature."""
-    import hashlib as _hashlib
-
-    from documents.signers import person_certificates
-    from documents.verification import Verdict, verify_pdf
 
     report = verify_pdf(data)
     reasons = {
@@ -537,8 +531,6 @@ def remote_identity(
 ) -> "SigningIdentity":
     """A signing identity whose key stays with the remote-signing service: only a credential the
     service lists for `user` may be used, confirmed by the code it sent them."""
-    from documents.signers.base import SigningIdentity, common_name
-    from documents.signers.csc import CscClient, csc_pyhanko_signer
 
     if not settings.REMOTE_SIGNING_ENABLED:
         raise ApplicationError(str(_("Chức năng ký số từ xa chưa được bật.")), code="disabled")
@@ -570,7 +562,6 @@ def document_sign_as_person(
     result now carries a valid signature by `user` over the exact bytes kept, and keep the signed
     copy next to the original (same owner, derived from it). Returns (copy, that signature's
     verification check)."""
-    from documents.signing import sign_pdf
 
     if not document.is_pdf:
         raise ApplicationError(str(_("Chỉ ký số được tệp PDF.")), code="not_pdf")

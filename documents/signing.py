@@ -13,10 +13,12 @@ Signing refuses the development CA when DEBUG is off, and (from B-LT) any certif
 not chain to SIGNING_TRUST_ROOTS or is revoked.
 """
 
+import asyncio
 import functools
 import io
 import os
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from django.conf import settings
@@ -24,8 +26,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from common.exceptions import ApplicationError
+from documents import devca
 from documents.constants import PadesLevel
 from documents.devca import DEV_MARKER
+from documents.fonts import stamp_font_source
 from documents.signers.base import SigningIdentity
 
 STAMP_WIDTH, STAMP_HEIGHT, MARGIN = 230, 62, 36
@@ -50,9 +54,8 @@ def stamp_font() -> Path:
     Sans costs ~0.6 s per signature, from this ~40 KB subset a few milliseconds. The source is
     the project's own Noto Sans (documents.fonts), never a system font.
     """
+    # Local import: fontTools is a heavy library, loaded on first use.
     from fontTools import subset
-
-    from documents.fonts import stamp_font_source
 
     target = Path(tempfile.gettempdir()) / "portal-stamp-noto-sans-v3.ttf"
     if target.exists():
@@ -84,7 +87,6 @@ class SigningFailed(ApplicationError):
 def trust_roots() -> list:
     """The roots signatures must chain to: SIGNING_TRUST_ROOTS, plus the development CA with
     DEBUG on. Used both to gather validation data when signing and by /verify/."""
-    from documents import devca
 
     paths = list(settings.SIGNING_TRUST_ROOTS)
     dev_ca = Path(settings.SIGNING_KEYS_DIR) / devca.CA_CERT
@@ -95,6 +97,7 @@ def trust_roots() -> list:
 
 @functools.lru_cache(maxsize=8)
 def _load_roots(paths: tuple[str, ...]) -> tuple:
+    # Local import: pyhanko is heavy: loaded only where it is used (house rule, ruff TID253).
     from pyhanko.keys import load_cert_from_pemder
 
     return tuple(load_cert_from_pemder(path) for path in paths)
@@ -108,6 +111,7 @@ def configured_level() -> str:
 def _timestamper(url: str):
     """One per URL and process: pyHanko asks the TSA for a dummy token once, to size the
     signature container, and reuses it for every later signature."""
+    # Local import: pyhanko is heavy: loaded only where it is used (house rule, ruff TID253).
     from pyhanko.sign import timestamps
 
     return timestamps.HTTPTimeStamper(url, timeout=settings.SIGNING_TSA_TIMEOUT)
@@ -137,10 +141,13 @@ def sign_pdf(
 ) -> bytes:
     """Add one visible PAdES signature to `pdf` (incrementally: earlier signatures stay valid),
     at `level` (default: SIGNING_PADES_LEVEL)."""
+    # Local import: pyhanko is heavy: loaded only where it is used (house rule, ruff TID253).
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers
     from pyhanko.sign._session_scope import run_and_release  # what sign_pdf() wraps it in
     from pyhanko.sign.general import SigningError
+
+    # Local import: pyhanko_certvalidator is heavy: loaded only where it is used (house rule, ruf….
     from pyhanko_certvalidator import ValidationContext
 
     level = level or configured_level()
@@ -202,6 +209,7 @@ def sign_pdf(
 
 
 def _stamp_style(identity: SigningIdentity):
+    # Local import: pyhanko is heavy: loaded only where it is used (house rule, ruff TID253).
     from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
     from pyhanko.pdf_utils.text import TextBoxStyle
     from pyhanko.stamp import TextStampStyle
@@ -222,6 +230,7 @@ def _stamp_style(identity: SigningIdentity):
 
 
 def _is_doc_timestamp(value) -> bool:
+    # Local import: pyhanko is heavy: loaded only where it is used (house rule, ruff TID253).
     from pyhanko.pdf_utils import generic
 
     if isinstance(value, generic.IndirectObject):
@@ -239,8 +248,6 @@ def _free_field_name(taken: set[str]) -> str:
 def run_coroutine(make_coroutine):
     """Run one of pyHanko's coroutines from sync code, even when this thread already runs an
     event loop (ASGI, or a test driving a browser), where `asyncio.run` would refuse."""
-    import asyncio
-    from concurrent.futures import ThreadPoolExecutor
 
     try:
         asyncio.get_running_loop()

@@ -72,6 +72,7 @@ def _labels(types: list[str]) -> str:
 
 
 def check_pdf(data: bytes) -> None:
+    # Local import: pyhanko is heavy: loaded only where it is used (house rule, ruff TID253).
     from pyhanko.pdf_utils.misc import PdfError
     from pyhanko.pdf_utils.reader import PdfFileReader
 
@@ -127,6 +128,7 @@ def pdf_active_content(reader: Any, data: bytes) -> bool:
     object graph is walked from the trailer."""
     if not _RAW_MARKERS.search(data):
         return False
+    # Local import: pyhanko is heavy: loaded only where it is used (house rule, ruff TID253).
     from pyhanko.pdf_utils import generic
 
     seen: set[tuple[int, int]] = set()
@@ -159,6 +161,7 @@ def pdf_active_content(reader: Any, data: bytes) -> bool:
 
 
 def _is_active_open_action(value: Any) -> bool:
+    # Local import: pyhanko is heavy: loaded only where it is used (house rule, ruff TID253).
     from pyhanko.pdf_utils import generic
 
     if isinstance(value, generic.DictionaryObject):

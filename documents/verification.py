@@ -165,7 +165,10 @@ def _verdict(checks: list[SignatureCheck], issued: StoredDocument | None) -> str
 
 
 def _check_signatures(data: bytes) -> list[SignatureCheck]:
+    # Local import: pyhanko is heavy: loaded only where it is used (house rule, ruff TID253).
     from pyhanko.pdf_utils.reader import PdfFileReader
+
+    # Local import: pyhanko_certvalidator is heavy: loaded only where it is used (house rule, ruf….
     from pyhanko_certvalidator import ValidationContext
 
     reader = PdfFileReader(io.BytesIO(data), strict=False)
@@ -191,6 +194,7 @@ def _check_signatures(data: bytes) -> list[SignatureCheck]:
 
 
 def _check_one(embedded, context, check: SignatureCheck) -> None:
+    # Local import: pyhanko is heavy: loaded only where it is used (house rule, ruff TID253).
     from pyhanko.sign._session_scope import run_and_release
     from pyhanko.sign.diff_analysis import ModificationLevel
     from pyhanko.sign.validation import async_validate_pdf_signature, async_validate_pdf_timestamp
@@ -246,6 +250,7 @@ def _long_term_level(reader, embedded, roots) -> str:
     """B-LT when pyHanko's AdES validation at the LTA level passes with revocation data required
     and nothing fetched (the file carries its own validation data), B-LTA when a document
     timestamp covers that data; "" otherwise."""
+    # Local import: pyhanko is heavy: loaded only where it is used (house rule, ruff TID253).
     from pyhanko.sign.ades.report import AdESPassed
     from pyhanko.sign.validation.ades import ades_lta_validation
     from pyhanko.sign.validation.dss import DocumentSecurityStore
@@ -256,6 +261,8 @@ def _long_term_level(reader, embedded, roots) -> str:
         RevocationInfoGatheringSpec,
         SignatureValidationSpec,
     )
+
+    # Local import: pyhanko_certvalidator is heavy: loaded only where it is used (house rule, ruf….
     from pyhanko_certvalidator.policy_decl import REQUIRE_REVINFO, CertRevTrustPolicy
     from pyhanko_certvalidator.registry import SimpleTrustManager
 

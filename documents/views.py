@@ -21,10 +21,12 @@ from accounts.http import AuthenticatedHttpRequest, user_or_404
 from common.exceptions import ApplicationError
 from documents import ratelimit, selectors, services
 from documents.constants import EXTENSIONS, DocumentSource
+from documents.csc_simulator import latest_otp_for_demo
 from documents.forms import FilterForm, OtpForm, RenameForm, UploadForm, ValidityForm, VerifyForm
 from documents.models import StoredDocument
 from documents.responses import stored_file_response
 from documents.uploads import check_size
+from documents.verification import verify_pdf
 
 
 def _document_or_404(request: HttpRequest, uuid) -> StoredDocument:
@@ -284,7 +286,6 @@ def _demo_otp(credential_id: str) -> str:
     """With the simulator, show the code it 'texted' (there is no phone in a demo)."""
     if not settings.CSC_SIMULATOR_ENABLED:
         return ""
-    from documents.csc_simulator import latest_otp_for_demo
 
     return latest_otp_for_demo(credential_id=credential_id)
 
@@ -294,7 +295,6 @@ def _demo_otp(credential_id: str) -> str:
 
 @require_http_methods(["GET", "POST"])
 def verify(request: HttpRequest, uuid=None) -> HttpResponse:
-    from documents.verification import verify_pdf
 
     issued = None
     if uuid is not None:

@@ -20,15 +20,18 @@ from django.contrib.auth.models import AnonymousUser
 from django.db.models import Avg, Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.constants import Role
 from accounts.models import User
 from accounts.selectors import user_has_role
 from agencies.constants import COMMUNE_KINDS
-from agencies.models import Agency
+from agencies.models import Agency, StaffMembership
 from agencies.selectors import agencies_valid_on, staff_agencies
 from common.exceptions import ApplicationError
 from common.text import fold
+from dossiers.constants import DossierStatus
+from dossiers.models import Dossier
 from helpdesk.constants import (
     DEFAULT_STAGE_WORKING_DAYS,
     HELPDESK_ASSIGNEE_ROLES,
@@ -46,6 +49,7 @@ from helpdesk.workflow import (
     allowed_actions,
     question_transition,
 )
+from notifications.channels.base import phone_e164
 
 AnyUser = User | AnonymousUser
 
@@ -92,7 +96,6 @@ def helpdesk_officers() -> QuerySet[User]:
 def agency_helpdesk_staff(*, agency: Agency) -> QuerySet[User]:
     """Active staff whose membership of `agency` is in force today in a role that handles
     reports and questions: they are told when one is assigned to the agency."""
-    from agencies.models import StaffMembership
 
     today = timezone.localdate()
     memberships = StaffMembership.objects.filter(
@@ -127,7 +130,6 @@ def report_get_for(*, user: AnyUser, code: str) -> FieldReport:
 
 def report_track(*, code: str, phone: str) -> FieldReport | None:
     """Anonymous tracking: the code and the reporter's phone must both match."""
-    from notifications.channels.base import phone_e164
 
     normalised = phone_e164(phone)
     if not normalised or not code:
@@ -194,7 +196,6 @@ class Timer:
 
 def report_timers(report: FieldReport, now: dt.datetime | None = None) -> list[Timer]:
     """The 5.2 deadlines that still apply to the report in its current state."""
-    from helpdesk.constants import Stage
 
     now = now or timezone.now()
     stages: list[tuple[Stage, dt.datetime | None]] = []
@@ -427,10 +428,6 @@ def faq_entry(*, code: str) -> Question:
 
 def dossier_ratable_by(*, dossier_code: str, user: AnyUser) -> Any:
     """The dossier `user` may rate now: theirs, returned, not rated yet. Raises ApplicationError."""
-    from django.utils.translation import gettext as _
-
-    from dossiers.constants import DossierStatus
-    from dossiers.models import Dossier
 
     dossier = (
         Dossier.objects.filter(code=dossier_code.strip(), applicant_id=getattr(user, "pk", None))
@@ -449,9 +446,6 @@ def dossier_ratable_by(*, dossier_code: str, user: AnyUser) -> Any:
 def dossier_for_kiosk(*, dossier_code: str, phone_last4: str) -> Any:
     """At the counter tablet the applicant shows who they are with the last 4 digits of the phone
     on their profile; the dossier must be theirs, returned and not yet rated."""
-    from django.utils.translation import gettext as _
-
-    from dossiers.models import Dossier
 
     dossier = (
         Dossier.objects.filter(code=dossier_code.strip())

@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 
+from notifications.services import notify_phone
+
 if TYPE_CHECKING:
     from notifications.models import Notification
 
@@ -20,6 +22,5 @@ def send_sms(
     *, to: str, event: str, context: dict[str, Any], reference: str = ""
 ) -> Notification | None:
     """Queue the `event` SMS for `to`. None when the number is unusable or SMS is switched off."""
-    from notifications.services import notify_phone
 
     return notify_phone(event=event, phone=to, context=context, reference=reference)

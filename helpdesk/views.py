@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from accounts.http import AuthenticatedHttpRequest, signed_in_or_none
 from common.audit import client_ip
 from common.exceptions import ApplicationError
+from dossiers.models import Dossier
 from helpdesk import selectors, services
 from helpdesk.constants import IntakeChannel, RatingChannel, ReportCategory, ReportStatus
 from helpdesk.forms import (
@@ -370,7 +371,6 @@ def kiosk(request: HttpRequest) -> HttpResponse:
         return render(
             request, "helpdesk/kiosk.html", {"identify_form": KioskIdentifyForm(initial=initial)}
         )
-    from dossiers.models import Dossier
 
     dossier = Dossier.objects.select_related("applicant").get(code=dossier_code)
     form = DossierRatingForm(request.POST or None, online=dossier.channel == "online")

@@ -7,6 +7,7 @@ class IntegrationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        # Local import: in ready(), once the app registry is ready.
         from dossiers.hooks import dossier_event_listeners
         from integrations import checks, hooks, panels
         from integrations.dvcqg import provider as _dvcqg  # noqa: F401  (registers itself)

@@ -6,9 +6,10 @@ from typing import Any
 
 from django.core.checks import Error, Tags, register
 
+from integrations.base import integrations
+
 
 def configuration_errors() -> list[str]:
-    from integrations.base import integrations
 
     return [
         message for _key, item in integrations.items() for message in item.configuration_errors()

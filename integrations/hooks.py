@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from integrations import services, tasks
 from integrations.dvcqg.provider import dvcqg
 
 
@@ -9,7 +10,6 @@ def on_dossier_event(event_id: int) -> None:
     """After commit of every dossier event: mark the dossier behind, queue its push."""
     if not dvcqg.is_enabled():
         return
-    from integrations import services, tasks
 
     state = services.sync_mark(event_id=event_id)
     if state is not None:

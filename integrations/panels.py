@@ -9,14 +9,15 @@ from django.http import HttpRequest
 from django.template.loader import render_to_string
 
 from dossiers.constants import Channel, DossierStatus, ResultDelivery
+from dossiers.hooks import office_panels
 from integrations import selectors
 from integrations.constants import PostalKind, PostalStatus
+from integrations.dvcqg.provider import dvcqg
+from integrations.views import POSTAL_ROLES, acting_role
+from integrations.vnpost.provider import vnpost
 
 
 def office_integrations_panel(*, request: HttpRequest, dossier: Any) -> str | None:
-    from integrations.dvcqg.provider import dvcqg
-    from integrations.views import POSTAL_ROLES, acting_role
-    from integrations.vnpost.provider import vnpost
 
     if dossier.status == DossierStatus.DRAFT:
         return None
@@ -54,6 +55,5 @@ def office_integrations_panel(*, request: HttpRequest, dossier: Any) -> str | No
 
 
 def register() -> None:
-    from dossiers.hooks import office_panels
 
     office_panels.register("integrations", order=30)(office_integrations_panel)

@@ -10,6 +10,7 @@ from django.db.models import Q, QuerySet
 
 from accounts.constants import Role
 from accounts.selectors import user_has_role
+from agencies.selectors import staff_agencies
 from dossiers.constants import DossierStatus
 from dossiers.models import Dossier
 from integrations.constants import SYNC_PROBLEM_STATUSES, Provider, SyncStatus
@@ -69,7 +70,6 @@ def _supervised_agency_ids(user: Any) -> list[int] | None:
     """None: every agency (system administrators); else the supervisor's agencies."""
     if user_has_role(user=user, role=Role.SYSTEM_ADMIN):
         return None
-    from agencies.selectors import staff_agencies
 
     return list(staff_agencies(user, role=Role.ONESTOP_SUPERVISOR).values_list("pk", flat=True))
 

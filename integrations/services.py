@@ -25,6 +25,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from common.audit import audit_record
 from dossiers.constants import Channel, DossierStatus
 from dossiers.models import Dossier, DossierEvent
 from integrations.base import IntegrationError
@@ -273,7 +274,6 @@ def sync_retry(*, state: SyncState, by: Any) -> SyncState:
     locked.attempts = 0
     locked.next_attempt_at = None
     locked.save(update_fields=["status", "attempts", "next_attempt_at", "updated_at"])
-    from common.audit import audit_record
 
     audit_record(action="integrations.sync_retry", actor=by, obj=locked.dossier)
     return locked

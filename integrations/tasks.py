@@ -6,6 +6,10 @@ import logging
 
 from celery import shared_task
 
+from integrations.dvcqg.catalogue import catalogue_sync
+from integrations.dvcqg.inbound import inbound_poll
+from integrations.services import dossier_sync, sync_sweep
+
 logger = logging.getLogger(__name__)
 
 
@@ -13,14 +17,12 @@ logger = logging.getLogger(__name__)
 def dvcqg_sync_dossier(dossier_id: int) -> str:
     """Push one dossier. Never raises for the portal's failures: the state row records them
     and the sweep re-queues the dossier when its back-off is over."""
-    from integrations.services import dossier_sync
 
     return dossier_sync(dossier_id=dossier_id).status
 
 
 @shared_task(name="integrations.tasks.dvcqg_sweep")
 def dvcqg_sweep() -> int:
-    from integrations.services import sync_sweep
 
     due = sync_sweep()
     for dossier_id in due:
@@ -30,14 +32,12 @@ def dvcqg_sweep() -> int:
 
 @shared_task(name="integrations.tasks.dvcqg_inbound_poll")
 def dvcqg_inbound_poll() -> int:
-    from integrations.dvcqg.inbound import inbound_poll
 
     return inbound_poll().accepted
 
 
 @shared_task(name="integrations.tasks.dvcqg_catalogue_sync")
 def dvcqg_catalogue_sync() -> dict:
-    from integrations.dvcqg.catalogue import catalogue_sync
 
     counts = catalogue_sync()
     return {"created": counts.created, "updated": counts.updated, "skipped": counts.skipped}

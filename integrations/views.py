@@ -22,18 +22,22 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.selectors import user_is_staff_member
+from agencies.selectors import agencies_valid_on
 from common.exceptions import ApplicationError
 from common.simulators import simulator_on, system_admin_only
 from dossiers.constants import Actor
 from dossiers.models import Dossier
+from dossiers.selectors import dossier_acting_role
 from integrations import selectors, services
 from integrations.base import IntegrationError
 from integrations.constants import PostalStatus
 from integrations.dvcqg import simulator as dvcqg_sim
 from integrations.models import SimulatedPortalDossier, SimulatedPostalOrder
+from integrations.tasks import dvcqg_sync_dossier
 from integrations.vnpost import services as postal
 from integrations.vnpost import simulator as vnpost_sim
 from integrations.vnpost.provider import callback_signature_valid
+from procedures.selectors import procedure_get
 
 POSTAL_ROLES = (Actor.RECEPTION_OFFICER, Actor.ONESTOP_SUPERVISOR)
 
@@ -50,7 +54,6 @@ def staff_only(view):
 
 
 def acting_role(dossier: Dossier, user: Any, roles: tuple[str, ...]) -> str | None:
-    from dossiers.selectors import dossier_acting_role
 
     return dossier_acting_role(dossier=dossier, user=user, roles=roles)
 
@@ -76,7 +79,6 @@ def sync_retry(request: HttpRequest, dossier_uuid: str) -> HttpResponse:
     if state is None:
         raise Http404
     services.sync_retry(state=state, by=request.user)
-    from integrations.tasks import dvcqg_sync_dossier
 
     dvcqg_sync_dossier.delay(state.dossier_id)
     messages.success(
@@ -166,7 +168,6 @@ def dvcqg_file(request: HttpRequest, code: str, name: str) -> HttpResponse:
 @system_admin_only
 def dvcqg_console(request: HttpRequest) -> HttpResponse:
     """Staff watch what the portal received, and submit a sample dossier "on the portal"."""
-    from procedures.selectors import procedure_get
 
     error = ""
     if request.method == "POST":
@@ -197,7 +198,6 @@ def dvcqg_console(request: HttpRequest) -> HttpResponse:
                 request, _("Đã nộp hồ sơ %(code)s trên Cổng (mô phỏng).") % {"code": code}
             )
             return redirect("integrations:dvcqg_console")
-    from agencies.selectors import agencies_valid_on
 
     rows = SimulatedPortalDossier.objects.order_by("-updated_at")[:100]
     return render(

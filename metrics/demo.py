@@ -2,10 +2,10 @@
 which runs first), so `/office/stats/` and `/stats/` show figures right after `make run`."""
 
 from common.demo_types import DemoLogin
+from metrics.services import facts_refresh
 
 
 def seed(out) -> list[DemoLogin]:
-    from metrics.services import facts_refresh
 
     count = facts_refresh(full=True)
     out.write(f"metrics: index facts computed for {count} received dossiers")

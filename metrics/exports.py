@@ -78,6 +78,7 @@ def as_csv(rows: list[dict[str, Any]]) -> bytes:
 
 
 def as_xlsx(rows: list[dict[str, Any]], *, title: str) -> bytes:
+    # Local import: openpyxl is a heavy library, loaded on first use.
     from openpyxl import Workbook
 
     book = Workbook()

@@ -31,15 +31,25 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts.constants import Role
+from accounts.selectors import user_roles
 from agencies.constants import AgencyLevel
 from agencies.models import Agency
+from agencies.selectors import staff_memberships, working_calendar
 from dossiers.models import Dossier
+from helpdesk.constants import OPEN_REPORT_STATUSES, SATISFIED_FROM, ReportStatus
+from helpdesk.models import FieldReport
+from helpdesk.selectors import indicator_raw_data
 from metrics import indicators
 from metrics.constants import CARRIED, COUNTERS, SUMS
 from metrics.facts import add_into, sum_by_agency
 from metrics.models import DailyFact, DossierFact
 from metrics.periods import Period
 from metrics.sources import iter_facts
+from metrics.transparency import PublishedParts, publicised_on_time, published_on_time
+from payments.selectors import online_payment_available
+from procedures.constants import OnlineLevel
+from procedures.models import DocumentRequirement, FeeRule, Procedure, ProcedureChannel
+from procedures.selectors import online_share_province
 
 # --- who may see the dashboards -------------------------------------------------------------
 
@@ -63,8 +73,6 @@ class Scope:
 def viewer_scope(user: Any) -> Scope:
     """Leaders only: a province-level one-stop supervisor or a system administrator sees the whole
     province; an agency head or a commune supervisor sees their own agencies. Others: 403."""
-    from accounts.selectors import user_roles
-    from agencies.selectors import staff_memberships
 
     if not getattr(user, "is_authenticated", False):
         raise PermissionDenied
@@ -267,9 +275,6 @@ def total(
 
 def catalogue_counts() -> dict[str, int]:
     """3.1, 3.5 and the plan's full-online share: the current catalogue (province and commune)."""
-    from payments.selectors import online_payment_available
-    from procedures.models import FeeRule, Procedure, ProcedureChannel
-    from procedures.selectors import online_share_province
 
     share = online_share_province()
     local = Procedure.objects.filter(Q(at_province=True) | Q(at_commune=True))
@@ -307,9 +312,6 @@ def transparency_counts(*, period: Period) -> dict[str, int]:
 
     1.1 and 1.2 judge the procedures whose publication decision falls in the period; 1.3 every
     procedure currently published (`metrics.transparency`)."""
-    from agencies.selectors import working_calendar
-    from metrics.transparency import PublishedParts, publicised_on_time, published_on_time
-    from procedures.models import DocumentRequirement, Procedure, ProcedureChannel
 
     calendar = working_calendar()
     local = Procedure.objects.filter(Q(at_province=True) | Q(at_commune=True))
@@ -375,8 +377,6 @@ def online_services_with_dossiers(*, period: Period, scope: Scope) -> tuple[int,
     """3.2: online services that received at least one online dossier ÷ online services (of the
     province; for an agency, the online services it received any dossier for). One query: an
     index probe per online service (`metrics_fact_online_idx`), not a scan of the period."""
-    from procedures.constants import OnlineLevel
-    from procedures.models import Procedure
 
     services = Procedure.objects.exclude(online_level=OnlineLevel.NONE).filter(
         Q(at_province=True) | Q(at_commune=True)
@@ -395,12 +395,8 @@ def online_services_with_dossiers(*, period: Period, scope: Scope) -> tuple[int,
 
 def helpdesk_counts(*, period: Period, scope: Scope) -> dict[str, Any]:
     """5.2 and 5.3 from the complaints (PAKN) received in the period."""
-    from helpdesk.constants import OPEN_REPORT_STATUSES, SATISFIED_FROM, ReportStatus
-    from helpdesk.models import FieldReport
 
     if scope.agency_ids is None:
-        from helpdesk.selectors import indicator_raw_data
-
         raw = indicator_raw_data(since=period.start, until=period.end)
         return {
             "total": raw["reports_total"],
@@ -438,6 +434,7 @@ def sync_value(*, period: Period, scope: Scope) -> indicators.Value | None:
 
     Accepts a ratio, a (synced, total) pair, a mapping or an object with numerator/denominator."""
     try:
+        # Local import: optional: the import itself is the check.
         from integrations import selectors as integration_selectors
     except ImportError:
         return None

@@ -11,9 +11,12 @@ from django.db.models.functions import TruncDate, TruncMonth
 from django.utils import timezone
 
 from dossiers.models import Dossier, DossierEvent
+from helpdesk.models import DossierRating, FieldReport
 from metrics.facts import Facts, chunks
 from metrics.models import DailyFact, DossierFact, RefreshState
+from metrics.selectors import FAR_FUTURE, _annotated, aggregates, counter_filters, unprefixed
 from metrics.sources import iter_facts
+from payments.models import Payment
 
 # Rows changed a little before the last run are looked at again (clock skew, long transactions).
 REFRESH_OVERLAP = dt.timedelta(minutes=15)
@@ -37,7 +40,6 @@ def _midnight(day: dt.date) -> dt.datetime:
 def daily_rebuild(*, days: set[dt.date] | None = None) -> int:
     """Re-sums `DailyFact` from `DossierFact` for the reception `days` (all days when None):
     each dossier's final contributions, grouped by (day, agency, month it ended)."""
-    from metrics.selectors import FAR_FUTURE, _annotated, aggregates, counter_filters, unprefixed
 
     local = timezone.get_default_timezone()
     day_groups: list[list[dt.date] | None] = [None]
@@ -100,8 +102,6 @@ def facts_store(*, dossier_ids: list[int], daily: bool = True) -> int:
 
 
 def _changed_since(since: dt.datetime, last_event_id: int) -> set[int]:
-    from helpdesk.models import DossierRating, FieldReport
-    from payments.models import Payment
 
     ids = set(
         Dossier.objects.filter(received_at__isnull=False, updated_at__gte=since).values_list(

@@ -14,15 +14,19 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 
+from agencies.models import StaffMembership
+from agencies.selectors import working_calendar
 from dossiers.models import Dossier, DossierComponent, DossierEvent
+from helpdesk.constants import SATISFIED_FROM, ReportStatus
+from helpdesk.models import DossierRating, FieldReport
 from metrics.facts import ComponentRow, CrossAppFlags, EventRow, Facts, chunks, facts_from
+from payments.constants import PaymentStatus, Provider
+from payments.models import Charge, Payment
 
 CHUNK = 500
 
 
 def _paid_online(ids: list[int]) -> set[int]:
-    from payments.constants import PaymentStatus, Provider
-    from payments.models import Payment
 
     return set(
         Payment.objects.filter(
@@ -32,7 +36,6 @@ def _paid_online(ids: list[int]) -> set[int]:
 
 
 def _charged(ids: list[int]) -> set[int]:
-    from payments.models import Charge
 
     return set(
         Charge.objects.filter(dossier_id__in=ids, amount_vnd__gt=0).values_list(
@@ -43,8 +46,6 @@ def _charged(ids: list[int]) -> set[int]:
 
 def _disliked(ids: list[int], codes: dict[int, str]) -> set[int]:
     """Dossiers rated below "satisfied", or named in a complaint (PAKN) — indicator 5.4."""
-    from helpdesk.constants import SATISFIED_FROM, ReportStatus
-    from helpdesk.models import DossierRating, FieldReport
 
     out = set(
         DossierRating.objects.filter(dossier_id__in=ids, average__lt=SATISFIED_FROM).values_list(
@@ -62,7 +63,6 @@ def _disliked(ids: list[int], codes: dict[int, str]) -> set[int]:
 
 
 def _civil_servants(user_ids: set[int]) -> set[int]:
-    from agencies.models import StaffMembership
 
     return set(
         StaffMembership.objects.filter(user_id__in=user_ids).values_list("user_id", flat=True)
@@ -76,7 +76,6 @@ def received_dossiers() -> QuerySet[Dossier]:
 
 def iter_facts(dossiers: QuerySet[Dossier]) -> Iterator[Facts]:
     """Facts of every received dossier of `dossiers`, built in chunks."""
-    from agencies.selectors import working_calendar
 
     calendar = working_calendar()
     ids = list(

@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -324,7 +325,6 @@ PUBLIC_CACHE_SECONDS = 600
 
 def _public_result(request: HttpRequest):
     """The province's index for the asked period, cached (the page is open to everyone)."""
-    from django.core.cache import cache
 
     period = period_from_params(request.GET)
     key = "metrics:public:" + urlencode(sorted(period.as_params().items()))

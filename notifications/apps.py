@@ -8,6 +8,7 @@ class NotificationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        # Local import: in ready(), once the app registry is ready.
         from notifications.channels.registry import load_channels
 
         load_channels()

@@ -16,6 +16,7 @@ from notifications.constants import (
     Event,
     NotificationStatus,
 )
+from notifications.rendering import check_template
 
 
 class Notification(BaseModel):
@@ -190,7 +191,6 @@ class MessageTemplate(BaseModel):
         return f"{self.event} / {self.channel} / {self.language}"
 
     def clean(self) -> None:
-        from notifications.rendering import check_template
 
         check_template(event=self.event, channel=self.channel, subject=self.subject, body=self.body)
 

@@ -30,6 +30,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
+from common.audit import audit_record
 from common.exceptions import ApplicationError
 from notifications.channels.base import (
     Recipient,
@@ -307,6 +308,7 @@ def _enqueue_on_commit(ids: list[int]) -> None:
 def enqueue(ids: Iterable[int]) -> int:
     """Hand ids to the workers in small batches. A broker outage is logged, not raised: the rows
     stay queued and the sweeper enqueues them again."""
+    # Local import: breaks the cycle notifications.services → notifications.tasks → notifications….
     from notifications.tasks import notification_deliver_many
 
     ids = list(ids)
@@ -400,7 +402,6 @@ def preference_update(
     daily_digest: bool = False,
     zalo_linked: bool | None = None,
 ) -> NotificationPreference:
-    from common.audit import audit_record
 
     pref, _created = NotificationPreference.objects.select_for_update().get_or_create(user=user)
     pref.email_enabled = email_enabled

@@ -9,6 +9,7 @@ to +84900000002 → 500; Zalo to a phone ending in 0000 → -118 (no Zalo accoun
 """
 
 import base64
+import json
 import logging
 import secrets
 import time
@@ -19,6 +20,8 @@ from django.core.cache import cache
 from django.http import Http404, HttpRequest, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
+
+import requests
 
 from common.simulators import is_own_url, simulator_on
 from notifications.models import SimulatedMessage
@@ -159,7 +162,7 @@ def _twilio_instant(value: str) -> datetime | None:
 
 def twilio_send_status_callback(message: SimulatedMessage, status: str) -> int:
     """POST a signed delivery report to the message's StatusCallback, as Twilio does."""
-    import requests
+    # Local import: twilio is a heavy library, loaded on first use.
     from twilio.request_validator import RequestValidator
 
     url = message.payload.get("StatusCallback")
@@ -241,7 +244,6 @@ def zalo_access_token(request: HttpRequest) -> JsonResponse:
 @require_POST
 def zalo_template_message(request: HttpRequest) -> JsonResponse:
     """POST https://business.openapi.zalo.me/message/template (ZNS)."""
-    import json
 
     if not simulator_on("ZALO_SIMULATOR_ENABLED"):
         raise Http404

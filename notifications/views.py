@@ -14,9 +14,11 @@ from accounts.selectors import user_is_staff_member
 from common.exceptions import ApplicationError
 from common.simulators import is_system_admin, simulator_on
 from notifications import delivery, selectors, services
+from notifications.channels.sms_twilio import sms_configured
 from notifications.constants import Channel
 from notifications.forms import PreferenceForm, StaffPreferenceForm
 from notifications.models import SimulatedMessage
+from notifications.simulators import twilio_send_status_callback
 
 
 @login_required
@@ -135,9 +137,8 @@ def failures(request: AuthenticatedHttpRequest) -> HttpResponse:
 @require_POST
 def twilio_status(request: HttpRequest, uuid) -> HttpResponse:
     """Twilio's StatusCallback: verified by X-Twilio-Signature before anything is read."""
+    # Local import: twilio is a heavy library, loaded on first use.
     from twilio.request_validator import RequestValidator
-
-    from notifications.channels.sms_twilio import sms_configured
 
     if not sms_configured():  # never verified against a simulator's credentials
         return HttpResponse("not configured", status=503, content_type="text/plain")
@@ -180,7 +181,6 @@ def simulator_log(request: HttpRequest) -> HttpResponse:
 @require_POST
 def simulator_report(request: HttpRequest, message_id: str) -> HttpResponse:
     """Demo button: make the simulated Twilio send a signed delivery report."""
-    from notifications.simulators import twilio_send_status_callback
 
     _require_simulator_log_access(request)
     message = get_object_or_404(SimulatedMessage, provider="twilio", message_id=message_id)

@@ -6,6 +6,10 @@ from decimal import Decimal
 from accounts.models import User
 from agencies.models import Agency
 from common.demo_types import DemoLogin
+from dossiers.constants import Actor, DossierStatus
+from dossiers.services import dossier_create_draft, dossier_transition
+from payments.models import Charge
+from payments.services import charge_create_for_submission
 
 CITIZEN_EMAIL = "congdan@demo.tayninh.gov.vn"
 SERVICE_CENTRE = "000.01.01.H59"
@@ -15,10 +19,6 @@ DEMO_FEE_VND = 8_000
 
 
 def seed(out) -> list[DemoLogin]:
-    from dossiers.constants import Actor, DossierStatus
-    from dossiers.services import dossier_create_draft, dossier_transition
-    from payments.models import Charge
-    from payments.services import charge_create_for_submission
 
     citizen = User.objects.filter(email__iexact=CITIZEN_EMAIL).first()
     agencies = {a.code: a for a in Agency.objects.filter(code__in=(SERVICE_CENTRE, JUSTICE))}

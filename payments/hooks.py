@@ -8,12 +8,15 @@ import logging
 from django.utils.translation import gettext as _
 
 from common.money import format_vnd
+from dossiers.constants import DossierStatus, EventKind
+from dossiers.models import DossierEvent
+from payments.selectors import amount_due_vnd
+from payments.services import charge_create_for_submission, payments_flag_for_refund
 
 logger = logging.getLogger(__name__)
 
 
 def fees_settled_guard(ctx) -> str | None:
-    from payments.selectors import amount_due_vnd
 
     due = amount_due_vnd(dossier=ctx.dossier)
     if due:
@@ -24,9 +27,6 @@ def fees_settled_guard(ctx) -> str | None:
 def on_dossier_event(event_id: int) -> None:
     """A submitted dossier gets its charge (fees computed for its channel) straight away; a
     dossier refused at intake or stopped (withdrawn) has its payments put up for a refund review."""
-    from dossiers.constants import DossierStatus, EventKind
-    from dossiers.models import DossierEvent
-    from payments.services import charge_create_for_submission, payments_flag_for_refund
 
     event = DossierEvent.objects.select_related("dossier").filter(pk=event_id).first()
     if event is None or event.kind != EventKind.TRANSITION:

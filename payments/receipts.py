@@ -14,11 +14,17 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from documents.constants import DocumentSource
+from documents.rendering import html_to_pdf, qr_data_uri, verify_url
+from documents.services import Signature, document_store
+from documents.signers import get_keystore
+from documents.signing import sign_pdf
+from payments.constants import Provider
+
 RECEIPT_DOC_TYPE = "BLTT"  # biên lai thu tiền (our code; no national code was found)
 
 
 def receipt_context(payment: Any) -> dict[str, Any]:
-    from payments.constants import Provider
 
     return {
         "payment": payment,
@@ -37,11 +43,6 @@ def receipt_context(payment: Any) -> dict[str, Any]:
 
 
 def receipt_issue(*, payment: Any) -> Any:
-    from documents.constants import DocumentSource
-    from documents.rendering import html_to_pdf, qr_data_uri, verify_url
-    from documents.services import Signature, document_store
-    from documents.signers import get_keystore
-    from documents.signing import sign_pdf
 
     agency = payment.agency
     identity = get_keystore().agency_identity(agency=agency)  # fails fast when no key

@@ -12,10 +12,12 @@ from django.utils.translation import gettext as _
 
 from common.exports import neutralise_row
 from payments.constants import Provider
+from payments.models import Payment
 from payments.selectors import daily_report_rows
 
 
 def daily_report_xlsx(*, agency_id: int, day: dt.date) -> bytes:
+    # Local import: openpyxl is a heavy library, loaded on first use.
     from openpyxl import Workbook
 
     book = Workbook()
@@ -57,7 +59,6 @@ def daily_report_xlsx(*, agency_id: int, day: dt.date) -> bytes:
 
 def daily_reports_store(*, day: dt.date | None = None) -> int:
     """Write yesterday's report of every agency that collected something; returns how many."""
-    from payments.models import Payment
 
     day = day or timezone.localdate() - dt.timedelta(days=1)
     agencies = (

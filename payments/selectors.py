@@ -8,14 +8,19 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Q, QuerySet, Sum
+from django.conf import settings
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from accounts.constants import Role
 from accounts.models import User
+from agencies.selectors import staff_memberships
+from dossiers.models import Dossier
+from dossiers.selectors import dossiers_visible_to
 from payments.constants import ChargeStatus, PaymentStatus, Provider
 from payments.models import Charge, Payment
-from procedures.selectors import FeeLine
+from payments.providers.registry import get_provider
+from procedures.selectors import FeeLine, procedure_fee_lines, procedure_get
 
 if TYPE_CHECKING:
     from dossiers.models import Dossier
@@ -44,7 +49,6 @@ def fee_lines_for(
 ) -> list[FeeLine]:
     """The fees of a procedure on `channel` on `day`, computed by procedures (which owns the
     fee rules: channel, online discount, exemptions, effective dates)."""
-    from procedures.selectors import procedure_fee_lines, procedure_get
 
     procedure = procedure_get(code=procedure_code)
     if procedure is None:
@@ -77,7 +81,6 @@ def dossier_fees_settled(*, dossier: Any) -> bool:
 def dossier_paid_online(*, dossier: Any) -> int:
     """QĐ 766 indicator 3.6 (`DuocThanhToanTrucTuyen`): 0 when not paid online, else the code
     of the portal it was paid on (1 National Portal, 2 this province portal)."""
-    from django.conf import settings
 
     paid_online = Payment.objects.filter(
         dossier=dossier, status=PaymentStatus.PAID, provider=Provider.VNPAY
@@ -88,7 +91,6 @@ def dossier_paid_online(*, dossier: Any) -> int:
 def procedure_has_online_payment(*, procedure_code: str) -> bool:
     """QĐ 766 indicator 3.5: a fee-bearing procedure is integrated with online payment when its
     online fee is known here and a gateway is available."""
-    from payments.providers.registry import get_provider
 
     if not get_provider(Provider.VNPAY).is_available():
         return False
@@ -102,7 +104,6 @@ def procedure_has_online_payment(*, procedure_code: str) -> bool:
 
 
 def _staff_agency_ids(user: User, roles: frozenset[str] = STAFF_VIEW_ROLES) -> list[int]:
-    from agencies.selectors import staff_memberships
 
     return list(staff_memberships(user).filter(role__in=roles).values_list("agency_id", flat=True))
 
@@ -114,7 +115,6 @@ def _dossier_in_agencies(agency_ids: list[int], prefix: str = "dossier__") -> Q:
 
 
 def payments_for_citizen(*, user: User) -> QuerySet[Payment]:
-    from dossiers.selectors import dossiers_visible_to
 
     return Payment.objects.filter(dossier__in=dossiers_visible_to(user=user)).select_related(
         "dossier", "charge"
@@ -135,7 +135,6 @@ def payment_get(*, user: User, uuid: Any) -> Payment | None:
 
 
 def dossier_for_citizen(*, user: User, code: str) -> Any | None:
-    from dossiers.selectors import dossiers_visible_to
 
     return dossiers_visible_to(user=user).exclude(code=None).filter(code=code).first()
 
@@ -143,7 +142,6 @@ def dossier_for_citizen(*, user: User, code: str) -> Any | None:
 def dossier_for_staff(
     *, user: User, code: str, roles: frozenset[str] = STAFF_VIEW_ROLES
 ) -> Dossier | None:
-    from dossiers.models import Dossier
 
     ids = _staff_agency_ids(user, roles)
     return Dossier.objects.filter(_dossier_in_agencies(ids, prefix="")).filter(code=code).first()
@@ -175,7 +173,6 @@ class ReportRow:
 
 def daily_report_rows(*, agency_id: int, day: dt.date) -> list[ReportRow]:
     """Amounts settled on `day` for an agency, by channel (provider) and gateway bank."""
-    from django.db.models import Count
 
     rows = (
         Payment.objects.filter(
@@ -196,6 +193,5 @@ def daily_report_rows(*, agency_id: int, day: dt.date) -> list[ReportRow]:
 
 
 def online_payment_available() -> bool:
-    from payments.providers.registry import get_provider
 
     return get_provider(Provider.VNPAY).is_available()

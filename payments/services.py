@@ -16,12 +16,23 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.constants import Role
 from accounts.models import User
+from agencies.calendar import add_working_hours
+from agencies.selectors import staff_memberships
 from common.audit import audit_record
 from common.exceptions import ApplicationError
+from documents.signers import get_keystore
+from dossiers.constants import Actor, DossierStatus, EventKind
+from dossiers.services import dossier_event_record, dossier_transition
+from dossiers.services.notices import notify_staff, staff_in
+from dossiers.workflow import TransitionNotAllowed
+from notifications.constants import Event
+from notifications.services import notify
 from payments import selectors
 from payments.constants import (
     BUDGET_TRANSFER_WORKING_HOURS,
@@ -35,8 +46,9 @@ from payments.constants import (
     SettledVia,
 )
 from payments.models import Charge, Payment, PaymentEvent, Refund
-from payments.providers.base import GatewayResult, InvalidSignature
+from payments.providers.base import GatewayError, GatewayResult, InvalidSignature
 from payments.providers.registry import get_provider
+from payments.receipts import receipt_issue
 
 logger = logging.getLogger(__name__)
 
@@ -84,8 +96,6 @@ def charge_create_for_submission(*, dossier: Any) -> Charge | None:
 def charge_assess(*, dossier: Any, amount_vnd: int, label: str, note: str, by: User) -> Charge:
     """A fee assessed after reception (NĐ 118 Art. 24): the processing officer records it, the
     dossier waits for payment and the citizen is told what to pay and where."""
-    from dossiers.constants import Actor, DossierStatus
-    from dossiers.services import dossier_transition
 
     if amount_vnd <= 0:
         raise ApplicationError(_("Số tiền phải lớn hơn 0."), code="amount")
@@ -118,9 +128,6 @@ def charge_assess(*, dossier: Any, amount_vnd: int, label: str, note: str, by: U
 
 
 def _notify_payment_due(charge: Charge) -> None:
-    from django.urls import reverse
-
-    from notifications.services import notify
 
     dossier = charge.dossier
     notify(
@@ -307,6 +314,7 @@ def _settle(payment: Payment, *, via: str, actor: User | None = None) -> None:
 
 
 def _queue_receipt(payment_id: int) -> None:
+    # Local import: payment_receipt_issue would clash with the module's own name.
     from payments.tasks import payment_receipt_issue
 
     payment_receipt_issue.delay(payment_id)
@@ -314,9 +322,6 @@ def _queue_receipt(payment_id: int) -> None:
 
 def _tell_dossier(payment: Payment) -> None:
     """Record the settlement on the dossier and move it on when the table has that edge."""
-    from dossiers.constants import Actor, DossierStatus, EventKind
-    from dossiers.services import dossier_event_record, dossier_transition
-    from dossiers.workflow import TransitionNotAllowed
 
     dossier = payment.dossier
     dossier_event_record(
@@ -374,7 +379,6 @@ def payment_reconcile(*, payment: Payment) -> str:
 
 def payments_reconcile_stale(*, older_than_minutes: int | None = None) -> dict[str, int]:
     """Query every pending online payment older than the threshold, one transaction each."""
-    from payments.providers.base import GatewayError
 
     minutes = (
         settings.PAYMENT_RECONCILE_AFTER_MINUTES
@@ -398,8 +402,6 @@ def payments_reconcile_stale(*, older_than_minutes: int | None = None) -> dict[s
 @transaction.atomic
 def payment_record_counter(*, dossier: Any, by: User, method: str, receipt_number: str) -> Payment:
     """A reception officer of the dossier's receiving agency records a payment at the counter."""
-    from accounts.constants import Role
-    from agencies.selectors import staff_memberships
 
     if method not in CounterMethod.values:
         raise ApplicationError(_("Chọn hình thức nộp tiền."), code="method")
@@ -526,7 +528,6 @@ def payments_flag_for_refund(*, dossier: Any, reason: str) -> int:
 def payment_receipts_sweep(limit: int = 200) -> int:
     """Issue the receipts still owed for settled payments (their agency could not sign when the
     payment settled): a receipt waits for the key, it is never lost. Returns how many."""
-    from documents.signers import get_keystore
 
     keystore = get_keystore()
     owed = Payment.objects.filter(
@@ -549,7 +550,6 @@ def payment_receipts_sweep(limit: int = 200) -> int:
 def payment_receipt_issue(*, payment: Payment) -> Any:
     """Render the e-receipt (biên lai), sign it with the agency's certificate and keep it in
     the payer's data store. Idempotent: returns the existing one when already issued."""
-    from payments.receipts import receipt_issue
 
     locked = Payment.objects.select_for_update().get(pk=payment.pk)
     if locked.receipt_document_uuid is not None:
@@ -570,7 +570,6 @@ def payment_receipt_issue(*, payment: Payment) -> Any:
 def payment_budget_due_at(*, payment: Payment) -> Any:
     """When an online payment's money must be in the state budget: 8 working hours after it was
     paid, on the collecting agency's calendar (Art. 24.3). None for counter payments."""
-    from agencies.calendar import add_working_hours
 
     if payment.provider != Provider.VNPAY or payment.paid_at is None:
         return None
@@ -618,8 +617,6 @@ def payment_budget_transfer_record(
 def payments_budget_transfer_alerts(*, now: Any = None) -> int:
     """Tell the collecting agency's heads and supervisors, once, of every online payment not in
     the state budget 8 working hours after it was paid (Art. 24.3). Returns how many alerts."""
-    from dossiers.services.notices import notify_staff, staff_in
-    from notifications.constants import Event
 
     now = now or timezone.now()
     # 8 working hours are at least 8 wall-clock hours: older payments only are candidates.

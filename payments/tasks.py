@@ -4,21 +4,24 @@ import logging
 
 from celery import shared_task
 
+from common.exceptions import ApplicationError
+from payments.models import Payment
+from payments.reports import daily_reports_store
+from payments.services import payment_receipt_issue as issue
+from payments.services import payment_receipts_sweep, payments_reconcile_stale
+from payments.services import payments_budget_transfer_alerts as alert
+
 logger = logging.getLogger(__name__)
 
 
 @shared_task(ignore_result=True)
 def payments_reconcile() -> dict[str, int]:
-    from payments.services import payments_reconcile_stale
 
     return payments_reconcile_stale()
 
 
 @shared_task(ignore_result=True)
 def payment_receipt_issue(payment_id: int) -> str:
-    from common.exceptions import ApplicationError
-    from payments.models import Payment
-    from payments.services import payment_receipt_issue as issue
 
     try:
         return str(issue(payment=Payment.objects.get(pk=payment_id)))
@@ -29,14 +32,12 @@ def payment_receipt_issue(payment_id: int) -> str:
 
 @shared_task(ignore_result=True)
 def payments_receipts_sweep() -> int:
-    from payments.services import payment_receipts_sweep
 
     return payment_receipts_sweep()
 
 
 @shared_task(ignore_result=True)
 def payments_daily_report() -> int:
-    from payments.reports import daily_reports_store
 
     return daily_reports_store()
 
@@ -44,6 +45,5 @@ def payments_daily_report() -> int:
 @shared_task(ignore_result=True)
 def payments_budget_transfer_alerts() -> int:
     """Online fees not in the state budget 8 working hours after payment (NĐ 118 Art. 24.3)."""
-    from payments.services import payments_budget_transfer_alerts as alert
 
     return alert()

@@ -21,13 +21,16 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.http import AuthenticatedHttpRequest, signed_in_or_none
+from agencies.selectors import staff_agencies
 from common.audit import client_ip
 from common.exceptions import ApplicationError
 from documents.selectors import document_issued_get
+from documents.signers import SigningKeyMissing
 from payments import selectors, services
 from payments.constants import RESPONSE_MESSAGES, PaymentStatus, Provider
 from payments.forms import ChargeAssessForm, CounterPaymentForm, RefundForm, ReportForm
 from payments.providers.registry import get_provider
+from payments.reports import daily_report_xlsx
 
 GATEWAY_LOCALES = {"vi": "vn", "en": "en"}
 
@@ -137,7 +140,6 @@ def receipt(request: AuthenticatedHttpRequest, uuid) -> HttpResponseBase:
     payment = selectors.payment_get(user=request.user, uuid=uuid)
     if payment is None:
         raise Http404
-    from documents.signers import SigningKeyMissing
 
     try:
         document_uuid = services.payment_receipt_issue(payment=payment)
@@ -239,8 +241,6 @@ def refund(request: AuthenticatedHttpRequest, uuid) -> HttpResponse:
 @login_required
 @require_GET
 def daily_report(request: AuthenticatedHttpRequest) -> HttpResponse:
-    from agencies.selectors import staff_agencies
-    from payments.reports import daily_report_xlsx
 
     agencies = list(staff_agencies(request.user))
     if not agencies:

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from common.http import HtmxHttpRequest
+from portal.celery import app
 from portal.entry_points import (
     entry_points,
     entry_points_matching,
@@ -81,7 +82,6 @@ def _check_cache() -> None:
 def _check_broker() -> None:
     if settings.CELERY_TASK_ALWAYS_EAGER:
         return  # in-process tasks: there is no broker to reach
-    from portal.celery import app
 
     with app.connection_for_write() as conn:
         # One try, no back-off sleep: a probe must answer fast.

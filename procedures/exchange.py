@@ -70,6 +70,7 @@ def export_csv(procedures: Iterable[Procedure]) -> bytes:
 
 
 def export_xlsx(procedures: Iterable[Procedure]) -> bytes:
+    # Local import: openpyxl is a heavy library, loaded on first use.
     from openpyxl import Workbook
 
     workbook = Workbook(write_only=True)
@@ -84,6 +85,7 @@ def export_xlsx(procedures: Iterable[Procedure]) -> bytes:
 def read_table(name: str, content: bytes) -> list[dict[str, str]]:
     """Rows of a CSV (UTF-8, optional BOM) or XLSX file as dicts keyed by the header row."""
     if name.lower().endswith(".xlsx"):
+        # Local import: openpyxl is a heavy library, loaded on first use.
         from openpyxl import load_workbook
 
         sheet = load_workbook(io.BytesIO(content), read_only=True, data_only=True).active

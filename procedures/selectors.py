@@ -10,12 +10,15 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.constants import Role
 from accounts.models import User
 from accounts.selectors import user_has_role
 from agencies.models import Agency
-from procedures.constants import OnlineLevel, ProposalStatus
+from procedures.constants import DueRule, OnlineLevel, ProposalStatus
+from procedures.deadlines import procedure_due_terms
 from procedures.models import (
     OnlineLevelProposal,
     OnlineOnlyDay,
@@ -99,8 +102,6 @@ def procedure_fee_lines(
     The local fee rules in force on `day` for `channel` (or for every channel), with the online
     discount on the online channel, and zero for an applicant type the rule exempts. Without a
     local rule, the catalogue's published fee for the channel."""
-    from django.utils import timezone
-    from django.utils.translation import gettext as _
 
     day = day or timezone.localdate()
     lines: list[FeeLine] = []
@@ -215,8 +216,6 @@ class DueRuleRow:
 def procedures_due_rule_report(*, include_published: bool = False) -> list[DueRuleRow]:
     """Every procedure whose due date does not simply follow its published time (or has a
     cut-off), with the rule `procedures.deadlines` applies to it: the review list of ADR 0252."""
-    from procedures.constants import DueRule
-    from procedures.deadlines import procedure_due_terms
 
     rows = []
     queryset = Procedure.objects.only("code", "name", "receipt_cutoff").prefetch_related("channels")

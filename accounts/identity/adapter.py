@@ -21,7 +21,9 @@ from allauth.socialaccount.providers.base.constants import AuthProcess
 
 from accounts.identity import selectors
 from accounts.identity.claims import claims_parse
+from accounts.identity.failures import failure_response
 from accounts.identity.provider import NationalIdentityProvider
+from accounts.services import citizen_register
 
 STATE_ID_TOKEN = "national_identity_id_token"  # noqa: S105 - a key name
 STATE_ISSUER = "national_identity_issuer"
@@ -52,7 +54,6 @@ class IdentityAdapter(DefaultSocialAccountAdapter):
         self, request: HttpRequest, provider, error=None, exception=None, extra_context=None
     ) -> None:
         """Every failed callback: the reason logged and audited, our Vietnamese page shown."""
-        from accounts.identity.failures import failure_response
 
         raise ImmediateHttpResponse(
             failure_response(
@@ -110,7 +111,6 @@ class IdentityAdapter(DefaultSocialAccountAdapter):
         return user
 
     def save_user(self, request: HttpRequest, sociallogin: SocialLogin, form=None):
-        from accounts.services import citizen_register
 
         user = super().save_user(request, sociallogin, form=form)
         citizen_register(user=user)

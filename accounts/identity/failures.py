@@ -16,6 +16,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
 from allauth.socialaccount.providers.base.constants import AuthError
+from requests import RequestException
 
 from common.audit import audit_record
 
@@ -66,7 +67,6 @@ def failure_reason(*, error: Any, exception: BaseException | None, extra: dict) 
     for pattern, reason in _TOKEN_REASONS:
         if pattern.search(text):
             return reason
-    from requests import RequestException
 
     if isinstance(exception, RequestException):
         return "network"

@@ -7,6 +7,8 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.http import HttpRequest
 
+from allauth.socialaccount.adapter import get_adapter
+
 from accounts.identity.services import ID_TOKEN_SESSION_KEY, PROVIDER_SESSION_KEY
 
 
@@ -19,7 +21,6 @@ def provider_logout_url(request: HttpRequest, *, post_logout_redirect_uri: str) 
     provider_id = request.session.get(PROVIDER_SESSION_KEY)
     if not id_token or not provider_id:
         return None
-    from allauth.socialaccount.adapter import get_adapter
 
     try:
         provider = get_adapter(request).get_provider(request, provider_id)

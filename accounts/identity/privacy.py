@@ -14,11 +14,16 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from allauth.account.models import EmailAddress
+from allauth.socialaccount.models import SocialAccount
+
+from accounts import personal_data
 from accounts import selectors as account_selectors
 from accounts.constants import Role
 from accounts.identity.constants import (
@@ -27,9 +32,12 @@ from accounts.identity.constants import (
     PrivacyRequestKind,
     PrivacyRequestStatus,
 )
+from accounts.identity.services import user_sessions_end
 from accounts.models import CitizenProfile, NationalIdentity, PrivacyRequest, User
+from agencies.calendar import add_working_days
 from common.audit import audit_record
 from common.exceptions import ApplicationError
+from documents.rendering import html_to_pdf
 
 DELETION_RESOLUTION = _(
     "Tài khoản và hồ sơ cá nhân của bạn đã được ẩn danh, không thể đăng nhập lại. Hồ sơ thủ tục "
@@ -42,7 +50,6 @@ PRIVACY_OFFICER_ROLES = frozenset({Role.ONESTOP_SUPERVISOR, Role.SYSTEM_ADMIN})
 
 
 def privacy_due_at(received_at):
-    from agencies.calendar import add_working_days
 
     return add_working_days(received_at, PRIVACY_REQUEST_WORKING_DAYS)
 
@@ -80,10 +87,6 @@ def privacy_request_create(
 @transaction.atomic
 def user_anonymise(*, user: User) -> None:
     """Removes what identifies the person; keeps records the law requires (dossiers, audit)."""
-    from allauth.account.models import EmailAddress
-    from allauth.socialaccount.models import SocialAccount
-
-    from accounts.identity.services import user_sessions_end
 
     CitizenProfile.objects.filter(user=user).update(
         full_name="",
@@ -194,10 +197,6 @@ def _readable_html(value) -> str:
 
 def personal_data_pdf(*, user: User) -> bytes:
     """The access-right download as a readable PDF (the JSON export's sections, laid out)."""
-    from django.template.loader import render_to_string
-
-    from accounts import personal_data
-    from documents.rendering import html_to_pdf
 
     sections = {
         name: mark_safe(_readable_html(data))  # noqa: S308 - every value in it was escaped

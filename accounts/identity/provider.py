@@ -13,12 +13,14 @@ from dataclasses import dataclass
 from django.http import HttpRequest
 from django.urls import reverse
 
+from allauth.socialaccount.helpers import render_authentication_error
 from allauth.socialaccount.providers.oauth2.client import OAuth2Error
 from allauth.socialaccount.providers.oauth2.views import OAuth2CallbackView
 from allauth.socialaccount.providers.openid_connect.provider import OpenIDConnectProvider
 from allauth.socialaccount.providers.openid_connect.views import OpenIDConnectOAuth2Adapter
 from allauth.utils import build_absolute_uri
 
+from accounts.identity.failures import IssuerMismatch
 from accounts.identity.tokens import id_token_verify, jwks_fetch
 
 
@@ -82,10 +84,6 @@ class NationalIdentityCallbackView(OAuth2CallbackView):
             if sent_issuer is not None and sent_issuer.rstrip("/") != configured_issuer(
                 provider.app
             ):
-                from allauth.socialaccount.helpers import render_authentication_error
-
-                from accounts.identity.failures import IssuerMismatch
-
                 return None, render_authentication_error(
                     request,
                     provider,

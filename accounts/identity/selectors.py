@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
+from django.conf import settings
 from django.db import models
 from django.db.models import QuerySet
+from django.urls import reverse
 
-from accounts.models import CitizenProfile, NationalIdentity, User
+from allauth.account.models import EmailAddress
+
+from accounts.models import CitizenProfile, Mandate, NationalIdentity, PrivacyRequest, User
 
 
 def identity_owner(*, issuer: str, subject: str) -> User | None:
@@ -19,7 +25,6 @@ def identity_owner(*, issuer: str, subject: str) -> User | None:
 
 def local_account_conflicts(*, email: str, id_number: str) -> bool:
     """Does an account already hold this e-mail or ID number? Then it must link, not be taken."""
-    from allauth.account.models import EmailAddress
 
     if email and (
         User.objects.filter(email__iexact=email).exists()
@@ -52,10 +57,6 @@ def assurance_satisfies(*, user: User, required: int) -> bool:
 
 def step_up_login_url(*, next_url: str) -> str:
     """Sign in again at the national identity asking for level 2 (`acr_values`)."""
-    from urllib.parse import urlencode
-
-    from django.conf import settings
-    from django.urls import reverse
 
     url = reverse("openid_connect_login", kwargs={"provider_id": settings.VNEID_PROVIDER_ID})
     acr = settings.VNEID_ACR_LEVEL2[0]
@@ -76,7 +77,6 @@ def personal_data_identities(user: User) -> list[dict]:
 
 
 def personal_data_mandates(user: User) -> list[dict]:
-    from accounts.models import Mandate
 
     mandates = Mandate.objects.filter(models.Q(principal=user) | models.Q(agent=user))
     return [
@@ -98,7 +98,6 @@ def personal_data_mandates(user: User) -> list[dict]:
 
 
 def personal_data_privacy_requests(user: User) -> list[dict]:
-    from accounts.models import PrivacyRequest
 
     return [
         {

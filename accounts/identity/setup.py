@@ -1,8 +1,9 @@
 """Called from `AccountsConfig.ready()`: connects our signal receivers and export sections."""
 
+from accounts import personal_data
+
 
 def identity_ready() -> None:
-    from accounts import personal_data
     from accounts.identity import admin, selectors, signals  # noqa: F401
 
     personal_data.register("national_identities", selectors.personal_data_identities)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -13,8 +14,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from allauth.account.internal.decorators import login_not_required
+from allauth.account.internal.flows.logout import logout as allauth_logout
 from allauth.socialaccount.models import SocialApp
 
+from accounts import selectors as account_selectors
 from accounts.http import AuthenticatedHttpRequest
 from accounts.identity import mandates, privacy, selectors
 from accounts.identity.forms import (
@@ -41,7 +44,6 @@ def oidc_callback(request: HttpRequest, provider_id: str) -> HttpResponse:
 @require_GET
 @login_not_required
 def sign_in(request: HttpRequest) -> HttpResponse:
-    from django.conf import settings
 
     return render(
         request,
@@ -58,7 +60,6 @@ def sign_in(request: HttpRequest) -> HttpResponse:
 @login_not_required
 def logout(request: HttpRequest) -> HttpResponse:
     """Signs out here and, after a national sign-in, at the provider too (`id_token_hint`)."""
-    from allauth.account.internal.flows.logout import logout as allauth_logout
 
     target = provider_logout_url(
         request, post_logout_redirect_uri=default_post_logout_redirect_uri()
@@ -150,7 +151,6 @@ def mandate_confirm(request: AuthenticatedHttpRequest, uuid) -> HttpResponse:
 @login_required
 def mandate_counter(request: AuthenticatedHttpRequest) -> HttpResponse:
     """A reception officer records a paper authorisation the citizen signed at the counter."""
-    from accounts import selectors as account_selectors
 
     if not account_selectors.user_roles(user=request.user) & mandates.COUNTER_ROLES:
         raise PermissionDenied

@@ -11,6 +11,7 @@ from django.conf import settings
 
 from documents.signers import pkcs11, pkcs12  # noqa: F401  (registers the plugins)
 from documents.signers.base import BaseKeyStore, SigningIdentity, SigningKeyMissing, keystores
+from documents.signers.csc import CscClient, RemoteSigningError
 
 
 def get_keystore() -> BaseKeyStore:
@@ -21,15 +22,15 @@ def person_certificates(*, user) -> list:
     """The certificates the portal knows to be `user`'s own: the server-held personal key (key
     store) and the credentials of the remote-signing service. A signature counts as theirs only
     with one of these, never by a name that happens to match."""
+    # Local import: pyhanko is heavy: loaded only where it is used (house rule, ruff TID253).
     from pyhanko.sign.general import SigningError
-
-    from documents.signers.csc import CscClient, RemoteSigningError
 
     certificates = []
     # No personal key in the store (file or HSM) is no error: the person may sign remotely.
     with contextlib.suppress(SigningKeyMissing, SigningError):
         certificates.append(get_keystore().officer_identity(user=user, agency=None).chain[0])
     if settings.REMOTE_SIGNING_ENABLED:
+        # Local import: asn1crypto is a heavy library, loaded on first use.
         from asn1crypto import x509
 
         client = CscClient()

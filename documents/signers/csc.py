@@ -129,8 +129,13 @@ class CscClient:
 
 def csc_pyhanko_signer(*, client: CscClient, info: CredentialInfo, otp: str):
     """A pyHanko Signer whose raw signature comes from the CSC service, confirmed by `otp`."""
+    # Local import: asn1crypto is a heavy library, loaded on first use.
     from asn1crypto import algos, x509
+
+    # Local import: pyhanko is heavy: loaded only where it is used (house rule, ruff TID253).
     from pyhanko.sign.signers import Signer
+
+    # Local import: pyhanko_certvalidator is heavy: loaded only where it is used (house rule, ruf….
     from pyhanko_certvalidator.registry import SimpleCertificateStore
 
     certificates = [x509.Certificate.load(der) for der in info.certificates]

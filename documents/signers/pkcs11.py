@@ -20,6 +20,7 @@ class Pkcs11KeyStore(BaseKeyStore):
     too (every certificate object on the token is offered as a chain candidate)."""
 
     def _signer(self, label: str):
+        # Local import: pyhanko is heavy: loaded only where it is used (house rule, ruff TID253).
         from pyhanko.sign import pkcs11
 
         return pkcs11.PKCS11Signer(
@@ -51,6 +52,7 @@ class Pkcs11KeyStore(BaseKeyStore):
         return self._identity(agency_key_label(agency), SignerKind.AGENCY, agency)
 
     def has_agency_key(self, *, agency) -> bool:
+        # Local import: pyhanko is heavy: loaded only where it is used (house rule, ruff TID253).
         from pyhanko.sign.general import SigningError
 
         try:
@@ -66,6 +68,7 @@ class Pkcs11KeyStore(BaseKeyStore):
 @functools.cache
 def _session(module: str, token_label: str, pin: str):
     """One logged-in session per process and token (opening one costs a login on the HSM)."""
+    # Local import: pyhanko is heavy: loaded only where it is used (house rule, ruff TID253).
     from pyhanko.config.pkcs11 import TokenCriteria
     from pyhanko.sign import pkcs11
 

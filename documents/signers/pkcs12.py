@@ -60,9 +60,12 @@ class Pkcs12KeyStore(BaseKeyStore):
 def _load_pkcs12(path: Path, mtime_ns: int, passphrase: str):
     """Opening a PKCS#12 file (key derivation) and checking an RSA key cost ~0.1 s each: do it
     once per file version and process, not once per signature."""
+    # Local import: cryptography is a heavy library, loaded on first use.
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
     from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
+
+    # Local import: pyhanko is heavy: loaded only where it is used (house rule, ruff TID253).
     from pyhanko.sign.general import get_pyca_cryptography_hash
     from pyhanko.sign.signers import SimpleSigner
 

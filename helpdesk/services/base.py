@@ -29,6 +29,7 @@ from helpdesk.models import (
 )
 from helpdesk.sms import send_sms
 from notifications.constants import Event
+from notifications.services import notify
 
 logger = logging.getLogger(__name__)
 
@@ -110,7 +111,6 @@ def _notify_answer_ready(
 ) -> None:
     """Tell the helpdesk officers an agency's answer waits for their review and publication
     (not when a helpdesk officer answered: they publish it themselves)."""
-    from notifications.services import notify
 
     if selectors.is_helpdesk_officer(user=by):
         return
@@ -132,7 +132,6 @@ def _notify_answer_ready(
 def _notify_assigned(*, agency: Agency, code: str, title: str, url: str) -> None:
     """Queue `helpdesk_assigned` for the agency's staff in the caller's transaction (sent after
     commit, nothing on rollback)."""
-    from notifications.services import notify
 
     staff = list(selectors.agency_helpdesk_staff(agency=agency))
     if staff:
@@ -152,7 +151,6 @@ def _notify_assigned(*, agency: Agency, code: str, title: str, url: str) -> None
 def _tell_reporter(report: FieldReport, update: str = "", *, answered: bool = False) -> None:
     """Queue the reporter's message in the outbox: to their account when they have one, else by
     SMS to the phone they verified (`notify_phone`). Sent after the caller's commit."""
-    from notifications.services import notify
 
     url = site_url("helpdesk:track_detail", report.code)
     if answered:

@@ -24,6 +24,8 @@ from agencies.constants import COMMUNE_KINDS
 from agencies.models import Agency
 from common.links import site_url
 from common.text import fold
+from documents.constants import DocumentSource, UseKind
+from documents.services import UseSpec, document_store
 from helpdesk.constants import (
     IntakeChannel,
     ReportAction,
@@ -46,11 +48,11 @@ from helpdesk.services.base import (
     stage_due,
 )
 from helpdesk.sms import send_sms
+from notifications.channels.base import phone_e164
 from notifications.constants import Event
 
 
 def normalise_phone(phone: str) -> str:
-    from notifications.channels.base import phone_e164
 
     normalised = phone_e164(phone)
     if not normalised:
@@ -164,8 +166,6 @@ def _intake_account() -> User:
 
 
 def _store_photos(report: FieldReport, photos: Sequence[Photo], by: User | None) -> None:
-    from documents.constants import DocumentSource, UseKind
-    from documents.services import UseSpec, document_store
 
     if len(photos) + report.photos.count() > MAX_PHOTOS:
         raise HelpdeskError(

@@ -32,6 +32,7 @@ from helpdesk.services.base import (
 from helpdesk.services.transitions import question_take
 from helpdesk.workflow import Actor
 from notifications.constants import Event
+from notifications.services import notify
 
 
 def _question_audit(question: Question, action: str, by: User | None, **data: Any) -> None:
@@ -115,8 +116,6 @@ def question_publish(*, question: Question, by: User, answer: str) -> Question:
     question.save(update_fields=["status", "answer", "published_at", "search_text", "updated_at"])
     _question_audit(question, "published", by)
     if question.asker is not None:
-        from notifications.services import notify
-
         notify(
             event=Event.HELPDESK_ANSWERED,
             recipient=question.asker,

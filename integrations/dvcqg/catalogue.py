@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from integrations.dvcqg.provider import dvcqg
+from procedures.services import ImportCounts, procedures_import
 
 
 def national_record(item: dict[str, Any]) -> dict[str, Any]:
@@ -29,7 +30,6 @@ def national_record(item: dict[str, Any]) -> dict[str, Any]:
 
 def catalogue_sync() -> Any:
     """Import the adapter's catalogue; returns `procedures.services.ImportCounts`."""
-    from procedures.services import ImportCounts, procedures_import
 
     if not dvcqg.is_enabled():
         return ImportCounts()

@@ -27,14 +27,18 @@ from django.db import IntegrityError, transaction
 import requests
 
 from accounts.models import CitizenProfile, User
+from accounts.services import citizen_register
+from agencies.selectors import agency_by_code
 from common.exceptions import ApplicationError
 from common.text import fold
 from dossiers.constants import Actor, Channel
 from dossiers.models import Dossier
+from dossiers.services import dossier_start, dossier_submit, draft_component_upload
 from integrations.base import IntegrationError
 from integrations.constants import InboundStatus, Provider
 from integrations.dvcqg.provider import dvcqg
 from integrations.models import InboundDossier
+from procedures.selectors import procedure_get
 
 logger = logging.getLogger(__name__)
 
@@ -55,7 +59,6 @@ class InboundRefused(ApplicationError):
 
 def _citizen_for(item: dict[str, Any]) -> User:
     """The applicant by ID number; a new citizen account (no password) when unknown."""
-    from accounts.services import citizen_register
 
     id_number = str(item.get("MaDoiTuong") or "").strip()
     if not id_number.isdigit() or len(id_number) != 12:
@@ -98,7 +101,6 @@ def _fetch(url: str) -> bytes:
 
 def _attach(dossier: Dossier, user: User, files: list[dict[str, Any]]) -> None:
     """Match each attached file to a requirement (by code, then by name) and store it."""
-    from dossiers.services import draft_component_upload
 
     components = list(dossier.components.all())
     by_code = {c.requirement_code: c for c in components}
@@ -123,7 +125,6 @@ def _attach(dossier: Dossier, user: User, files: list[dict[str, Any]]) -> None:
 def _place(dossier: Dossier, unit_code: str) -> None:
     """The unit the applicant chose on the portal (`MaDonViTiepNhan`, an agency's electronic
     identifier) fills what the catalogue leaves open — for a commune procedure, which commune."""
-    from agencies.selectors import agency_by_code
 
     if not unit_code:
         return
@@ -143,8 +144,6 @@ def _place(dossier: Dossier, unit_code: str) -> None:
 @transaction.atomic
 def inbound_take(*, item: dict[str, Any]) -> InboundDossier:
     """Take one portal dossier in (see module docstring). Raises InboundRefused."""
-    from dossiers.services import dossier_start, dossier_submit
-    from procedures.selectors import procedure_get
 
     code = str(item.get("MaHoSo") or "").strip()
     if not code or len(code) > 64:

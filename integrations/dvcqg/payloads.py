@@ -24,6 +24,7 @@ from dossiers.constants import (
     component_reuses_data,
     national_portal_status,
 )
+from procedures.models import Procedure
 
 GMT7 = ZoneInfo("Asia/Ho_Chi_Minh")
 DATE_FORMAT = "%Y%m%d%H%M%S"
@@ -74,7 +75,6 @@ def status_code(status: str) -> str:
 
 
 def _field_of(procedure_code: str) -> tuple[str, str]:
-    from procedures.models import Procedure
 
     row = (
         Procedure.objects.filter(code=procedure_code)

@@ -26,6 +26,7 @@ def validation_errors(service: str, body: dict[str, Any]) -> list[str] | None:
     if service not in SERVICES:
         return None
     try:
+        # Local import: jsonschema is a heavy library, loaded on first use.
         from jsonschema import Draft202012Validator
     except ImportError:  # pragma: no cover - production installs without dev dependencies
         return None

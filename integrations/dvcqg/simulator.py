@@ -37,6 +37,7 @@ from integrations.dvcqg.provider import (
     XAC_NHAN_HO_SO,
 )
 from integrations.models import SimulatedFault, SimulatedPortalDossier, SimulatedRequest
+from procedures import importer
 
 SESSION_SALT = "integrations.dvcqg.simulator.session"
 SESSION_MAX_AGE = 30 * 60
@@ -182,7 +183,6 @@ def _xac_nhan(body: dict[str, Any]) -> dict[str, Any]:
 
 
 def _danh_sach_tthc(body: dict[str, Any]) -> dict[str, Any]:
-    from procedures import importer
 
     limit = min(int(body.get("limit") or CATALOGUE_LIMIT), 500)
     records = []
@@ -204,6 +204,7 @@ HANDLERS = {
 
 def sample_file() -> bytes:
     """A small scan-like PNG (the documents app re-encodes images anyway)."""
+    # Local import: PIL is a heavy library, loaded on first use.
     from PIL import Image, ImageDraw
 
     image = Image.new("RGB", (320, 200), "white")

@@ -23,6 +23,8 @@ from accounts.models import User
 from common.exceptions import ApplicationError
 from dossiers.constants import Actor, Channel, DossierStatus, EventKind, ResultDelivery
 from dossiers.models import Dossier
+from dossiers.services import dossier_event_record, dossier_transition
+from dossiers.workflow import TransitionNotAllowed
 from integrations.constants import PostalKind, PostalStatus, PostalStep
 from integrations.dvcqg.payloads import parse_portal_date
 from integrations.models import PostalOrder
@@ -53,7 +55,6 @@ class PostalError(ApplicationError):
 def _record(
     *, dossier: Dossier, step: str, by: User | None, role: str, data: dict[str, Any], note: str = ""
 ) -> None:
-    from dossiers.services import dossier_event_record
 
     dossier_event_record(
         dossier=dossier,
@@ -200,8 +201,6 @@ def postal_callback(*, payload: dict[str, Any]) -> PostalOrder:
 
 
 def _returned(dossier: Dossier) -> None:
-    from dossiers.services import dossier_transition
-    from dossiers.workflow import TransitionNotAllowed
 
     dossier.refresh_from_db()
     if dossier.status != DossierStatus.DONE:

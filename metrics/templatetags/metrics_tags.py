@@ -1,5 +1,7 @@
 from django import template
 
+from dossiers.constants import TimeUnit
+
 register = template.Library()
 
 
@@ -12,7 +14,6 @@ def indicator(values, code: str) -> str:
 
 @register.filter
 def time_unit(code: str) -> str:
-    from dossiers.constants import TimeUnit
 
     try:
         return str(TimeUnit(code).label)

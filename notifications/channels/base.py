@@ -4,6 +4,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
+from accounts.models import CitizenProfile
+from notifications.models import NotificationPreference
+
 if TYPE_CHECKING:
     from accounts.models import User
     from notifications.models import Notification, NotificationPreference
@@ -64,8 +67,6 @@ class BaseChannel:
 
 def recipients_for(users: list[User]) -> list[Recipient]:
     """Two queries for any number of users: their profiles and their preferences."""
-    from accounts.models import CitizenProfile
-    from notifications.models import NotificationPreference
 
     ids = [u.pk for u in users]
     profiles = {p.user_id: p for p in CitizenProfile.objects.filter(user_id__in=ids)}

@@ -25,6 +25,7 @@ from notifications.constants import Channel
 
 
 def _redirecting_http_client(base_url: str, timeout: float):
+    # Local import: twilio is a heavy library, loaded on first use.
     from twilio.http.http_client import TwilioHttpClient
 
     class RedirectingHttpClient(TwilioHttpClient):
@@ -55,6 +56,7 @@ class TwilioSmsChannel(BaseChannel):
     key = Channel.SMS
 
     def __init__(self) -> None:
+        # Local import: twilio is a heavy library, loaded on first use.
         from twilio.rest import Client
 
         http_client = None
@@ -63,6 +65,7 @@ class TwilioSmsChannel(BaseChannel):
                 settings.TWILIO_API_BASE_URL, settings.NOTIFICATIONS_PROVIDER_TIMEOUT
             )
         else:
+            # Local import: twilio is a heavy library, loaded on first use.
             from twilio.http.http_client import TwilioHttpClient
 
             http_client = TwilioHttpClient(timeout=settings.NOTIFICATIONS_PROVIDER_TIMEOUT)
@@ -77,6 +80,7 @@ class TwilioSmsChannel(BaseChannel):
     def find_sent(self, notification, *, since: datetime) -> DeliveryResult | None:
         """Twilio's Messages API takes no idempotency key, so ask it instead: a message to the
         same number with the same body since the abandoned attempt started is this one."""
+        # Local import: twilio is a heavy library, loaded on first use.
         from twilio.base.exceptions import TwilioException
 
         try:
@@ -96,6 +100,7 @@ class TwilioSmsChannel(BaseChannel):
         return None
 
     def send(self, notification) -> DeliveryResult:
+        # Local import: twilio is a heavy library, loaded on first use.
         from twilio.base.exceptions import TwilioException, TwilioRestException
 
         if not sms_configured():

@@ -23,6 +23,7 @@ from notifications.channels.base import (
 )
 from notifications.channels.registry import register
 from notifications.constants import EVENTS, Channel
+from notifications.models import ZaloToken
 
 # Zalo error codes (developers.zalo.me, ZNS "Bảng mã lỗi").
 TOKEN_INVALID = -124
@@ -41,7 +42,6 @@ def zalo_headers(name: str, value: str) -> dict[str, str]:
 
 class ZaloTokenStore:
     def current(self) -> str:
-        from notifications.models import ZaloToken
 
         token = ZaloToken.objects.filter(key="oa").first()
         if token and token.access_token and token.expires_at and token.expires_at > timezone.now():
@@ -51,7 +51,6 @@ class ZaloTokenStore:
     @transaction.atomic
     def refresh(self, *, stale: str) -> str:
         """Exchange the refresh token for a new pair, unless another worker already did."""
-        from notifications.models import ZaloToken
 
         token, _created = ZaloToken.objects.select_for_update().get_or_create(
             key="oa", defaults={"refresh_token": settings.ZALO_REFRESH_TOKEN}

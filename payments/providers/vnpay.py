@@ -28,6 +28,8 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.utils import timezone
 
+import requests
+
 from payments.constants import VNPAY_VERSION, Provider
 from payments.providers.base import (
     BaseProvider,
@@ -37,6 +39,7 @@ from payments.providers.base import (
     RefundResult,
 )
 from payments.providers.registry import providers
+from payments.simulator.bank import is_enabled as simulator_enabled
 
 GMT7 = ZoneInfo("Asia/Ho_Chi_Minh")
 DATE_FORMAT = "%Y%m%d%H%M%S"
@@ -185,7 +188,6 @@ class VnpayProvider(BaseProvider):
     def is_available(self) -> bool:
         """The real gateway, or the simulator where simulators may run: with neither, nothing
         (IPN, return) is ever verified against the simulator's secret."""
-        from payments.simulator.bank import is_enabled as simulator_enabled
 
         return bool(settings.PAYMENT_VNPAY_ENABLED or simulator_enabled())
 
@@ -229,7 +231,6 @@ class VnpayProvider(BaseProvider):
         return self._verified(params)
 
     def _post(self, body: dict[str, Any]) -> dict[str, str]:
-        import requests
 
         try:
             response = requests.post(config().api_url, json=body, timeout=config().timeout)

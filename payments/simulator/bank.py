@@ -14,6 +14,9 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+import requests
+
+from common.simulators import is_own_url, simulator_on
 from payments.models import SimulatedTransaction
 
 logger = logging.getLogger(__name__)
@@ -26,7 +29,6 @@ OUTCOMES = {PAY: ("00", "00"), CANCEL: ("24", "02"), INSUFFICIENT: ("51", "02")}
 
 
 def is_enabled() -> bool:
-    from common.simulators import simulator_on
 
     return simulator_on("PAYMENT_SIMULATOR_ENABLED") and (
         settings.DEBUG or not settings.PAYMENT_VNPAY_ENABLED
@@ -139,9 +141,6 @@ def complete(*, transaction_no: str, outcome: str) -> SimulatedTransaction | Non
 
 def send_ipn(row: SimulatedTransaction) -> str:
     """Call the merchant's IPN URL server to server (GET), as VNPay does; returns its RspCode."""
-    import requests
-
-    from common.simulators import is_own_url
 
     if not is_own_url(settings.PAYMENT_SIMULATOR_IPN_URL):  # it calls back the portal only
         logger.warning("payment simulator: IPN URL outside SITE_URL refused")

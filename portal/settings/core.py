@@ -167,6 +167,7 @@ SIMULATOR_SECRETS_FILE = Path(
 
 def simulator_secret(name: str) -> str:
     """This installation's secret `name` for a simulator (read by the concern modules)."""
+    # Local import: loaded before the apps registry.
     from common.installation_secrets import installation_secret
 
     return installation_secret(SIMULATOR_SECRETS_FILE, name)

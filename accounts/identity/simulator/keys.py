@@ -9,9 +9,12 @@ import json
 
 from django.conf import settings
 
+import jwt
+
 
 @functools.cache
 def signing_key():
+    # Local import: cryptography is a heavy library, loaded on first use.
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric import rsa
 
@@ -31,7 +34,6 @@ def signing_key():
 
 
 def public_jwk() -> dict:
-    import jwt
 
     jwk = json.loads(jwt.algorithms.RSAAlgorithm.to_jwk(signing_key().public_key()))
     thumbprint = hashlib.sha256(

@@ -20,6 +20,8 @@ from django.shortcuts import render
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+import jwt
+
 from accounts.identity.simulator.keys import public_jwk, signing_key
 from accounts.identity.simulator.people import BY_SUBJECT, DEMO_IDENTITIES
 from common.simulators import simulator_on
@@ -159,7 +161,6 @@ def _claims_for(person: dict, scope: str) -> dict:
 @_enabled
 @require_http_methods(["POST"])
 def token(request: HttpRequest) -> JsonResponse:
-    import jwt
 
     client_id, secret = _client_credentials(request)
     if client_id != settings.VNEID_CLIENT_ID or not secrets.compare_digest(
