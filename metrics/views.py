@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET
 
 from agencies.constants import AgencyLevel
 from agencies.models import Agency
-from metrics import exports, selectors
+from metrics import breakdowns, exports, selectors
 from metrics.constants import INDICATOR_BY_CODE, INDICATORS, PLAN_MEASURES
 from metrics.forms import PeriodForm
 from metrics.periods import Period, period_from_params
@@ -129,7 +129,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     if chosen is not None:
         params["co_quan"] = str(chosen.uuid)
 
-    trend = selectors.trend_for(period=period, scope=view_scope, codes=("2.1", "plan.online_share"))
+    trend = breakdowns.trend_for(
+        period=period, scope=view_scope, codes=("2.1", "plan.online_share")
+    )
     labels = [row["period"].label for row in trend]
     online_targets = PLAN_MEASURES[1].targets
     trend_chart = _chart(
@@ -192,7 +194,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         ],
         title=_("Điểm theo nhóm"),
     )
-    heat = selectors.overdue_heat(scope=view_scope)
+    heat = breakdowns.overdue_heat(scope=view_scope)
     top = max((row["overdue"] for row in heat), default=0)
     for row in heat:
         row["heat"] = 0 if not top else min(4, 1 + (4 * row["overdue"] - 1) // top)
@@ -234,7 +236,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "agency_chart": agency_chart,
         "group_chart": group_chart,
         "heat": heat,
-        "times": selectors.processing_times(period=period, scope=view_scope),
+        "times": breakdowns.processing_times(period=period, scope=view_scope),
         "export_query": urlencode(params),
         "params": params,
     }
@@ -258,9 +260,9 @@ def dossiers(request: HttpRequest) -> HttpResponse:
     ctx = _period_and_scope(request)
     period, chosen = ctx.period, ctx.agency
     counter = request.GET.get("chi_so", "received")
-    if counter not in selectors.DRILLABLE:
+    if counter not in breakdowns.DRILLABLE:
         raise Http404
-    qs = selectors.dossiers_behind(
+    qs = breakdowns.dossiers_behind(
         user=request.user,
         period=period,
         counter=counter,

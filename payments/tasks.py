@@ -5,11 +5,11 @@ import logging
 from celery import shared_task
 
 from common.exceptions import ApplicationError
+from payments.budget import payments_budget_transfer_alerts as alert
 from payments.models import Payment
 from payments.reports import daily_reports_store
 from payments.services import payment_receipt_issue as issue
 from payments.services import payment_receipts_sweep, payments_reconcile_stale
-from payments.services import payments_budget_transfer_alerts as alert
 
 logger = logging.getLogger(__name__)
 

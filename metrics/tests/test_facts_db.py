@@ -9,11 +9,11 @@ from dossiers.constants import Actor, Channel, DossierStatus
 from dossiers.models import Dossier
 from dossiers.tests.factories import make_cast
 from metrics import periods
+from metrics.breakdowns import dossiers_behind
 from metrics.selectors import (
     Scope,
     counts_from_facts,
     counts_from_scratch,
-    dossiers_behind,
     index_for,
     total,
 )

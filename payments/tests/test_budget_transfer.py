@@ -11,7 +11,7 @@ import time_machine
 from common.exceptions import ApplicationError
 from dossiers.constants import Actor
 from notifications.models import Notification
-from payments import services
+from payments import budget, services
 from payments.constants import PaymentEventKind
 from payments.tests.helpers import dossier_with_charge, gateway_params
 
@@ -46,17 +46,17 @@ def alerts_to(user) -> int:
 def test_the_8_working_hours_run_over_the_weekend(paid_friday_15h):
     _cast, payment = paid_friday_15h
     # Friday 15:00–17:00 (2 h), Monday 07:00–11:30 (4 h 30), 13:00–14:30 (1 h 30).
-    assert services.payment_budget_due_at(payment=payment) == at(16, 14, 30)
+    assert budget.payment_budget_due_at(payment=payment) == at(16, 14, 30)
 
 
 def test_no_alert_before_the_due_moment_then_one_alert_once(paid_friday_15h):
     cast, payment = paid_friday_15h
     supervisor = cast.staff[Actor.ONESTOP_SUPERVISOR]
-    assert services.payments_budget_transfer_alerts(now=at(16, 14, 0)) == 0
-    assert services.payments_budget_transfer_alerts(now=at(16, 14, 31)) == 1
+    assert budget.payments_budget_transfer_alerts(now=at(16, 14, 0)) == 0
+    assert budget.payments_budget_transfer_alerts(now=at(16, 14, 31)) == 1
     assert alerts_to(supervisor) >= 1
     sent = alerts_to(supervisor)
-    assert services.payments_budget_transfer_alerts(now=at(16, 16, 0)) == 0
+    assert budget.payments_budget_transfer_alerts(now=at(16, 16, 0)) == 0
     assert alerts_to(supervisor) == sent
     assert payment.events.filter(kind=PaymentEventKind.BUDGET_LATE).count() == 1
 
@@ -64,10 +64,10 @@ def test_no_alert_before_the_due_moment_then_one_alert_once(paid_friday_15h):
 def test_a_transfer_recorded_in_time_means_no_alert(paid_friday_15h):
     cast, payment = paid_friday_15h
     head = cast.staff[Actor.AGENCY_HEAD]
-    services.payment_budget_transfer_record(
+    budget.payment_budget_transfer_record(
         payment=payment, by=head, reference="GNT-2026-0316-01", at=at(16, 9)
     )
-    assert services.payments_budget_transfer_alerts(now=at(17, 9)) == 0
+    assert budget.payments_budget_transfer_alerts(now=at(17, 9)) == 0
     event = payment.events.get(kind=PaymentEventKind.BUDGET)
     assert event.data == {"reference": "GNT-2026-0316-01", "late": False}
 
@@ -75,22 +75,22 @@ def test_a_transfer_recorded_in_time_means_no_alert(paid_friday_15h):
 def test_a_late_transfer_is_recorded_as_late_and_only_once(paid_friday_15h):
     cast, payment = paid_friday_15h
     head = cast.staff[Actor.AGENCY_HEAD]
-    services.payment_budget_transfer_record(
+    budget.payment_budget_transfer_record(
         payment=payment, by=head, reference="GNT-01", at=at(17, 9)
     )
     assert payment.events.get(kind=PaymentEventKind.BUDGET).data["late"] is True
     with pytest.raises(ApplicationError):
-        services.payment_budget_transfer_record(payment=payment, by=head, reference="GNT-02")
+        budget.payment_budget_transfer_record(payment=payment, by=head, reference="GNT-02")
 
 
 def test_only_the_agency_s_heads_and_supervisors_record_it(paid_friday_15h):
     cast, payment = paid_friday_15h
     with pytest.raises(ApplicationError):
-        services.payment_budget_transfer_record(
+        budget.payment_budget_transfer_record(
             payment=payment, by=cast.staff[Actor.RECEPTION_OFFICER], reference="GNT-01"
         )
     with pytest.raises(ApplicationError):
-        services.payment_budget_transfer_record(
+        budget.payment_budget_transfer_record(
             payment=payment, by=cast.staff[Actor.AGENCY_HEAD], reference="  "
         )
 
