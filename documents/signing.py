@@ -147,7 +147,8 @@ def sign_pdf(
     from pyhanko.sign._session_scope import run_and_release  # what sign_pdf() wraps it in
     from pyhanko.sign.general import SigningError
 
-    # Local import: pyhanko_certvalidator is heavy: loaded only where it is used (house rule, ruf….
+    # Local import: pyhanko_certvalidator is heavy: loaded only where it is used
+    # (house rule, ruff TID253).
     from pyhanko_certvalidator import ValidationContext
 
     level = level or configured_level()

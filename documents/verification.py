@@ -168,7 +168,8 @@ def _check_signatures(data: bytes) -> list[SignatureCheck]:
     # Local import: pyhanko is heavy: loaded only where it is used (house rule, ruff TID253).
     from pyhanko.pdf_utils.reader import PdfFileReader
 
-    # Local import: pyhanko_certvalidator is heavy: loaded only where it is used (house rule, ruf….
+    # Local import: pyhanko_certvalidator is heavy: loaded only where it is used
+    # (house rule, ruff TID253).
     from pyhanko_certvalidator import ValidationContext
 
     reader = PdfFileReader(io.BytesIO(data), strict=False)
@@ -262,7 +263,8 @@ def _long_term_level(reader, embedded, roots) -> str:
         SignatureValidationSpec,
     )
 
-    # Local import: pyhanko_certvalidator is heavy: loaded only where it is used (house rule, ruf….
+    # Local import: pyhanko_certvalidator is heavy: loaded only where it is used
+    # (house rule, ruff TID253).
     from pyhanko_certvalidator.policy_decl import REQUIRE_REVINFO, CertRevTrustPolicy
     from pyhanko_certvalidator.registry import SimpleTrustManager
 

@@ -47,7 +47,8 @@ def _render_file_part(name: str, part: str, context: dict) -> str:
 
 
 def _override(*, event: str, channel: str, language: str):
-    # Local import: breaks the cycle notifications.rendering → notifications.models → notificatio….
+    # Local import: breaks the cycle
+    # notifications.rendering → notifications.models → notifications.rendering.
     from notifications.models import MessageTemplate
 
     return MessageTemplate.objects.filter(

@@ -308,7 +308,8 @@ def _enqueue_on_commit(ids: list[int]) -> None:
 def enqueue(ids: Iterable[int]) -> int:
     """Hand ids to the workers in small batches. A broker outage is logged, not raised: the rows
     stay queued and the sweeper enqueues them again."""
-    # Local import: breaks the cycle notifications.services → notifications.tasks → notifications….
+    # Local import: breaks the cycle
+    # notifications.services → notifications.tasks → notifications.services.
     from notifications.tasks import notification_deliver_many
 
     ids = list(ids)

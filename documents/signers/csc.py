@@ -135,7 +135,8 @@ def csc_pyhanko_signer(*, client: CscClient, info: CredentialInfo, otp: str):
     # Local import: pyhanko is heavy: loaded only where it is used (house rule, ruff TID253).
     from pyhanko.sign.signers import Signer
 
-    # Local import: pyhanko_certvalidator is heavy: loaded only where it is used (house rule, ruf….
+    # Local import: pyhanko_certvalidator is heavy: loaded only where it is used
+    # (house rule, ruff TID253).
     from pyhanko_certvalidator.registry import SimpleCertificateStore
 
     certificates = [x509.Certificate.load(der) for der in info.certificates]
