@@ -118,6 +118,11 @@ def main() -> list[Figure]:
         f" {submitted} dossiers meanwhile; faults: {faults or 'none'}; errors: {errors or 'none'}",
         flush=True,
     )
+    print(
+        "officer actions, ms (queue, dossier, accept per dossier): "
+        + ", ".join(f"{value:.0f}" for value in timings_ms),
+        flush=True,
+    )
     p95 = _p95(timings_ms)
     figures = [
         Figure(
