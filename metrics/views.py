@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET
 
 from agencies.constants import AgencyLevel
 from agencies.models import Agency
+from common.db_router import reads_from_replica
 from metrics import breakdowns, exports, selectors
 from metrics.constants import INDICATOR_BY_CODE, INDICATORS, PLAN_MEASURES
 from metrics.forms import PeriodForm
@@ -121,6 +122,7 @@ def _drill_url(counter: str, params: dict[str, str]) -> str:
 
 @login_required
 @require_GET
+@reads_from_replica
 def dashboard(request: HttpRequest) -> HttpResponse:
     ctx = _period_and_scope(request)
     period, view_scope, agencies, chosen = ctx.period, ctx.view_scope, ctx.agencies, ctx.agency
@@ -256,6 +258,7 @@ def _dossier_link(code: str | None) -> str:
 
 @login_required
 @require_GET
+@reads_from_replica
 def dossiers(request: HttpRequest) -> HttpResponse:
     ctx = _period_and_scope(request)
     period, chosen = ctx.period, ctx.agency
@@ -309,6 +312,7 @@ def _export(result, rows, fmt: str, name: str) -> HttpResponse:
 
 @login_required
 @require_GET
+@reads_from_replica
 def export(request: HttpRequest, fmt: str) -> HttpResponse:
     ctx = _period_and_scope(request)
     period = ctx.period
@@ -338,6 +342,7 @@ def _public_result(request: HttpRequest):
 
 
 @require_GET
+@reads_from_replica
 def public(request: HttpRequest) -> HttpResponse:
     """Per-agency on-time, online and satisfaction figures; counts and shares only."""
     period, result = _public_result(request)
@@ -372,6 +377,7 @@ def public(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@reads_from_replica
 def public_export(request: HttpRequest, fmt: str) -> HttpResponse:
     period, result = _public_result(request)
     rows = [

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from accounts.http import AuthenticatedHttpRequest, signed_in_or_none
 from agencies.selectors import staff_agencies
 from common.audit import client_ip
+from common.db_router import reads_from_replica
 from common.exceptions import ApplicationError
 from documents.selectors import document_issued_get
 from documents.signers import SigningKeyMissing
@@ -240,6 +241,7 @@ def refund(request: AuthenticatedHttpRequest, uuid) -> HttpResponse:
 
 @login_required
 @require_GET
+@reads_from_replica
 def daily_report(request: AuthenticatedHttpRequest) -> HttpResponse:
 
     agencies = list(staff_agencies(request.user))

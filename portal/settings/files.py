@@ -26,6 +26,9 @@ if AWS_STORAGE_BUCKET_NAME:
     AWS_DEFAULT_ACL = None
     AWS_QUERYSTRING_AUTH = True
     AWS_S3_FILE_OVERWRITE = False
+    # A file read back (to serve, sign or scan) stays in memory up to this size instead of a
+    # temporary file on the node's disk: nodes keep nothing of their own (ADR 0241).
+    AWS_S3_MAX_MEMORY_SIZE = 16 * 1024 * 1024
     DEFAULT_STORAGE: dict[str, Any] = {"BACKEND": "storages.backends.s3.S3Storage"}
 else:
     DEFAULT_STORAGE = {
