@@ -13,6 +13,7 @@ from dossiers.models import Dossier
 from metrics.models import DailyFact
 
 router = ReplicaRouter()
+pytestmark = pytest.mark.filterwarnings("ignore:Overriding setting DATABASES")
 
 
 @pytest.fixture

@@ -26,6 +26,11 @@ if DATABASE_REPLICA_URL:
     DATABASES["replica"]["CONN_MAX_AGE"] = DATABASES["default"]["CONN_MAX_AGE"]
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}  # tests have no replica of their own
 DATABASE_ROUTERS = ["common.db_router.ReplicaRouter"]
+# Behind PgBouncer in transaction mode a connection may change server between transactions, so
+# server-side cursors (`.iterator()` outside a transaction) cannot be used (docs/deployment.md).
+if env.bool("DATABASE_TRANSACTION_POOLING", default=False):
+    for _alias in DATABASES.values():
+        _alias["DISABLE_SERVER_SIDE_CURSORS"] = True
 
 REDIS_URL = env.str("REDIS_URL", default="")
 if REDIS_URL:

@@ -10,17 +10,24 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import os
+import pwd
+import shutil
 import socket
+import subprocess
 import sys
+import tempfile
 import threading
 import uuid
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from email import message_from_bytes
 from email.policy import default as default_policy
 from pathlib import Path
 
-from tests.faults.stack import Process, free_port, wait_for
+from tests.faults.stack import ROOT, Process, RedisServer, free_port, wait_for
 
 BUCKET = "dvc-tayninh-drill"
 S3_KEY = "drill-access-key"
@@ -123,6 +130,66 @@ class Relay:
         self.listener.close()
 
 
+class PgBouncer:
+    """PgBouncer in transaction mode in front of the shared PostgreSQL server, as production
+    runs it: the nodes and workers connect here (the migration and the replica do not)."""
+
+    def __init__(self, root: Path, database: str, target_port: int) -> None:
+        binary = shutil.which("pgbouncer") or "/usr/sbin/pgbouncer"
+        if not Path(binary).exists():
+            raise RuntimeError("pgbouncer is missing (apt-get install pgbouncer)")
+        self.binary = binary
+        self.folder = root / "pgbouncer"
+        self.folder.mkdir()
+        self.port = free_port()
+        self.database = database
+        self.target_port = target_port
+        self.proc: subprocess.Popen | None = None
+
+    def url(self) -> str:
+        return f"postgres://postgres@127.0.0.1:{self.port}/{self.database}"
+
+    def start(self) -> PgBouncer:
+        (self.folder / "users.txt").write_text('"postgres" ""\n')
+        config = self.folder / "pgbouncer.ini"
+        config.write_text(
+            f"[databases]\n{self.database} = host=127.0.0.1 port={self.target_port} "
+            f"dbname={self.database}\n\n[pgbouncer]\nlisten_addr = 127.0.0.1\n"
+            f"listen_port = {self.port}\nunix_socket_dir =\nauth_type = trust\n"
+            f"auth_file = {self.folder / 'users.txt'}\npool_mode = transaction\n"
+            "max_client_conn = 400\ndefault_pool_size = 12\n"
+            "ignore_startup_parameters = extra_float_digits,options\n"
+            f"logfile = {self.folder / 'pgbouncer.log'}\n"
+        )
+        args = [self.binary, str(config)]
+        if os.geteuid() == 0:  # PgBouncer refuses to run as root
+            entry = pwd.getpwnam("postgres")
+            self.folder.parent.chmod(0o711)  # the drill's folder: let it reach its own
+            os.chown(self.folder, entry.pw_uid, entry.pw_gid)
+            for path in self.folder.iterdir():
+                os.chown(path, entry.pw_uid, entry.pw_gid)
+            args = ["runuser", "-u", "postgres", "--", *args]
+        self.proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+        def listening() -> bool:
+            if self.proc.poll() is not None:
+                log = self.folder / "pgbouncer.log"
+                raise RuntimeError(f"pgbouncer exited: {log.read_text() if log.exists() else ''}")
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), 0.3):
+                    return True
+            except OSError:
+                return False
+
+        wait_for(listening, 30, "pgbouncer did not listen")
+        return self
+
+    def stop(self) -> None:
+        if self.proc and self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait(10)
+
+
 class SmtpSink:
     """aiosmtpd: keeps the X-Notification-Id of every message the workers hand over."""
 
@@ -176,8 +243,11 @@ class Cluster:
     s3: S3Endpoint
     relay: Relay
     smtp: SmtpSink
+    database_url: str
+    seed: dict = field(default_factory=dict)
     processes: list[Process] = field(default_factory=list)
     nodes: dict[str, Node] = field(default_factory=dict)
+    workers: dict[str, Process] = field(default_factory=dict)
 
     def process_env(self, name: str) -> tuple[dict[str, str], Path, Path]:
         media = self.root / name / "media"
@@ -254,8 +324,9 @@ class Cluster:
         return beat
 
     def stop(self) -> None:
+        """The drill is over: every process goes at once (SIGKILL), nothing waits for it."""
         for process in reversed(self.processes):
-            process.stop()
+            process.kill()
 
     def dump_logs(self, chars: int = 2500) -> str:
         parts = []
@@ -302,5 +373,98 @@ def base_env(
         "NOTIFICATIONS_SENDING_LEASE_SECONDS": "10",
         "SITE_URL": "http://127.0.0.1:9",
         "LOG_LEVEL": "WARNING",
-        "DRILL_BEAT_SECONDS": "40",
+        "DRILL_BEAT_SECONDS": "20",
     }
+
+
+def psql(url: str, sql: str) -> str:
+    out = subprocess.run(
+        ["psql", url, "-v", "ON_ERROR_STOP=1", "-Atqc", sql],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    return out.stdout.strip()
+
+
+def portal_command(env: dict[str, str], *args: str, timeout: float = 600) -> str:
+    """`python ARGS` in the repository with `env`; its stdout, or RuntimeError with its output."""
+    out = subprocess.run(
+        [sys.executable, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout
+    )
+    if out.returncode:
+        raise RuntimeError(f"{args} failed:\n{out.stdout[-2000:]}\n{out.stderr[-3000:]}")
+    return out.stdout
+
+
+@contextlib.contextmanager
+def drill_cluster(
+    *, citizens: int, shared_database_url: str, web_workers: int = 2, start_workers: bool = True
+) -> Iterator[Cluster]:
+    """The whole drill world (tests/drill/conftest.py and bench/bench_drill.py): a database of
+    its own on the shared PostgreSQL server (created, migrated, seeded; dropped afterwards), a
+    private redis-server (cache in DB 0, broker in DB 1), moto's S3, the replica relay, an SMTP
+    sink and the signing keys; two nodes and, with `start_workers`, the two workers."""
+    admin = admin_url(shared_database_url)
+    name = f"drill_{uuid.uuid4().hex[:10]}"
+    database_url = admin.rsplit("/", 1)[0] + "/" + name
+    port = int(shared_database_url.split("@", 1)[1].split("/", 1)[0].rsplit(":", 1)[1])
+    root = Path(tempfile.mkdtemp(prefix="drill-"))
+    s3 = S3Endpoint().start()
+    relay = Relay(port).start()
+    redis = RedisServer()
+    redis.start()
+    smtp = SmtpSink().start()
+    keys = root / "signing-keys"  # the secret mounted on every node and worker
+    keys.mkdir()
+    # The replica: the same database reached through the relay, read-only at the session level,
+    # so a write the router wrongly sent there would fail loudly.
+    replica_url = (
+        f"postgres://postgres@127.0.0.1:{relay.port}/{name}"
+        "?options=-c%20default_transaction_read_only%3Don"
+    )
+    env = base_env(
+        database_url=database_url,
+        replica_url=replica_url,
+        redis_url=redis.url(0),
+        broker_url=redis.url(1),
+        s3=s3,
+        smtp_port=smtp.port,
+        keys=keys,
+    )
+    world = Cluster(env=env, root=root, s3=s3, relay=relay, smtp=smtp, database_url=database_url)
+    psql(admin, f"CREATE DATABASE {name}")
+    bouncer = PgBouncer(root, name, port)
+    try:
+        setup_env, _media, _tmp = world.process_env("setup")
+        setup_env["DATABASE_URL"] = database_url  # the migration talks to the server itself
+        portal_command(setup_env, "manage.py", "migrate", "--no-input", "-v0")
+        bouncer.start()
+        world.env.update(DATABASE_URL=bouncer.url(), DATABASE_TRANSACTION_POOLING="true")
+        world.seed = json.loads(
+            portal_command(setup_env, "-m", "tests.drill.driver", "seed", str(citizens))
+        )
+        # The processes boot side by side (each imports the whole portal).
+        with ThreadPoolExecutor(4) as pool:
+            nodes = [
+                pool.submit(world.start_node, node, web_workers) for node in ("node-a", "node-b")
+            ]
+            if start_workers:
+                main = pool.submit(world.start_worker, "worker-main", "default,documents")
+                notifications = pool.submit(
+                    world.start_worker, "worker-notifications", "notifications,sync"
+                )
+                world.workers = {"main": main.result(), "notifications": notifications.result()}
+            for started in nodes:
+                started.result()
+        yield world
+    finally:
+        world.stop()
+        bouncer.stop()
+        smtp.stop()
+        redis.stop()
+        relay.stop()
+        s3.stop()
+        psql(admin, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        shutil.rmtree(root, ignore_errors=True)

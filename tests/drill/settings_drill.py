@@ -15,7 +15,7 @@ SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 # Every periodic task on an interval fires after DRILL_BEAT_SECONDS, so the drill can watch one
 # round of beat (crontab entries are daily and not due during the drill).
-_beat_seconds = float(os.environ.get("DRILL_BEAT_SECONDS", "40"))
+_beat_seconds = float(os.environ.get("DRILL_BEAT_SECONDS", "20"))
 CELERY_BEAT_SCHEDULE = {
     name: {**entry, "schedule": _beat_seconds}
     if isinstance(entry["schedule"], int | float)

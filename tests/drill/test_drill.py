@@ -13,71 +13,24 @@ Run alone: `.venv/bin/python -m pytest tests/drill -m drill` (about two minutes)
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import re
 import threading
-import time
 from collections import Counter
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 import requests
 
-from bench.bench_submissions import PDF_SIZE
+from tests.drill import clients
+from tests.drill.clients import APPLICANT
 from tests.faults.stack import run_driver, wait_for
 
 pytestmark = [pytest.mark.drill, pytest.mark.slow]
 
 TOO_MANY = "Đăng nhập sai quá nhiều lần"
-CSRF_FIELD = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-APPLICANT = {
-    "applicant": {
-        "full_name": "Nguyễn Văn An",
-        "id_number": "072090001234",
-        "phone": "0912345678",
-        "address": "12 Cách Mạng Tháng Tám",
-    },
-    "fields": {"full_name": "Nguyễn Văn An", "id_number": "072090001234", "new_address": "34 THĐ"},
-    "result_delivery": "electronic",
-}
-
-
-def _pdfs() -> list[bytes]:
-    from dossiers.tests.submission_helpers import pdf_bytes
-
-    return [pdf_bytes(f"giay to {n}", pad_to=PDF_SIZE) for n in range(2)]
-
-
-def _sql(cluster, query: str, *params) -> list[tuple]:
-    import psycopg
-
-    with psycopg.connect(cluster.database_url, autocommit=True) as conn:
-        cursor = conn.execute(query, params)
-        return cursor.fetchall() if cursor.description else []
-
-
-def _form_token(response: requests.Response) -> str:
-    match = CSRF_FIELD.search(response.text)
-    assert match, f"no CSRF field on {response.url}: {response.status_code}"
-    return match.group(1)
-
-
-def _sign_in(http: requests.Session, base: str, email: str, password: str) -> requests.Response:
-    page = http.get(f"{base}/accounts/login/", timeout=30)
-    assert page.status_code == 200
-    return http.post(
-        f"{base}/accounts/login/",
-        data={"login": email, "password": password, "csrfmiddlewaretoken": _form_token(page)},
-        allow_redirects=False,
-        timeout=30,
-    )
-
-
-def _api(http: requests.Session, method: str, url: str, **kwargs) -> dict:
-    headers = {"X-CSRFToken": http.cookies["csrftoken"]}
-    response = http.request(method, url, headers=headers, timeout=60, **kwargs)
-    assert response.status_code < 300, f"{method} {url}: {response.status_code} {response.text}"
-    return response.json()
 
 
 def _assert_private_file_headers(response: requests.Response, *, inline: bool) -> None:
@@ -89,12 +42,6 @@ def _assert_private_file_headers(response: requests.Response, *, inline: bool) -
         assert response.headers["Content-Disposition"].startswith("attachment")
 
 
-def _totp(secret: str) -> str:
-    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
-
-    return format_hotp_value(hotp_value(secret, int(time.time()) // 30))
-
-
 def _nothing_on_local_disks(cluster) -> None:
     for folder in sorted(cluster.root.glob("*/media")):
         written = [str(p.relative_to(folder)) for p in folder.rglob("*")]
@@ -104,32 +51,32 @@ def _nothing_on_local_disks(cluster) -> None:
 def test_a_citizen_and_an_officer_share_nothing_but_the_cluster(cluster):
     a, b = cluster.nodes["node-a"].base, cluster.nodes["node-b"].base
     seed = cluster.seed
-    pdfs = _pdfs()
+    pdfs = clients.pdfs()
 
     # --- The citizen signs in on A; the session and the CSRF token hold on B. ---------------
     citizen = requests.Session()
-    signed_in = _sign_in(citizen, a, seed["citizen"], seed["password"])
+    signed_in = clients.sign_in(citizen, a, seed["citizen"], seed["password"])
     assert signed_in.status_code == 302, signed_in.text[-500:]
     store_on_b = citizen.get(f"{b}/kho-du-lieu/", allow_redirects=False, timeout=30)
     assert store_on_b.status_code == 200
     assert "Nguyễn Thị Diễm Drill" in store_on_b.text
 
     # Draft, details and both files through A; a token served by A is accepted by B.
-    dossier = _api(
+    dossier = clients.api(
         citizen, "POST", f"{a}/api/v1/dossiers", json={"procedure_code": seed["procedure"]}
     )
     url = f"/api/v1/dossiers/{dossier['uuid']}"
-    _api(citizen, "PATCH", f"{b}{url}", json=APPLICANT)
+    clients.api(citizen, "PATCH", f"{b}{url}", json=APPLICANT)
     slots = [c for c in dossier["components"] if c["source"] != "state_holds"]
     for component, pdf in zip(slots, pdfs, strict=True):
-        _api(
+        clients.api(
             citizen,
             "POST",
             f"{a}{url}/documents",
             data={"requirement_code": component["requirement_code"]},
             files={"file": ("giay-to.pdf", pdf, "application/pdf")},
         )
-    submitted = _api(citizen, "POST", f"{a}{url}/submit", json={"declaration": True})
+    submitted = clients.api(citizen, "POST", f"{a}{url}/submit", json={"declaration": True})
     assert submitted["status"] == "submitted"
     assert submitted["code"]
     uploaded = [c for c in submitted["components"] if c["source"] == "uploaded"]
@@ -137,7 +84,7 @@ def test_a_citizen_and_an_officer_share_nothing_but_the_cluster(cluster):
 
     # The files are in the bucket, byte for byte, and on no node's disk.
     stored = cluster.s3.keys()
-    rows = _sql(
+    rows = clients.sql(
         cluster,
         "SELECT uuid::text, file, sha256 FROM documents_storeddocument WHERE uuid::text = ANY(%s)",
         [c["document_uuid"] for c in uploaded],
@@ -150,14 +97,17 @@ def test_a_citizen_and_an_officer_share_nothing_but_the_cluster(cluster):
 
     # --- The officer: password on A, the TOTP step on B (the half-done sign-in is shared). ---
     officer = requests.Session()
-    step = _sign_in(officer, a, seed["officer"], seed["password"])
+    step = clients.sign_in(officer, a, seed["officer"], seed["password"])
     assert step.status_code == 302
     assert "/2fa/authenticate" in step.headers["Location"]
     mfa_page = officer.get(f"{b}/accounts/2fa/authenticate/", timeout=30)
     assert mfa_page.status_code == 200
     done = officer.post(
         f"{b}/accounts/2fa/authenticate/",
-        data={"code": _totp(seed["totp_secret"]), "csrfmiddlewaretoken": _form_token(mfa_page)},
+        data={
+            "code": clients.totp(seed["totp_secret"]),
+            "csrfmiddlewaretoken": clients.form_token(mfa_page),
+        },
         allow_redirects=False,
         timeout=30,
     )
@@ -180,7 +130,7 @@ def test_a_citizen_and_an_officer_share_nothing_but_the_cluster(cluster):
             "decision": "accept",
             "complete": [c["uuid"] for c in uploaded],
             "expected_status": "submitted",
-            "csrfmiddlewaretoken": _form_token(detail),
+            "csrfmiddlewaretoken": clients.form_token(detail),
         },
         allow_redirects=False,
         timeout=60,
@@ -189,7 +139,7 @@ def test_a_citizen_and_an_officer_share_nothing_but_the_cluster(cluster):
 
     # --- A worker issues and signs Mẫu 01; the citizen downloads it through A. -------------
     def receipt():
-        found = _sql(
+        found = clients.sql(
             cluster,
             "SELECT e.data->>'document_uuid' FROM dossiers_dossierevent e "
             "JOIN dossiers_dossier d ON d.id = e.dossier_id "
@@ -201,7 +151,7 @@ def test_a_citizen_and_an_officer_share_nothing_but_the_cluster(cluster):
     issued = wait_for(receipt, 120, f"Mẫu 01 was not issued\n{cluster.dump_logs()}", interval=1)
     assert len(issued) == 1
     document_uuid = issued[0][0]
-    [(key, sha, signed_at)] = _sql(
+    [(key, sha, signed_at)] = clients.sql(
         cluster,
         "SELECT file, sha256, signed_at FROM documents_storeddocument WHERE uuid::text = %s",
         document_uuid,
@@ -221,11 +171,11 @@ def test_a_citizen_and_an_officer_share_nothing_but_the_cluster(cluster):
     # --- Rate limits count across nodes: five failures, spread, lock the account on both. ---
     for attempt in range(5):
         intruder = requests.Session()
-        failed = _sign_in(intruder, (a, b)[attempt % 2], seed["throttled"], "sai-mat-khau")
+        failed = clients.sign_in(intruder, (a, b)[attempt % 2], seed["throttled"], "sai-mat-khau")
         assert failed.status_code == 200
         assert TOO_MANY not in failed.text
     for base in (a, b):
-        refused = _sign_in(requests.Session(), base, seed["throttled"], seed["password"])
+        refused = clients.sign_in(requests.Session(), base, seed["throttled"], seed["password"])
         assert refused.status_code in (200, 429)
         assert TOO_MANY in refused.text
 
@@ -235,7 +185,7 @@ def test_a_citizen_and_an_officer_share_nothing_but_the_cluster(cluster):
     first = requests.get(f"{a}/api/v1/procedures", params=query, headers=host, timeout=30)
     assert first.status_code == 200
     assert seed["procedure_name"] in first.text
-    _sql(
+    clients.sql(
         cluster,
         "UPDATE procedures_procedure SET name = name || ' (sửa trực tiếp)' WHERE code = %s",
         seed["procedure"],
@@ -243,7 +193,7 @@ def test_a_citizen_and_an_officer_share_nothing_but_the_cluster(cluster):
     second = requests.get(f"{b}/api/v1/procedures", params=query, headers=host, timeout=30)
     assert second.status_code == 200
     assert second.content == first.content  # from Redis, written by node A
-    _sql(
+    clients.sql(
         cluster,
         "UPDATE procedures_procedure SET name = %s WHERE code = %s",
         seed["procedure_name"],
@@ -260,52 +210,16 @@ def test_a_citizen_and_an_officer_share_nothing_but_the_cluster(cluster):
     _nothing_on_local_disks(cluster)
 
 
-def _journey(nodes: list[str], down: set[str], session: str, procedure: str, pdfs) -> dict:
-    """One citizen's API submission that survives a node dying under it: on a connection error
-    the node is taken out (as a load balancer's health check would) and the journey resumes on
-    another from what the server says it already has, so a lost answer never makes a second
-    dossier. Returns the dossier's uuid and the errors met."""
-    state: dict = {"uuid": None, "errors": 0, "nodes": []}
-    for attempt in range(12):
-        live = [n for n in nodes if n not in down] or nodes
-        base = live[(hash(session) + attempt) % len(live)]
-        state["nodes"].append(base)
-        http = requests.Session()
-        http.cookies.set("sessionid", session)
-        http.cookies.set("csrftoken", "c" * 32)
-        try:
-            if state["uuid"] is None:
-                created = _api(
-                    http, "POST", f"{base}/api/v1/dossiers", json={"procedure_code": procedure}
-                )
-                state["uuid"] = created["uuid"]
-            url = f"{base}/api/v1/dossiers/{state['uuid']}"
-            current = _api(http, "GET", url)
-            if current["status"] == "submitted":
-                return state
-            _api(http, "PATCH", url, json=APPLICANT)  # idempotent: the same details again
-            slots = [c for c in current["components"] if c["source"] != "state_holds"]
-            for component, pdf in zip(slots, pdfs, strict=True):
-                if component["document_uuid"] is None:
-                    _api(
-                        http,
-                        "POST",
-                        f"{url}/documents",
-                        data={"requirement_code": component["requirement_code"]},
-                        files={"file": ("giay-to.pdf", pdf, "application/pdf")},
-                    )
-            _api(http, "POST", f"{url}/submit", json={"declaration": True})
-            return state
-        except requests.ConnectionError as error:
-            state["errors"] += 1
-            state.setdefault("messages", []).append(str(error)[:200])
-            down.add(base)
-        except (requests.RequestException, AssertionError, ValueError) as error:
-            state["errors"] += 1
-            state.setdefault("messages", []).append(str(error)[:300])
-            time.sleep(0.3 * (attempt + 1))
-    state["gave_up"] = True
-    return state
+def _beat_sends(cluster) -> dict[str, list[float]]:
+    """When beat sent each periodic task (seconds), from its log."""
+    sends: dict[str, list[float]] = {}
+    pattern = r"\[(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d),(\d+): .*Sending due task ([\w.-]+) "
+    for line in (cluster.root / "beat" / "logs" / "beat.log").read_text().splitlines():
+        if match := re.search(pattern, line):
+            stamp = datetime.strptime(match.group(1), "%Y-%m-%d %H:%M:%S").replace(tzinfo=UTC)
+            stamp = stamp.timestamp()
+            sends.setdefault(match.group(3), []).append(stamp + int(match.group(2)) / 1000)
+    return sends
 
 
 def _task_runs(cluster) -> Counter:
@@ -322,8 +236,7 @@ def test_node_and_worker_stopped_mid_burst_lose_and_duplicate_nothing(cluster, t
     nodes = [cluster.nodes["node-a"].base, cluster.nodes["node-b"].base]
     seed = cluster.seed
     sessions = list(seed["sessions"])
-    pdfs = _pdfs()
-    beat = cluster.start_beat()
+    pdfs = clients.pdfs()
     runs_before = _task_runs(cluster)
 
     down: set[str] = set()
@@ -337,7 +250,7 @@ def test_node_and_worker_stopped_mid_burst_lose_and_duplicate_nothing(cluster, t
                 if not queue:
                     return
                 session = queue.pop()
-            outcome = _journey(nodes, down, session, seed["procedure"], pdfs)
+            outcome = clients.journey(nodes, down, session, seed["procedure"], pdfs)
             with lock:
                 done.append(outcome)
 
@@ -348,6 +261,9 @@ def test_node_and_worker_stopped_mid_burst_lose_and_duplicate_nothing(cluster, t
     at_kill = len(done)
     cluster.nodes["node-a"].process.kill()  # SIGKILL: no goodbye, requests cut mid-way
     cluster.workers["notifications"].kill()
+    # Beat runs from the failure on: a tick a SIGKILLed worker had reserved would wait for the
+    # broker's visibility timeout (an hour), so the count below starts after the kill.
+    beat = cluster.start_beat()
     for thread in threads:
         thread.join(timeout=240)
     assert not any(t.is_alive() for t in threads)
@@ -384,7 +300,7 @@ def test_node_and_worker_stopped_mid_burst_lose_and_duplicate_nothing(cluster, t
     # Every notification of a submission is delivered once the replacement worker and the
     # sweep have caught up with what the killed worker held.
     def states() -> dict[str, int]:
-        rows = _sql(
+        rows = clients.sql(
             cluster,
             "SELECT status, count(*) FROM notifications_notification "
             "WHERE event = 'dossier_submitted' GROUP BY 1",
@@ -397,7 +313,7 @@ def test_node_and_worker_stopped_mid_burst_lose_and_duplicate_nothing(cluster, t
 
     wait_for(delivered, 150, f"notifications still pending: {states()}", interval=1)
     assert states().keys() <= {"sent", "delivered"}, states()
-    e_mails = _sql(
+    e_mails = clients.sql(
         cluster,
         "SELECT uuid::text FROM notifications_notification "
         "WHERE event = 'dossier_submitted' AND channel = 'email'",
@@ -405,34 +321,38 @@ def test_node_and_worker_stopped_mid_burst_lose_and_duplicate_nothing(cluster, t
     received = Counter(cluster.smtp.received())
     assert [row[0] for row in e_mails if received[row[0]] < 1] == []
 
-    # Beat: one round of every interval task, each sent once and run once by one worker.
-    def one_round() -> list[tuple]:
-        rows = _sql(
+    # Beat: every tick of every periodic task is sent once and run once, by one worker, an
+    # interval task at its interval (never twice for one tick, whatever the workers went
+    # through). Daily (crontab) tasks count too when their hour falls in the drill.
+    def periodic() -> list[tuple]:
+        return clients.sql(
             cluster,
-            "SELECT name, task, total_run_count FROM django_celery_beat_periodictask "
-            "WHERE interval_id IS NOT NULL",
+            "SELECT p.name, p.task, p.total_run_count, i.every FROM "
+            "django_celery_beat_periodictask p LEFT JOIN django_celery_beat_intervalschedule i "
+            "ON i.id = p.interval_id",
         )
-        return rows if rows and all(r[2] >= 1 for r in rows) else []
 
-    fired = wait_for(one_round, 120, f"beat did not fire\n{beat.tail()}", interval=1)
+    def every_interval_task_fired() -> bool:
+        rows = [r for r in periodic() if r[3] is not None]
+        return len(rows) >= 5 and all(r[2] >= 1 for r in rows)
+
+    wait_for(every_interval_task_fired, 120, f"beat did not fire\n{beat.tail()}", interval=1)
     beat.stop()
-    time.sleep(3)  # let the last of the round finish on the workers
-    fired = _sql(
-        cluster,
-        "SELECT name, task, total_run_count FROM django_celery_beat_periodictask "
-        "WHERE interval_id IS NOT NULL",
-    )
-    assert len(fired) >= 5
-    assert {name: count for name, _task, count in fired} == {name: 1 for name, _t, _c in fired}
-    daily = _sql(
-        cluster,
-        "SELECT name, total_run_count FROM django_celery_beat_periodictask "
-        "WHERE crontab_id IS NOT NULL",
-    )
-    assert all(count == 0 for _name, count in daily)  # daily tasks: not due during the drill
+    fired = [r for r in periodic() if r[2] >= 1]
+    sends = _beat_sends(cluster)
+    for name, _task, count, every in fired:
+        assert len(sends[name]) == count, (name, sends[name], count)
+        gaps = [later - earlier for earlier, later in itertools.pairwise(sends[name])]
+        assert all(gap >= (every or 0) * 0.9 for gap in gaps), (name, gaps)
+
+    def all_ran() -> bool:
+        runs = _task_runs(cluster) - runs_before
+        return all(runs[task] >= count for _name, task, count, _every in fired)
+
+    wait_for(all_ran, 90, f"periodic tasks not run: {_task_runs(cluster) - runs_before}", 0.5)
     runs = _task_runs(cluster) - runs_before
-    for _name, task, _count in fired:
-        assert runs[task] == 1, (task, runs)
+    for _name, task, count, _every in fired:
+        assert runs[task] == count, (task, runs[task], count)
 
     _nothing_on_local_disks(cluster)
     for folder in sorted(Path(cluster.root).glob("*/tmp")):
