@@ -19,6 +19,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -460,11 +461,14 @@ def drill_cluster(
                 started.result()
         yield world
     finally:
-        world.stop()
-        bouncer.stop()
-        smtp.stop()
-        redis.stop()
-        relay.stop()
-        s3.stop()
+        steps = [world.stop, bouncer.stop, smtp.stop, redis.kill, relay.stop, s3.stop]
+        timings = []
+        for step in steps:
+            started = time.monotonic()
+            step()
+            timings.append(f"{step.__qualname__} {time.monotonic() - started:.1f}s")
+        started = time.monotonic()
         psql(admin, f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        timings.append(f"drop {time.monotonic() - started:.1f}s")
+        (Path(tempfile.gettempdir()) / "drill-teardown.log").write_text(" ".join(timings))
         shutil.rmtree(root, ignore_errors=True)
