@@ -5,7 +5,13 @@
 FROM node:20-bookworm-slim AS frontend
 WORKDIR /build
 COPY package.json package-lock.json ./
-RUN npm ci --no-audit --no-fund --omit=dev --loglevel=error
+RUN npm ci --no-audit --no-fund --loglevel=error
+# The stylesheet is built from Bootstrap's Sass sources and trimmed to the classes the templates,
+# Python code and scripts use (frontend/build.mjs), so PurgeCSS needs the sources; then the
+# build tools leave the image.
+COPY . /src
+RUN cp -r node_modules /src/ && cd /src && npm run build && cp -r build /build/ \
+    && cd /build && npm prune --omit=dev --no-audit --no-fund --loglevel=error
 
 FROM python:3.11-slim-bookworm AS app
 ENV PYTHONDONTWRITEBYTECODE=1 \
@@ -23,6 +29,7 @@ COPY requirements/base.txt requirements/base.txt
 RUN pip install -r requirements/base.txt
 COPY --chown=portal:portal . .
 COPY --from=frontend --chown=portal:portal /build/node_modules ./node_modules
+COPY --from=frontend --chown=portal:portal /build/build ./build
 # Build-time only values: collectstatic and compilemessages need settings to import.
 RUN DJANGO_SECRET_KEY=build-only DJANGO_DEBUG=false python manage.py collectstatic --no-input \
     && DJANGO_SECRET_KEY=build-only python manage.py compilemessages --ignore=.venv --ignore=node_modules \

@@ -22,8 +22,10 @@ deps: venv
 deps-dev: venv
 	$(PIP) install --quiet -r requirements/dev.txt
 
+# `npm run build`: css/site.css from Bootstrap's Sass sources, trimmed (frontend/build.mjs).
 npm:
 	npm ci --no-audit --no-fund --loglevel=error
+	npm run build
 
 # The Debian packages of .ci/apt-packages.txt (installed when root, else the apt-get line is
 # printed), then PostgreSQL and Redis started if local and silent. `machine-run`: only what
@@ -79,7 +81,10 @@ bench: deps-dev
 	$(PY) -m bench
 
 # --- bench --- (docs/benchmarks.md)
-.PHONY: bench-backoffice bench-mixed bench-data bench-faults
+.PHONY: bench-quick bench-backoffice bench-mixed bench-data bench-faults
+# The citizen's pages beside the trivial view, search hit rates (no Lighthouse): under two minutes.
+bench-quick: deps-dev
+	BENCH_QUICK=1 $(PY) -m bench pages
 # The officer queues on 1,000,000 dossiers (BENCH_DOSSIERS_SET=50000 for a quick look).
 bench-backoffice: deps-dev
 	$(PY) -m bench backoffice
@@ -94,4 +99,4 @@ bench-faults: deps-dev
 	$(PY) -m pytest tests/faults -m faults -q
 
 clean:
-	rm -rf $(VENV) node_modules staticfiles db.sqlite3 db.sqlite3-wal db.sqlite3-shm media var/celery
+	rm -rf $(VENV) node_modules build staticfiles db.sqlite3 db.sqlite3-wal db.sqlite3-shm media var/celery

@@ -15,6 +15,11 @@ STATICFILES_DIRS = [
     ("vendor/leaflet", NODE_MODULES / "leaflet" / "dist"),  # the helpdesk's report map
     ("vendor/chartjs", NODE_MODULES / "chart.js" / "dist"),  # the metrics dashboards
 ]
+# `npm run build` (after `npm ci`) writes css/site.css there: Bootstrap from its Sass sources and
+# the portal's CSS, trimmed to the classes in use (frontend/build.mjs, ADR 0232). Not committed.
+BUILD_STATIC = BASE_DIR / "build" / "static"
+if BUILD_STATIC.is_dir():
+    STATICFILES_DIRS.append(BUILD_STATIC)
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(BASE_DIR / "media")))
 MEDIA_URL = "/media/"  # never served publicly: files go through views that check who asks
 AWS_STORAGE_BUCKET_NAME = env.str("S3_BUCKET", default="")

@@ -5,3 +5,15 @@ if ("serviceWorker" in navigator) {
     navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(() => {});
   });
 }
+
+// The navigation's menu button on narrow screens (`data-bs-toggle="collapse"`): the one part of
+// Bootstrap's JavaScript the portal used, written out so no page loads its 80 KB bundle.
+document.addEventListener("click", (event) => {
+  const button = event.target.closest('[data-bs-toggle="collapse"]');
+  if (!button) return;
+  const target = document.querySelector(button.dataset.bsTarget || button.getAttribute("href"));
+  if (!target) return;
+  const open = target.classList.toggle("show");
+  button.setAttribute("aria-expanded", String(open));
+  button.classList.toggle("collapsed", !open);
+});

@@ -1,13 +1,12 @@
-{% load static %}// Service worker: pages always come from the network; when it is down, the cached offline page.
+{% load site_css static %}{% site_stylesheet_urls as stylesheet_urls %}// Service worker: pages always come from the network; when it is down, the cached offline page.
 // The offline page and the static files it needs are cached at install time. Bump CACHE when
 // this list changes (static URLs are hashed in production, so new files get new URLs anyway).
-const CACHE = "dvc-tayninh-v3";
+const CACHE = "dvc-tayninh-v4";
 const OFFLINE_URL = "{% url 'portal:offline' %}";
 const PRECACHE = [
   OFFLINE_URL,
-  "{% static 'vendor/bootstrap/css/bootstrap.min.css' %}",
-  "{% static 'css/portal.css' %}",
-  "{% static 'img/icon-192.png' %}",
+{% for url in stylesheet_urls %}  "{{ url }}",
+{% endfor %}  "{% static 'img/icon-192.png' %}",
 ];
 self.addEventListener("install", (event) => {
   event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(PRECACHE)));
