@@ -223,7 +223,7 @@ class World:
 
         if event not in EVENTS:
             event = next(iter(EVENTS))
-        from notifications.services import notification_deliver
+        from notifications.delivery import notification_deliver
 
         item = notify(
             event=event, recipient=self.owner, context=sample_context(event), channels=["inbox"]
