@@ -4,6 +4,9 @@ import os
 
 import pytest
 
+# Every test fails when the code opens a network connection inside a transaction (ADR 0180).
+pytest_plugins = ["tests.network_guard"]
+
 # Playwright's sync API runs an event loop in the test thread; Django's live server is safe here.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 

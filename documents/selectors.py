@@ -2,6 +2,7 @@
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -90,6 +91,15 @@ def _apply_filters(
 def document_get(*, user: User | AnonymousUser, uuid: str) -> StoredDocument:
     """Raises StoredDocument.DoesNotExist (a 404) unless `user` may open the document."""
     return documents_visible_to(user=user).select_related("owner_organisation").get(uuid=uuid)
+
+
+def document_referenced_by_dossier(*, uuid: Any) -> StoredDocument | None:
+    """The stored document a dossier points at (a component's file, the result), for a caller
+    the dossiers app has already allowed to see that dossier (its scoped lookup is the check);
+    None when it is gone."""
+    if uuid is None:
+        return None
+    return StoredDocument.objects.filter(uuid=uuid).first()
 
 
 def document_uses(*, document: StoredDocument) -> QuerySet[DocumentUse]:

@@ -71,6 +71,7 @@ class DossierOut(Schema):
     components: list[ComponentOut]
     # The result document once issued to the applicant (download it from the data store).
     result_document: str | None
+    actions: list[str]
 
 
 class DossierListItem(Schema):
@@ -135,7 +136,7 @@ def _error(status: int, error: ApplicationError) -> Status:
     )
 
 
-def _out(dossier: Dossier) -> dict[str, Any]:
+def _out(dossier: Dossier, user: Any) -> dict[str, Any]:
     return {
         "uuid": str(dossier.uuid),
         "code": dossier.code,
@@ -153,6 +154,8 @@ def _out(dossier: Dossier) -> dict[str, Any]:
         "waiting_on_you": sel.waiting_on_citizen(dossier),
         "components": [_component_out(c) for c in dossier.components.all()],
         "result_document": _result_document(dossier),
+        # What the caller may do now: the same answer the web pages use.
+        "actions": sel.dossier_actions(dossier=dossier, user=user).names(),
     }
 
 
@@ -218,7 +221,7 @@ def dossier_create(request: HttpRequest, payload: StartIn):
         )
     except ApplicationError as error:
         return _error(422, error)
-    return Status(201, _out(dossier))
+    return Status(201, _out(dossier, request.user))
 
 
 @router.get(
@@ -247,7 +250,7 @@ def dossier_list(request: HttpRequest):
 )
 def dossier_detail(request: HttpRequest, ref: str):
     dossier = _get(request, ref)
-    return NOT_FOUND if dossier is None else Status(200, _out(dossier))
+    return NOT_FOUND if dossier is None else Status(200, _out(dossier, request.user))
 
 
 @router.patch(
@@ -277,7 +280,7 @@ def dossier_patch(request: HttpRequest, ref: str, payload: PatchIn):
     except ApplicationError as error:
         return _error(422, error)
     dossier.refresh_from_db()
-    return Status(200, _out(dossier))
+    return Status(200, _out(dossier, request.user))
 
 
 @router.post(
@@ -332,7 +335,7 @@ def dossier_submit(request: HttpRequest, ref: str, payload: SubmitIn):
     except ApplicationError as error:
         return _error(422, error)
     dossier.refresh_from_db()
-    return Status(200, _out(dossier))
+    return Status(200, _out(dossier, request.user))
 
 
 @lookup_router.get(

@@ -8,15 +8,21 @@ class DossiersConfig(AppConfig):
     def ready(self) -> None:
         # Every registration of this app happens here, none as an import side effect.
         from dossiers import guards  # noqa: F401  (the guards dossiers answers itself)
-        from dossiers.hooks import dossier_agency_scopes, dossier_event_listeners, office_panels
+        from dossiers.hooks import (
+            dossier_agency_scopes,
+            dossier_event_listeners,
+            dossier_event_participants,
+            office_panels,
+        )
         from dossiers.official_forms import tasks as official_form_tasks
         from dossiers.register_views import official_forms_panel
         from dossiers.services import notices, processing
 
-        # After commit: citizen notices on status changes; forms 01–06 queued for issuance.
-        dossier_event_listeners.register("dossiers.citizen_notices")(
-            notices.notify_citizen_of_event
+        # In the event's transaction: the citizen's notice (ADR 0180).
+        dossier_event_participants.register("dossiers.citizen_notices")(
+            notices.citizen_notice_participant
         )
+        # After commit (and by the sweep): forms 01–06 queued for issuance.
         dossier_event_listeners.register("official_forms")(official_form_tasks.on_dossier_event)
         # Consulted and inter-agency units may see the dossier and record their facts.
         dossier_agency_scopes.register("dossiers.consultations")(processing.consulted_agency_scope)

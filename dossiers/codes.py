@@ -18,7 +18,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from dossiers.constants import ONLINE_CHANNELS
+from dossiers.constants import is_online
 from dossiers.models import DossierCodeCounter
 
 if TYPE_CHECKING:
@@ -36,7 +36,7 @@ def dossier_code_format(*, prefix: str, day: dt.date, sequence: int) -> str:
 def dossier_code_prefix(dossier: Dossier) -> str:
     """Art. 28.a: whose identifier heads the code."""
     if dossier.is_interagency:
-        if dossier.channel in ONLINE_CHANNELS:
+        if is_online(dossier.channel):
             return settings.DOSSIER_CODE_NATIONAL_PORTAL_IDENTIFIER
         agency = dossier.receiving_agency
     else:

@@ -141,6 +141,20 @@ class Channel(models.TextChoices):
 # Submitted online (here or on the National Portal): the 8-working-hour reception window runs.
 ONLINE_CHANNELS: tuple[str, ...] = (Channel.ONLINE, Channel.NATIONAL_PORTAL)
 
+
+def is_online(channel: str) -> bool:
+    """Submitted online, here or on the National Portal: THE definition (the reception window,
+    the online fee, the helpdesk's "online" rating criterion, the QĐ 766 counts)."""
+    return channel in ONLINE_CHANNELS
+
+
+def catalogue_channel(channel: str) -> str:
+    """The catalogue's channel (procedures' terms and fees) a dossier's channel reads."""
+    if is_online(channel):
+        return "online"
+    return "postal" if channel == Channel.POSTAL else "in_person"
+
+
 # `KenhThucHien` of the portal sync (§3) [S].
 CHANNEL_NATIONAL_CODE: dict[Channel, int] = {
     Channel.COUNTER: 1,
@@ -331,3 +345,32 @@ CORRECTION_WORKING_DAYS = 3  # a corrected result is due within 3 working days (
 NEW_ONLINE_ALERT_HOURS = 2  # wall-clock hours to alert reception of an online dossier (Art. 17.2)
 RECEPTION_DUE_SOON_WORKING_HOURS = 2  # warn when this much of the 8-hour window is left [I]
 DUE_SOON_WORKING_HOURS = 8  # "due within one working day" [I]
+
+
+# --- what the back office records beside status changes: who may, and when ----------------------
+# (read by the actions selector and enforced by the services; the status changes themselves are
+# the transition table's, `dossiers.workflow`)
+NOTE_ROLES: tuple[str, ...] = (
+    Actor.PROCESSING_OFFICER,
+    Actor.AGENCY_HEAD,
+    Actor.RECEPTION_OFFICER,
+    Actor.RECORDS_CLERK,
+    Actor.ONESTOP_SUPERVISOR,
+)
+# The one extension (form 04, Art. 19.6): asked while the clock runs, by the competent agency;
+# the one-stop supervisor may record it too (a letter that came by post).
+EXTEND_ROLES: tuple[str, ...] = (
+    Actor.AGENCY_HEAD,
+    Actor.PROCESSING_OFFICER,
+    Actor.ONESTOP_SUPERVISOR,
+)
+EXTEND_FORM_ROLES: tuple[str, ...] = (Actor.AGENCY_HEAD, Actor.PROCESSING_OFFICER)
+# The result document is attached from the presentation for approval until it is issued, and
+# again during a correction (Art. 23).
+RESULT_ROLES: tuple[str, ...] = (Actor.AGENCY_HEAD, Actor.PROCESSING_OFFICER, Actor.RECORDS_CLERK)
+RESULT_UPLOAD_STATUSES: tuple[str, ...] = (
+    DossierStatus.AWAITING_APPROVAL,
+    DossierStatus.SIGNING,
+    DossierStatus.ISSUING,
+    DossierStatus.CORRECTION,
+)

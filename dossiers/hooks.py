@@ -1,17 +1,22 @@
 """Hooks higher apps register with, so dossiers never imports them (ARCHITECTURE: doors).
 
-* `dossier_event_listeners`: called after commit with the id of every `DossierEvent` written
-  (notifications queue messages, integrations sync the National Portal). Register in
-  `AppConfig.ready()`:
+Every dossier event has two phases (ADR 0180, `dossiers.services.events`):
 
-      from dossiers.hooks import dossier_event_listeners
+* `dossier_event_participants`: called INSIDE the transaction that wrote the event, with the
+  `DossierEvent` itself, right after it. A participant writes rows only — never the network —
+  (the citizen's notice into the notification outbox, payments' charge, integrations' sync
+  mark); they commit or roll back with the event, so a crash after commit loses none of them.
+  A participant that raises rolls the whole change back. Register in `AppConfig.ready()`:
 
-      @dossier_event_listeners.register("notifications")
-      def _on_dossier_event(event_id: int) -> None:
-          notify_dossier_event_task.delay(event_id)
+      from dossiers.hooks import dossier_event_participants
 
-  Listeners run one by one after the transaction commits; one failing is logged and does not
-  stop the others (`on_commit(robust=True)`), and nothing runs for a rolled-back change.
+      dossier_event_participants.register("payments")(charge_on_dossier_event)
+
+* `dossier_event_listeners`: called AFTER commit with the event's id, for work that touches the
+  network (queue the National Portal push, queue a form's issuance). The fast path is
+  `on_commit(robust=True)` (one failing is logged and does not stop the others); the safe path
+  is the periodic `dossier_listeners_sweep`, which hands each listener every event past its
+  cursor. A listener is therefore called at least once per event and must be idempotent.
 
 * `dossier_agency_scopes`: extra agencies whose staff may see a dossier and record facts on its
   history (a consultation reply, an inter-agency task done) besides the receiving and competent
@@ -37,9 +42,13 @@ from typing import Any
 from common.registry import Registry
 from procedures.hooks import PanelRegistry
 
+DossierEventParticipant = Callable[[Any], None]
 DossierEventListener = Callable[[int], None]
 AgencyScope = Callable[[Any, str], Iterable[int]]
 
+dossier_event_participants: Registry[DossierEventParticipant] = Registry(
+    "dossier event participant"
+)
 dossier_event_listeners: Registry[DossierEventListener] = Registry("dossier event listener")
 dossier_agency_scopes: Registry[AgencyScope] = Registry("dossier agency scope")
 dossier_panels = PanelRegistry("dossier panel", subject="dossier")

@@ -345,6 +345,18 @@ class DossierEvent(models.Model):
         raise self.AppendOnlyError(_("Lịch sử hồ sơ không được xóa."))
 
 
+class DossierEventCursor(models.Model):
+    """How far the sweep has handed the event table to one after-commit listener (ADR 0180):
+    every event up to `last_event_id` has been given to `listener` at least once."""
+
+    listener = models.CharField(max_length=64, unique=True)
+    last_event_id = models.BigIntegerField(default=0)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.listener} @ {self.last_event_id}"
+
+
 class DossierComponent(BaseModel):
     """One required (or optional) document of the dossier, pointing at a stored document.
 

@@ -130,8 +130,8 @@ def official_forms_panel(*, request: HttpRequest, dossier) -> str | None:
 @login_required
 def official_form_file(request: HttpRequest, uuid, document) -> HttpResponse:
     """One issued form's PDF for an officer who may see the dossier (inline; 404 otherwise)."""
-    from documents.models import StoredDocument
     from documents.responses import stored_file_response
+    from documents.selectors import document_referenced_by_dossier
     from dossiers import selectors as office
     from dossiers.models import Dossier
     from dossiers.official_forms import dossier_issued_forms
@@ -145,7 +145,7 @@ def official_form_file(request: HttpRequest, uuid, document) -> HttpResponse:
         raise Http404 from None
     if str(document) not in {f.document_uuid for f in dossier_issued_forms(dossier=dossier)}:
         raise Http404
-    stored = StoredDocument.objects.filter(uuid=document).first()
+    stored = document_referenced_by_dossier(uuid=document)
     if stored is None:
         raise Http404
     return stored_file_response(

@@ -19,3 +19,12 @@ def dossier_deadlines_sweep() -> dict[str, int]:
 def dossier_new_online_alerts() -> int:
     """The 2-hour alert to reception for new online dossiers (run every few minutes)."""
     return deadlines.alert_new_online()
+
+
+@shared_task(ignore_result=True)
+def dossier_listeners_sweep() -> dict[str, int]:
+    """Hand every after-commit listener the events past its cursor (ADR 0180): what a crash
+    between a commit and its listeners left undone is done here, one sweep later."""
+    from dossiers.services.events import dossier_listeners_sweep as sweep
+
+    return sweep()

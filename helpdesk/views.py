@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from accounts.http import AuthenticatedHttpRequest, signed_in_or_none
 from common.audit import client_ip
 from common.exceptions import ApplicationError
+from dossiers.constants import is_online
 from dossiers.models import Dossier
 from helpdesk import selectors, services
 from helpdesk.constants import IntakeChannel, RatingChannel, ReportCategory, ReportStatus
@@ -314,7 +315,7 @@ def dossier_rate(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     except ApplicationError as exc:
         messages.error(request, exc.message)
         return redirect(reverse("portal:my_page"))
-    online = dossier.channel == "online"
+    online = is_online(dossier.channel)
     form = DossierRatingForm(request.POST or None, online=online)
     if request.method == "POST" and form.is_valid():
         try:
@@ -373,7 +374,7 @@ def kiosk(request: HttpRequest) -> HttpResponse:
         )
 
     dossier = Dossier.objects.select_related("applicant").get(code=dossier_code)
-    form = DossierRatingForm(request.POST or None, online=dossier.channel == "online")
+    form = DossierRatingForm(request.POST or None, online=is_online(dossier.channel))
     if request.method == "POST" and request.POST.get("step") == "rate" and form.is_valid():
         try:
             services.dossier_rate(

@@ -7,8 +7,7 @@ class IntegrationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        # Local import: in ready(), once the app registry is ready.
-        from dossiers.hooks import dossier_event_listeners
+        from dossiers.hooks import dossier_event_listeners, dossier_event_participants
         from integrations import checks, hooks, panels
         from integrations.dvcqg import provider as _dvcqg  # noqa: F401  (registers itself)
         from integrations.vnpost import provider as _vnpost  # noqa: F401
@@ -17,5 +16,7 @@ class IntegrationsConfig(AppConfig):
         errors = checks.configuration_errors()
         if errors:
             raise ImproperlyConfigured("; ".join(errors))
+        # The sync mark is written with the event; the push is queued after commit (ADR 0180).
+        dossier_event_participants.register("integrations")(hooks.sync_mark_participant)
         dossier_event_listeners.register("integrations")(hooks.on_dossier_event)
         panels.register()

@@ -38,6 +38,7 @@ class PostalStatus(models.TextChoices):
     """VNPost collection statuses 1–4 (OpenCPS `VnpostCollectionTerm`) and, for the result
     dispatch, 5–6 [I]: the delivery statuses are ours, the real codes come with the contract."""
 
+    REQUESTED = "0", _("Đang gửi yêu cầu tới bưu điện")  # ours: not yet confirmed by VNPost
     REGISTERED = "1", _("Đã đăng ký")
     COLLECTING = "2", _("Đang đi gom hồ sơ")
     HANDED_OVER = "3", _("Đã giao hồ sơ cho cơ quan")

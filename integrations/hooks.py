@@ -1,16 +1,29 @@
-"""What integrations registers with lower apps (see `IntegrationsConfig.ready`)."""
+"""What integrations registers with lower apps (see `IntegrationsConfig.ready`): the two phases
+of a dossier event (ADR 0180)."""
 
 from __future__ import annotations
 
+from typing import Any
+
+from dossiers.services.events import ListenerNotReady
 from integrations import services, tasks
 from integrations.dvcqg.provider import dvcqg
 
 
-def on_dossier_event(event_id: int) -> None:
-    """After commit of every dossier event: mark the dossier behind, queue its push."""
+def sync_mark_participant(event: Any) -> None:
+    """Inside the event's transaction: note that the dossier's history grew (no network), so a
+    crash after commit still leaves the dossier marked behind."""
     if not dvcqg.is_enabled():
         return
+    services.sync_mark(event_id=event.pk)
 
+
+def on_dossier_event(event_id: int) -> None:
+    """After commit, and again from the dossiers' event sweep: queue the push of a dossier that
+    is behind. Idempotent (marking twice is one mark; a dossier up to date is not queued). While
+    the portal is off the event waits: the sweep hands it over again once it is enabled."""
+    if not dvcqg.is_enabled():
+        raise ListenerNotReady("the National Portal sync is not enabled")
     state = services.sync_mark(event_id=event_id)
-    if state is not None:
+    if state is not None and state.is_behind:
         tasks.dvcqg_sync_dossier.delay(state.dossier_id)

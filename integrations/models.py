@@ -6,6 +6,7 @@ a `SyncState` only remembers how far along that history the portal has been told
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -61,16 +62,6 @@ class SyncState(BaseModel):
         return self.target_event_id > self.synced_event_id
 
 
-class SyncCursor(models.Model):
-    """The sweep's place in the event table: every event up to `last_event_id` has a state."""
-
-    provider = models.CharField(max_length=16, choices=Provider.choices, unique=True)
-    last_event_id = models.BigIntegerField(default=0)
-
-    def __str__(self) -> str:
-        return f"{self.provider} @ {self.last_event_id}"
-
-
 class InboundDossier(BaseModel):
     """A dossier submitted on the National Portal and taken in here (its code is kept)."""
 
@@ -102,8 +93,20 @@ class PostalOrder(BaseModel):
         "dossiers.Dossier", on_delete=models.PROTECT, related_name="postal_orders"
     )
     kind = models.CharField(_("loại"), max_length=16, choices=PostalKind.choices)
-    order_number = models.CharField(_("số hiệu bưu gửi"), max_length=32, unique=True)
+    # Empty until VNPost confirms the order (status REQUESTED).
+    order_number = models.CharField(
+        _("số hiệu bưu gửi"), max_length=32, unique=True, null=True, blank=True
+    )
     status = models.CharField(_("trạng thái"), max_length=2, choices=PostalStatus.choices)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("người yêu cầu"),
+    )
+    requested_role = models.CharField(_("vai trò người yêu cầu"), max_length=32, blank=True)
     picked_up_at = models.DateTimeField(_("nhận từ người nộp lúc"), null=True, blank=True)
     # The legal reception time of a postal dossier: the handover record at the agency (§3).
     handed_over_at = models.DateTimeField(_("bàn giao cho cơ quan lúc"), null=True, blank=True)
@@ -116,7 +119,7 @@ class PostalOrder(BaseModel):
         ordering = ["created_at"]
 
     def __str__(self) -> str:
-        return self.order_number
+        return self.order_number or str(_("(chờ bưu điện xác nhận)"))
 
 
 # --- the simulators' side (they play the other party; never used by real providers) ------------
@@ -171,4 +174,4 @@ class SimulatedPostalOrder(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:
-        return self.order_number
+        return self.order_number or str(_("(chờ bưu điện xác nhận)"))

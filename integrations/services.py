@@ -1,13 +1,15 @@
 """The National Portal sync: the dossier history is the outbox (ADR 0130).
 
-* `sync_mark(event_id)` — the dossier-event listener: note that the dossier's history grew.
+* `sync_mark(event_id)` — note that the dossier's history grew: run inside the event's
+  transaction (a dossier-event participant) and again by the after-commit listener.
 * `dossier_sync(dossier_id)` — push what the portal has not seen: the dossier as it is now
   (`DongBoHoSoMC`) and one progress line per new step (`CapNhatTienDoHoSoMC`); advance the
   state only when both calls succeed. Retries back off exponentially; after
   `DVCQG_MAX_ATTEMPTS` failures in a row (or an answer that says the data is invalid) the state
-  is FAILED and waits for a supervisor's retry.
-* `sync_sweep()` — crash safety: walks the event table past its cursor (events whose listener
-  never ran), then hands back every dossier still behind and due.
+  is FAILED and waits for a supervisor's retry. No transaction and no lock is held while the
+  portal is called (read, call, record).
+* `sync_sweep()` — the dossiers still behind and due. Events whose listener never ran are the
+  dossiers app's event cursor's business (`dossier_listeners_sweep`, ADR 0180).
 
 Idempotent: the request keys name the dossier and the last event of the batch, so sending the
 same batch twice is one change on the other side.
@@ -32,12 +34,11 @@ from integrations.base import IntegrationError
 from integrations.constants import Provider, SyncStatus
 from integrations.dvcqg import payloads
 from integrations.dvcqg.provider import dvcqg
-from integrations.models import SyncCursor, SyncState
+from integrations.models import SyncState
 
 logger = logging.getLogger(__name__)
 
 SWEEP_BATCH = 2000
-SWEEP_MAX_BATCHES = 50
 
 
 @dataclass(frozen=True)
@@ -188,7 +189,8 @@ def _sync_succeeded(*, dossier_id: int, push: _Push) -> SyncOutcome:
     now = timezone.now()
     state.synced_event_id = max(state.synced_event_id, push.newest)
     state.target_event_id = max(state.target_event_id, push.newest)
-    state.status = SyncStatus.SYNCED
+    # Events marked while the push was on the wire leave the state behind: pending again.
+    state.status = SyncStatus.PENDING if state.is_behind else SyncStatus.SYNCED
     state.attempts = 0
     state.last_error = ""
     state.next_attempt_at = None
@@ -196,48 +198,6 @@ def _sync_succeeded(*, dossier_id: int, push: _Push) -> SyncOutcome:
     state.first_synced_at = state.first_synced_at or now
     state.save()
     return SyncOutcome(pushed=True, status=state.status)
-
-
-@transaction.atomic
-def sync_cursor_advance(*, batch: int = SWEEP_BATCH) -> int:
-    """Mark dossiers whose events the listener may have missed; returns events walked."""
-    cursor, _ = SyncCursor.objects.select_for_update().get_or_create(provider=Provider.DVCQG)
-    rows = list(
-        DossierEvent.objects.filter(pk__gt=cursor.last_event_id)
-        .order_by("pk")
-        .values_list("pk", "dossier_id")[:batch]
-    )
-    if not rows:
-        return 0
-    newest: dict[int, int] = {}
-    for pk, dossier_id in rows:
-        newest[dossier_id] = pk
-    existing = set(
-        SyncState.objects.filter(provider=Provider.DVCQG, dossier_id__in=newest).values_list(
-            "dossier_id", flat=True
-        )
-    )
-    SyncState.objects.bulk_create(
-        [
-            SyncState(dossier_id=d, provider=Provider.DVCQG, target_event_id=pk)
-            for d, pk in newest.items()
-            if d not in existing
-        ],
-        ignore_conflicts=True,
-    )
-    for dossier_id, pk in newest.items():
-        SyncState.objects.filter(
-            provider=Provider.DVCQG, dossier_id=dossier_id, target_event_id__lt=pk
-        ).update(target_event_id=pk)
-    SyncState.objects.filter(
-        provider=Provider.DVCQG,
-        dossier_id__in=newest,
-        status=SyncStatus.SYNCED,
-        target_event_id__gt=F("synced_event_id"),
-    ).update(status=SyncStatus.PENDING)
-    cursor.last_event_id = rows[-1][0]
-    cursor.save(update_fields=["last_event_id"])
-    return len(rows)
 
 
 def due_dossier_ids(*, now: dt.datetime | None = None, limit: int = SWEEP_BATCH) -> list[int]:
@@ -256,13 +216,10 @@ def due_dossier_ids(*, now: dt.datetime | None = None, limit: int = SWEEP_BATCH)
 
 
 def sync_sweep(*, now: dt.datetime | None = None) -> list[int]:
-    """Catch up with the event table, then return the dossiers to push now."""
+    """The dossiers to push now: behind and due (a retry's back-off over).
+    Events whose listener never ran are handed to it by `dossier_listeners_sweep` (ADR 0180)."""
     if not dvcqg.is_enabled():
         return []
-    # Bounded per run (a backlog of millions of events is walked over several runs).
-    for _ in range(SWEEP_MAX_BATCHES):
-        if sync_cursor_advance() < SWEEP_BATCH:
-            break
     return due_dossier_ids(now=now)
 
 

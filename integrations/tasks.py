@@ -30,6 +30,14 @@ def dvcqg_sweep() -> int:
     return len(due)
 
 
+@shared_task(name="integrations.tasks.vnpost_orders_sweep")
+def vnpost_orders_sweep() -> int:
+    """Place the postal orders VNPost never confirmed (ADR 0180)."""
+    from integrations.vnpost.services import postal_orders_sweep
+
+    return postal_orders_sweep()
+
+
 @shared_task(name="integrations.tasks.dvcqg_inbound_poll")
 def dvcqg_inbound_poll() -> int:
 

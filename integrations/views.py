@@ -100,9 +100,18 @@ def _postal_action(request: HttpRequest, dossier_uuid: str, action: Any) -> Http
     except ApplicationError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(
-            request, _("Đã tạo bưu gửi số %(number)s.") % {"number": order.order_number}
-        )
+        if order.order_number:
+            messages.success(
+                request, _("Đã tạo bưu gửi số %(number)s.") % {"number": order.order_number}
+            )
+        else:
+            messages.warning(
+                request,
+                _(
+                    "Đã ghi yêu cầu; bưu điện chưa trả lời. Hệ thống tự gửi lại và ghi số bưu gửi "
+                    "khi bưu điện xác nhận."
+                ),
+            )
     return redirect(request.POST.get("next") or "/office/")
 
 

@@ -1,35 +1,40 @@
 """What payments registers with dossiers (ARCHITECTURE: a higher app takes part in a lower
-app's rule by registering with it): the `fees_settled` guard and a dossier event listener."""
+app's rule by registering with it): the `fees_settled` guard and a dossier event participant."""
 
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from django.utils.translation import gettext as _
 
 from common.money import format_vnd
 from dossiers.constants import DossierStatus, EventKind
-from dossiers.models import DossierEvent
-from payments.selectors import amount_due_vnd
+from payments.selectors import amount_due_vnd, submission_fee_uncharged_vnd
 from payments.services import charge_create_for_submission, payments_flag_for_refund
 
 logger = logging.getLogger(__name__)
 
 
-def fees_settled_guard(ctx) -> str | None:
-
+def fees_settled_guard(ctx: Any) -> str | None:
+    """Fails closed: an open charge blocks, and so does a fee the dossier owes by its procedure
+    for which no charge was ever computed ("no charge yet" is not "settled")."""
     due = amount_due_vnd(dossier=ctx.dossier)
     if due:
         return _("Hồ sơ còn %(amount)s phí, lệ phí chưa nộp.") % {"amount": format_vnd(due)}
+    uncharged = submission_fee_uncharged_vnd(dossier=ctx.dossier)
+    if uncharged:
+        return _(
+            "Phí, lệ phí %(amount)s của hồ sơ chưa được lập khoản thu, nên chưa thể coi là đã nộp."
+        ) % {"amount": format_vnd(uncharged)}
     return None
 
 
-def on_dossier_event(event_id: int) -> None:
-    """A submitted dossier gets its charge (fees computed for its channel) straight away; a
-    dossier refused at intake or stopped (withdrawn) has its payments put up for a refund review."""
-
-    event = DossierEvent.objects.select_related("dossier").filter(pk=event_id).first()
-    if event is None or event.kind != EventKind.TRANSITION:
+def charge_on_dossier_event(event: Any) -> None:
+    """`dossier_event_participants` entry, inside the event's transaction (ADR 0180): a submitted
+    dossier gets its charge (fees computed for its channel) with the submission itself; a dossier
+    refused at intake or stopped (withdrawn) has its payments put up for a refund review."""
+    if event.kind != EventKind.TRANSITION:
         return
     if event.to_status == DossierStatus.SUBMITTED and event.from_status == DossierStatus.DRAFT:
         charge_create_for_submission(dossier=event.dossier)

@@ -59,10 +59,11 @@ def fee_lines_for(
 
 
 def fee_channel_for(dossier: Any) -> str:
-    """The fee channel of a dossier: anything submitted online pays the online fee."""
-    if dossier.channel in ("online", "national_portal"):
-        return "online"
-    return "postal" if dossier.channel == "postal" else "in_person"
+    """The fee channel of a dossier: anything submitted online pays the online fee (the one
+    definition of "online", `dossiers.constants.is_online`)."""
+    from dossiers.constants import catalogue_channel
+
+    return catalogue_channel(dossier.channel)
 
 
 def charges_open(*, dossier: Any) -> QuerySet[Charge]:
@@ -71,6 +72,20 @@ def charges_open(*, dossier: Any) -> QuerySet[Charge]:
 
 def amount_due_vnd(*, dossier: Any) -> int:
     return charges_open(dossier=dossier).aggregate(total=Sum("amount_vnd"))["total"] or 0
+
+
+def submission_fee_uncharged_vnd(*, dossier: Any) -> int:
+    """The submission fee a dossier owes by its procedure when no charge was ever computed for
+    it (0 once any charge exists, or when the procedure is free): the guard's fail-closed case."""
+    if dossier.status == "draft" or Charge.objects.filter(dossier=dossier).exists():
+        return 0
+    lines = fee_lines_for(
+        procedure_code=dossier.procedure_code,
+        channel=fee_channel_for(dossier),
+        applicant_type_code=(dossier.applicant_data or {}).get("applicant_type_code", ""),
+        day=timezone.localdate(dossier.submitted_at or timezone.now()),
+    )
+    return sum(line.amount_vnd for line in lines)
 
 
 def dossier_fees_settled(*, dossier: Any) -> bool:

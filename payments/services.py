@@ -342,16 +342,25 @@ def _tell_dossier(payment: Payment) -> None:
 # --- reconciliation ----------------------------------------------------------------------------
 
 
-@transaction.atomic
 def payment_reconcile(*, payment: Payment) -> str:
     """Ask the gateway about one pending payment (querydr) and apply what it says.
 
     Returns "settled", "failed", "unchanged" or "not_found". Gateway errors propagate so the
-    task can alert; the payment then stays pending."""
-    locked = Payment.objects.select_for_update().get(pk=payment.pk)
+    task can alert; the payment then stays pending. The gateway is asked with no transaction
+    open and no row locked (ADR 0180); its answer is applied under the lock, to a payment still
+    pending (an IPN may have settled it meanwhile)."""
+    current = Payment.objects.get(pk=payment.pk)
+    if current.status != PaymentStatus.PENDING:
+        return "unchanged"
+    result = get_provider(current.provider).query(payment=current)
+    with transaction.atomic():
+        return _reconcile_apply(payment.pk, result)
+
+
+def _reconcile_apply(payment_id: int, result: Any) -> str:
+    locked = Payment.objects.select_for_update().get(pk=payment_id)
     if locked.status != PaymentStatus.PENDING:
         return "unchanged"
-    result = get_provider(locked.provider).query(payment=locked)
     if result is None:
         _event(locked, PaymentEventKind.QUERY, response_code="91")
         return "not_found"
@@ -442,28 +451,46 @@ def payment_record_counter(*, dossier: Any, by: User, method: str, receipt_numbe
 # --- refunds -----------------------------------------------------------------------------------
 
 
-@transaction.atomic
-def payment_refund(*, payment: Payment, amount_vnd: int, reason: str, by: User) -> Refund:
-    """Refund all or part of a payment through its provider (agency head or supervisor)."""
-    if not selectors.may_refund(user=by, payment=payment):
-        raise ApplicationError(_("Bạn không có quyền hoàn tiền giao dịch này."), code="forbidden")
-    locked = Payment.objects.select_for_update().get(pk=payment.pk)
-    if locked.status not in (PaymentStatus.PAID, PaymentStatus.DUPLICATE):
+def _refund_check(payment: Payment, amount_vnd: int, reason: str) -> None:
+    if payment.status not in (PaymentStatus.PAID, PaymentStatus.DUPLICATE):
         raise ApplicationError(_("Chỉ hoàn tiền giao dịch đã thanh toán."), code="not_paid")
     if not reason.strip():
         raise ApplicationError(_("Cần ghi lý do hoàn tiền."), code="reason")
-    if amount_vnd <= 0 or amount_vnd > locked.refundable_vnd:
+    if amount_vnd <= 0 or amount_vnd > payment.refundable_vnd:
         raise ApplicationError(
-            _("Số tiền hoàn phải từ 1 đến %(max)s đồng.") % {"max": f"{locked.refundable_vnd:,}"},
+            _("Số tiền hoàn phải từ 1 đến %(max)s đồng.") % {"max": f"{payment.refundable_vnd:,}"},
             code="amount",
         )
+
+
+def payment_refund(*, payment: Payment, amount_vnd: int, reason: str, by: User) -> Refund:
+    """Refund all or part of a payment through its provider (agency head or supervisor).
+
+    Checked, then the gateway is called with no transaction open and no row locked (ADR 0180;
+    the request id is the gateway's idempotency key), then its answer is recorded under the lock.
+    Two refunds racing are both sent; the gateway refuses what exceeds the amount left, and
+    what it says is what is recorded."""
+    if not selectors.may_refund(user=by, payment=payment):
+        raise ApplicationError(_("Bạn không có quyền hoàn tiền giao dịch này."), code="forbidden")
+    _refund_check(Payment.objects.get(pk=payment.pk), amount_vnd, reason)
     request_id = secrets.token_hex(8).upper()
-    result = get_provider(locked.provider).refund(
-        payment=locked,
+    current = Payment.objects.get(pk=payment.pk)
+    result = get_provider(current.provider).refund(
+        payment=current,
         amount_vnd=amount_vnd,
         request_id=request_id,
         created_by=by.email[:64],
     )
+    with transaction.atomic():
+        refund = _refund_record(payment, amount_vnd, reason, by, request_id, result)
+    payment.refresh_from_db()
+    return refund
+
+
+def _refund_record(
+    payment: Payment, amount_vnd: int, reason: str, by: User, request_id: str, result: Any
+) -> Refund:
+    locked = Payment.objects.select_for_update().get(pk=payment.pk)
     refund = Refund.objects.create(
         payment=locked,
         amount_vnd=amount_vnd,
@@ -490,11 +517,10 @@ def payment_refund(*, payment: Payment, amount_vnd: int, reason: str, by: User) 
     if not result.ok:
         return refund
     locked.refunded_vnd += amount_vnd
-    if locked.refunded_vnd == locked.amount_vnd:
+    if locked.refunded_vnd >= locked.amount_vnd:
         locked.status = PaymentStatus.REFUNDED
         locked.needs_attention = False
     locked.save()
-    payment.refresh_from_db()
     return refund
 
 

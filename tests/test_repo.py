@@ -109,9 +109,6 @@ LONG_MODULE_EXCEPTIONS = {
     # catalogue search, growing under its own issue: versions and cache keys, typos and
     # highlighting are its separable concerns
     "procedures/search.py",
-    # from the dossiers restructure (issue #18, core), still being worked on
-    "dossiers/office/views/detail.py",
-    "dossiers/services/processing.py",
 }
 
 

@@ -1,5 +1,11 @@
-"""Reads on dossiers. Queues and scoped lists are built by the submission and back-office work;
-this module holds what the core can answer for any of them."""
+"""What this user may do to this dossier now — one answer for views, templates and the API.
+
+Derived from the transition table's metadata (`dossiers.workflow`: the edges from the current
+status, their actors) and the user's roles and agencies (`dossiers.selectors.actors`); the facts
+the back office records beside status changes (extension, result, note) read their roles and
+statuses from `dossiers.constants`. Guards are not evaluated here: the service reports them
+when the action is taken (a button may be refused with the reason).
+"""
 
 from __future__ import annotations
 
@@ -8,16 +14,145 @@ from dataclasses import dataclass
 
 from accounts.models import User
 from accounts.selectors import user_roles
-from dossiers.constants import STAFF_ACTORS, Actor
+from dossiers.constants import (
+    CLOCK_RUNNING_STATUSES,
+    EXTEND_FORM_ROLES,
+    RESULT_ROLES,
+    RESULT_UPLOAD_STATUSES,
+    STAFF_ACTORS,
+    Actor,
+    DossierStatus,
+)
 from dossiers.models import Dossier
 from dossiers.selectors.actors import dossier_actor_agency
+from dossiers.selectors.results import citizen_result_document
 from dossiers.workflow import Transition, TransitionNotAllowed, available_transitions
+
+S = DossierStatus
+
+# Edges the officer's page takes through a form of their own instead of a plain button.
+RECEPTION_TARGETS = frozenset({S.RECEIVED, S.INTAKE_SUPPLEMENT, S.REJECTED_AT_INTAKE})
+ASSIGN_EDGE = (S.IN_PROCESS, S.APPRAISING)
+CONSULT_EDGE = (S.APPRAISING, S.CONSULTING)
+INTERAGENCY_EDGES = frozenset({(S.IN_PROCESS, S.INTERAGENCY), (S.APPRAISING, S.INTERAGENCY)})
+# The citizen's answer to a supplement request goes where the table's edge leads.
+SUPPLEMENT_ANSWER_EDGES = frozenset(
+    {(S.INTAKE_SUPPLEMENT, S.SUBMITTED), (S.SUPPLEMENT_REQUESTED, S.SUPPLEMENT_SUBMITTED)}
+)
+APPLICANT_ACTORS = frozenset({Actor.CITIZEN, Actor.COMMUNITY_HELPER})
 
 
 @dataclass(frozen=True)
 class DossierAction:
     transition: Transition
     role: Actor
+
+
+@dataclass(frozen=True)
+class DossierActions:
+    """Each field: the role to act in (None: not allowed now), or a yes/no for the applicant."""
+
+    transitions: tuple[DossierAction, ...]
+    receive: str | None = None
+    assign: str | None = None
+    consult: str | None = None
+    interagency: str | None = None
+    extend: str | None = None
+    upload_result: str | None = None
+    sign_result: str | None = None
+    register_result: str | None = None
+    withdraw: bool = False
+    cancel_withdrawal: bool = False
+    answer_supplement: bool = False
+    download_result: bool = False
+
+    @property
+    def buttons(self) -> tuple[DossierAction, ...]:
+        """The staff edges shown as plain buttons: not the applicant's, not those a dedicated
+        form takes (reception checklist, assignment, consultation, inter-agency)."""
+        dedicated = {ASSIGN_EDGE, CONSULT_EDGE, *INTERAGENCY_EDGES}
+        return tuple(
+            a
+            for a in self.transitions
+            if a.role not in APPLICANT_ACTORS
+            and not (
+                a.transition.source == S.SUBMITTED and a.transition.target in RECEPTION_TARGETS
+            )
+            and (a.transition.source, a.transition.target) not in dedicated
+        )
+
+    def names(self) -> list[str]:
+        """The allowed actions by name (the API's `actions`)."""
+        named = [
+            name
+            for name in (
+                "receive",
+                "assign",
+                "consult",
+                "interagency",
+                "extend",
+                "upload_result",
+                "sign_result",
+                "register_result",
+                "withdraw",
+                "cancel_withdrawal",
+                "answer_supplement",
+                "download_result",
+            )
+            if getattr(self, name)
+        ]
+        return named + [f"to:{a.transition.target}" for a in self.buttons]
+
+
+def dossier_actions(*, dossier: Dossier, user: User) -> DossierActions:
+    """Everything `user` may do to `dossier` now (see the module docstring)."""
+    edges = dossier_actions_for(dossier=dossier, user=user)
+
+    def edge_role(match: Iterable[tuple[str, str]] | None = None, targets=None) -> str | None:
+        for action in edges:
+            t = action.transition
+            if (match is not None and (t.source, t.target) in match) or (
+                targets is not None and t.target in targets
+            ):
+                return str(action.role)
+        return None
+
+    applicant_targets = {
+        (a.transition.source, a.transition.target) for a in edges if a.role in APPLICANT_ACTORS
+    }
+    receive = edge_role(targets=RECEPTION_TARGETS) if dossier.status == S.SUBMITTED else None
+    extend = None
+    if dossier.status in CLOCK_RUNNING_STATUSES and dossier.due_at:
+        extend = dossier_acting_role(dossier=dossier, user=user, roles=EXTEND_FORM_ROLES)
+    upload_result = None
+    if dossier.status in RESULT_UPLOAD_STATUSES:
+        upload_result = dossier_acting_role(dossier=dossier, user=user, roles=RESULT_ROLES)
+    # The head signs the uploaded draft while signing; the records clerk registers it to issue.
+    sign_result = None
+    if dossier.status == S.SIGNING and dossier.result_document_uuid:
+        sign_result = dossier_acting_role(dossier=dossier, user=user, roles=(Actor.AGENCY_HEAD,))
+    register_result = None
+    if dossier.status == S.ISSUING:
+        register_result = dossier_acting_role(
+            dossier=dossier, user=user, roles=(Actor.RECORDS_CLERK,)
+        )
+    return DossierActions(
+        transitions=tuple(edges),
+        receive=receive,
+        assign=edge_role(match={ASSIGN_EDGE}),
+        consult=edge_role(match={CONSULT_EDGE}),
+        interagency=edge_role(match=INTERAGENCY_EDGES),
+        extend=extend,
+        upload_result=upload_result,
+        sign_result=sign_result,
+        register_result=register_result,
+        withdraw=any(target == S.WITHDRAWAL_REQUESTED for _s, target in applicant_targets),
+        cancel_withdrawal=dossier.status == S.WITHDRAWAL_REQUESTED
+        and (S.WITHDRAWAL_REQUESTED, dossier.resume_status) in applicant_targets,
+        answer_supplement=bool(applicant_targets & SUPPLEMENT_ANSWER_EDGES),
+        download_result=bool(applicant_targets or _is_applicant(dossier, user))
+        and citizen_result_document(dossier) is not None,
+    )
 
 
 def dossier_actions_for(*, dossier: Dossier, user: User) -> list[DossierAction]:
@@ -43,6 +178,10 @@ def dossier_acting_role(*, dossier: Dossier, user: User, roles: Iterable[str]) -
         if _may_act(dossier=dossier, user=user, role=role):
             return str(role)
     return None
+
+
+def _is_applicant(dossier: Dossier, user: User) -> bool:
+    return user.pk in (dossier.applicant_id, dossier.submitter_id)
 
 
 def _candidate_roles(*, dossier: Dossier, user: User) -> set[Actor]:

@@ -86,6 +86,10 @@ def dossier_by_code_for_citizen(*, user: User | AnonymousUser, code: str) -> Dos
     return dossiers_visible_to(user=user).get(code=code)
 
 
+def dossier_component_get_or_none(*, dossier: Dossier, uuid: Any) -> DossierComponent | None:
+    return dossier.components.filter(uuid=uuid).first()
+
+
 def dossier_component_get(*, dossier: Dossier, uuid: Any) -> DossierComponent:
     return dossier.components.get(uuid=uuid)
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 from accounts.constants import Role
 from accounts.models import User
 from dossiers.constants import (
+    Channel,
     DossierStatus,
     EventKind,
 )
@@ -209,3 +210,18 @@ def processing_officers(*, dossier: Dossier) -> list[User]:
         .order_by("user__full_name", "user__email")
     )
     return list({m.user_id: m.user for m in memberships}.values())
+
+
+def counter_draft_for(*, who: OfficeUser, uuid: Any) -> Dossier | None:
+    """A counter draft the reception officer may still fill in: theirs to take in (their
+    reception point), not yet submitted."""
+    return (
+        Dossier.objects.filter(
+            uuid=uuid,
+            status=S.DRAFT,
+            channel=Channel.COUNTER,
+            receiving_agency_id__in=sorted(who.agencies(["reception_officer"])),
+        )
+        .select_related("applicant", "receiving_agency", "competent_agency")
+        .first()
+    )

@@ -1,16 +1,17 @@
-"""Messages of the dossier workflow: to staff (`notify_staff`) and to the citizen on status
-changes (`notify_citizen_of_event`, an after-commit listener registered in
-`DossiersConfig.ready()`). Messages go out through `notifications.services.notify`.
+"""Messages of the dossier workflow: to staff (`notify_staff`) and to the citizen
+(`CITIZEN_NOTICES`, the one table of which event tells the citizen what, written by
+`citizen_notice_participant` inside the event's transaction, ADR 0180). Messages go into the
+notification outbox through `notifications.services.notify` and are sent after commit.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -20,6 +21,7 @@ from accounts.models import User
 from agencies.models import Agency, StaffMembership
 from dossiers.constants import (
     Actor,
+    Channel,
     DossierStatus,
     EventKind,
 )
@@ -101,27 +103,115 @@ def notify_staff(
     )
 
 
-# --- the citizen hears of every status change that concerns them --------------------------------
+# --- the citizen hears of every event that concerns them: ONE table ---------------------------
 
-# to_status → notification event (`notifications.constants.Event` values). The submission itself
-# is announced by the submission service; payment requests by payments.
-CITIZEN_EVENT_FOR_STATUS: dict[str, str] = {
-    S.RECEIVED: "dossier_received",
-    S.INTAKE_SUPPLEMENT: "supplement_requested",
-    S.SUPPLEMENT_REQUESTED: "supplement_requested",
-    S.REJECTED_AT_INTAKE: "dossier_refused",
-    S.DONE: "result_ready",
-    S.RETURNED: "result_returned",
-    S.STOPPED: "dossier_stopped",
+
+@dataclass(frozen=True)
+class CitizenNotice:
+    """What the citizen is told of one kind of dossier event: the notification's event name
+    (`notifications.constants.Event`), the facts its message needs beyond the common ones, and
+    when it applies (all events of the kind unless said otherwise)."""
+
+    message: str
+    facts: Callable[[DossierEvent], dict[str, Any]]
+    applies: Callable[[DossierEvent], bool] = lambda event: True
+
+
+def _no_facts(event: DossierEvent) -> dict[str, Any]:
+    return {}
+
+
+def _submitted_online(event: DossierEvent) -> bool:
+    # The citizen submitted here; counter, postal and National Portal dossiers are acknowledged
+    # by their own receipt (the counter's form 01, the National Portal itself).
+    return event.from_status == S.DRAFT and event.dossier.channel == Channel.ONLINE
+
+
+def _submitted(event: DossierEvent) -> dict[str, Any]:
+    return {"submitted_at": _datetime(event.dossier.submitted_at)}
+
+
+def _received(event: DossierEvent) -> dict[str, Any]:
+    return {"due_date": _date(event.dossier.due_at) or _("theo quy định")}
+
+
+def _reason(event: DossierEvent) -> dict[str, Any]:
+    return {"reason": event.note}
+
+
+def _stopped(event: DossierEvent) -> dict[str, Any]:
+    return {"reason": event.note or _("Hồ sơ đã dừng giải quyết theo đề nghị của bạn.")}
+
+
+def result_ready_facts(dossier: Dossier) -> dict[str, Any]:
+    pickup = (
+        str(dossier.get_result_delivery_display())
+        if dossier.result_delivery
+        else _("Theo hẹn trên giấy tiếp nhận")
+    )
+    return {"pickup": pickup}
+
+
+def _result_ready(event: DossierEvent) -> dict[str, Any]:
+    return result_ready_facts(event.dossier)
+
+
+def _returned(event: DossierEvent) -> dict[str, Any]:
+    return {"returned_at": _datetime(event.at)}
+
+
+def _delayed(event: DossierEvent) -> dict[str, Any]:
+    def day(key: str) -> str:
+        value = event.data.get(key)
+        return _date(dt.datetime.fromisoformat(value)) if value else ""
+
+    return {
+        "reason": event.note,
+        "old_due_date": day("old_due_at"),
+        "new_due_date": day("new_due_at"),
+    }
+
+
+# (event kind, status reached) → the notice. A fact (no status change) has "" as its status.
+# Payment requests are told by payments (with the amount and how to pay).
+CITIZEN_NOTICES: dict[tuple[str, str], CitizenNotice] = {
+    (EventKind.TRANSITION, S.SUBMITTED): CitizenNotice(
+        "dossier_submitted", _submitted, applies=_submitted_online
+    ),
+    (EventKind.TRANSITION, S.RECEIVED): CitizenNotice("dossier_received", _received),
+    (EventKind.TRANSITION, S.INTAKE_SUPPLEMENT): CitizenNotice("supplement_requested", _reason),
+    (EventKind.TRANSITION, S.SUPPLEMENT_REQUESTED): CitizenNotice("supplement_requested", _reason),
+    (EventKind.TRANSITION, S.REJECTED_AT_INTAKE): CitizenNotice("dossier_refused", _reason),
+    (EventKind.TRANSITION, S.DONE): CitizenNotice("result_ready", _result_ready),
+    (EventKind.TRANSITION, S.RETURNED): CitizenNotice("result_returned", _returned),
+    (EventKind.TRANSITION, S.STOPPED): CitizenNotice("dossier_stopped", _stopped),
+    (EventKind.EXTENDED, ""): CitizenNotice("dossier_delayed", _delayed),
 }
 
 
-def _notify_citizen(dossier: Dossier, event: str, **extra: Any) -> None:
+def citizen_notice_for(event: DossierEvent) -> CitizenNotice | None:
+    notice = CITIZEN_NOTICES.get((event.kind, event.to_status or ""))
+    return notice if notice is not None and notice.applies(event) else None
+
+
+def citizen_notice_participant(event: DossierEvent) -> None:
+    """`dossier_event_participants` entry: inside the event's transaction, write the citizen's
+    notice into the notification outbox (sent after commit by the notifications app)."""
+
+    notice = citizen_notice_for(event)
+    if notice is not None:
+        citizen_notify(event.dossier, notice.message, **notice.facts(event))
+
+
+def citizen_notify(dossier: Dossier, message: str, **facts: Any) -> None:
+    """Write one notice to the applicant into the outbox, in the caller's transaction: the
+    table's participant above, and the few notices a service sends on a person's request (the
+    early-return notice of Art. 22.5)."""
     from notifications.services import notify
 
     agency = dossier.receiving_agency or dossier.competent_agency
     notify(
-        event=event,
+        event=message,
         recipient=dossier.applicant,
         reference=dossier.code or "",
         context={
@@ -131,38 +221,6 @@ def _notify_citizen(dossier: Dossier, event: str, **extra: Any) -> None:
             "procedure_name": dossier.procedure_name,
             "agency_name": agency.name if agency else "",
             "dossier_url": dossier_public_url(dossier),
-            **extra,
+            **facts,
         },
     )
-
-
-def notify_citizen_of_event(event_id: int) -> None:
-    """`dossier_event_listeners` entry (after commit): tell the applicant of a status change."""
-    event = (
-        DossierEvent.objects.select_related(
-            "dossier", "dossier__applicant", "dossier__receiving_agency"
-        )
-        .filter(pk=event_id, kind=EventKind.TRANSITION)
-        .first()
-    )
-    if event is None or event.to_status not in CITIZEN_EVENT_FOR_STATUS:
-        return
-    dossier = event.dossier
-    kind = CITIZEN_EVENT_FOR_STATUS[event.to_status]
-    extra: dict[str, Any] = {}
-    if kind == "dossier_received":
-        extra["due_date"] = _date(dossier.due_at) or _("theo quy định")
-    elif kind in ("supplement_requested", "dossier_refused"):
-        extra["reason"] = event.note
-    elif kind == "dossier_stopped":
-        extra["reason"] = event.note or _("Hồ sơ đã dừng giải quyết theo đề nghị của bạn.")
-    elif kind == "result_ready":
-        extra["pickup"] = (
-            str(dossier.get_result_delivery_display())
-            if dossier.result_delivery
-            else _("Theo hẹn trên giấy tiếp nhận")
-        )
-    elif kind == "result_returned":
-        extra["returned_at"] = _datetime(event.at)
-    with transaction.atomic():
-        _notify_citizen(dossier, kind, **extra)

@@ -35,8 +35,9 @@ from dossiers.services.notices import (
     _date,
     _datetime,
     _membership_role,
-    _notify_citizen,
+    citizen_notify,
     notify_staff,
+    result_ready_facts,
     staff_in,
 )
 from dossiers.services.transition import dossier_event_record, dossier_transition
@@ -460,13 +461,11 @@ def dossier_early_return_notify(
     """Tell the applicant their result can be collected before the appointment (Art. 22.5) and
     record when: a result done early normally carries this from its "result ready" notice; this
     is for one that does not (imported, or done before the rule existed)."""
-    from dossiers.services.notices import _notify_citizen
-
     locked = _lock(dossier)
     dossier_actor_agency(dossier=locked, by=by, role=role)
     if locked.status != S.DONE:
         raise TransitionNotAllowed(_("Chỉ báo trả sớm cho hồ sơ đã có kết quả."), code="not_done")
-    _notify_citizen(locked, "result_ready")
+    citizen_notify(locked, "result_ready", **result_ready_facts(locked))
     locked.early_return_notified_at = timezone.now()
     locked.save(update_fields=["early_return_notified_at", "updated_at"])
     if dossier is not locked:
@@ -551,13 +550,7 @@ def dossier_extend(
             "new_due_at": timezone.localtime(new_due_at).isoformat(),
         },
     )
-    _notify_citizen(
-        locked,
-        "dossier_delayed",
-        reason=reason,
-        old_due_date=_date(old_due),
-        new_due_date=_date(new_due_at),
-    )
+    # The citizen's letter of apology (Mẫu 04) is the EXTENDED notice of CITIZEN_NOTICES.
     # The one-stop unit updates the due date and is told in writing (Art. 19.6, 12.5).
     notify_staff(
         dossier=locked,

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from common.exceptions import ApplicationError
 from dossiers.constants import (
+    NOTE_ROLES,
     STAFF_ACTORS,
     Actor,
     ComponentSource,
@@ -22,7 +23,7 @@ from dossiers.constants import (
 )
 from dossiers.models import Dossier, DossierEvent
 from dossiers.selectors.actions import dossier_acting_role
-from dossiers.services.processing import dossier_note_add
+from dossiers.services.processing import dossier_correction_complete, dossier_note_add
 from dossiers.services.transition import dossier_transition
 from dossiers.workflow import TransitionNotAllowed
 
@@ -80,6 +81,9 @@ def office_transition(
     if role not in STAFF_ACTORS:
         raise TransitionNotAllowed(_("Vai trò không hợp lệ."), code="role_not_allowed")
     locked = _locked(dossier, expected_status)
+    if locked.status == S.CORRECTION and to == S.RETURNED:
+        # A corrected result must have been attached since it was sent back (Art. 23).
+        return dossier_correction_complete(dossier=locked, by=by, role=role)
     return dossier_transition(
         dossier=locked,
         to=to,
@@ -165,14 +169,6 @@ def reception_decide(
 
 # --- notes and results ---------------------------------------------------------------------------
 
-NOTE_ROLES = (
-    Actor.PROCESSING_OFFICER,
-    Actor.AGENCY_HEAD,
-    Actor.RECEPTION_OFFICER,
-    Actor.RECORDS_CLERK,
-    Actor.ONESTOP_SUPERVISOR,
-)
-
 
 @transaction.atomic
 def office_note_add(*, dossier: Dossier, by: User, text: str) -> DossierEvent:
@@ -182,6 +178,3 @@ def office_note_add(*, dossier: Dossier, by: User, text: str) -> DossierEvent:
         raise ApplicationError(_("Nhập nội dung ghi chú."), code="empty_note")
     role = acting_role(dossier=dossier, by=by, roles=NOTE_ROLES)
     return dossier_note_add(dossier=dossier, by=by, role=role, text=text, internal=True)
-
-
-EXTEND_ROLES = (Actor.AGENCY_HEAD, Actor.PROCESSING_OFFICER, Actor.ONESTOP_SUPERVISOR)

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from dossiers.constants import (
+    RESULT_ROLES,
     Actor,
     DossierStatus,
     EventKind,
@@ -31,7 +32,6 @@ from dossiers.workflow import TransitionNotAllowed
 
 S = DossierStatus
 
-RESULT_ROLES = (Actor.AGENCY_HEAD, Actor.PROCESSING_OFFICER, Actor.RECORDS_CLERK)
 # Where an upload must already carry its signer's valid signature (the signing step, and the
 # corrected result of Art. 23); before that, an upload is the draft the head will sign.
 SIGNED_UPLOAD_STATUSES = (S.SIGNING, S.CORRECTION)
@@ -52,18 +52,19 @@ def _signature_record(check: Any, by: User) -> dict[str, Any]:
     }
 
 
-@transaction.atomic
 def office_result_upload(
     *, dossier: Dossier, by: User, data: bytes, name: str, result_code: str = ""
 ) -> DossierEvent:
     """Keep the result file in the applicant's data store (issued) and point the dossier at it.
 
     At the signing step (and for a corrected result) the file must carry the uploader's own
-    valid signature (refused with the reason otherwise); earlier it is kept as the draft."""
+    valid signature (refused with the reason otherwise); earlier it is kept as the draft. The
+    signature check may ask the remote signing service for the person's certificates, so it
+    runs before the transaction opens (ADR 0180); the attach re-checks the status under lock."""
     from django.utils import timezone
 
-    from documents.constants import DocumentSource, SignerKind, UseKind
-    from documents.services import Signature, UseSpec, document_store, signature_by_person
+    from documents.constants import SignerKind
+    from documents.services import Signature, signature_by_person
 
     role = acting_role(dossier=dossier, by=by, roles=RESULT_ROLES)
     _refuse_when_frozen(dossier)
@@ -73,6 +74,33 @@ def office_result_upload(
         check = signature_by_person(data=data, user=by)
         record = _signature_record(check, by)
         signature = Signature(kind=SignerKind.OFFICER, name=check.signer, at=timezone.now())
+    with transaction.atomic():
+        return _result_store_and_attach(
+            dossier=dossier,
+            by=by,
+            role=role,
+            data=data,
+            name=name,
+            result_code=result_code,
+            record=record,
+            signature=signature,
+        )
+
+
+def _result_store_and_attach(
+    *,
+    dossier: Dossier,
+    by: User,
+    role: str,
+    data: bytes,
+    name: str,
+    result_code: str,
+    record: dict[str, Any],
+    signature: Any,
+) -> DossierEvent:
+    from documents.constants import DocumentSource, UseKind
+    from documents.services import UseSpec, document_store
+
     document = document_store(
         data=data,
         title=(_("Kết quả giải quyết: %(name)s") % {"name": dossier.procedure_name})[:255],

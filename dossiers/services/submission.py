@@ -76,7 +76,7 @@ def submission_problems(dossier: Dossier) -> dict[str, list[str]]:
 @transaction.atomic
 def dossier_submit_online(*, dossier: Dossier, by: User, declaration: bool) -> DossierEvent:
     """Check the whole draft, then submit it through the transition service (code, event,
-    listeners after commit); lock its documents and notify the citizen and the reception queue."""
+    participants, listeners after commit); lock its documents and notify the reception queue."""
     from documents.constants import UseKind
     from documents.services import document_uses_lock
 
@@ -100,7 +100,7 @@ def dossier_submit_online(*, dossier: Dossier, by: User, declaration: bool) -> D
     event = dossier_submit(dossier=locked, by=by, role=Actor.CITIZEN, on_behalf_of=on_behalf_of)
     locked.refresh_from_db()
     document_uses_lock(kind=UseKind.DOSSIER, reference=document_reference(locked))
-    _notify_submitted(locked)
+    _notify_reception(locked)
     if dossier is not locked:
         dossier.refresh_from_db()
     return event
@@ -110,25 +110,13 @@ def dossier_public_url(dossier: Dossier) -> str:
     return settings.SITE_URL + reverse("dossiers:detail", kwargs={"uuid": dossier.uuid})
 
 
-def _notify_submitted(dossier: Dossier) -> None:
-    """Outbox rows in this transaction; delivered after commit by the notifications app."""
+def _notify_reception(dossier: Dossier) -> None:
+    """Outbox rows in this transaction for the reception queue (the citizen's own notice is the
+    `CITIZEN_NOTICES` participant's, `dossiers.services.notices`)."""
     from notifications.constants import Event
     from notifications.services import notify
 
     agency_name = dossier.receiving_agency.name if dossier.receiving_agency else ""
-    notify(
-        event=Event.DOSSIER_SUBMITTED,
-        recipient=dossier.applicant,
-        reference=dossier.code or "",
-        context={
-            "citizen_name": dossier.applicant_data.get("full_name", ""),
-            "dossier_code": dossier.code,
-            "procedure_name": dossier.procedure_name,
-            "agency_name": agency_name,
-            "dossier_url": dossier_public_url(dossier),
-            "submitted_at": timezone.localtime(dossier.submitted_at).strftime("%d/%m/%Y %H:%M"),
-        },
-    )
     officers = _reception_officers(dossier)
     if officers:
         notify(

@@ -2,8 +2,8 @@
 
 Views, admin actions, tasks, the API and importers all call it: it locks the row, checks the
 table (`dossiers.workflow`), the actor's role and agency, the registered guards and the note,
-writes the `DossierEvent`, updates status and timestamps, and runs the registered event
-listeners after commit (`dossiers.hooks`). Facts go through `dossier_event_record`.
+writes the `DossierEvent`, updates status and timestamps, runs the event's participants in
+the same transaction and its listeners after commit (`dossiers.services.events`, ADR 0180). Facts go through `dossier_event_record`.
 """
 
 from __future__ import annotations
@@ -24,7 +24,6 @@ from dossiers.codes import dossier_code_issue
 from dossiers.constants import (
     CLOCK_PAUSED_STATUSES,
     CORRECTION_WORKING_DAYS,
-    ONLINE_CHANNELS,
     RECEPTION_WINDOW_WORKING_HOURS,
     SUPPLEMENT_REPLY_DAYS,
     Actor,
@@ -33,11 +32,12 @@ from dossiers.constants import (
     EventKind,
     ResultKind,
     TimeUnit,
+    is_online,
 )
-from dossiers.hooks import dossier_event_listeners
 from dossiers.integrity import event_append
 from dossiers.models import Dossier, DossierEvent
 from dossiers.selectors.actors import dossier_actor_agency
+from dossiers.services.events import dossier_event_dispatch
 from dossiers.workflow import GuardContext, Transition, TransitionNotAllowed
 
 logger = logging.getLogger(__name__)
@@ -122,7 +122,7 @@ def dossier_transition(
         at=now,
         data={**(data or {}), **_event_facts(locked, transition)},
     )
-    _queue_listeners(event)
+    dossier_event_dispatch(event)
     if dossier is not locked:
         dossier.refresh_from_db()
     return event
@@ -175,7 +175,7 @@ def _apply_effects(dossier: Dossier, transition: Transition, now: dt.datetime) -
             put("submitted_at", now)
             if not dossier.code:  # a code from the National Portal is kept (§7.3)
                 put("code", dossier_code_issue(dossier=dossier, at=now))
-        if dossier.channel in ONLINE_CHANNELS:
+        if is_online(dossier.channel):
             put(
                 "reception_due_at",
                 _add(dossier, now, RECEPTION_WINDOW_WORKING_HOURS, TimeUnit.WORKING_HOUR),
@@ -268,21 +268,6 @@ def dossier_due_at(*, dossier: Dossier, start: dt.datetime) -> dt.datetime | Non
     )
 
 
-def _queue_listeners(event: DossierEvent) -> None:
-    for name, listener in dossier_event_listeners.items():
-        transaction.on_commit(_listener_call(name, listener, event.pk), robust=True)
-
-
-def _listener_call(name: str, listener: Any, event_id: int) -> Any:
-    # A named function, not a partial: Django logs a failing robust hook by its __qualname__.
-    def run_dossier_event_listener() -> None:
-        logger.debug("dossier event %s → listener %s", event_id, name)
-        listener(event_id)
-
-    run_dossier_event_listener.__qualname__ = f"dossier_event_listener[{name}]"
-    return run_dossier_event_listener
-
-
 # --- facts recorded without a state change ------------------------------------------------------
 
 
@@ -320,5 +305,5 @@ def dossier_event_record(
         form_code=form_code,
         data=data or {},
     )
-    _queue_listeners(event)
+    dossier_event_dispatch(event)
     return event

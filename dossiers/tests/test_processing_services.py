@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
+from django.db import transaction
 from django.utils import timezone
 
 import pytest
@@ -21,7 +22,7 @@ from dossiers.constants import (
     FormCode,
     InteragencyTaskStatus,
 )
-from dossiers.hooks import dossier_event_listeners
+from dossiers.hooks import dossier_event_listeners, dossier_event_participants
 from dossiers.models import Dossier, DossierEvent
 from dossiers.selectors import dossier_actions_for, dossier_timeline
 from dossiers.services import (
@@ -39,7 +40,6 @@ from dossiers.services import (
     interagency_start,
     interagency_task_complete,
     least_loaded_officer,
-    notify_citizen_of_event,
 )
 from dossiers.tests.factories import Cast, add_membership, make_cast, make_draft
 from dossiers.workflow import TransitionNotAllowed
@@ -205,7 +205,7 @@ def test_supplement_at_intake_once_then_resubmission_keeps_the_code():
     event = dossier.events.filter(kind=EventKind.TRANSITION).last()
     assert event.form_code == FormCode.SUPPLEMENT_REQUEST
 
-    notify_citizen_of_event(event.pk)
+    # Written with the transition (a participant, ADR 0180).
     assert notices(cast.citizen, "supplement_requested") == 1
 
     go(cast, dossier, S.SUBMITTED, A.CITIZEN)
@@ -227,7 +227,6 @@ def test_refusal_at_intake_needs_reasons_issues_form_03_and_tells_the_citizen():
     )
     assert event.form_code == FormCode.REFUSAL
     assert dossier.closed_at is not None
-    notify_citizen_of_event(event.pk)
     row = Notification.objects.filter(recipient=cast.citizen, event="dossier_refused").first()
     assert row is not None
     assert "Không thuộc thẩm quyền" in row.body
@@ -528,9 +527,7 @@ def test_a_positive_result_is_returned_and_the_citizen_told_each_time():
     to_done(cast, dossier, "positive")
     done = dossier.events.filter(kind=EventKind.TRANSITION).last()
     assert done.form_code == ""
-    returned = go(cast, dossier, S.RETURNED, A.RECEPTION_OFFICER)
-    for event in (done, returned):
-        notify_citizen_of_event(event.pk)
+    go(cast, dossier, S.RETURNED, A.RECEPTION_OFFICER)
     assert notices(cast.citizen, "result_ready") == 1
     assert notices(cast.citizen, "result_returned") == 1
 
@@ -587,7 +584,6 @@ def test_withdrawal_is_requested_then_accepted_with_the_stop_notice():
     stopped = go(cast, dossier, S.STOPPED, A.AGENCY_HEAD)
     assert stopped.form_code == FormCode.STOP_NOTICE
     assert dossier.closed_at is not None
-    notify_citizen_of_event(stopped.pk)
     assert notices(cast.citizen, "dossier_stopped") == 1
 
 
@@ -663,26 +659,41 @@ def test_withdrawal_is_allowed_while_the_result_is_being_signed():
         go(cast, issued, S.WITHDRAWAL_REQUESTED, A.CITIZEN)
 
 
-def test_the_citizen_notice_listener_is_registered_and_skips_internal_steps():
-    assert "dossiers.citizen_notices" in dossier_event_listeners
+def test_the_citizen_notice_is_a_participant_and_skips_internal_steps():
+    assert "dossiers.citizen_notices" in dossier_event_participants
+    assert "dossiers.citizen_notices" not in dossier_event_listeners
     cast = make_cast()
-    dossier = in_process(cast)
     before = Notification.objects.filter(recipient=cast.citizen).count()
-    notify_citizen_of_event(dossier.events.filter(kind=EventKind.TRANSITION).last().pk)
-    assert Notification.objects.filter(recipient=cast.citizen).count() == before
+    dossier = received(cast)
+    after_reception = Notification.objects.filter(recipient=cast.citizen).count()
+    go(cast, dossier, S.IN_PROCESS, A.RECEPTION_OFFICER)  # an internal step: no notice
+    assert Notification.objects.filter(recipient=cast.citizen).count() == after_reception > before
 
 
-def test_the_citizen_is_notified_after_commit_of_the_reception(django_capture_on_commit_callbacks):
+def test_the_citizen_notice_is_written_with_the_transition_and_rolls_back_with_it(
+    django_capture_on_commit_callbacks,
+):
     cast = make_cast()
     dossier = submitted(cast)
     reception = cast.staff[A.RECEPTION_OFFICER]
+
+    def receive_then_fail() -> None:
+        with transaction.atomic():
+            dossier_transition(
+                dossier=dossier, to=S.RECEIVED, by=reception, role=A.RECEPTION_OFFICER
+            )
+            raise RuntimeError("the caller's transaction fails after the transition")
+
+    with pytest.raises(RuntimeError):
+        receive_then_fail()
+    assert notices(cast.citizen, "dossier_received") == 0
     with django_capture_on_commit_callbacks() as callbacks:
         dossier_transition(dossier=dossier, to=S.RECEIVED, by=reception, role=A.RECEPTION_OFFICER)
-    mine = [c for c in callbacks if "dossiers.citizen_notices" in c.__qualname__]
-    assert len(mine) == 1
-    mine[0]()
+    # Written before commit: no after-commit hook carries it.
+    assert not [c for c in callbacks if "citizen_notices" in c.__qualname__]
     received_notice = Notification.objects.filter(
         recipient=cast.citizen, event="dossier_received"
     ).first()
     assert received_notice is not None
+    dossier.refresh_from_db()
     assert timezone.localtime(dossier.due_at).strftime("%d/%m/%Y") in received_notice.body

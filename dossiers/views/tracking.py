@@ -55,10 +55,8 @@ def detail(request: HttpRequest, uuid: Any) -> HttpResponse:
 
 
 def _detail_context(request: HttpRequest, dossier: Dossier, **extra: Any) -> dict[str, Any]:
-    from dossiers.selectors import dossier_actions_for
-
-    targets = {a.transition.target for a in dossier_actions_for(dossier=dossier, user=request.user)}
-    in_supplement = dossier.status in svc.SUPPLEMENT_STATUSES
+    allowed = sel.dossier_actions(dossier=dossier, user=request.user)
+    in_supplement = allowed.answer_supplement
     store = _store_for(request, dossier) if in_supplement else []
     components = list(dossier.components.all())
     from dossiers.hooks import dossier_panels
@@ -81,9 +79,9 @@ def _detail_context(request: HttpRequest, dossier: Dossier, **extra: Any) -> dic
         if in_supplement
         else [],
         "in_supplement": in_supplement,
-        "may_withdraw": S.WITHDRAWAL_REQUESTED in targets,
-        "may_cancel_withdrawal": dossier.status == S.WITHDRAWAL_REQUESTED
-        and dossier.resume_status in targets,
+        "allowed": allowed,
+        "may_withdraw": allowed.withdraw,
+        "may_cancel_withdrawal": allowed.cancel_withdrawal,
         "withdraw_form": extra.pop("withdraw_form", WithdrawalForm()),
         **extra,
     }
@@ -145,7 +143,7 @@ def withdraw_cancel(request: HttpRequest, uuid: Any) -> HttpResponse:
 def supplement(request: HttpRequest, uuid: Any) -> HttpResponse:
     """Answer a supplement request: replace documents per slot, then send (same code)."""
     dossier = _dossier_or_404(request, uuid)
-    if dossier.status not in svc.SUPPLEMENT_STATUSES:
+    if not sel.dossier_actions(dossier=dossier, user=request.user).answer_supplement:
         return redirect("dossiers:detail", uuid=dossier.uuid)
     target = dossier.components.filter(uuid=request.POST.get("component") or None).first()
     if target is not None:

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from common.audit import audit_record
+from dossiers.constants import is_online
 from helpdesk import selectors
 from helpdesk.constants import (
     RatingChannel,
@@ -36,7 +37,7 @@ def dossier_rate(
     """The applicant rates a returned dossier, once (Decree 118 Art. 33)."""
     dossier = selectors.dossier_ratable_by(dossier_code=dossier_code, user=by)
     required = [f for f in RATING_FIELDS if f != RatingCriterion.ONLINE]
-    if dossier.channel == "online":
+    if is_online(dossier.channel):  # a National Portal dossier is online too
         required.append(RatingCriterion.ONLINE)
     cleaned: dict[str, int] = {}
     for name in RATING_FIELDS:

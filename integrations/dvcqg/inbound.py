@@ -2,10 +2,10 @@
 
 `inbound_poll()` asks the adapter for new dossiers of our unit (`LayHoSoMoi`), and for each one:
 finds the applicant by ID number (or opens a citizen account for them, no password: they sign
-in with VNeID), starts a draft of the procedure through `dossiers.services.dossier_start`,
-stores the attached files in the applicant's data store, and submits it as the system with the
-portal's code kept (`dossiers.services.dossier_submit(code=...)`): status SUBMITTED, channel
-national_portal, actor SYSTEM — the reception officers see it in their queue like any online
+in with VNeID), downloads the attached files (no transaction open), then hands everything to
+the dossiers app's `dossier_import_national_portal`, which starts the draft, stores the files in
+the applicant's data store and submits it as the system with the portal's code kept: status
+SUBMITTED, channel national_portal, actor SYSTEM — the reception officers see it in their queue like any online
 dossier. Then it acknowledges the dossier to the portal (`XacNhanHoSo`), accepted or refused
 with the reason. Idempotent by the external code: a dossier already taken is acknowledged again,
 never created twice.
@@ -28,12 +28,10 @@ import requests
 
 from accounts.models import CitizenProfile, User
 from accounts.services import citizen_register
+from agencies.models import Agency
 from agencies.selectors import agency_by_code
 from common.exceptions import ApplicationError
-from common.text import fold
-from dossiers.constants import Actor, Channel
-from dossiers.models import Dossier
-from dossiers.services import dossier_start, dossier_submit, draft_component_upload
+from dossiers.services.imports import ImportedFile, dossier_import_national_portal
 from integrations.base import IntegrationError
 from integrations.constants import InboundStatus, Provider
 from integrations.dvcqg.provider import dvcqg
@@ -99,90 +97,79 @@ def _fetch(url: str) -> bytes:
     return data
 
 
-def _attach(dossier: Dossier, user: User, files: list[dict[str, Any]]) -> None:
-    """Match each attached file to a requirement (by code, then by name) and store it."""
-
-    components = list(dossier.components.all())
-    by_code = {c.requirement_code: c for c in components}
-    by_name = {fold(c.requirement_name): c for c in components}
+def _download(files: list[dict[str, Any]]) -> list[ImportedFile]:
+    """Every file the applicant attached, fetched before any transaction opens (ADR 0180)."""
+    downloaded = []
     for item in files:
-        if item.get("IsDeleted"):
-            continue
-        component = by_code.get(str(item.get("MaThanhPhanHoSo") or "")) or by_name.get(
-            fold(str(item.get("TenTepDinhKem") or ""))
-        )
-        if component is None or component.document_uuid:
-            continue
         url = str(item.get("DuongDanTaiTepTin") or "")
-        if not url:
+        if item.get("IsDeleted") or not url:
             continue
-        name = url.rsplit("/", 1)[-1][:100] or "tep-dinh-kem"
-        component = draft_component_upload(
-            dossier=dossier, component=component, by=user, data=_fetch(url), name=name
+        downloaded.append(
+            ImportedFile(
+                requirement_code=str(item.get("MaThanhPhanHoSo") or ""),
+                title=str(item.get("TenTepDinhKem") or ""),
+                name=url.rsplit("/", 1)[-1][:100] or "tep-dinh-kem",
+                data=_fetch(url),
+            )
         )
+    return downloaded
 
 
-def _place(dossier: Dossier, unit_code: str) -> None:
+def _unit(unit_code: str) -> Agency | None:
     """The unit the applicant chose on the portal (`MaDonViTiepNhan`, an agency's electronic
-    identifier) fills what the catalogue leaves open — for a commune procedure, which commune."""
+    identifier); it fills what the catalogue leaves open — for a commune procedure, which one."""
 
     if not unit_code:
-        return
+        return None
     unit = agency_by_code(unit_code)
     if unit is None:
         raise InboundRefused("MaDonViTiepNhan: không có đơn vị này", code="unknown_unit")
-    changes = {}
-    if dossier.receiving_agency_id is None:
-        changes["receiving_agency"] = unit
-    if dossier.competent_agency_id is None:
-        changes["competent_agency"] = unit
-    if changes:
-        Dossier.objects.filter(pk=dossier.pk).update(**changes)
-        dossier.refresh_from_db()
+    return unit
 
 
-@transaction.atomic
 def inbound_take(*, item: dict[str, Any]) -> InboundDossier:
-    """Take one portal dossier in (see module docstring). Raises InboundRefused."""
-
+    """Take one portal dossier in (see module docstring). Raises InboundRefused. The files are
+    downloaded first, with no transaction open; the writes go through the dossiers app's
+    `dossier_import_national_portal` in one transaction."""
     code = str(item.get("MaHoSo") or "").strip()
     if not code or len(code) > 64:
         raise InboundRefused("MaHoSo: thiếu hoặc quá dài", code="bad_code")
-    known = InboundDossier.objects.select_for_update().filter(external_code=code).first()
+    known = InboundDossier.objects.filter(external_code=code).first()
     if known is not None:
         return known
     procedure = procedure_get(code=str(item.get("MaTTHC") or ""))
     if procedure is None:
         raise InboundRefused("MaTTHC: thủ tục không có trong danh mục của tỉnh", code="unknown")
-    user = _citizen_for(item)
-    # The National Portal signed the citizen in with VNeID; its assurance is the portal's to check.
-    dossier = dossier_start(procedure=procedure, user=user, require_assurance=False)
+    unit = _unit(str(item.get("MaDonViTiepNhan") or "").strip())
+    files = _download([f for f in item.get("TaiLieuNop") or [] if isinstance(f, dict)])
     raw = item.get("DuLieuToKhai")
-    form_data: dict[str, Any] = raw if isinstance(raw, dict) else {}
-    Dossier.objects.filter(pk=dossier.pk).update(
-        channel=Channel.NATIONAL_PORTAL,
-        form_data={**dossier.form_data, **form_data},
-        applicant_data={
-            **dossier.applicant_data,
-            "full_name": str(item.get("ChuHoSo") or dossier.applicant_data.get("full_name", "")),
-            "id_number": str(item.get("MaDoiTuong") or ""),
-            "phone": str(item.get("SoDienThoai") or dossier.applicant_data.get("phone", "")),
-            "email": str(item.get("Email") or dossier.applicant_data.get("email", "")),
-            "national_portal_submitted_at": str(item.get("NgayNopHoSo") or ""),
-        },
-        vneid_authenticated=str(item.get("TaiKhoanDuocXacThucVoiVNeID") or "") == "1",
-    )
-    dossier.refresh_from_db()
-    _place(dossier, str(item.get("MaDonViTiepNhan") or "").strip())
-    _attach(dossier, user, [f for f in item.get("TaiLieuNop") or [] if isinstance(f, dict)])
-    dossier_submit(dossier=dossier, by=None, role=Actor.SYSTEM, code=code)
-    return InboundDossier.objects.create(
-        provider=Provider.DVCQG,
-        external_code=code,
-        dossier=dossier,
-        status=InboundStatus.ACCEPTED,
-        payload=item,
-    )
+    with transaction.atomic():
+        known = InboundDossier.objects.select_for_update().filter(external_code=code).first()
+        if known is not None:  # another poll took it while the files came
+            return known
+        dossier = dossier_import_national_portal(
+            procedure=procedure,
+            applicant=_citizen_for(item),
+            code=code,
+            applicant_data={
+                "full_name": str(item.get("ChuHoSo") or ""),
+                "id_number": str(item.get("MaDoiTuong") or ""),
+                "phone": str(item.get("SoDienThoai") or ""),
+                "email": str(item.get("Email") or ""),
+                "national_portal_submitted_at": str(item.get("NgayNopHoSo") or ""),
+            },
+            form_data=raw if isinstance(raw, dict) else {},
+            vneid_authenticated=str(item.get("TaiKhoanDuocXacThucVoiVNeID") or "") == "1",
+            unit=unit,
+            files=files,
+        )
+        return InboundDossier.objects.create(
+            provider=Provider.DVCQG,
+            external_code=code,
+            dossier=dossier,
+            status=InboundStatus.ACCEPTED,
+            payload=item,
+        )
 
 
 def _refuse(code: str, item: dict[str, Any], message: str) -> None:

@@ -8,9 +8,11 @@ from django.utils import timezone
 
 import pytest
 import requests
+import time_machine
 
 from dossiers.constants import Actor, DossierStatus
-from dossiers.models import DossierEvent
+from dossiers.models import DossierEvent, DossierEventCursor
+from dossiers.services.events import dossier_listeners_sweep
 from integrations import services, tasks
 from integrations.base import IntegrationError
 from integrations.constants import Provider, SyncStatus
@@ -19,7 +21,6 @@ from integrations.models import (
     SimulatedFault,
     SimulatedPortalDossier,
     SimulatedRequest,
-    SyncCursor,
     SyncState,
 )
 from integrations.tests.helpers import receive, submitted
@@ -127,17 +128,36 @@ def test_same_request_key_is_applied_once(portal_sim, cast):
     assert SimulatedRequest.objects.filter(request_key__startswith=f"{dossier.code}:").count() == 2
 
 
-def test_sweep_finds_events_whose_listener_never_ran(portal_sim, cast, settings):
-    settings.DVCQG_ENABLED = False  # the listener does nothing: as if the process had died
+def test_the_event_sweep_hands_over_events_from_while_the_portal_was_off(
+    portal_sim, cast, settings
+):
+    settings.DVCQG_ENABLED = False  # neither mark nor push: the listener waits
     dossier = receive(submitted(cast), cast)
     assert not SyncState.objects.filter(dossier=dossier).exists()
     settings.DVCQG_ENABLED = True
-    SyncCursor.objects.filter(provider=Provider.DVCQG).delete()
-    assert dossier.pk in services.sync_sweep()
-    assert services.dossier_sync(dossier_id=dossier.pk).pushed
+    later = timezone.now() + dt.timedelta(minutes=5)
+    with time_machine.travel(later, tick=False):
+        handed = dossier_listeners_sweep()
+    assert handed["integrations"] == DossierEvent.objects.filter(dossier=dossier).count()
     assert SimulatedPortalDossier.objects.get(code=dossier.code).status_code == 2
-    cursor = SyncCursor.objects.get(provider=Provider.DVCQG)
+    assert state_of(dossier).status == SyncStatus.SYNCED
+    cursor = DossierEventCursor.objects.get(listener="integrations")
     assert cursor.last_event_id == DossierEvent.objects.order_by("-id").first().pk
+
+
+def test_no_transaction_is_open_while_the_portal_is_called(portal_sim, cast, monkeypatch):
+    from django.db import connection
+
+    seen: list[bool] = []
+    real = dvcqg.push_dossiers
+
+    def watching(*args, **kwargs):
+        seen.append(connection.in_atomic_block)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(dvcqg, "push_dossiers", watching)
+    submitted(cast)
+    assert seen == [False]
 
 
 def test_expired_session_signs_in_again(portal_sim, cast):

@@ -7,6 +7,10 @@
   delivery (5), delivered with proof (6: the result is handed over, so the dossier moves
   DONE → RETURNED as the system, when the workflow allows).
 * `postal_result_dispatch` — send the result by post.
+
+Ordering is two-phase (ADR 0180): the request is written under the dossier's lock, VNPost is
+called after commit with an idempotency key naming the order (`postal_order_send`), and
+`postal_orders_sweep` places any order VNPost never confirmed. No network under a lock.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from dossiers.constants import Actor, Channel, DossierStatus, EventKind, ResultD
 from dossiers.models import Dossier
 from dossiers.services import dossier_event_record, dossier_transition
 from dossiers.workflow import TransitionNotAllowed
+from integrations.base import IntegrationError
 from integrations.constants import PostalKind, PostalStatus, PostalStep
 from integrations.dvcqg.payloads import parse_portal_date
 from integrations.models import PostalOrder
@@ -34,6 +39,7 @@ logger = logging.getLogger(__name__)
 
 # The order of the statuses of each leg: a callback never moves an order backwards.
 _RANK = {
+    PostalStatus.REQUESTED: 0,
     PostalStatus.REGISTERED: 1,
     PostalStatus.COLLECTING: 2,
     PostalStatus.HANDED_OVER: 3,
@@ -87,77 +93,142 @@ def _agency_address(agency: Any) -> dict[str, str]:
     }
 
 
-def _order(*, dossier: Dossier, kind: str, sender: dict, receiver: dict) -> PostalOrder:
+def _check_vnpost_on(dossier: Dossier, kind: str) -> None:
     if not vnpost.is_enabled():
         raise PostalError(_("Dịch vụ bưu chính chưa được bật."), code="postal_off")
     existing = dossier.postal_orders.filter(kind=kind).exclude(status=PostalStatus.CANCELLED)
     if existing.exists():
         raise PostalError(_("Hồ sơ đã có bưu gửi này."), code="postal_exists")
-    answer = vnpost.create_order(
-        kind=kind,
-        key=f"{dossier.code}:{kind}",
-        body={
-            "referenceCode": dossier.code,
-            "description": dossier.procedure_name[:200],
-            **{f"sender{k[0].upper()}{k[1:]}": v for k, v in sender.items()},
-            **{f"receiver{k[0].upper()}{k[1:]}": v for k, v in receiver.items()},
-        },
-    )
+
+
+def _request(*, dossier: Dossier, kind: str, by: User | None, role: str) -> PostalOrder:
+    """The intent, in the caller's transaction under the dossier's lock: no network here."""
+    _check_vnpost_on(dossier, kind)
     return PostalOrder.objects.create(
         dossier=dossier,
         kind=kind,
-        order_number=str(answer["orderNumber"])[:32],
-        status=PostalStatus(str(answer.get("orderStatus") or PostalStatus.REGISTERED)),
+        status=PostalStatus.REQUESTED,
+        requested_by=by,
+        requested_role=role,
     )
 
 
+def _send_after_commit(order: PostalOrder) -> PostalOrder:
+    """Call VNPost once the request is committed: now when no transaction is open, else when
+    the caller's commits. Either way the sweep retries an order VNPost never confirmed."""
+    if transaction.get_connection().in_atomic_block:
+        transaction.on_commit(lambda: postal_order_send(order_id=order.pk), robust=True)
+        return order
+    return postal_order_send(order_id=order.pk)
+
+
+def _parties(order: PostalOrder) -> tuple[dict[str, str], dict[str, str]]:
+    dossier = order.dossier
+    if order.kind == PostalKind.PICKUP:
+        return _applicant_address(dossier), _agency_address(dossier.receiving_agency)
+    return _agency_address(dossier.receiving_agency), _applicant_address(dossier)
+
+
+_ORDERED_STEP = {
+    PostalKind.PICKUP: PostalStep.PICKUP_ORDERED,
+    PostalKind.DISPATCH: PostalStep.RESULT_DISPATCHED,
+}
+
+
+def postal_order_send(*, order_id: int) -> PostalOrder:
+    """Create a requested order at VNPost and record its number (ADR 0180: no network inside a
+    transaction). The idempotency key names the order, so a retry after a lost answer is one
+    order at VNPost. A refusal cancels the order and says why; an unreachable VNPost leaves it
+    requested for `postal_orders_sweep`."""
+    order = PostalOrder.objects.select_related(
+        "dossier__applicant", "dossier__receiving_agency"
+    ).get(pk=order_id)
+    if order.status != PostalStatus.REQUESTED:
+        return order
+    dossier = order.dossier
+    sender, receiver = _parties(order)
+    try:
+        answer = vnpost.create_order(
+            kind=order.kind,
+            key=f"{dossier.code}:{order.kind}:{order.uuid}",
+            body={
+                "referenceCode": dossier.code,
+                "description": dossier.procedure_name[:200],
+                **{f"sender{k[0].upper()}{k[1:]}": v for k, v in sender.items()},
+                **{f"receiver{k[0].upper()}{k[1:]}": v for k, v in receiver.items()},
+            },
+        )
+    except IntegrationError as exc:
+        if exc.retryable:
+            logger.warning("VNPost order %s not placed yet: %s", order.pk, exc)
+            return order
+        PostalOrder.objects.filter(pk=order.pk, status=PostalStatus.REQUESTED).update(
+            status=PostalStatus.CANCELLED, updated_at=timezone.now()
+        )
+        raise PostalError(str(exc), code="postal_refused") from exc
+    return _confirmed(order.pk, answer)
+
+
 @transaction.atomic
+def _confirmed(order_id: int, answer: dict[str, Any]) -> PostalOrder:
+    order = PostalOrder.objects.select_for_update().select_related("dossier").get(pk=order_id)
+    if order.status != PostalStatus.REQUESTED:
+        return order  # another sender recorded VNPost's answer first
+    order.order_number = str(answer["orderNumber"])[:32]
+    order.status = PostalStatus(str(answer.get("orderStatus") or PostalStatus.REGISTERED))
+    order.save(update_fields=["order_number", "status", "updated_at"])
+    _record(
+        dossier=order.dossier,
+        step=_ORDERED_STEP[PostalKind(order.kind)],
+        by=order.requested_by,
+        role=order.requested_role or Actor.SYSTEM,
+        data={"order_number": order.order_number},
+    )
+    return order
+
+
+def postal_orders_sweep(*, older_than: dt.timedelta = dt.timedelta(minutes=2)) -> int:
+    """Periodic: send again every order still requested (VNPost was unreachable, or the process
+    died between the commit and the call). Returns how many were placed."""
+    if not vnpost.is_enabled():
+        return 0
+    cutoff = timezone.now() - older_than
+    placed = 0
+    for order_id in PostalOrder.objects.filter(
+        status=PostalStatus.REQUESTED, created_at__lte=cutoff
+    ).values_list("pk", flat=True)[:200]:
+        try:
+            order = postal_order_send(order_id=order_id)
+        except PostalError:
+            continue
+        placed += order.status != PostalStatus.REQUESTED
+    return placed
+
+
 def postal_pickup_order(*, dossier: Dossier, by: User | None, role: str) -> PostalOrder:
     """Order VNPost to collect a postal dossier from the applicant."""
-    locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
-    if locked.channel != Channel.POSTAL or locked.status != DossierStatus.SUBMITTED:
-        raise PostalError(
-            _("Chỉ đặt thu gom cho hồ sơ nộp qua bưu chính đang chờ tiếp nhận."), code="not_postal"
-        )
-    order = _order(
-        dossier=locked,
-        kind=PostalKind.PICKUP,
-        sender=_applicant_address(locked),
-        receiver=_agency_address(locked.receiving_agency),
-    )
-    _record(
-        dossier=locked,
-        step=PostalStep.PICKUP_ORDERED,
-        by=by,
-        role=role,
-        data={"order_number": order.order_number},
-    )
-    return order
+    with transaction.atomic():
+        locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
+        if locked.channel != Channel.POSTAL or locked.status != DossierStatus.SUBMITTED:
+            raise PostalError(
+                _("Chỉ đặt thu gom cho hồ sơ nộp qua bưu chính đang chờ tiếp nhận."),
+                code="not_postal",
+            )
+        order = _request(dossier=locked, kind=PostalKind.PICKUP, by=by, role=role)
+    return _send_after_commit(order)
 
 
-@transaction.atomic
 def postal_result_dispatch(*, dossier: Dossier, by: User | None, role: str) -> PostalOrder:
     """Send the result by post (the applicant chose delivery by post)."""
-    locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
-    if locked.status != DossierStatus.DONE or locked.result_delivery != ResultDelivery.POST:
-        raise PostalError(
-            _("Chỉ gửi bưu chính hồ sơ đã có kết quả và chọn nhận kết quả qua bưu chính."),
-            code="not_dispatchable",
-        )
-    order = _order(
-        dossier=locked,
-        kind=PostalKind.DISPATCH,
-        sender=_agency_address(locked.receiving_agency),
-        receiver=_applicant_address(locked),
-    )
-    _record(
-        dossier=locked,
-        step=PostalStep.RESULT_DISPATCHED,
-        by=by,
-        role=role,
-        data={"order_number": order.order_number},
-    )
-    return order
+    with transaction.atomic():
+        locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
+        if locked.status != DossierStatus.DONE or locked.result_delivery != ResultDelivery.POST:
+            raise PostalError(
+                _("Chỉ gửi bưu chính hồ sơ đã có kết quả và chọn nhận kết quả qua bưu chính."),
+                code="not_dispatchable",
+            )
+        order = _request(dossier=locked, kind=PostalKind.DISPATCH, by=by, role=role)
+    return _send_after_commit(order)
 
 
 @transaction.atomic

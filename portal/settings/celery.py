@@ -14,6 +14,7 @@ from portal.settings.core import BASE_DIR, env
 from portal.settings.data import REDIS_URL
 from portal.settings.dossiers import (
     DOSSIER_DEADLINES_SWEEP_SECONDS,
+    DOSSIER_LISTENERS_SWEEP_SECONDS,
     OFFICIAL_FORMS_SWEEP_SECONDS,
 )
 from portal.settings.integrations import (
@@ -58,7 +59,12 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 
 CELERY_BEAT_SCHEDULE = {
-    # dossiers: deadline alerts and supplement expiry; official forms still missing
+    # dossiers: deadline alerts and supplement expiry; official forms still missing; the
+    # after-commit listeners' events past their cursors
+    "dossiers-listeners-sweep": {
+        "task": "dossiers.tasks.dossier_listeners_sweep",
+        "schedule": float(DOSSIER_LISTENERS_SWEEP_SECONDS),
+    },
     "dossiers-deadlines-sweep": {
         "task": "dossiers.tasks.dossier_deadlines_sweep",
         "schedule": float(DOSSIER_DEADLINES_SWEEP_SECONDS),
@@ -98,6 +104,10 @@ CELERY_BEAT_SCHEDULE = {
     # integrations: the national portal's outbound sweep, inbound poll and catalogue
     "integrations-dvcqg-sweep": {
         "task": "integrations.tasks.dvcqg_sweep",
+        "schedule": float(DVCQG_SWEEP_SECONDS),
+    },
+    "integrations-vnpost-orders-sweep": {
+        "task": "integrations.tasks.vnpost_orders_sweep",
         "schedule": float(DVCQG_SWEEP_SECONDS),
     },
     "integrations-dvcqg-inbound": {

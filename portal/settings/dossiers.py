@@ -1,5 +1,5 @@
 """Procedures and dossiers: catalogue search cache, dossier codes, public lookup limits, the
-deadline and official-form sweeps (their beat entries are in `celery`)."""
+deadline, official-form and event-listener sweeps (their beat entries are in `celery`)."""
 
 from portal.settings.core import env
 
@@ -27,3 +27,7 @@ DOSSIER_DEADLINES_SWEEP_SECONDS = env.int("DOSSIER_DEADLINES_SWEEP_SECONDS", def
 # Seconds between two sweeps issuing any official form (Mẫu 01–06) still missing
 # (docs/official-forms.md).
 OFFICIAL_FORMS_SWEEP_SECONDS = env.int("OFFICIAL_FORMS_SWEEP_SECONDS", default=600)
+# Seconds between two sweeps handing the after-commit listeners (National Portal push, form
+# issuance) the dossier events a crash kept from them (ADR 0180). Not a deployment choice: the
+# delay a crash may add to that work.
+DOSSIER_LISTENERS_SWEEP_SECONDS = 60

@@ -15,6 +15,7 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils.translation import gettext_lazy
 
 from common.exceptions import ApplicationError
 from dossiers import selectors as sel
@@ -62,3 +63,30 @@ def _to_detail(dossier: Dossier) -> HttpResponse:
 def _refused(request: HttpRequest, dossier: Dossier, error: ApplicationError) -> HttpResponse:
     messages.error(request, error.message)
     return _to_detail(dossier)
+
+
+# The verb on each action button, by edge; the target's own label otherwise.
+ACTION_LABELS: dict[tuple[str, str] | str, Any] = {
+    S.RECEIVED: gettext_lazy("Tiếp nhận"),
+    S.IN_PROCESS: gettext_lazy("Chuyển cơ quan giải quyết"),
+    S.APPRAISING: gettext_lazy("Chuyển thẩm định"),
+    (S.AWAITING_APPROVAL, S.APPRAISING): gettext_lazy("Trả lại chuyên viên"),
+    (S.CONSULTING, S.APPRAISING): gettext_lazy("Đã có ý kiến, tiếp tục thẩm định"),
+    (S.INTERAGENCY, S.APPRAISING): gettext_lazy("Kết thúc xử lý liên thông"),
+    (S.AWAITING_PAYMENT, S.APPRAISING): gettext_lazy("Đã nộp phí, tiếp tục thẩm định"),
+    S.INTERAGENCY: gettext_lazy("Chuyển xử lý liên thông"),
+    S.CONSULTING: gettext_lazy("Xin ý kiến, xác minh"),
+    S.SUPPLEMENT_REQUESTED: gettext_lazy("Yêu cầu bổ sung (Mẫu 02)"),
+    S.AWAITING_PAYMENT: gettext_lazy("Yêu cầu thực hiện nghĩa vụ tài chính"),
+    S.AWAITING_APPROVAL: gettext_lazy("Trình lãnh đạo phê duyệt"),
+    S.SIGNING: gettext_lazy("Phê duyệt"),
+    S.ISSUING: gettext_lazy("Đã ký số, chuyển ban hành"),
+    S.DONE: gettext_lazy("Vào sổ, ban hành kết quả"),
+    S.RETURNED: gettext_lazy("Trả kết quả cho người nộp"),
+    S.CORRECTION: gettext_lazy("Nhận lại để đính chính"),
+    S.STOPPED: gettext_lazy("Dừng giải quyết (Mẫu 05)"),
+    S.WITHDRAWAL_REQUESTED: gettext_lazy("Ghi nhận yêu cầu rút hồ sơ"),
+    S.SUBMITTED: gettext_lazy("Nhận hồ sơ bổ sung"),
+    S.REJECTED_AT_INTAKE: gettext_lazy("Từ chối tiếp nhận (Mẫu 03)"),
+    S.INTAKE_SUPPLEMENT: gettext_lazy("Yêu cầu bổ sung khi tiếp nhận (Mẫu 02)"),
+}

@@ -118,19 +118,8 @@ def _counter_post(request: HttpRequest) -> HttpResponse:
 
 
 def _counter_dossier(request: HttpRequest, uuid: Any) -> Dossier:
-    from dossiers.constants import Channel
-
     who = _reception_only(request)
-    dossier = (
-        Dossier.objects.filter(
-            uuid=uuid,
-            status=S.DRAFT,
-            channel=Channel.COUNTER,
-            receiving_agency_id__in=sorted(who.agencies(["reception_officer"])),
-        )
-        .select_related("applicant", "receiving_agency", "competent_agency")
-        .first()
-    )
+    dossier = sel.counter_draft_for(who=who, uuid=uuid)
     if dossier is None:
         raise Http404
     return dossier

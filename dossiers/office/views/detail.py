@@ -15,18 +15,19 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from common.exceptions import ApplicationError
 from documents.responses import stored_file_response
+from documents.selectors import document_referenced_by_dossier
 from dossiers import selectors as sel
 from dossiers import services as svc
-from dossiers.constants import CLOCK_RUNNING_STATUSES, ComponentSource, DossierStatus
-from dossiers.models import Dossier, DossierComponent
+from dossiers.constants import EXTEND_ROLES, ComponentSource, DossierStatus
+from dossiers.models import Dossier
 from dossiers.office import forms as f
 from dossiers.office.views.base import (
+    ACTION_LABELS,
     PAGE_SIZE,
     _dossier_or_404,
     _queue_counts,
@@ -34,45 +35,9 @@ from dossiers.office.views.base import (
     _to_detail,
     _who,
 )
-from dossiers.selectors import dossier_actions_for
+from dossiers.selectors.actions import DossierActions
 
 S = DossierStatus
-
-# The verb on each action button, by edge; the target's own label otherwise.
-ACTION_LABELS: dict[tuple[str, str] | str, Any] = {
-    S.RECEIVED: gettext_lazy("Tiếp nhận"),
-    S.IN_PROCESS: gettext_lazy("Chuyển cơ quan giải quyết"),
-    S.APPRAISING: gettext_lazy("Chuyển thẩm định"),
-    (S.AWAITING_APPROVAL, S.APPRAISING): gettext_lazy("Trả lại chuyên viên"),
-    (S.CONSULTING, S.APPRAISING): gettext_lazy("Đã có ý kiến, tiếp tục thẩm định"),
-    (S.INTERAGENCY, S.APPRAISING): gettext_lazy("Kết thúc xử lý liên thông"),
-    (S.AWAITING_PAYMENT, S.APPRAISING): gettext_lazy("Đã nộp phí, tiếp tục thẩm định"),
-    S.INTERAGENCY: gettext_lazy("Chuyển xử lý liên thông"),
-    S.CONSULTING: gettext_lazy("Xin ý kiến, xác minh"),
-    S.SUPPLEMENT_REQUESTED: gettext_lazy("Yêu cầu bổ sung (Mẫu 02)"),
-    S.AWAITING_PAYMENT: gettext_lazy("Yêu cầu thực hiện nghĩa vụ tài chính"),
-    S.AWAITING_APPROVAL: gettext_lazy("Trình lãnh đạo phê duyệt"),
-    S.SIGNING: gettext_lazy("Phê duyệt"),
-    S.ISSUING: gettext_lazy("Đã ký số, chuyển ban hành"),
-    S.DONE: gettext_lazy("Vào sổ, ban hành kết quả"),
-    S.RETURNED: gettext_lazy("Trả kết quả cho người nộp"),
-    S.CORRECTION: gettext_lazy("Nhận lại để đính chính"),
-    S.STOPPED: gettext_lazy("Dừng giải quyết (Mẫu 05)"),
-    S.WITHDRAWAL_REQUESTED: gettext_lazy("Ghi nhận yêu cầu rút hồ sơ"),
-    S.SUBMITTED: gettext_lazy("Nhận hồ sơ bổ sung"),
-    S.REJECTED_AT_INTAKE: gettext_lazy("Từ chối tiếp nhận (Mẫu 03)"),
-    S.INTAKE_SUPPLEMENT: gettext_lazy("Yêu cầu bổ sung khi tiếp nhận (Mẫu 02)"),
-}
-# Edges a dedicated form (assign, inter-agency, consult) takes instead of a plain button.
-DEDICATED_FORMS = frozenset(
-    {
-        (S.IN_PROCESS, S.APPRAISING),
-        (S.IN_PROCESS, S.INTERAGENCY),
-        (S.APPRAISING, S.INTERAGENCY),
-        (S.APPRAISING, S.CONSULTING),
-    }
-)
-RESULT_STATUSES = (S.AWAITING_APPROVAL, S.SIGNING, S.ISSUING, S.CORRECTION)
 
 
 # --- the workspace --------------------------------------------------------------------------------
@@ -133,26 +98,16 @@ def workspace(request: HttpRequest, queue: str | None = None) -> HttpResponse:
 # --- the dossier page -----------------------------------------------------------------------------
 
 
-def _actions(
-    request: HttpRequest, dossier: Dossier, refused: f.ActionForm | None = None
+def _buttons(
+    request: HttpRequest, actions: DossierActions, refused: f.ActionForm | None = None
 ) -> list[dict[str, Any]]:
-    """The action cards; `refused` is a bound form the service refused, shown again with its
-    error and what the officer typed."""
+    """The plain action cards (the selector says which edges; the dedicated forms take the
+    others); `refused` is a bound form the service refused, shown again with its error."""
     from dossiers.hooks import office_panels
 
-    actions = []
-    for action in dossier_actions_for(dossier=dossier, user=request.user):
+    cards = []
+    for action in actions.buttons:
         t = action.transition
-        if str(action.role) in ("citizen", "community_helper"):
-            continue
-        if dossier.status == S.SUBMITTED and t.target in (
-            S.RECEIVED,
-            S.INTAKE_SUPPLEMENT,
-            S.REJECTED_AT_INTAKE,
-        ):
-            continue  # the reception checklist takes these
-        if (t.source, t.target) in DEDICATED_FORMS:
-            continue  # assign, consult and inter-agency have forms of their own below
         if t.target == S.AWAITING_PAYMENT and "payments" in office_panels:
             continue  # payments' own panel assesses the fee (amount and label) and moves it
         label = ACTION_LABELS.get((t.source, t.target)) or ACTION_LABELS.get(t.target)
@@ -165,7 +120,7 @@ def _actions(
                 initial={"to": t.target, "role": action.role, "expected_status": t.source},
             )
         )
-        actions.append(
+        cards.append(
             {
                 "transition": t,
                 "role": action.role,
@@ -174,34 +129,28 @@ def _actions(
                 "danger": t.target in (S.REJECTED_AT_INTAKE, S.STOPPED),
             }
         )
-    return actions
-
-
-def _held_roles(request: HttpRequest, dossier: Dossier, roles: tuple[str, ...]) -> str | None:
-    try:
-        return svc.acting_role(dossier=dossier, by=request.user, roles=roles)
-    except ApplicationError:
-        return None
+    return cards
 
 
 def _detail_context(request: HttpRequest, who: sel.OfficeUser, dossier: Dossier, **extra: Any):
+    """What the page shows; which forms it offers is the actions selector's answer."""
     from dossiers.hooks import office_panels
 
+    allowed = sel.dossier_actions(dossier=dossier, user=request.user)
     components = list(dossier.components.all())
     checkable = [c for c in components if c.source != ComponentSource.STATE_HOLDS]
-    is_head = _held_roles(request, dossier, ("agency_head",)) is not None
-    is_processing = _held_roles(request, dossier, ("processing_officer",)) is not None
     consultations = sel.consultations_for(dossier=dossier)
     tasks = sel.interagency_tasks_for(dossier=dossier)
     mine = who.agencies(["processing_officer", "agency_head"])
     context: dict[str, Any] = {
         "dossier": dossier,
+        "allowed": allowed,
         "components": components,
         "form_rows": sel.form_rows(dossier=dossier),
         "timeline": sel.staff_timeline(dossier=dossier),
         "deadlines": sel.dossier_deadlines(dossier=dossier),
         "panels": office_panels.render(request=request, obj=dossier),
-        "actions": _actions(request, dossier, extra.pop("refused_action", None)),
+        "actions": _buttons(request, allowed, extra.pop("refused_action", None)),
         "note_form": f.NoteForm(),
         "consultations": consultations,
         "reply_forms": {
@@ -217,29 +166,30 @@ def _detail_context(request: HttpRequest, who: sel.OfficeUser, dossier: Dossier,
         },
         "assignee": dossier.assignee,
     }
-    if dossier.status == S.SUBMITTED and _held_roles(request, dossier, ("reception_officer",)):
-        context["reception_form"] = extra.pop(
-            "reception_form",
-            f.ReceptionForm(components=checkable, initial={"expected_status": dossier.status}),
-        )
-    if dossier.status == S.IN_PROCESS and is_head:
-        context["assign_form"] = extra.pop(
-            "assign_form", f.AssignForm(officers=sel.processing_officers(dossier=dossier))
-        )
-    if dossier.status == S.APPRAISING and is_processing:
-        context["consult_form"] = extra.pop("consult_form", f.ConsultForm())
-    if dossier.status in (S.IN_PROCESS, S.APPRAISING) and (is_head or is_processing):
-        context["interagency_form"] = extra.pop("interagency_form", f.InteragencyForm())
-    if dossier.status in CLOCK_RUNNING_STATUSES and dossier.due_at and (is_head or is_processing):
-        context["extend_form"] = extra.pop("extend_form", f.ExtendForm())
-    if dossier.status in RESULT_STATUSES and _held_roles(request, dossier, svc.RESULT_ROLES):
-        context["result_form"] = extra.pop("result_form", f.ResultForm())
+    # The dedicated forms the selector allows; a bound form the service refused comes back.
+    makers: dict[str, Any] = {
+        "reception_form": allowed.receive
+        and (
+            lambda: f.ReceptionForm(
+                components=checkable, initial={"expected_status": dossier.status}
+            )
+        ),
+        "assign_form": allowed.assign
+        and (lambda: f.AssignForm(officers=sel.processing_officers(dossier=dossier))),
+        "consult_form": allowed.consult and f.ConsultForm,
+        "interagency_form": allowed.interagency and f.InteragencyForm,
+        "extend_form": allowed.extend and f.ExtendForm,
+        "result_form": allowed.upload_result and f.ResultForm,
+    }
+    for name, make in makers.items():
+        if make:
+            context[name] = extra.pop(name, None) or make()
     if dossier.result_document_uuid:
         context["result_record"] = svc.result_signature_record(dossier) or {}
-    if dossier.status == S.SIGNING and is_head and dossier.result_document_uuid:
+    if allowed.sign_result:
         context["sign_form"] = extra.pop("sign_form", None)
         context["can_sign"] = True
-    if dossier.status == S.ISSUING and _held_roles(request, dossier, ("records_clerk",)):
+    if allowed.register_result:
         context["register_form"] = extra.pop("register_form", f.ResultRegisterForm())
     context.update(extra)
     return context
@@ -276,19 +226,15 @@ def action(request: HttpRequest, uuid: Any) -> HttpResponse:
         return _to_detail(dossier)
     data = form.cleaned_data
     try:
-        if dossier.status == S.CORRECTION and data["to"] == S.RETURNED:
-            # A corrected result must have been attached since it was sent back (Art. 23).
-            svc.dossier_correction_complete(dossier=dossier, by=request.user, role=data["role"])
-        else:
-            svc.office_transition(
-                dossier=dossier,
-                to=data["to"],
-                by=request.user,
-                role=data["role"],
-                expected_status=data["expected_status"] or None,
-                note=data["note"],
-                result_kind=data["result_kind"] or None,
-            )
+        svc.office_transition(
+            dossier=dossier,
+            to=data["to"],
+            by=request.user,
+            role=data["role"],
+            expected_status=data["expected_status"] or None,
+            note=data["note"],
+            result_kind=data["result_kind"] or None,
+        )
     except ApplicationError as error:
         if getattr(error, "code", "") in ("note_required", "result_kind_required"):
             # The officer fixes the form: keep what was typed, say what is missing beside it.
@@ -488,7 +434,7 @@ def extend(request: HttpRequest, uuid: Any) -> HttpResponse:
             by=request.user,
             new_due_at=data["new_due_date"],
             reason=data["reason"],
-            role=svc.acting_role(dossier=d, by=request.user, roles=svc.EXTEND_ROLES),
+            role=svc.acting_role(dossier=d, by=request.user, roles=EXTEND_ROLES),
         ),
         done=_("Đã gia hạn và gửi văn bản xin lỗi (Mẫu 04)."),
     )
@@ -610,14 +556,12 @@ def result_register(request: HttpRequest, uuid: Any) -> HttpResponse:
 @login_required
 def component_file(request: HttpRequest, uuid: Any, component: Any) -> HttpResponse:
     """A component's file for the officer (inline: PDFs and images open in the browser)."""
-    from documents.models import StoredDocument
-
     who = _who(request)
     dossier = _dossier_or_404(request, who, uuid)
-    item = DossierComponent.objects.filter(dossier=dossier, uuid=component).first()
+    item = sel.dossier_component_get_or_none(dossier=dossier, uuid=component)
     if item is None or item.document_uuid is None:
         raise Http404
-    document = StoredDocument.objects.filter(uuid=item.document_uuid).first()
+    document = document_referenced_by_dossier(uuid=item.document_uuid)
     if document is None:
         raise Http404
     name = document.original_name or f"{item.requirement_code}.pdf"
@@ -626,13 +570,9 @@ def component_file(request: HttpRequest, uuid: Any, component: Any) -> HttpRespo
 
 @login_required
 def result_file(request: HttpRequest, uuid: Any) -> HttpResponse:
-    from documents.models import StoredDocument
-
     who = _who(request)
     dossier = _dossier_or_404(request, who, uuid)
-    if dossier.result_document_uuid is None:
-        raise Http404
-    document = StoredDocument.objects.filter(uuid=dossier.result_document_uuid).first()
+    document = document_referenced_by_dossier(uuid=dossier.result_document_uuid)
     if document is None:
         raise Http404
     return stored_file_response(
