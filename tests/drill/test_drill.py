@@ -3,9 +3,10 @@
 Two gunicorn nodes, each with its own empty MEDIA_ROOT and TMPDIR, two Celery workers on
 separate queues and one beat share PostgreSQL (through PgBouncer), Redis and an S3 endpoint
 (moto's server); statistics read through a second database alias (the "replica", a read-only
-relay to the same server). The first test is a citizen's and an officer's day split across the nodes; the second
-stops node A and a worker in the middle of 50 submissions. Production settings, DEBUG off; all
-the portal-side work happens in the cluster's processes (tests/drill/conftest.py).
+relay to the same server). The first test is a citizen's and an officer's day split across
+the nodes; the second stops node A and a worker in the middle of 50 submissions. Production
+settings, DEBUG off; all the portal-side work happens in the cluster's processes
+(tests/drill/cluster.py).
 
 Run alone: `.venv/bin/python -m pytest tests/drill -m drill` (7–10 minutes on the shared
 machine, most of it process start-up and the migration).
