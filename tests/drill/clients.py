@@ -46,7 +46,7 @@ def form_token(response: requests.Response) -> str:
 
 def sign_in(http: requests.Session, base: str, email: str, password: str) -> requests.Response:
     page = http.get(f"{base}/accounts/login/", timeout=30)
-    assert page.status_code == 200
+    assert page.status_code == 200, f"{base}/accounts/login/: {page.status_code} {page.text[-600:]}"
     return http.post(
         f"{base}/accounts/login/",
         data={"login": email, "password": password, "csrfmiddlewaretoken": form_token(page)},
