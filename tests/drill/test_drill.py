@@ -8,8 +8,8 @@ the nodes; the second stops node A and a worker in the middle of 50 submissions.
 settings, DEBUG off; all the portal-side work happens in the cluster's processes
 (tests/drill/cluster.py).
 
-Run alone: `.venv/bin/python -m pytest tests/drill -m drill` (7–10 minutes on the shared
-machine, most of it process start-up and the migration).
+Run alone: `.venv/bin/python -m pytest tests/drill -m drill` (87 s on the idle 2-core
+machine, 7–10 minutes when it is shared: most of it process start-up and the migration).
 """
 
 from __future__ import annotations
