@@ -75,7 +75,7 @@ def test_a_process_serves_recent_pages_from_memory_and_sees_another_process_chan
     from django.test.utils import CaptureQueriesContext
 
     from procedures.constants import CATALOGUE_VERSION_KEY
-    from procedures.search import _process
+    from procedures.search.versions import _process
 
     settings.PROCEDURES_VERSION_RECHECK_SECONDS = 60
     _process.forget()

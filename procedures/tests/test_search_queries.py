@@ -9,11 +9,11 @@ import pytest
 from procedures.models import Procedure
 from procedures.search import (
     CatalogueFilters,
-    _corrections,
     catalogue_entries,
     procedure_search,
     procedure_search_page,
 )
+from procedures.search.typos import _corrections
 
 pytestmark = [
     pytest.mark.django_db,
@@ -122,7 +122,7 @@ def test_a_typo_search_finds_the_procedure_through_the_corrected_words():
 def test_the_trigram_fallback_ranks_by_word_similarity_on_postgresql():
     from django.db import connection
 
-    from procedures.search import _Clauses, _run, _similar_names
+    from procedures.search.statement import _Clauses, _run, _similar_names
 
     if connection.vendor != "postgresql":
         pytest.skip("pg_trgm is PostgreSQL's")
