@@ -18,6 +18,7 @@ from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.security import SessionAuth
 
+from accounts.http import signed_in_or_none
 from common.exceptions import ApplicationError
 from dossiers import selectors as sel
 from dossiers import services as svc
@@ -257,22 +258,23 @@ def dossier_detail(request: HttpRequest, ref: str):
     "/{ref}", response={200: DossierOut, 404: ErrorOut, 422: ErrorOut}, summary="Save draft fields"
 )
 def dossier_patch(request: HttpRequest, ref: str, payload: PatchIn):
+    user = signed_in_or_none(request)  # None only when `_get` finds nothing either
     dossier = _get(request, ref)
-    if dossier is None:
+    if dossier is None or user is None:
         return NOT_FOUND
     try:
         if payload.applicant is not None:
             dossier = svc.draft_applicant_save(
-                dossier=dossier, by=request.user, data=payload.applicant.dict()
+                dossier=dossier, by=user, data=payload.applicant.dict()
             )
         if payload.fields is not None:
             dossier = svc.draft_fields_save(
-                dossier=dossier, by=request.user, data={**dossier.form_data, **payload.fields}
+                dossier=dossier, by=user, data={**dossier.form_data, **payload.fields}
             )
         if payload.result_delivery is not None:
             dossier = svc.draft_delivery_save(
                 dossier=dossier,
-                by=request.user,
+                by=user,
                 delivery=payload.result_delivery,
                 address=payload.delivery_address,
                 commune_code=payload.delivery_commune_code,
@@ -280,7 +282,7 @@ def dossier_patch(request: HttpRequest, ref: str, payload: PatchIn):
     except ApplicationError as error:
         return _error(422, error)
     dossier.refresh_from_db()
-    return Status(200, _out(dossier, request.user))
+    return Status(200, _out(dossier, user))
 
 
 @router.post(
@@ -295,8 +297,9 @@ def dossier_document_add(
     document_uuid: Form[str] = "",
     file: File[UploadedFile] = None,  # type: ignore[assignment]
 ):
+    user = signed_in_or_none(request)  # None only when `_get` finds nothing either
     dossier = _get(request, ref)
-    if dossier is None:
+    if dossier is None or user is None:
         return NOT_FOUND
     component = dossier.components.filter(requirement_code=requirement_code).first()
     if component is None:
@@ -306,13 +309,13 @@ def dossier_document_add(
             component = svc.draft_component_upload(
                 dossier=dossier,
                 component=component,
-                by=request.user,
+                by=user,
                 data=file.read(),
                 name=file.name or "",
             )
         elif document_uuid:
             component = svc.draft_component_pick(
-                dossier=dossier, component=component, by=request.user, document_uuid=document_uuid
+                dossier=dossier, component=component, by=user, document_uuid=document_uuid
             )
         else:
             return Status(
@@ -327,15 +330,16 @@ def dossier_document_add(
     "/{ref}/submit", response={200: DossierOut, 404: ErrorOut, 422: ErrorOut}, summary="Submit"
 )
 def dossier_submit(request: HttpRequest, ref: str, payload: SubmitIn):
+    user = signed_in_or_none(request)  # None only when `_get` finds nothing either
     dossier = _get(request, ref)
-    if dossier is None:
+    if dossier is None or user is None:
         return NOT_FOUND
     try:
-        svc.dossier_submit_online(dossier=dossier, by=request.user, declaration=payload.declaration)
+        svc.dossier_submit_online(dossier=dossier, by=user, declaration=payload.declaration)
     except ApplicationError as error:
         return _error(422, error)
     dossier.refresh_from_db()
-    return Status(200, _out(dossier, request.user))
+    return Status(200, _out(dossier, user))
 
 
 @lookup_router.get(

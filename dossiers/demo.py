@@ -64,7 +64,7 @@ def _pdf(title: str) -> bytes:
     )
 
 
-def _make(key: str, target: str, name: str, people: dict[str, User], procedure: Any) -> None:
+def _make(key: str, target: str, name: str, people: dict[str, Any], procedure: Any) -> None:
     from documents.constants import DocumentSource, UseKind
     from documents.services import UseSpec, document_store
     from dossiers import services as processing

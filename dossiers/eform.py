@@ -8,7 +8,7 @@ judged the same way wherever it arrives. Values are stored in `Dossier.form_data
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -53,7 +53,9 @@ def form_field_for(spec: Any) -> forms.Field | None:
         "required": spec.required,
         "help_text": spec.help_text_vi,
     }
-    validators = [RegexValidator(spec.validation_regex)] if spec.validation_regex else []
+    validators: list[Callable[..., None]] = (
+        [RegexValidator(spec.validation_regex)] if spec.validation_regex else []
+    )
     kind = spec.field_type
     if kind == FieldType.DOCUMENT:
         return None

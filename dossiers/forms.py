@@ -20,6 +20,14 @@ def commune_choices() -> list[tuple[str, str]]:
     return [("", "—"), *((a.commune_code, a.name) for a in communes.order_by("name"))]
 
 
+def choice_field(form: forms.BaseForm, name: str) -> forms.ChoiceField:
+    """`form.fields[name]`, narrowed for the type checker: the choices of these fields are set
+    per request."""
+    field = form.fields[name]
+    assert isinstance(field, forms.ChoiceField)
+    return field
+
+
 class _ErrorsFromRules(forms.Form):
     def add_rule_errors(self, errors: dict[str, list[str]]) -> None:
         for key, messages in errors.items():
@@ -34,7 +42,7 @@ class StartForm(forms.Form):
         """`choices`: `dossiers.services.on_behalf_choices` (organisations represented and
         people whose mandate covers the procedure); hidden when there is nobody else."""
         super().__init__(*args, **kwargs)
-        self.fields["on_behalf_of"].choices = [("", _("Bản thân tôi")), *choices]
+        choice_field(self, "on_behalf_of").choices = [("", _("Bản thân tôi")), *choices]
         if not choices:
             self.fields["on_behalf_of"].widget = forms.HiddenInput()
 
@@ -94,19 +102,20 @@ class ApplicantForm(_ErrorsFromRules):
             self.fields[name].widget.attrs["aria-required"] = "true"
             self.fields[name].label_suffix = ""
         if applicant_types:
-            self.fields["applicant_type_code"].choices = [("", "—"), *applicant_types]
+            choice_field(self, "applicant_type_code").choices = [("", "—"), *applicant_types]
         else:
             del self.fields["applicant_type_code"]
         if for_someone_else:
             del self.fields["save_to_profile"]
         self.needs_commune = needs_commune
         if needs_commune:
-            self.fields["filing_commune"].choices = commune_choices()
+            choice_field(self, "filing_commune").choices = commune_choices()
         else:
             del self.fields["filing_commune"]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if self.errors:
             return data
         values = {**data, "date_of_birth": eform.to_json(data.get("date_of_birth"))}
@@ -144,10 +153,11 @@ class DeliveryForm(_ErrorsFromRules):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["delivery_commune_code"].choices = commune_choices()
+        choice_field(self, "delivery_commune_code").choices = commune_choices()
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         self.add_rule_errors(
             delivery_errors(
                 data.get("result_delivery") or "",
@@ -164,13 +174,14 @@ class UploadForm(forms.Form):
 
     def __init__(self, *args: Any, store: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["document"].choices = [
+        choice_field(self, "document").choices = [
             ("", "—"),
             *((str(d.uuid), f"{d.title} ({d.created_at:%d/%m/%Y})") for d in store),
         ]
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if not data.get("file") and not data.get("document"):
             raise forms.ValidationError(_("Chọn một tệp để tải lên hoặc một giấy tờ trong kho."))
         return data

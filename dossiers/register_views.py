@@ -5,17 +5,20 @@ middleware); an agency the user does not work in answers 404."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.http import AuthenticatedHttpRequest
 from dossiers import selectors, services
+from dossiers.forms import choice_field
 
 PREVIEW_ROWS = 100
 
@@ -35,10 +38,11 @@ class RegisterForm(forms.Form):
 
     def __init__(self, *args, agencies, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["agency"].choices = [(str(a.uuid), a.name) for a in agencies]
+        choice_field(self, "agency").choices = [(str(a.uuid), a.name) for a in agencies]
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         start, end = data.get("tu"), data.get("den")
         if start and end and end < start:
             raise forms.ValidationError(_("Ngày kết thúc phải sau ngày bắt đầu."))
@@ -48,14 +52,14 @@ class RegisterForm(forms.Form):
 
 
 @login_required
-def register_page(request: HttpRequest) -> HttpResponse:
+def register_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     agencies = list(selectors.register_agencies(user=request.user))
     if not agencies:
         raise PermissionDenied
     today = timezone.localdate()
     initial = {"agency": str(agencies[0].uuid), "tu": today.replace(day=1), "den": today}
     form = RegisterForm(request.GET or None, agencies=agencies, initial=initial)
-    context = {"form": form, "rows": None}
+    context: dict[str, Any] = {"form": form, "rows": None}
     if form.is_bound and form.is_valid():
         agency = selectors.register_agency_for(
             user=request.user, agency_uuid=form.cleaned_data["agency"]
@@ -128,7 +132,7 @@ def official_forms_panel(*, request: HttpRequest, dossier) -> str | None:
 
 
 @login_required
-def official_form_file(request: HttpRequest, uuid, document) -> HttpResponse:
+def official_form_file(request: AuthenticatedHttpRequest, uuid, document) -> FileResponse:
     """One issued form's PDF for an officer who may see the dossier (inline; 404 otherwise)."""
     from documents.responses import stored_file_response
     from documents.selectors import document_referenced_by_dossier

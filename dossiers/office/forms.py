@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dossiers import eform
 from dossiers.constants import Channel, DossierStatus, ResultKind
+from dossiers.forms import choice_field
 from dossiers.selectors import SORTS
 
 
@@ -24,11 +25,11 @@ class QueueFilterForm(forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["trang_thai"].choices = [("", _("Tất cả"))] + [
+        choice_field(self, "trang_thai").choices = [("", _("Tất cả"))] + [
             c for c in DossierStatus.choices if c[0] != DossierStatus.DRAFT
         ]
-        self.fields["kenh"].choices = [("", _("Tất cả")), *Channel.choices]
-        self.fields["sap_xep"].choices = [(k, label) for k, (_key, label) in SORTS.items()]
+        choice_field(self, "kenh").choices = [("", _("Tất cả")), *Channel.choices]
+        choice_field(self, "sap_xep").choices = [(k, label) for k, (_key, label) in SORTS.items()]
         self.fields["q"].widget.attrs.update({"type": "search", "autocomplete": "off"})
         for name in ("trang_thai", "kenh", "sap_xep"):
             self.fields[name].widget.attrs["class"] = "form-select"
@@ -86,7 +87,9 @@ class ReceptionForm(forms.Form):
 
     def __init__(self, *args: Any, components: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["complete"].choices = [(str(c.uuid), c.requirement_name) for c in components]
+        choice_field(self, "complete").choices = [
+            (str(c.uuid), c.requirement_name) for c in components
+        ]
 
 
 class NoteForm(forms.Form):
@@ -103,7 +106,7 @@ class AssignForm(forms.Form):
     def __init__(self, *args: Any, officers: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.officers = {str(u.uuid): u for u in officers}
-        self.fields["assignee"].choices = [
+        choice_field(self, "assignee").choices = [
             ("auto", _("Tự động: chuyên viên đang ít hồ sơ nhất"))
         ] + [(key, u.full_name or u.email) for key, u in self.officers.items()]
 
@@ -148,7 +151,7 @@ class ConsultForm(forms.Form):
 
     def __init__(self, *args: Any, exclude: set[int] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["agency"].choices = _agency_choices(exclude)
+        choice_field(self, "agency").choices = _agency_choices(exclude)
 
     def clean_agency(self) -> Any:
         agency = _agency_for(self.cleaned_data.get("agency") or "")
@@ -211,8 +214,8 @@ class InteragencyForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         choices = _agency_choices()
-        self.fields["lead_agency"].choices = choices
-        self.fields["participants"].choices = choices[1:]
+        choice_field(self, "lead_agency").choices = choices
+        choice_field(self, "participants").choices = choices[1:]
 
     def clean_lead_agency(self) -> Any:
         agency = _agency_for(self.cleaned_data.get("lead_agency") or "")
@@ -221,7 +224,8 @@ class InteragencyForm(forms.Form):
         return agency
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if self.errors:
             return data
         due = _end_of(data["due_date"])

@@ -5,6 +5,7 @@ supplement request, refusal, apology and extension, stop notice and the control 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -51,8 +52,8 @@ def _person_name(user: Any) -> str:
 
 def applicant_context(dossier: Dossier) -> dict[str, str]:
     """Applicant details as declared on the dossier (a snapshot), else from the profile."""
-    if dossier.organisation_id:
-        org = dossier.organisation
+    org = dossier.organisation
+    if org is not None:
         return {
             "applicant_name": org.name,
             "applicant_id": org.tax_code,
@@ -424,7 +425,7 @@ def _control_sheet(event: DossierEvent) -> dict[str, Any]:
         {
             e.agency.name
             for e in events
-            if e.agency_id
+            if e.agency is not None  # select_related: no query
             and e.agency_id not in (dossier.receiving_agency_id, dossier.competent_agency_id)
         }
         | {
@@ -448,7 +449,7 @@ def _control_sheet(event: DossierEvent) -> dict[str, Any]:
     }
 
 
-_BUILDERS = {
+_BUILDERS: dict[str, Callable[[DossierEvent], dict[str, Any]]] = {
     F.RECEIPT: _receipt,
     F.SUPPLEMENT_REQUEST: _supplement,
     F.REFUSAL: _refusal,

@@ -444,6 +444,8 @@ class CappedPaginator(Paginator):
     """Counts a queue only up to `COUNT_CAP + 1` rows (a whole centre's history is hundreds of
     thousands): past the cap the officer narrows the search instead of paging."""
 
+    object_list: QuerySet[Any]  # the queues always page a queryset (sliced for the count)
+
     @cached_property
     def count(self) -> int:
         return self.object_list[: COUNT_CAP + 1].count()

@@ -124,7 +124,8 @@ def register_rows(*, user, agency: Agency, start: dt.date, end: dt.date) -> list
                 lead_agency=dossier.competent_agency.name if dossier.competent_agency else "",
                 received_at=dossier.received_at,
                 due_at=dossier.due_at,
-                transferred_at=dossier.transferred_at,
+                # Annotated by register_queryset; its QuerySet[Dossier] type cannot carry it.
+                transferred_at=dossier.transferred_at,  # type: ignore[attr-defined]
                 result_received_at=dossier.completed_at,
                 returned_at=dossier.returned_at,
                 note=_note(dossier),
@@ -236,7 +237,7 @@ def register_pdf(
             "form": OFFICIAL_FORMS[FORM_KEY],
             "template_version": version,
             "agency_name": agency.name,
-            "parent_agency_name": agency.parent.name if agency.parent_id else "",
+            "parent_agency_name": agency.parent.name if agency.parent is not None else "",
             "province_name": settings.PROVINCE_NAME,
             "issued_at": timezone.localtime(),
             "period_start": start,

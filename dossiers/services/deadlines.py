@@ -138,7 +138,15 @@ def _supervisors(dossier: Dossier) -> list[User]:
 
 def _assignee_and_heads(dossier: Dossier) -> list[User]:
     heads = list(staff_in([dossier.competent_agency_id], [A.AGENCY_HEAD]))
-    return ([dossier.assignee] if dossier.assignee_id else []) + heads
+    return ([dossier.assignee] if dossier.assignee is not None else []) + heads
+
+
+def _deadline(value: dt.datetime | None) -> dt.datetime:
+    """A deadline of a dossier the sweep's query selected by it (`__isnull=False`, or a
+    comparison, which never matches NULL)."""
+    if value is None:
+        raise ValueError("the sweep selected a dossier without this deadline")
+    return value
 
 
 def _agency_name(agency) -> str:
@@ -170,7 +178,7 @@ def alert_new_online_dossier(dossier: Dossier) -> bool:
         return 0 if told else notice(target)
 
     return send_alert_once(
-        dossier=dossier, kind=K.NEW_ONLINE, due_instant=dossier.submitted_at, send=send
+        dossier=dossier, kind=K.NEW_ONLINE, due_instant=_deadline(dossier.submitted_at), send=send
     )
 
 
@@ -204,12 +212,12 @@ def alert_reception_window(now: dt.datetime) -> SweepReport:
         if send_alert_once(
             dossier=dossier,
             kind=K.RECEPTION_OVERDUE,
-            due_instant=dossier.reception_due_at,
+            due_instant=_deadline(dossier.reception_due_at),
             send=_to_staff(
                 _reception(dossier) + _supervisors(dossier),
                 queue,
                 Event.STAFF_OVERDUE,
-                due_date=_fmt(dossier.reception_due_at),
+                due_date=_fmt(_deadline(dossier.reception_due_at)),
             ),
         ):
             report.add(K.RECEPTION_OVERDUE)
@@ -225,12 +233,12 @@ def alert_reception_window(now: dt.datetime) -> SweepReport:
         if send_alert_once(
             dossier=dossier,
             kind=K.RECEPTION_DUE_SOON,
-            due_instant=dossier.reception_due_at,
+            due_instant=_deadline(dossier.reception_due_at),
             send=_to_staff(
                 _reception(dossier),
                 queue,
                 Event.STAFF_DUE_SOON,
-                due_date=_fmt(dossier.reception_due_at),
+                due_date=_fmt(_deadline(dossier.reception_due_at)),
             ),
         ):
             report.add(K.RECEPTION_DUE_SOON)
@@ -255,24 +263,24 @@ def alert_processing(now: dt.datetime) -> SweepReport:
         if send_alert_once(
             dossier=dossier,
             kind=K.OVERDUE,
-            due_instant=dossier.due_at,
+            due_instant=_deadline(dossier.due_at),
             send=_to_staff(
                 _assignee_and_heads(dossier),
                 _("Quá hạn — %(agency)s") % {"agency": _agency_name(dossier.competent_agency)},
                 Event.STAFF_OVERDUE,
-                due_date=_fmt(dossier.due_at),
+                due_date=_fmt(_deadline(dossier.due_at)),
             ),
         ):
             report.add(K.OVERDUE)
     for dossier in _not_alerted(overdue, K.ESCALATION, "due_at")[:BATCH]:
         reason = _("Hồ sơ quá hạn giải quyết từ %(due)s tại %(agency)s.") % {
-            "due": _fmt(dossier.due_at),
+            "due": _fmt(_deadline(dossier.due_at)),
             "agency": _agency_name(dossier.competent_agency),
         }
         if send_alert_once(
             dossier=dossier,
             kind=K.ESCALATION,
-            due_instant=dossier.due_at,
+            due_instant=_deadline(dossier.due_at),
             send=_to_staff(
                 _supervisors(dossier),
                 _("Giám sát một cửa — %(agency)s")
@@ -289,12 +297,12 @@ def alert_processing(now: dt.datetime) -> SweepReport:
         if send_alert_once(
             dossier=dossier,
             kind=K.DUE_SOON,
-            due_instant=dossier.due_at,
+            due_instant=_deadline(dossier.due_at),
             send=_to_staff(
                 _assignee_and_heads(dossier),
                 _("Sắp đến hạn — %(agency)s") % {"agency": _agency_name(dossier.competent_agency)},
                 Event.STAFF_DUE_SOON,
-                due_date=_fmt(dossier.due_at),
+                due_date=_fmt(_deadline(dossier.due_at)),
             ),
         ):
             report.add(K.DUE_SOON)
@@ -304,12 +312,12 @@ def alert_processing(now: dt.datetime) -> SweepReport:
     ).select_related("competent_agency", "receiving_agency")
     for dossier in _not_alerted(corrections, K.CORRECTION_OVERDUE, "correction_due_at")[:BATCH]:
         reason = _("Chưa trả kết quả đính chính trong 03 ngày làm việc (hạn %(due)s).") % {
-            "due": _fmt(dossier.correction_due_at)
+            "due": _fmt(_deadline(dossier.correction_due_at))
         }
         if send_alert_once(
             dossier=dossier,
             kind=K.CORRECTION_OVERDUE,
-            due_instant=dossier.correction_due_at,
+            due_instant=_deadline(dossier.correction_due_at),
             send=_to_staff(
                 _assignee_and_heads(dossier) + _supervisors(dossier),
                 _("Đính chính quá hạn"),

@@ -146,12 +146,10 @@ def fields_prefill(*, user: User, specs: list[Any], exclude_pk: int | None = Non
     """Enter once: the profile for fields with a prefill source, otherwise the value the citizen
     gave for the same key on their most recent dossier."""
     profile = _profile(user)
-    recent = list(
-        Dossier.objects.filter(applicant=user)
-        .exclude(pk=exclude_pk)
-        .order_by("-updated_at")
-        .values_list("form_data", flat=True)[:20]
-    )
+    mine = Dossier.objects.filter(applicant=user)
+    if exclude_pk is not None:
+        mine = mine.exclude(pk=exclude_pk)
+    recent = list(mine.order_by("-updated_at").values_list("form_data", flat=True)[:20])
     values: dict[str, Any] = {}
     for spec in specs:
         value = eform.profile_value(profile, spec.prefill_source) if spec.prefill_source else ""

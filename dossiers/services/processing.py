@@ -104,7 +104,7 @@ def dossier_assign(
     if locked.competent_agency is None:
         raise TransitionNotAllowed(_("Hồ sơ chưa có cơ quan giải quyết."), code="no_agency")
     rule = assignee is None
-    if rule:
+    if assignee is None:
         assignee = least_loaded_officer(agency=locked.competent_agency)
         if assignee is None:
             raise TransitionNotAllowed(
@@ -287,7 +287,7 @@ def consultation_reply(
     locked.answered_at = timezone.now()
     locked.save(update_fields=["status", "answer", "answered_by", "answered_at", "updated_at"])
     dossier = locked.dossier
-    asker = [dossier.assignee] if dossier.assignee_id else [locked.requested_by]
+    asker = [dossier.assignee] if dossier.assignee is not None else [locked.requested_by]
     notify_staff(
         dossier=dossier,
         users=asker,
@@ -384,11 +384,11 @@ def interagency_start(
             for agency, task, due_at in participants
         ]
     )
-    for task in tasks:
+    for created in tasks:
         notify_staff(
             dossier=locked,
-            users=staff_in([task.agency_id], AGENCY_WORKER_ROLES),
-            queue_name=_("Liên thông — %(agency)s") % {"agency": task.agency.name},
+            users=staff_in([created.agency_id], AGENCY_WORKER_ROLES),
+            queue_name=_("Liên thông — %(agency)s") % {"agency": created.agency.name},
         )
     if dossier is not locked:
         dossier.refresh_from_db()
@@ -438,7 +438,7 @@ def interagency_task_complete(
     if not dossier.interagency_tasks.filter(status=InteragencyTaskStatus.OPEN).exists():
         users = (
             [dossier.assignee]
-            if dossier.assignee_id
+            if dossier.assignee is not None
             else staff_in([dossier.competent_agency_id], [A.AGENCY_HEAD])
         )
         notify_staff(dossier=dossier, users=users, queue_name=_("Liên thông đã hoàn thành"))

@@ -7,10 +7,11 @@ Plain POST forms throughout; htmx only enhances (the pages work without JavaScri
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.http import Http404, HttpRequest
 
+from accounts.http import AuthenticatedHttpRequest, user_or_404
 from dossiers import selectors as sel
 from dossiers.constants import DossierStatus
 from dossiers.models import Dossier
@@ -21,6 +22,13 @@ S = DossierStatus
 def _posted(request: HttpRequest) -> Any:
     """The POST data when posted (even empty), else None: an unbound form."""
     return request.POST if request.method == "POST" else None
+
+
+def _signed_in_or_404(request: HttpRequest) -> AuthenticatedHttpRequest:
+    """`request`, narrowed to a signed-in user's; an anonymous visitor gets the 404 they would
+    get for the dossier anyway (ADR 0092), never a login redirect."""
+    user_or_404(request)
+    return cast(AuthenticatedHttpRequest, request)
 
 
 def _dossier_or_404(request: HttpRequest, uuid: Any) -> Dossier:

@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.http import AuthenticatedHttpRequest
 from common.exceptions import ApplicationError
 from dossiers import selectors as sel
 from dossiers import services as svc
@@ -32,7 +33,7 @@ from dossiers.forms import (
     fields_form,
 )
 from dossiers.models import Dossier, DossierComponent
-from dossiers.views.base import _dossier_or_404, _posted, _procedure_or_404
+from dossiers.views.base import _dossier_or_404, _posted, _procedure_or_404, _signed_in_or_404
 
 S = DossierStatus
 
@@ -40,7 +41,7 @@ S = DossierStatus
 
 
 @login_required
-def start(request: HttpRequest, code: str) -> HttpResponse:
+def start(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     """`/ho-so/bat-dau/<procedure code>/`: the button on the procedure page leads here.
 
     The citizen files for themselves, for an organisation they represent, or for a person whose
@@ -81,13 +82,13 @@ def start(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
-def _step_up_url(request: HttpRequest) -> str:
+def _step_up_url(request: AuthenticatedHttpRequest) -> str:
     from accounts.identity.selectors import step_up_login_url
 
     return step_up_login_url(next_url=request.path)
 
 
-def _start_target(request: HttpRequest, form: StartForm) -> dict[str, Any]:
+def _start_target(request: AuthenticatedHttpRequest, form: StartForm) -> dict[str, Any]:
     """The organisation or principal chosen on the start form, looked up for this user only
     (an unknown or foreign UUID is simply not offered: it was not among the choices)."""
     from accounts.models import Organisation, User
@@ -155,6 +156,7 @@ def resume(request: HttpRequest, uuid: Any) -> HttpResponse:
 
 
 def step(request: HttpRequest, uuid: Any, step: str) -> HttpResponse:
+    request = _signed_in_or_404(request)
     dossier = _dossier_or_404(request, uuid)
     if dossier.status != S.DRAFT:
         return redirect("dossiers:detail", uuid=dossier.uuid)
@@ -180,10 +182,10 @@ def step(request: HttpRequest, uuid: Any, step: str) -> HttpResponse:
     )
 
 
-def _applicant_step(request: HttpRequest, dossier: Dossier, procedure: Any) -> Any:
+def _applicant_step(request: AuthenticatedHttpRequest, dossier: Dossier, procedure: Any) -> Any:
     needs_commune = svc.procedure_needs_commune(procedure)
     initial = dict(dossier.applicant_data)
-    if needs_commune and dossier.receiving_agency_id:
+    if needs_commune and dossier.receiving_agency is not None:
         initial["filing_commune"] = dossier.receiving_agency.commune_code
     form = ApplicantForm(
         _posted(request),
@@ -209,7 +211,7 @@ def _applicant_step(request: HttpRequest, dossier: Dossier, procedure: Any) -> A
     return {"form": form}
 
 
-def _fields_step(request: HttpRequest, dossier: Dossier, procedure: Any) -> Any:
+def _fields_step(request: AuthenticatedHttpRequest, dossier: Dossier, procedure: Any) -> Any:
     specs = list(procedure.form_fields.all())
     form = fields_form(specs, data=_posted(request), initial=dossier.form_data)
     if request.method == "POST" and form.is_valid():
@@ -224,7 +226,7 @@ def _fields_step(request: HttpRequest, dossier: Dossier, procedure: Any) -> Any:
     return {"form": form, "has_fields": bool(form.fields)}
 
 
-def _store_for(request: HttpRequest, dossier: Dossier) -> list[Any]:
+def _store_for(request: AuthenticatedHttpRequest, dossier: Dossier) -> list[Any]:
     from documents.selectors import document_list
 
     return list(
@@ -234,7 +236,7 @@ def _store_for(request: HttpRequest, dossier: Dossier) -> list[Any]:
     )
 
 
-def _documents_step(request: HttpRequest, dossier: Dossier, procedure: Any) -> Any:
+def _documents_step(request: AuthenticatedHttpRequest, dossier: Dossier, procedure: Any) -> Any:
     store = _store_for(request, dossier)
     components = list(dossier.components.all())
     forms_by_component = {c.pk: UploadForm(prefix=f"c{c.pk}", store=store) for c in components}
@@ -264,7 +266,7 @@ def _documents_step(request: HttpRequest, dossier: Dossier, procedure: Any) -> A
 
 
 def _document_slot_post(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     dossier: Dossier,
     component: DossierComponent,
     store: list[Any],
@@ -304,7 +306,7 @@ def _document_slot_post(
     return redirect(anchor)
 
 
-def _delivery_step(request: HttpRequest, dossier: Dossier, procedure: Any) -> Any:
+def _delivery_step(request: AuthenticatedHttpRequest, dossier: Dossier, procedure: Any) -> Any:
     initial = {
         "result_delivery": dossier.result_delivery or "electronic",
         "delivery_address": dossier.delivery_address,
@@ -323,7 +325,7 @@ def _delivery_step(request: HttpRequest, dossier: Dossier, procedure: Any) -> An
     return {"form": form}
 
 
-def _fees_step(request: HttpRequest, dossier: Dossier, procedure: Any) -> Any:
+def _fees_step(request: AuthenticatedHttpRequest, dossier: Dossier, procedure: Any) -> Any:
     if request.method == "POST":
         svc.draft_fees_seen(dossier=dossier, by=request.user)
         return _next(dossier, DraftStep.FEES, request)
@@ -331,7 +333,7 @@ def _fees_step(request: HttpRequest, dossier: Dossier, procedure: Any) -> Any:
     return {"fee_lines": lines, "fee_total": sum(line.amount_vnd for line in lines)}
 
 
-def _review_step(request: HttpRequest, dossier: Dossier, procedure: Any) -> Any:
+def _review_step(request: AuthenticatedHttpRequest, dossier: Dossier, procedure: Any) -> Any:
     form = ReviewForm(_posted(request))
     problems: dict[str, list[str]] = {}
     if request.method == "POST":
@@ -382,6 +384,7 @@ STEP_HANDLERS = {
 
 @require_POST
 def draft_delete(request: HttpRequest, uuid: Any) -> HttpResponse:
+    request = _signed_in_or_404(request)
     dossier = _dossier_or_404(request, uuid)
     try:
         svc.dossier_draft_delete(dossier=dossier, by=request.user)

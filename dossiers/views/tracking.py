@@ -16,6 +16,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.http import AuthenticatedHttpRequest
 from common.exceptions import ApplicationError
 from dossiers import selectors as sel
 from dossiers import services as svc
@@ -27,14 +28,14 @@ from dossiers.forms import (
 )
 from dossiers.models import Dossier, DossierComponent
 from dossiers.ratelimit import lookup_allowed
-from dossiers.views.base import _dossier_or_404
+from dossiers.views.base import _dossier_or_404, _signed_in_or_404
 from dossiers.views.drafts import _document_slot_post, _store_for
 
 S = DossierStatus
 
 
 @login_required
-def mine(request: HttpRequest) -> HttpResponse:
+def mine(request: AuthenticatedHttpRequest) -> HttpResponse:
     dossiers = list(sel.dossier_list_for_citizen(user=request.user)[:200])
     rows = [
         {"dossier": d, "plain": sel.plain_status(d), "waiting": sel.waiting_on_citizen(d)}
@@ -48,13 +49,16 @@ def mine(request: HttpRequest) -> HttpResponse:
 
 
 def detail(request: HttpRequest, uuid: Any) -> HttpResponse:
+    request = _signed_in_or_404(request)
     dossier = _dossier_or_404(request, uuid)
     if dossier.status == S.DRAFT:
         return redirect("dossiers:resume", uuid=dossier.uuid)
     return render(request, "dossiers/citizen/detail.html", _detail_context(request, dossier))
 
 
-def _detail_context(request: HttpRequest, dossier: Dossier, **extra: Any) -> dict[str, Any]:
+def _detail_context(
+    request: AuthenticatedHttpRequest, dossier: Dossier, **extra: Any
+) -> dict[str, Any]:
     allowed = sel.dossier_actions(dossier=dossier, user=request.user)
     in_supplement = allowed.answer_supplement
     store = _store_for(request, dossier) if in_supplement else []
@@ -87,10 +91,11 @@ def _detail_context(request: HttpRequest, dossier: Dossier, **extra: Any) -> dic
     }
 
 
-def component_download(request: HttpRequest, uuid: Any, component: Any) -> HttpResponse:
+def component_download(request: HttpRequest, uuid: Any, component: Any) -> FileResponse:
     """A component's file, for whoever may see the dossier (pointer → the stored file)."""
     from documents.selectors import documents_visible_to
 
+    request = _signed_in_or_404(request)
     dossier = _dossier_or_404(request, uuid)
     try:
         item = sel.dossier_component_get(dossier=dossier, uuid=component)
@@ -111,6 +116,7 @@ def component_download(request: HttpRequest, uuid: Any, component: Any) -> HttpR
 
 @require_POST
 def withdraw(request: HttpRequest, uuid: Any) -> HttpResponse:
+    request = _signed_in_or_404(request)
     dossier = _dossier_or_404(request, uuid)
     form = WithdrawalForm(request.POST)
     if form.is_valid():
@@ -129,6 +135,7 @@ def withdraw(request: HttpRequest, uuid: Any) -> HttpResponse:
 
 @require_POST
 def withdraw_cancel(request: HttpRequest, uuid: Any) -> HttpResponse:
+    request = _signed_in_or_404(request)
     dossier = _dossier_or_404(request, uuid)
     try:
         svc.dossier_withdrawal_cancel(dossier=dossier, by=request.user)
@@ -142,10 +149,12 @@ def withdraw_cancel(request: HttpRequest, uuid: Any) -> HttpResponse:
 @require_POST
 def supplement(request: HttpRequest, uuid: Any) -> HttpResponse:
     """Answer a supplement request: replace documents per slot, then send (same code)."""
+    request = _signed_in_or_404(request)
     dossier = _dossier_or_404(request, uuid)
     if not sel.dossier_actions(dossier=dossier, user=request.user).answer_supplement:
         return redirect("dossiers:detail", uuid=dossier.uuid)
-    target = dossier.components.filter(uuid=request.POST.get("component") or None).first()
+    component_uuid = request.POST.get("component")
+    target = dossier.components.filter(uuid=component_uuid).first() if component_uuid else None
     if target is not None:
         store = _store_for(request, dossier)
         forms_by_component: dict[int, UploadForm] = {}

@@ -8,15 +8,16 @@ links throughout; htmx only enhances (live filtering, counts refresh, boosted ac
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext_lazy
 
+from accounts.http import AuthenticatedHttpRequest
 from common.exceptions import ApplicationError
 from dossiers import selectors as sel
 from dossiers.constants import DossierStatus
@@ -26,7 +27,7 @@ S = DossierStatus
 PAGE_SIZE = 25
 
 
-def _who(request: HttpRequest) -> sel.OfficeUser:
+def _who(request: AuthenticatedHttpRequest) -> sel.OfficeUser:
     """The signed-in officer; anyone else (a citizen, a helpdesk operator) is refused."""
     who = sel.office_user(request.user)
     if not who.is_office_staff:
@@ -46,10 +47,15 @@ def _counts_key(who: sel.OfficeUser) -> str:
 
 
 def _queue_counts(who: sel.OfficeUser) -> dict[str, int]:
-    return cache.get_or_set(_counts_key(who), lambda: sel.queue_counts(who), COUNTS_SECONDS)
+    # get_or_set stores and returns the computed counts on a miss; the stub allows None only
+    # for a None default.
+    return cast(
+        dict[str, int],
+        cache.get_or_set(_counts_key(who), lambda: sel.queue_counts(who), COUNTS_SECONDS),
+    )
 
 
-def _dossier_or_404(request: HttpRequest, who: sel.OfficeUser, uuid: Any) -> Dossier:
+def _dossier_or_404(request: AuthenticatedHttpRequest, who: sel.OfficeUser, uuid: Any) -> Dossier:
     try:
         return sel.dossier_get_for_staff(user=who, uuid=uuid)
     except Dossier.DoesNotExist:
@@ -60,7 +66,9 @@ def _to_detail(dossier: Dossier) -> HttpResponse:
     return redirect("office:detail", uuid=dossier.uuid)
 
 
-def _refused(request: HttpRequest, dossier: Dossier, error: ApplicationError) -> HttpResponse:
+def _refused(
+    request: AuthenticatedHttpRequest, dossier: Dossier, error: ApplicationError
+) -> HttpResponse:
     messages.error(request, error.message)
     return _to_detail(dossier)
 

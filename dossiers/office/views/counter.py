@@ -13,11 +13,12 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from accounts.http import AuthenticatedHttpRequest
 from common.exceptions import ApplicationError
 from dossiers import selectors as sel
 from dossiers import services as svc
@@ -31,7 +32,7 @@ S = DossierStatus
 # --- counter intake -------------------------------------------------------------------------------
 
 
-def _reception_only(request: HttpRequest) -> sel.OfficeUser:
+def _reception_only(request: AuthenticatedHttpRequest) -> sel.OfficeUser:
     who = _who(request)
     if not who.agencies(["reception_officer"]):
         raise PermissionDenied
@@ -39,7 +40,7 @@ def _reception_only(request: HttpRequest) -> sel.OfficeUser:
 
 
 @login_required
-def counter(request: HttpRequest) -> HttpResponse:
+def counter(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Step 1: find the citizen by their ID number (or create them), choose the procedure."""
     _reception_only(request)
     lookup = f.CitizenLookupForm(request.GET or None)
@@ -67,7 +68,7 @@ def counter(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _counter_post(request: HttpRequest) -> HttpResponse:
+def _counter_post(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.POST.get("step") == "create":
         form = f.CitizenCreateForm(request.POST)
         if form.is_valid():
@@ -98,26 +99,33 @@ def _counter_post(request: HttpRequest) -> HttpResponse:
     citizen = svc.citizen_by_id_number(id_number=request.POST.get("id_number", ""))
     if citizen is None:
         raise Http404
-    form = f.ProcedureChoiceForm(request.POST)
-    if form.is_valid():
+    procedure_form = f.ProcedureChoiceForm(request.POST)
+    if procedure_form.is_valid():
         try:
             dossier = svc.counter_draft_start(
-                procedure=form.cleaned_data["procedure_code"], citizen=citizen, by=request.user
+                procedure=procedure_form.cleaned_data["procedure_code"],
+                citizen=citizen,
+                by=request.user,
             )
         except ApplicationError as error:
-            form.add_error(None, error.message)
+            procedure_form.add_error(None, error.message)
         else:
             return redirect("office:counter_draft", uuid=dossier.uuid)
     lookup = f.CitizenLookupForm(initial={"id_number": request.POST.get("id_number", "")})
     return render(
         request,
         "dossiers/office/counter.html",
-        {"lookup": lookup, "citizen": citizen, "create_form": None, "procedure_form": form},
+        {
+            "lookup": lookup,
+            "citizen": citizen,
+            "create_form": None,
+            "procedure_form": procedure_form,
+        },
         status=400,
     )
 
 
-def _counter_dossier(request: HttpRequest, uuid: Any) -> Dossier:
+def _counter_dossier(request: AuthenticatedHttpRequest, uuid: Any) -> Dossier:
     who = _reception_only(request)
     dossier = sel.counter_draft_for(who=who, uuid=uuid)
     if dossier is None:
@@ -148,7 +156,7 @@ def _counter_context(dossier: Dossier, **extra: Any) -> dict[str, Any]:
 
 
 @login_required
-def counter_draft(request: HttpRequest, uuid: Any) -> HttpResponse:
+def counter_draft(request: AuthenticatedHttpRequest, uuid: Any) -> HttpResponse:
     """Step 2: the applicant's details, the form fields, the scans, then submit."""
     dossier = _counter_dossier(request, uuid)
     if request.method != "POST":
@@ -182,7 +190,7 @@ def counter_draft(request: HttpRequest, uuid: Any) -> HttpResponse:
     raise Http404
 
 
-def _counter_fields(request: HttpRequest, dossier: Dossier) -> HttpResponse:
+def _counter_fields(request: AuthenticatedHttpRequest, dossier: Dossier) -> HttpResponse:
     from dossiers.forms import fields_form
     from dossiers.services import procedure_for
 
@@ -221,8 +229,9 @@ def _counter_fields(request: HttpRequest, dossier: Dossier) -> HttpResponse:
     return render(request, "dossiers/office/counter_draft.html", context, status=400)
 
 
-def _counter_scan(request: HttpRequest, dossier: Dossier) -> HttpResponse:
-    component = dossier.components.filter(uuid=request.POST.get("component") or None).first()
+def _counter_scan(request: AuthenticatedHttpRequest, dossier: Dossier) -> HttpResponse:
+    component_uuid = request.POST.get("component")
+    component = dossier.components.filter(uuid=component_uuid).first() if component_uuid else None
     if component is None:
         raise Http404
     form = f.ScanForm(request.POST, request.FILES, prefix=f"s{component.pk}")

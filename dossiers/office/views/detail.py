@@ -12,12 +12,13 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
 
+from accounts.http import AuthenticatedHttpRequest
 from common.exceptions import ApplicationError
 from documents.responses import stored_file_response
 from documents.selectors import document_referenced_by_dossier
@@ -45,7 +46,7 @@ S = DossierStatus
 
 @login_required
 @vary_on_headers("HX-Request")
-def workspace(request: HttpRequest, queue: str | None = None) -> HttpResponse:
+def workspace(request: AuthenticatedHttpRequest, queue: str | None = None) -> HttpResponse:
     """`/office/` and `/office/hang-doi/<queue>/`: the queues with counts, one queue's dossiers.
     htmx asks for `#results` (live filtering) or `#counts` (periodic refresh) only."""
     who = _who(request)
@@ -99,7 +100,7 @@ def workspace(request: HttpRequest, queue: str | None = None) -> HttpResponse:
 
 
 def _buttons(
-    request: HttpRequest, actions: DossierActions, refused: f.ActionForm | None = None
+    request: AuthenticatedHttpRequest, actions: DossierActions, refused: f.ActionForm | None = None
 ) -> list[dict[str, Any]]:
     """The plain action cards (the selector says which edges; the dedicated forms take the
     others); `refused` is a bound form the service refused, shown again with its error."""
@@ -132,7 +133,9 @@ def _buttons(
     return cards
 
 
-def _detail_context(request: HttpRequest, who: sel.OfficeUser, dossier: Dossier, **extra: Any):
+def _detail_context(
+    request: AuthenticatedHttpRequest, who: sel.OfficeUser, dossier: Dossier, **extra: Any
+):
     """What the page shows; which forms it offers is the actions selector's answer."""
     from dossiers.hooks import office_panels
 
@@ -196,7 +199,7 @@ def _detail_context(request: HttpRequest, who: sel.OfficeUser, dossier: Dossier,
 
 
 @login_required
-def by_code(request: HttpRequest, code: str) -> HttpResponse:
+def by_code(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
     """`/office/ma/<dossier code>/`: links in staff notifications carry the code."""
     who = _who(request)
     try:
@@ -207,7 +210,7 @@ def by_code(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
-def detail(request: HttpRequest, uuid: Any) -> HttpResponse:
+def detail(request: AuthenticatedHttpRequest, uuid: Any) -> HttpResponse:
     who = _who(request)
     dossier = _dossier_or_404(request, who, uuid)
     return render(request, "dossiers/office/detail.html", _detail_context(request, who, dossier))
@@ -215,7 +218,7 @@ def detail(request: HttpRequest, uuid: Any) -> HttpResponse:
 
 @login_required
 @require_POST
-def action(request: HttpRequest, uuid: Any) -> HttpResponse:
+def action(request: AuthenticatedHttpRequest, uuid: Any) -> HttpResponse:
     """Every plain action button posts here: one `dossier_transition` call."""
     who = _who(request)
     dossier = _dossier_or_404(request, who, uuid)
@@ -253,7 +256,7 @@ def action(request: HttpRequest, uuid: Any) -> HttpResponse:
 
 @login_required
 @require_POST
-def reception(request: HttpRequest, uuid: Any) -> HttpResponse:
+def reception(request: AuthenticatedHttpRequest, uuid: Any) -> HttpResponse:
     who = _who(request)
     dossier = _dossier_or_404(request, who, uuid)
     components = [c for c in dossier.components.all() if c.source != ComponentSource.STATE_HOLDS]
@@ -288,7 +291,7 @@ def reception(request: HttpRequest, uuid: Any) -> HttpResponse:
 
 @login_required
 @require_POST
-def note(request: HttpRequest, uuid: Any) -> HttpResponse:
+def note(request: AuthenticatedHttpRequest, uuid: Any) -> HttpResponse:
     who = _who(request)
     dossier = _dossier_or_404(request, who, uuid)
     form = f.NoteForm(request.POST)
@@ -304,7 +307,7 @@ def note(request: HttpRequest, uuid: Any) -> HttpResponse:
 
 
 def _processing_post(
-    request: HttpRequest,
+    request: AuthenticatedHttpRequest,
     uuid: Any,
     *,
     form_name: str,
@@ -330,7 +333,7 @@ def _processing_post(
 
 @login_required
 @require_POST
-def assign(request: HttpRequest, uuid: Any) -> HttpResponse:
+def assign(request: AuthenticatedHttpRequest, uuid: Any) -> HttpResponse:
     return _processing_post(
         request,
         uuid,
@@ -345,7 +348,7 @@ def assign(request: HttpRequest, uuid: Any) -> HttpResponse:
 
 @login_required
 @require_POST
-def consult(request: HttpRequest, uuid: Any) -> HttpResponse:
+def consult(request: AuthenticatedHttpRequest, uuid: Any) -> HttpResponse:
     return _processing_post(
         request,
         uuid,
@@ -364,7 +367,7 @@ def consult(request: HttpRequest, uuid: Any) -> HttpResponse:
 
 @login_required
 @require_POST
-def consult_reply(request: HttpRequest, uuid: Any, consultation: Any) -> HttpResponse:
+def consult_reply(request: AuthenticatedHttpRequest, uuid: Any, consultation: Any) -> HttpResponse:
     who = _who(request)
     dossier = _dossier_or_404(request, who, uuid)
     item = next(
@@ -397,7 +400,7 @@ def consult_reply(request: HttpRequest, uuid: Any, consultation: Any) -> HttpRes
 
 @login_required
 @require_POST
-def task_complete(request: HttpRequest, uuid: Any, task: Any) -> HttpResponse:
+def task_complete(request: AuthenticatedHttpRequest, uuid: Any, task: Any) -> HttpResponse:
     """A participating agency hands over its part of an inter-agency dossier."""
     who = _who(request)
     dossier = _dossier_or_404(request, who, uuid)
@@ -423,7 +426,7 @@ def task_complete(request: HttpRequest, uuid: Any, task: Any) -> HttpResponse:
 
 @login_required
 @require_POST
-def extend(request: HttpRequest, uuid: Any) -> HttpResponse:
+def extend(request: AuthenticatedHttpRequest, uuid: Any) -> HttpResponse:
     return _processing_post(
         request,
         uuid,
@@ -442,7 +445,7 @@ def extend(request: HttpRequest, uuid: Any) -> HttpResponse:
 
 @login_required
 @require_POST
-def interagency(request: HttpRequest, uuid: Any) -> HttpResponse:
+def interagency(request: AuthenticatedHttpRequest, uuid: Any) -> HttpResponse:
     return _processing_post(
         request,
         uuid,
@@ -463,7 +466,7 @@ def interagency(request: HttpRequest, uuid: Any) -> HttpResponse:
 
 @login_required
 @require_POST
-def result(request: HttpRequest, uuid: Any) -> HttpResponse:
+def result(request: AuthenticatedHttpRequest, uuid: Any) -> HttpResponse:
     who = _who(request)
     dossier = _dossier_or_404(request, who, uuid)
     form = f.ResultForm(request.POST, request.FILES)
@@ -488,7 +491,7 @@ def result(request: HttpRequest, uuid: Any) -> HttpResponse:
 
 @login_required
 @require_POST
-def result_sign(request: HttpRequest, uuid: Any) -> HttpResponse:
+def result_sign(request: AuthenticatedHttpRequest, uuid: Any) -> HttpResponse:
     """The head signs the attached draft through the remote-signing service: a POST without a
     code asks the service to send one; a POST with the code signs."""
     who = _who(request)
@@ -534,7 +537,7 @@ def _demo_otp(credential_id: str) -> str:
 
 @login_required
 @require_POST
-def result_register(request: HttpRequest, uuid: Any) -> HttpResponse:
+def result_register(request: AuthenticatedHttpRequest, uuid: Any) -> HttpResponse:
     """The records clerk enters the number: an incremental update signed with their own key."""
     who = _who(request)
     dossier = _dossier_or_404(request, who, uuid)
@@ -554,7 +557,7 @@ def result_register(request: HttpRequest, uuid: Any) -> HttpResponse:
 
 
 @login_required
-def component_file(request: HttpRequest, uuid: Any, component: Any) -> HttpResponse:
+def component_file(request: AuthenticatedHttpRequest, uuid: Any, component: Any) -> FileResponse:
     """A component's file for the officer (inline: PDFs and images open in the browser)."""
     who = _who(request)
     dossier = _dossier_or_404(request, who, uuid)
@@ -569,7 +572,7 @@ def component_file(request: HttpRequest, uuid: Any, component: Any) -> HttpRespo
 
 
 @login_required
-def result_file(request: HttpRequest, uuid: Any) -> HttpResponse:
+def result_file(request: AuthenticatedHttpRequest, uuid: Any) -> FileResponse:
     who = _who(request)
     dossier = _dossier_or_404(request, who, uuid)
     document = document_referenced_by_dossier(uuid=dossier.result_document_uuid)
