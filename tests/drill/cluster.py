@@ -14,6 +14,7 @@ import json
 import os
 import pwd
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -169,7 +170,9 @@ class PgBouncer:
             for path in self.folder.iterdir():
                 os.chown(path, entry.pw_uid, entry.pw_gid)
             args = ["runuser", "-u", "postgres", "--", *args]
-        self.proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.proc = subprocess.Popen(
+            args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+        )
 
         def listening() -> bool:
             if self.proc.poll() is not None:
@@ -185,8 +188,9 @@ class PgBouncer:
         return self
 
     def stop(self) -> None:
+        """SIGKILL to the process group: `runuser` and the pgbouncer it started."""
         if self.proc and self.proc.poll() is None:
-            self.proc.kill()
+            os.killpg(self.proc.pid, signal.SIGKILL)
             self.proc.wait(10)
 
 
