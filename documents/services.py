@@ -64,7 +64,6 @@ def owner_code_for(*, user: User | None = None, organisation: Organisation | Non
     return (profile.id_number or "") if profile is not None else ""
 
 
-@transaction.atomic
 def document_store(
     *,
     data: bytes,
@@ -90,7 +89,9 @@ def document_store(
 ) -> StoredDocument:
     """Check, scan and keep one file in its owner's data store; refuse with a translated reason.
 
-    A refusal raises `UploadRefused` (an ApplicationError) before anything is written.
+    A refusal raises `UploadRefused` (an ApplicationError) before anything is written. The scan
+    (clamd) and the storage (S3 in production) talk to the network: they run before the
+    transaction that records the rows opens (ADR 0180).
     """
     if (owner_user is None) == (owner_organisation is None):
         raise ValueError("exactly one of owner_user and owner_organisation is required")
@@ -105,55 +106,58 @@ def document_store(
         f"documents/{uuid.uuid4().hex}{EXTENSIONS[clean.content_type]}", ContentFile(clean.data)
     )
     try:
-        document = StoredDocument(
-            owner_kind=OwnerKind.ORGANISATION if owner_organisation else OwnerKind.PERSON,
-            owner_code=owner_code,
-            owner_user=owner_user,
-            owner_organisation=owner_organisation,
-            doc_type_code=doc_type_code,
-            # A result's document code (NĐ 118 Art. 22.4): owner ID number + document-type code.
-            document_code=f"{owner_code}.{doc_type_code}" if owner_code and doc_type_code else "",
-            title=title[:255],
-            summary=summary,
-            valid_from=valid_from,
-            valid_to=valid_to,
-            valid_scope=valid_scope,
-            file=name,
-            original_name=_safe_name(original_name),
-            content_type=clean.content_type,
-            size=len(clean.data),
-            sha256=hashlib.sha256(clean.data).hexdigest(),
-            source=source,
-            issued_by_system=issued_by_system,
-            dossier_reference=dossier_reference,
-            template_code=template_code,
-            template_version=template_version,
-            derived_from=derived_from,
-            created_by=created_by,
-        )
-        if document_uuid is not None:
-            document.uuid = document_uuid
-        if signature is not None:
-            document.signer_kind = signature.kind
-            document.signer_name = signature.name[:255]
-            document.signed_at = signature.at
-            document.signer_agency = signature.agency
-        document.full_clean(exclude=["file"])
-        document.save()
-        if use is not None:
-            DocumentUse.objects.create(
-                document=document,
-                kind=use.kind,
-                reference=use.reference,
-                label=use.label,
-                locked=use.locked,
+        with transaction.atomic():
+            document = StoredDocument(
+                owner_kind=OwnerKind.ORGANISATION if owner_organisation else OwnerKind.PERSON,
+                owner_code=owner_code,
+                owner_user=owner_user,
+                owner_organisation=owner_organisation,
+                doc_type_code=doc_type_code,
+                # A result's document code (NĐ 118 Art. 22.4): owner ID number + document-type code.
+                document_code=f"{owner_code}.{doc_type_code}"
+                if owner_code and doc_type_code
+                else "",
+                title=title[:255],
+                summary=summary,
+                valid_from=valid_from,
+                valid_to=valid_to,
+                valid_scope=valid_scope,
+                file=name,
+                original_name=_safe_name(original_name),
+                content_type=clean.content_type,
+                size=len(clean.data),
+                sha256=hashlib.sha256(clean.data).hexdigest(),
+                source=source,
+                issued_by_system=issued_by_system,
+                dossier_reference=dossier_reference,
+                template_code=template_code,
+                template_version=template_version,
+                derived_from=derived_from,
+                created_by=created_by,
             )
-        audit_record(
-            action="document.stored",
-            actor=created_by,
-            obj=document,
-            data={"sha256": document.sha256, "size": document.size, "source": source},
-        )
+            if document_uuid is not None:
+                document.uuid = document_uuid
+            if signature is not None:
+                document.signer_kind = signature.kind
+                document.signer_name = signature.name[:255]
+                document.signed_at = signature.at
+                document.signer_agency = signature.agency
+            document.full_clean(exclude=["file"])
+            document.save()
+            if use is not None:
+                DocumentUse.objects.create(
+                    document=document,
+                    kind=use.kind,
+                    reference=use.reference,
+                    label=use.label,
+                    locked=use.locked,
+                )
+            audit_record(
+                action="document.stored",
+                actor=created_by,
+                obj=document,
+                data={"sha256": document.sha256, "size": document.size, "source": source},
+            )
     except Exception:
         default_storage.delete(name)
         raise

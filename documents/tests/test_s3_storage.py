@@ -26,25 +26,12 @@ def s3():
 
 
 @pytest.fixture
-def on_s3(settings, s3, tmp_path, monkeypatch, request):
+def on_s3(settings, s3, tmp_path):
     """The settings portal/settings.py derives from S3_BUCKET and friends, on a fresh prefix.
 
-    Known gap (ADR 0180): `document_store` writes the file inside its transaction, which on S3
-    is a network call the network guard (tests/network_guard.py) refuses. On disk it is not
-    network; on S3 the upload should move before the transaction (clean, put, then the rows).
-    Until it does, calls to this bucket (and to the test's clamd, scanned inside the same
-    transaction) are let through here; anything else stays guarded."""
-    from tests import network_guard
-
-    guarded = network_guard._check
-    allowed = {f"127.0.0.1:{s3.port}"}
-    if "clamd" in request.fixturenames:
-        allowed.add(str(tuple(request.getfixturevalue("clamd"))))
-    monkeypatch.setattr(
-        network_guard,
-        "_check",
-        lambda door, target: None if str(target) in allowed else guarded(door, target),
-    )
+    The network guard (tests/network_guard.py) stays on: `document_store` scans and puts the
+    file before its transaction opens (ADR 0180), so no call to the bucket or clamd is let
+    through."""
     for key in list(s3.keys()):
         s3.client().delete_object(Bucket=BUCKET, Key=key)
     settings.MEDIA_ROOT = tmp_path / "media-never-written"
