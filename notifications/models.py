@@ -202,6 +202,9 @@ class ZaloToken(models.Model):
     access_token = models.TextField(blank=True)
     refresh_token = models.TextField(blank=True)
     expires_at = models.DateTimeField(null=True, blank=True)
+    # A worker exchanging the refresh token claims the pair until then (the call runs after the
+    # claim commits, never under the row lock: ADR 0180).
+    refreshing_until = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:

@@ -2,7 +2,8 @@
 
 ZNS sends a template approved by Zalo (`template_id`) filled with `template_data` to the Zalo
 account of a phone number. The access token lives about 25 hours; the refresh token is single use,
-so the newest pair is kept in `ZaloToken` and refreshed under a row lock.
+so the newest pair is kept in `ZaloToken`; a refresh claims it under a row lock and calls Zalo
+after that commit.
 """
 
 from datetime import timedelta
@@ -48,22 +49,22 @@ class ZaloTokenStore:
             return token.access_token
         return self.refresh(stale=token.access_token if token else "")
 
-    @transaction.atomic
     def refresh(self, *, stale: str) -> str:
-        """Exchange the refresh token for a new pair, unless another worker already did."""
+        """Exchange the refresh token for a new pair, unless another worker already did.
 
-        token, _created = ZaloToken.objects.select_for_update().get_or_create(
-            key="oa", defaults={"refresh_token": settings.ZALO_REFRESH_TOKEN}
-        )
-        fresh = token.expires_at and token.expires_at > timezone.now()
-        if token.access_token and token.access_token != stale and fresh:
-            return token.access_token
+        The pair is claimed under the row lock, the call to Zalo runs after that commit (no
+        network inside a transaction, ADR 0180), and the new pair is recorded under the lock
+        again. A worker that finds the pair claimed retries later instead of spending the
+        single-use refresh token a second time."""
+        refresh_token = self._claim(stale=stale)
+        if refresh_token is None:
+            return self._current_or_retry()
         try:
             response = requests.post(
                 f"{settings.ZALO_OAUTH_URL.rstrip('/')}/v4/oa/access_token",
                 headers=zalo_headers("secret_key", settings.ZALO_APP_SECRET),
                 data={
-                    "refresh_token": token.refresh_token or settings.ZALO_REFRESH_TOKEN,
+                    "refresh_token": refresh_token,
                     "app_id": settings.ZALO_APP_ID,
                     "grant_type": "refresh_token",
                 },
@@ -71,15 +72,51 @@ class ZaloTokenStore:
             )
             data = response.json()
         except (requests.RequestException, ValueError) as exc:
+            self._release()
             raise TransientError(f"Zalo OAuth unreachable: {exc}") from exc
         if "access_token" not in data:
+            self._release()
             raise TransientError(f"Zalo OAuth refused the refresh token: {data}")
+        return self._record(data)
+
+    @transaction.atomic
+    def _claim(self, *, stale: str) -> str | None:
+        """The refresh token to spend, or None when a fresh pair exists or another worker holds
+        the claim."""
+        token, _created = ZaloToken.objects.select_for_update().get_or_create(
+            key="oa", defaults={"refresh_token": settings.ZALO_REFRESH_TOKEN}
+        )
+        now = timezone.now()
+        fresh = token.expires_at and token.expires_at > now
+        if token.access_token and token.access_token != stale and fresh:
+            return None
+        if token.refreshing_until and token.refreshing_until > now:
+            return None
+        token.refreshing_until = now + timedelta(
+            seconds=settings.NOTIFICATIONS_PROVIDER_TIMEOUT + 5
+        )
+        token.save(update_fields=["refreshing_until", "updated_at"])
+        return token.refresh_token or settings.ZALO_REFRESH_TOKEN
+
+    def _current_or_retry(self) -> str:
+        token = ZaloToken.objects.get(key="oa")
+        if token.access_token and token.expires_at and token.expires_at > timezone.now():
+            return token.access_token
+        raise TransientError("Zalo access token is being refreshed by another worker")
+
+    def _release(self) -> None:
+        ZaloToken.objects.filter(key="oa").update(refreshing_until=None)
+
+    @transaction.atomic
+    def _record(self, data: dict) -> str:
+        token = ZaloToken.objects.select_for_update().get(key="oa")
         token.access_token = data["access_token"]
         token.refresh_token = data.get("refresh_token", token.refresh_token)
         # Renew a little early so a token never expires between check and use.
         token.expires_at = timezone.now() + timedelta(
             seconds=int(data.get("expires_in", 3600)) - 60
         )
+        token.refreshing_until = None
         token.save()
         return token.access_token
 
