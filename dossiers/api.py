@@ -20,10 +20,13 @@ from ninja.security import SessionAuth
 
 from accounts.http import signed_in_or_none
 from common.exceptions import ApplicationError
+from documents.selectors import organisations_represented
 from dossiers import selectors as sel
 from dossiers import services as svc
 from dossiers.models import Dossier, DossierComponent
 from dossiers.ratelimit import lookup_allowed
+from dossiers.selectors.results import citizen_result_document
+from procedures.selectors import procedure_get
 
 
 class SessionOrAnonymous(SessionAuth):
@@ -161,8 +164,6 @@ def _out(dossier: Dossier, user: Any) -> dict[str, Any]:
 
 
 def _result_document(dossier: Dossier) -> str | None:
-    from dossiers.selectors.results import citizen_result_document
-
     issued = citizen_result_document(dossier)
     return str(issued) if issued else None
 
@@ -201,9 +202,6 @@ def _get(request: HttpRequest, ref: str) -> Dossier | None:
 def dossier_create(request: HttpRequest, payload: StartIn):
     if not request.user.is_authenticated:
         return SIGN_IN
-    from documents.selectors import organisations_represented
-    from procedures.selectors import procedure_get
-
     procedure = procedure_get(code=payload.procedure_code)
     if procedure is None:
         return NOT_FOUND

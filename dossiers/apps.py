@@ -7,6 +7,7 @@ class DossiersConfig(AppConfig):
 
     def ready(self) -> None:
         # Every registration of this app happens here, none as an import side effect.
+        # Local import: in ready(), once the app registry is ready.
         from dossiers import guards  # noqa: F401  (the guards dossiers answers itself)
         from dossiers.hooks import (
             dossier_agency_scopes,
@@ -28,6 +29,7 @@ class DossiersConfig(AppConfig):
         dossier_agency_scopes.register("dossiers.consultations")(processing.consulted_agency_scope)
         dossier_agency_scopes.register("dossiers.interagency")(processing.interagency_agency_scope)
         # A result is the agency's until it is issued: the data store withholds it until then.
+        # Local import: in ready(), once the app registry is ready.
         from documents.hooks import withheld_documents
         from dossiers.selectors.results import results_withheld
 

@@ -13,10 +13,31 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from django.utils.html import escape
+
 from accounts.constants import Role
+from accounts.demo import demo_email
 from accounts.models import User
+from agencies.demo import JUSTICE, SERVICE_CENTRE
+from agencies.selectors import agency_by_code
 from common.demo_types import DemoLogin
+from documents.constants import DocumentSource, UseKind
+from documents.rendering import html_to_pdf
+from documents.services import UseSpec, document_store
 from dossiers.constants import Actor, ComponentSource, DossierStatus, ResultKind
+from dossiers.models import Dossier
+from dossiers.services import (
+    document_reference,
+    dossier_assign,
+    dossier_result_attach,
+    dossier_start,
+    dossier_submit,
+    dossier_transition,
+    draft_delivery_save,
+    draft_fees_seen,
+)
+from procedures.demo import RESIDENCE_CODE
+from procedures.selectors import procedure_get
 
 logger = logging.getLogger(__name__)
 
@@ -48,16 +69,10 @@ PATH: tuple[tuple[str, str], ...] = (
 
 
 def _user(role: Role) -> User | None:
-    from accounts.demo import demo_email
-
     return User.objects.filter(email__iexact=demo_email(role)).first()
 
 
 def _pdf(title: str) -> bytes:
-    from django.utils.html import escape
-
-    from documents.rendering import html_to_pdf
-
     return html_to_pdf(
         f"<html lang='vi'><body><h1>{escape(title)}</h1>"
         "<p>Bản trình diễn — không có giá trị pháp lý.</p></body></html>"
@@ -65,19 +80,6 @@ def _pdf(title: str) -> bytes:
 
 
 def _make(key: str, target: str, name: str, people: dict[str, Any], procedure: Any) -> None:
-    from documents.constants import DocumentSource, UseKind
-    from documents.services import UseSpec, document_store
-    from dossiers import services as processing
-    from dossiers.services import (
-        document_reference,
-        dossier_result_attach,
-        dossier_start,
-        dossier_submit,
-        dossier_transition,
-        draft_delivery_save,
-        draft_fees_seen,
-    )
-
     citizen = people["citizen"]
     dossier = dossier_start(procedure=procedure, user=citizen)
     # The demo staff work at the centre (one-stop side) and at the Department of Justice.
@@ -130,7 +132,7 @@ def _make(key: str, target: str, name: str, people: dict[str, Any], procedure: A
             return
         by = people[role]
         if step == S.APPRAISING:
-            processing.dossier_assign(dossier=dossier, assignee=people[A.PROCESSING_OFFICER], by=by)
+            dossier_assign(dossier=dossier, assignee=people[A.PROCESSING_OFFICER], by=by)
         elif step == S.AWAITING_APPROVAL:
             dossier_transition(
                 dossier=dossier, to=step, by=by, role=role, result_kind=ResultKind.POSITIVE
@@ -153,12 +155,6 @@ def _make(key: str, target: str, name: str, people: dict[str, Any], procedure: A
 
 
 def seed(out) -> list[DemoLogin]:
-    from agencies.demo import JUSTICE, SERVICE_CENTRE
-    from agencies.selectors import agency_by_code
-    from dossiers.models import Dossier
-    from procedures.demo import RESIDENCE_CODE
-    from procedures.selectors import procedure_get
-
     procedure = procedure_get(code=RESIDENCE_CODE)
     people: dict[str, Any] = {
         "citizen": _user(Role.CITIZEN),

@@ -8,14 +8,13 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from agencies.selectors import agencies_valid_on, agency_for_commune_code
 from dossiers import eform
 from dossiers.constants import ResultDelivery
 from dossiers.services import applicant_errors, delivery_errors
 
 
 def commune_choices() -> list[tuple[str, str]]:
-    from agencies.selectors import agencies_valid_on
-
     communes = agencies_valid_on().filter(level="commune").exclude(commune_code="")
     return [("", "—"), *((a.commune_code, a.name) for a in communes.order_by("name"))]
 
@@ -121,8 +120,6 @@ class ApplicantForm(_ErrorsFromRules):
         values = {**data, "date_of_birth": eform.to_json(data.get("date_of_birth"))}
         self.add_rule_errors(applicant_errors(values))
         if self.needs_commune:
-            from agencies.selectors import agency_for_commune_code
-
             agency = agency_for_commune_code(data.get("filing_commune") or "")
             if agency is None:
                 self.add_error("filing_commune", _("Chọn xã, phường nơi nộp hồ sơ."))

@@ -11,7 +11,9 @@ import datetime as dt
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from agencies.calendar import add_working_days
 from dossiers.constants import SUPPLEMENT_WINDOW_WORKING_DAYS, DossierStatus, EventKind
+from dossiers.services.results import result_signature_record
 from dossiers.workflow import GuardContext, guards
 
 
@@ -64,8 +66,6 @@ def supplement_not_used(ctx: GuardContext) -> str | None:
 @guards.register("supplement_window_open")
 def supplement_window_open(ctx: GuardContext) -> str | None:
     """A supplement after appraisal only within 3 working days of receipt (Art. 19.5)."""
-    from agencies.calendar import add_working_days
-
     received_at = ctx.dossier.received_at
     if received_at is None:
         return _("Hồ sơ chưa được tiếp nhận.")
@@ -120,8 +120,6 @@ def result_kind_set(ctx: GuardContext) -> str | None:
 def result_signed(ctx: GuardContext) -> str | None:
     """The result is a draft until the portal has validated its signer's signature over it; the
     head moving it on from the signing step must be the person who signed it."""
-    from dossiers.services.results import result_signature_record
-
     if ctx.dossier.result_document_uuid is None:
         return None  # result_document_attached says so
     record = result_signature_record(ctx.dossier) or {}

@@ -13,12 +13,17 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.http import AuthenticatedHttpRequest
+from documents.responses import stored_file_response
+from documents.selectors import document_referenced_by_dossier
 from dossiers import selectors, services
 from dossiers.forms import choice_field
+from dossiers.models import Dossier
+from dossiers.official_forms import dossier_issued_forms
 
 PREVIEW_ROWS = 100
 
@@ -117,10 +122,6 @@ def _export(request, *, agency, start: dt.date, end: dt.date, rows, kind: str) -
 
 def official_forms_panel(*, request: HttpRequest, dossier) -> str | None:
     """`dossiers.hooks.office_panels`: the forms issued for the dossier, each viewable inline."""
-    from django.template.loader import render_to_string
-
-    from dossiers.official_forms import dossier_issued_forms
-
     forms = dossier_issued_forms(dossier=dossier)
     if not forms:
         return None
@@ -134,17 +135,11 @@ def official_forms_panel(*, request: HttpRequest, dossier) -> str | None:
 @login_required
 def official_form_file(request: AuthenticatedHttpRequest, uuid, document) -> FileResponse:
     """One issued form's PDF for an officer who may see the dossier (inline; 404 otherwise)."""
-    from documents.responses import stored_file_response
-    from documents.selectors import document_referenced_by_dossier
-    from dossiers import selectors as office
-    from dossiers.models import Dossier
-    from dossiers.official_forms import dossier_issued_forms
-
-    who = office.office_user(request.user)
+    who = selectors.office_user(request.user)
     if not who.is_office_staff:
         raise PermissionDenied
     try:
-        dossier = office.dossier_get_for_staff(user=who, uuid=uuid)
+        dossier = selectors.dossier_get_for_staff(user=who, uuid=uuid)
     except Dossier.DoesNotExist:
         raise Http404 from None
     if str(document) not in {f.document_uuid for f in dossier_issued_forms(dossier=dossier)}:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from celery import shared_task
 
 from dossiers.services import deadlines
+from dossiers.services.events import dossier_listeners_sweep as sweep
 
 
 @shared_task(ignore_result=True)
@@ -25,6 +26,4 @@ def dossier_new_online_alerts() -> int:
 def dossier_listeners_sweep() -> dict[str, int]:
     """Hand every after-commit listener the events past its cursor (ADR 0180): what a crash
     between a commit and its listeners left undone is done here, one sweep later."""
-    from dossiers.services.events import dossier_listeners_sweep as sweep
-
     return sweep()

@@ -12,6 +12,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from ninja import Field, Query, Router, Schema, Status
@@ -114,8 +115,6 @@ def queues(request: HttpRequest):
     url_name="office_queue",
 )
 def queue(request: HttpRequest, slug: str, filters: Query[QueueFilters]):
-    from django.urls import reverse
-
     who, refused = _who(request)
     if refused is not None:
         return refused

@@ -9,10 +9,12 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from agencies.selectors import agencies_valid_on
 from dossiers import eform
 from dossiers.constants import Channel, DossierStatus, ResultKind
 from dossiers.forms import choice_field
 from dossiers.selectors import SORTS
+from procedures.selectors import procedure_get
 
 
 class QueueFilterForm(forms.Form):
@@ -121,15 +123,11 @@ class AssignForm(forms.Form):
 
 
 def _agency_choices(exclude: set[int] | None = None) -> list[tuple[str, str]]:
-    from agencies.selectors import agencies_valid_on
-
     agencies = agencies_valid_on().exclude(pk__in=exclude or set()).order_by("position", "name")
     return [("", "—")] + [(str(a.uuid), a.name) for a in agencies.only("uuid", "name")[:500]]
 
 
 def _agency_for(value: str) -> Any:
-    from agencies.selectors import agencies_valid_on
-
     return agencies_valid_on().filter(uuid=value).first() if value else None
 
 
@@ -307,8 +305,6 @@ class ProcedureChoiceForm(forms.Form):
     )
 
     def clean_procedure_code(self) -> Any:
-        from procedures.selectors import procedure_get
-
         procedure = procedure_get(code=self.cleaned_data["procedure_code"].strip())
         if procedure is None:
             raise forms.ValidationError(_("Không tìm thấy thủ tục có mã này."))

@@ -17,9 +17,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection, transaction
+from django.db.models import CharField, Count, Exists, IntegerField, OuterRef, Q, Subquery
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 
 from agencies.models import Agency
+from documents.services import document_discard_unused, document_issue_form
+from documents.signers import SigningKeyMissing, get_keystore
 from dossiers.constants import (
     STAFF_ACTORS,
     Actor,
@@ -29,6 +34,7 @@ from dossiers.constants import (
 )
 from dossiers.models import Dossier, DossierEvent
 from dossiers.official_forms.context import HANDOVER_KINDS, form_context
+from dossiers.services.transition import dossier_event_record
 
 F = FormCode
 S = DossierStatus
@@ -135,8 +141,6 @@ def official_form_issue(*, event_id: int, form_code: str) -> DossierEvent:
     an open transaction would hold the whole database's write lock meanwhile, ADR 0201); the
     event is recorded under the event's lock, and a form a racing worker recorded first wins
     (ours is discarded)."""
-    from documents.services import document_discard_unused, document_issue_form
-
     prepared = _form_prepare(event_id=event_id, form_code=form_code)
     if isinstance(prepared, DossierEvent):
         return prepared
@@ -172,8 +176,6 @@ class _PreparedForm:
 
 def _form_prepare(*, event_id: int, form_code: str) -> DossierEvent | _PreparedForm:
     """The earlier FORM_ISSUED event, or what issuing the form needs (read only)."""
-    from documents.signers import SigningKeyMissing, get_keystore
-
     event = DossierEvent.objects.select_related("dossier", "actor", "agency").get(pk=event_id)
     if form_code not in required_forms(event):
         raise ValueError(f"event {event_id} does not call for form {form_code}")
@@ -204,8 +206,6 @@ def _form_prepare(*, event_id: int, form_code: str) -> DossierEvent | _PreparedF
 
 
 def _record_issued(prepared: _PreparedForm, *, form_code: str, document) -> DossierEvent:
-    from dossiers.services.transition import dossier_event_record
-
     return dossier_event_record(
         dossier=prepared.event.dossier,
         kind=EventKind.FORM_ISSUED,
@@ -238,9 +238,8 @@ def personal_signer(event: DossierEvent, form_code: str, agency: Agency) -> Any:
     store): the receiver of Mẫu 01 and 03, the guiding officer of Mẫu 02, the head of Mẫu 04 and
     05, the officer handing over on Mẫu 06. Without a personal key the agency certificate
     signs alone (ADR 0222)."""
+    # Local import: pyhanko is heavy: loaded only where it is used (house rule, ruff TID253).
     from pyhanko.sign.general import SigningError
-
-    from documents.signers import SigningKeyMissing, get_keystore
 
     actor = event.actor
     if actor is None or form_code == F.REGISTER or event.role not in STAFF_ACTORS:
@@ -280,10 +279,6 @@ def missing_form_events(*, now: dt.datetime | None = None, limit: int = SWEEP_BA
     One query: an event calls for its own form (`form_code`) and, when it hands the dossier over
     after the transfer to the agency, a control-sheet version; it is missing a form when it has
     fewer FORM_ISSUED answers than that (the same rule as `required_forms`)."""
-    from django.db.models import CharField, Count, Exists, IntegerField, OuterRef, Q, Subquery
-    from django.db.models.fields.json import KT
-    from django.db.models.functions import Cast, Coalesce
-
     now = now or timezone.now()
     handover = Q(kind__in=HANDOVER_KINDS) | Q(
         kind=EventKind.TRANSITION, to_status__in=HANDOVER_TARGETS

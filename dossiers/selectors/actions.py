@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from accounts.models import User
 from accounts.selectors import user_roles
+from agencies.selectors import staff_memberships
 from dossiers.constants import (
     CLOCK_RUNNING_STATUSES,
     EXTEND_FORM_ROLES,
@@ -185,8 +186,6 @@ def _is_applicant(dossier: Dossier, user: User) -> bool:
 
 
 def _candidate_roles(*, dossier: Dossier, user: User) -> set[Actor]:
-    from agencies.selectors import staff_memberships
-
     held = set(staff_memberships(user).values_list("role", flat=True))
     roles = {Actor(r) for r in held if r in STAFF_ACTORS}
     if user.pk in (dossier.applicant_id, dossier.submitter_id) or dossier.organisation_id:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from accounts.models import OrganisationRepresentative, User
 from accounts.selectors import user_roles
 from agencies.models import Agency
+from agencies.selectors import staff_memberships
 from dossiers.constants import (
     RECEIVING_SIDE_ACTORS,
     STAFF_ACTORS,
@@ -76,8 +77,6 @@ def dossier_actor_agency(
         if by.pk == dossier.submitter_id and role in user_roles(user=by):
             return None
     elif role in STAFF_ACTORS:
-        from agencies.selectors import staff_memberships
-
         membership = (
             staff_memberships(by, today)
             .filter(role=role, agency_id__in=_agency_ids_for(dossier, role, routed=routed))

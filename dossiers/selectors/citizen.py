@@ -12,6 +12,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from documents.selectors import organisations_represented
 from dossiers.constants import DossierStatus, EventKind
 from dossiers.models import Dossier, DossierComponent, DossierEvent
 
@@ -51,8 +52,6 @@ WAITING_ON_CITIZEN: dict[str, Any] = {
 def dossiers_visible_to(*, user: User | AnonymousUser) -> QuerySet[Dossier]:
     if not user.is_authenticated:
         return Dossier.objects.none()
-    from documents.selectors import organisations_represented
-
     return Dossier.objects.filter(
         Q(applicant=user)
         | Q(submitter=user)

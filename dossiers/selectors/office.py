@@ -15,13 +15,17 @@ from django.utils import timezone
 
 from accounts.constants import Role
 from accounts.models import User
+from agencies.calendar import as_hours, working_time_between
+from agencies.models import StaffMembership
 from dossiers.constants import (
     Channel,
     DossierStatus,
     EventKind,
 )
+from dossiers.hooks import dossier_agency_scopes
 from dossiers.models import Dossier, DossierConsultation, DossierEvent, InteragencyTask
 from dossiers.selectors.queues import OfficeUser, office_user, scope_q
+from dossiers.services.drafts import procedure_for
 
 S = DossierStatus
 
@@ -31,8 +35,6 @@ S = DossierStatus
 def _routed_agencies(dossier: Dossier, who: OfficeUser) -> bool:
     """Whether a registered scope (consultation, inter-agency) routes the dossier to one of the
     officer's agencies for one of their roles."""
-    from dossiers.hooks import dossier_agency_scopes
-
     for role in who.roles:
         mine = who.agencies([role])
         for _name, scope in dossier_agency_scopes.items():
@@ -145,8 +147,6 @@ def working_hours_left(
     dossier: Dossier, target: dt.datetime | None, *, now: dt.datetime | None = None
 ) -> float | None:
     """Working hours from now until `target` (negative when past), on the agency's calendar."""
-    from agencies.calendar import as_hours, working_time_between
-
     if target is None or dossier.is_final:
         return None
     now = now or timezone.now()
@@ -158,8 +158,6 @@ def working_hours_left(
 
 def form_rows(*, dossier: Dossier) -> list[tuple[str, Any]]:
     """The e-form values with the procedure's labels, in the spec's order."""
-    from dossiers.services.drafts import procedure_for
-
     procedure = procedure_for(dossier)
     labels: list[tuple[str, str]] = []
     if procedure is not None:
@@ -193,8 +191,6 @@ def dossier_by_code_for_staff(*, user: User | OfficeUser, code: str) -> Dossier:
 
 def processing_officers(*, dossier: Dossier) -> list[User]:
     """Who the head may assign: processing officers of the competent agency, in force today."""
-    from agencies.models import StaffMembership
-
     if dossier.competent_agency_id is None:
         return []
     today = timezone.localdate()

@@ -29,6 +29,9 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.constants import Role
 from accounts.models import User
+from agencies.calendar import add_working_hours
+from agencies.models import Agency
+from agencies.selectors import staff_memberships
 from dossiers.constants import (
     CLOCK_RUNNING_STATUSES,
     OPEN_STATUSES,
@@ -82,9 +85,6 @@ class OfficeUser:
 def office_user(user: User) -> OfficeUser:
     """The memberships of `user` in force today, with a supervisor's centre widened to the
     reception points under it. Anonymous or non-staff users get no agencies."""
-    from agencies.models import Agency
-    from agencies.selectors import staff_memberships
-
     if not getattr(user, "is_authenticated", False):
         return OfficeUser(user=user, agencies_by_role={})
     by_role: dict[str, set[int]] = {}
@@ -209,8 +209,6 @@ def _everything(who: OfficeUser) -> Q:
 
 
 def one_working_day_from(moment: dt.datetime) -> dt.datetime:
-    from agencies.calendar import add_working_hours
-
     return add_working_hours(moment, 8)
 
 

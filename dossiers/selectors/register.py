@@ -21,8 +21,12 @@ from django.utils.translation import gettext as _
 from agencies.models import Agency
 from agencies.selectors import staff_agencies
 from common.exports import neutralise_row
+from documents.rendering import OFFICIAL_FORMS, html_to_pdf, official_template
+from documents.signers import SigningKeyMissing, get_keystore
+from documents.signing import sign_pdf
 from dossiers.constants import DossierStatus, EventKind
 from dossiers.models import Dossier, DossierEvent
+from dossiers.official_forms.context import applicant_context
 from dossiers.services.register import RegisterError
 
 S = DossierStatus
@@ -104,8 +108,6 @@ def _note(dossier: Dossier) -> str:
 
 def register_rows(*, user, agency: Agency, start: dt.date, end: dt.date) -> list[RegisterRow]:
     """The register of `agency` for the period, scoped: refused unless `user` works there."""
-    from dossiers.official_forms.context import applicant_context
-
     if not register_agencies(user=user).filter(pk=agency.pk).exists():
         raise RegisterError(
             _("Bạn không có quyền xem sổ theo dõi hồ sơ của cơ quan này."), code="forbidden"
@@ -163,6 +165,7 @@ def register_xlsx(
     *, agency: Agency, start: dt.date, end: dt.date, rows: list[RegisterRow]
 ) -> bytes:
     """The register as an XLSX workbook (one sheet, a title, the header, one row per dossier)."""
+    # Local import: openpyxl is a heavy library, loaded on first use.
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -218,10 +221,6 @@ def register_pdf(
     generated_by: str = "",
 ) -> bytes:
     """The register as a PDF (A4 landscape), signed with the agency's certificate."""
-    from documents.rendering import OFFICIAL_FORMS, html_to_pdf, official_template
-    from documents.signers import SigningKeyMissing, get_keystore
-    from documents.signing import sign_pdf
-
     if len(rows) > PDF_MAX_ROWS:
         raise RegisterError(
             _(

@@ -17,10 +17,12 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 
+from documents.models import StoredDocument
+from documents.selectors import organisations_represented
 from dossiers.constants import RESULT_ISSUED_STATUSES, DossierStatus, EventKind
-from dossiers.models import Dossier
+from dossiers.models import Dossier, DossierEvent
 
 S = DossierStatus
 
@@ -80,10 +82,6 @@ def _withheld_of(dossier: Dossier) -> set[uuid.UUID]:
 
 
 def _with_history(dossiers: Any) -> Any:
-    from django.db.models import Prefetch
-
-    from dossiers.models import DossierEvent
-
     history = DossierEvent.objects.filter(
         kind__in=(EventKind.RESULT_ATTACHED, EventKind.TRANSITION)
     ).order_by("at", "id")
@@ -94,9 +92,6 @@ def results_withheld(*, user: Any = None, document_uuid: Any = None) -> set[uuid
     """Result documents not (or not yet) the citizen's: of `user`'s dossiers (as applicant or
     for an organisation they represent), or `document_uuid` alone when it is one. Registered
     with `documents.hooks.withheld_documents`."""
-    from documents.models import StoredDocument
-    from documents.selectors import organisations_represented
-
     dossiers = Dossier.objects.filter(result_document_uuid__isnull=False)
     if document_uuid is not None:
         # A result is stored with its dossier's code (office_result_upload).

@@ -11,7 +11,11 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from agencies.selectors import agency_for_commune_code
 from common.exceptions import ApplicationError
+from documents.constants import DocumentSource, UseKind
+from documents.selectors import document_list
+from documents.services import UseSpec, document_store, document_use_add
 from dossiers.constants import (
     Actor,
     ComponentSource,
@@ -92,9 +96,6 @@ def draft_component_upload(
 ) -> DossierComponent:
     """A new file for one requirement: checked and kept in the owner's data store, then pointed
     at. A refused file raises `UploadRefused` and changes nothing."""
-    from documents.constants import DocumentSource, UseKind
-    from documents.services import UseSpec, document_store
-
     locked = _editable_component(dossier, component, by)
     document = document_store(
         data=data,
@@ -120,10 +121,6 @@ def draft_component_pick(
     *, dossier: Dossier, component: DossierComponent, by: User, document_uuid: Any
 ) -> DossierComponent:
     """Re-use a document from the data store: a pointer, marked re-used (QĐ 766 4.3/4.4)."""
-    from documents.constants import UseKind
-    from documents.selectors import document_list
-    from documents.services import document_use_add
-
     locked = _editable_component(dossier, component, by)
     store = document_list(user=by, organisation=locked.organisation)
     document = store.filter(uuid=document_uuid).first()
@@ -174,8 +171,6 @@ def delivery_errors(delivery: str, address: str, commune_code: str) -> dict[str,
     elif delivery == ResultDelivery.POST:
         if not address.strip():
             errors["delivery_address"] = [_("Nhập địa chỉ nhận kết quả qua bưu chính.")]
-        from agencies.selectors import agency_for_commune_code
-
         if not commune_code or agency_for_commune_code(commune_code) is None:
             errors["delivery_commune_code"] = [_("Chọn xã, phường nhận kết quả.")]
     return errors

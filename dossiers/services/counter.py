@@ -9,14 +9,26 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.constants import Role
-from accounts.models import User
+from accounts.models import CitizenProfile, User
+from accounts.services import citizen_register
+from accounts.validators import validate_id_number
 from agencies.models import Agency
+from agencies.selectors import agency_for_commune_code, staff_agencies
+from common.audit import audit_record
 from common.exceptions import ApplicationError
+from documents.constants import DocumentSource, UseKind
+from documents.services import (
+    document_sign_scan,
+    document_store,
+    document_use_add,
+    document_uses_lock,
+)
 from dossiers import eform
 from dossiers.constants import (
     Actor,
@@ -40,6 +52,8 @@ from dossiers.services.drafts import (
 from dossiers.services.submission import dossier_submit
 from dossiers.services.transition import dossier_transition
 from dossiers.workflow import TransitionNotAllowed
+from procedures.deadlines import COUNTER_FIRST, procedure_due_terms
+from procedures.selectors import procedure_fee_lines, procedure_online_only_on
 
 S = DossierStatus
 
@@ -49,14 +63,10 @@ S = DossierStatus
 
 def counter_agency(*, by: User) -> Agency | None:
     """The reception point the officer works at (their first reception membership)."""
-    from agencies.selectors import staff_agencies
-
     return staff_agencies(by, role=Role.RECEPTION_OFFICER).first()
 
 
 def citizen_by_id_number(*, id_number: str) -> User | None:
-    from accounts.models import CitizenProfile
-
     profile = (
         CitizenProfile.objects.filter(id_number=id_number.strip()).select_related("user").first()
     )
@@ -76,12 +86,6 @@ def counter_citizen_get_or_create(
 ) -> tuple[User, bool]:
     """The citizen with this personal ID number, or a new account without a password for them
     (Art. 17.1.a: the officer helps when the applicant has no account). Returns (user, created)."""
-    from django.core.exceptions import ValidationError
-
-    from accounts.models import CitizenProfile
-    from accounts.services import citizen_register
-    from accounts.validators import validate_id_number
-
     id_number = id_number.strip()
     try:
         validate_id_number(id_number, date_of_birth)
@@ -106,16 +110,12 @@ def counter_citizen_get_or_create(
     profile.permanent_address = address.strip()
     profile.full_clean(exclude=["user"])
     profile.save()
-    from common.audit import audit_record
-
     audit_record(action="office.counter_citizen_created", actor=by, obj=user)
     return user, True
 
 
 def _counter_terms(procedure: Any) -> Any:
     """The procedure's time for a counter dossier, by the catalogue rules of ADR 0252."""
-    from procedures.deadlines import COUNTER_FIRST, procedure_due_terms
-
     return procedure_due_terms(procedure, order=COUNTER_FIRST)
 
 
@@ -123,8 +123,6 @@ def _counter_terms(procedure: Any) -> Any:
 def counter_draft_start(*, procedure: Any, citizen: User, by: User) -> Dossier:
     """A counter dossier (channel counter) for `citizen`, prefilled from their profile and
     earlier dossiers, received at the officer's reception point."""
-    from procedures.selectors import procedure_fee_lines, procedure_online_only_on
-
     agency = counter_agency(by=by)
     if agency is None:
         raise TransitionNotAllowed(
@@ -142,8 +140,6 @@ def counter_draft_start(*, procedure: Any, citizen: User, by: User) -> Dossier:
     commune = None
     profile = getattr(citizen, "profile", None)
     if profile is not None and profile.permanent_commune_code:
-        from agencies.selectors import agency_for_commune_code
-
         commune = agency_for_commune_code(profile.permanent_commune_code)
     _receiving, competent = _agencies_for(procedure, commune)
     terms = _counter_terms(procedure)
@@ -217,9 +213,6 @@ def counter_scan_attach(
 ) -> DossierComponent:
     """A paper document scanned at the counter: kept in the applicant's store (source scanned),
     signed with the officer's personal certificate (Art. 17.1.c) and attached to the slot."""
-    from documents.constants import DocumentSource, UseKind
-    from documents.services import document_sign_scan, document_store, document_use_add
-
     locked = _counter_locked(dossier, by)
     if component.dossier_id != locked.pk:
         raise DossierComponent.DoesNotExist
@@ -276,9 +269,6 @@ def counter_problems(dossier: Dossier) -> list[str]:
 def counter_submit(*, dossier: Dossier, by: User, accept_now: bool = False) -> DossierEvent:
     """Submit the counter dossier as the reception officer (channel counter); with
     `accept_now`, receive it at once (the paper was checked at the counter: form 01)."""
-    from documents.constants import UseKind
-    from documents.services import document_uses_lock
-
     locked = _counter_locked(dossier, by)
     problems = counter_problems(locked)
     if problems:

@@ -33,6 +33,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from agencies.calendar import add_working_hours
+from agencies.selectors import working_calendar
 from dossiers.constants import (
     DUE_SOON_WORKING_HOURS,
     IN_PROCESS_STATUSES,
@@ -52,6 +54,8 @@ from dossiers.models import Dossier, DossierAlert, DossierConsultation
 from dossiers.services.notices import notify_staff, staff_in
 from dossiers.services.transition import dossier_transition
 from dossiers.workflow import TransitionNotAllowed
+from notifications.constants import Event
+from notifications.models import Notification
 
 logger = logging.getLogger(__name__)
 
@@ -159,9 +163,6 @@ def _agency_name(agency) -> str:
 def alert_new_online_dossier(dossier: Dossier) -> bool:
     """Tell the reception officers of a new online dossier (once); the submission flow may call
     this directly, the sweep catches any it missed within the 2 hours of Art. 17.2."""
-    from notifications.constants import Event
-    from notifications.models import Notification
-
     notice = _to_staff(
         _reception(dossier),
         _("Tiếp nhận — %(agency)s") % {"agency": _agency_name(dossier.receiving_agency)},
@@ -196,9 +197,6 @@ def alert_new_online(now: dt.datetime | None = None) -> int:
 
 def alert_reception_window(now: dt.datetime) -> SweepReport:
     """The 8-working-hour window to accept or ask for corrections (Art. 17.2.c)."""
-    from agencies.calendar import add_working_hours
-    from notifications.constants import Event
-
     report = SweepReport()
     waiting = Dossier.objects.filter(
         status=S.SUBMITTED, reception_due_at__isnull=False
@@ -250,9 +248,6 @@ def alert_reception_window(now: dt.datetime) -> SweepReport:
 
 def alert_processing(now: dt.datetime) -> SweepReport:
     """Due within one working day; overdue (escalated to the one-stop supervisors)."""
-    from agencies.calendar import add_working_hours
-    from notifications.constants import Event
-
     report = SweepReport()
     running = Dossier.objects.filter(
         status__in=RUNNING_STATUSES, due_at__isnull=False, completed_at__isnull=True
@@ -331,8 +326,6 @@ def alert_processing(now: dt.datetime) -> SweepReport:
 
 def alert_consultations(now: dt.datetime) -> int:
     """A consulted agency that missed its deadline: the one-stop unit's head is told (19.4)."""
-    from notifications.constants import Event
-
     late = (
         DossierConsultation.objects.filter(status=ConsultationStatus.OPEN, due_at__lt=now)
         .exclude(
@@ -420,9 +413,6 @@ def paper_transfer_due_at(
 def alert_paper_transfers(now: dt.datetime) -> int:
     """Paper dossiers still at the one-stop unit past their transfer deadline: the reception
     officers and supervisors of the receiving unit are told, once per dossier and deadline."""
-    from agencies.selectors import working_calendar
-    from notifications.constants import Event
-
     waiting = (
         Dossier.objects.filter(
             status=S.RECEIVED, channel__in=PAPER_CHANNELS, received_at__isnull=False

@@ -11,13 +11,29 @@ import uuid
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from accounts.identity.mandates import (
+    MandateRequired,
+    attribution,
+    mandate_active_for,
+    mandate_require,
+    mandates_received,
+)
+from accounts.identity.selectors import assurance_satisfies
 from accounts.models import Organisation, User
+from accounts.selectors import profile_for
+from accounts.services import profile_update
 from accounts.validators import validate_id_number, validate_phone
+from agencies.constants import AgencyKind
 from agencies.models import Agency
+from agencies.selectors import agencies_valid_on, agency_current, agency_for_commune_code
 from common.exceptions import ApplicationError
+from documents.constants import UseKind
+from documents.selectors import documents_visible_to, organisations_represented
+from documents.services import document_use_remove
 from dossiers import eform
 from dossiers.constants import (
     DRAFT_STEPS,
@@ -31,7 +47,8 @@ from dossiers.constants import (
 from dossiers.models import Dossier, DossierComponent
 from dossiers.selectors.actors import dossier_actor_agency
 from dossiers.workflow import TransitionNotAllowed
-from procedures.selectors import FeeLine
+from procedures.deadlines import ONLINE_FIRST, procedure_due_terms
+from procedures.selectors import FeeLine, procedure_fee_lines, procedure_get
 
 S = DossierStatus
 # The statuses in which the applicant may replace documents: answering a supplement request.
@@ -51,8 +68,6 @@ KEPT_APPLICANT_KEYS = ("mandate", "submitted_by", "applicant_type_code")
 
 
 def procedure_for(dossier: Dossier) -> Any:
-    from procedures.selectors import procedure_get
-
     return procedure_get(code=dossier.procedure_code)
 
 
@@ -69,8 +84,6 @@ def procedure_online_fees(
 ) -> list[FeeLine]:
     """The fees due online, computed by procedures (discount, exemption of the applicant type the
     draft names, rules in force on `day`)."""
-    from procedures.selectors import procedure_fee_lines
-
     applicant_type_code = ((dossier.applicant_data or {}) if dossier else {}).get(
         "applicant_type_code", ""
     )
@@ -83,9 +96,6 @@ def procedure_online_fees(
 
 
 def _service_centre() -> Agency | None:
-    from agencies.constants import AgencyKind
-    from agencies.selectors import agencies_valid_on
-
     return (
         agencies_valid_on()
         .filter(kind=AgencyKind.SERVICE_CENTRE, level="province")
@@ -97,8 +107,6 @@ def _service_centre() -> Agency | None:
 def _agencies_for(procedure: Any, commune: Agency | None) -> tuple[Agency | None, Agency | None]:
     """(receiving, competent): a named agency is received at the province centre; a commune
     procedure is received and decided by the commune the applicant chose."""
-    from agencies.selectors import agency_current
-
     for mapping in (procedure.implementing_mapping, procedure.competent_mapping):
         if mapping is not None and mapping.agency_id:
             competent = agency_current(mapping.agency)
@@ -114,8 +122,6 @@ def _agencies_for(procedure: Any, commune: Agency | None) -> tuple[Agency | None
 def _processing_terms(procedure: Any) -> Any:
     """The procedure's time for an online dossier, by the catalogue rules of ADR 0252: as
     published, same-day with the 15:00 cut-off, or a missing unit read as working days."""
-    from procedures.deadlines import ONLINE_FIRST, procedure_due_terms
-
     return procedure_due_terms(procedure, order=ONLINE_FIRST)
 
 
@@ -123,8 +129,6 @@ def _processing_terms(procedure: Any) -> Any:
 
 
 def _profile(user: User) -> Any:
-    from accounts.selectors import profile_for
-
     return profile_for(user=user)
 
 
@@ -191,8 +195,6 @@ def assurance_check(*, procedure: Any, user: User) -> None:
     """Raise `AssuranceRequired` unless `user` signed in at the level the procedure requires
     (VNeID level 2 for the procedures configured so; the submitter's own level counts, also
     when acting for someone else)."""
-    from accounts.identity.selectors import assurance_satisfies
-
     required = int(getattr(procedure, "min_assurance_level", 0) or 0)
     if required and not assurance_satisfies(user=user, required=required):
         raise AssuranceRequired(
@@ -208,8 +210,6 @@ def assurance_check(*, procedure: Any, user: User) -> None:
 
 def _mandate_for(*, agent: User, principal: User, procedure_code: str) -> Any:
     """The mandate in force that lets `agent` file `procedure_code` for `principal`."""
-    from accounts.identity.mandates import MandateRequired, mandate_require
-
     try:
         return mandate_require(agent=agent, principal=principal, procedure_code=procedure_code)
     except MandateRequired as error:
@@ -220,9 +220,6 @@ def on_behalf_choices(*, user: User, procedure_code: str) -> list[tuple[str, str
     """(value, label) of whom `user` may file this procedure for: the organisations they
     represent (value: organisation UUID) and the people whose mandate in force covers it
     (value: "nguoi:" + the principal's UUID)."""
-    from accounts.identity.mandates import mandate_active_for, mandates_received
-    from documents.selectors import organisations_represented
-
     choices = [(str(o.uuid), o.name) for o in organisations_represented(user=user)]
     seen: set[int] = set()
     for mandate in mandates_received(user=user):
@@ -277,13 +274,11 @@ def dossier_start(
         raise ApplicationError(
             _("Chọn nộp cho một tổ chức hoặc một người, không chọn cả hai."), code="invalid"
         )
-    if organisation is not None:
-        from documents.selectors import organisations_represented
-
-        if not organisations_represented(user=user).filter(pk=organisation.pk).exists():
-            raise ApplicationError(
-                _("Bạn không đại diện cho tổ chức này."), code="not_representative"
-            )
+    if (
+        organisation is not None
+        and not organisations_represented(user=user).filter(pk=organisation.pk).exists()
+    ):
+        raise ApplicationError(_("Bạn không đại diện cho tổ chức này."), code="not_representative")
     mandate = None
     applicant = user
     if principal is not None and principal.pk != user.pk:
@@ -292,8 +287,6 @@ def dossier_start(
     profile = _profile(applicant)
     commune = None
     if procedure_needs_commune(procedure) and profile and profile.permanent_commune_code:
-        from agencies.selectors import agency_for_commune_code
-
         commune = agency_for_commune_code(profile.permanent_commune_code)
     receiving, competent = _agencies_for(procedure, commune)
     terms = _processing_terms(procedure)
@@ -323,8 +316,6 @@ def dossier_start(
     )
     dossier.applicant_data = applicant_prefill(applicant)
     if mandate is not None:
-        from accounts.identity.mandates import attribution
-
         dossier.applicant_data["mandate"] = str(mandate.uuid)
         dossier.applicant_data["submitted_by"] = attribution(mandate=mandate)
     dossier.draft_step = DraftStep.APPLICANT
@@ -337,8 +328,6 @@ def dossier_start(
 
 def applicant_errors(data: dict[str, Any]) -> dict[str, list[str]]:
     """The applicant step's rules, shared by the web form, the API and the submission check."""
-    from django.core.exceptions import ValidationError
-
     errors: dict[str, list[str]] = {}
     for key in ("full_name", "id_number", "phone", "address"):
         if not str(data.get(key) or "").strip():
@@ -420,8 +409,6 @@ def draft_applicant_save(
     _reach(locked, DraftStep.FIELDS)
     locked.save(update_fields=fields)
     if save_to_profile and by.pk == locked.applicant_id:  # never another person's profile
-        from accounts.services import profile_update
-
         applicant = locked.applicant_data
         profile_update(
             user=by,
@@ -467,10 +454,6 @@ def dossier_draft_delete(*, dossier: Dossier, by: User) -> None:
 
 
 def _release_use(dossier: Dossier, document_uuid: uuid.UUID, by: User) -> None:
-    from documents.constants import UseKind
-    from documents.selectors import documents_visible_to
-    from documents.services import document_use_remove
-
     document = documents_visible_to(user=by).filter(uuid=document_uuid).first()
     if document is not None:
         document_use_remove(

@@ -27,6 +27,8 @@ from dossiers.constants import (
 )
 from dossiers.models import Dossier, DossierEvent
 from dossiers.services.submission import dossier_public_url
+from notifications.constants import Event
+from notifications.services import notify
 
 S = DossierStatus
 A = Actor
@@ -83,9 +85,6 @@ def notify_staff(
     *, dossier: Dossier, users: Iterable[User], queue_name: str, event: str | None = None, **extra
 ) -> None:
     """A staff message about `dossier` (outbox rows in the caller's transaction)."""
-    from notifications.constants import Event
-    from notifications.services import notify
-
     recipients = list(users)
     if not recipients:
         return
@@ -207,8 +206,6 @@ def citizen_notify(dossier: Dossier, message: str, **facts: Any) -> None:
     """Write one notice to the applicant into the outbox, in the caller's transaction: the
     table's participant above, and the few notices a service sends on a person's request (the
     early-return notice of Art. 22.5)."""
-    from notifications.services import notify
-
     agency = dossier.receiving_agency or dossier.competent_agency
     notify(
         event=message,

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from agencies.models import Agency
+from agencies.selectors import working_calendar
 from dossiers.constants import (
     FINAL_STATUSES,
     IN_PROCESS_STATUSES,
@@ -477,8 +478,6 @@ def extension_latest_at(*, due_at: dt.datetime, agency: Any) -> dt.datetime:
     """The last moment an extension may be asked: "chậm nhất 01 ngày trước ngày hết hạn" (Art.
     19.6), read as the close of the last working day before the due date's day — never on the
     due date itself, even before the office opens."""
-    from agencies.selectors import working_calendar
-
     calendar = working_calendar(agency=agency)
     due_day = timezone.localtime(due_at).date()
     return calendar.end_of_working_day(calendar.previous_working_day(due_day))

@@ -15,9 +15,23 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from accounts.models import User as UserModel
+from documents.constants import DocumentSource, SignerKind, UseKind
+from documents.models import StoredDocument
+from documents.services import (
+    Signature,
+    UseSpec,
+    document_sign_as_person,
+    document_store,
+    remote_identity,
+    remote_signing_start,
+    signature_by_person,
+)
+from documents.signers import get_keystore
 from dossiers.constants import (
     RESULT_ROLES,
     Actor,
@@ -61,11 +75,6 @@ def office_result_upload(
     valid signature (refused with the reason otherwise); earlier it is kept as the draft. The
     signature check may ask the remote signing service for the person's certificates, so it
     runs before the transaction opens (ADR 0180); the attach re-checks the status under lock."""
-    from django.utils import timezone
-
-    from documents.constants import SignerKind
-    from documents.services import Signature, signature_by_person
-
     role = acting_role(dossier=dossier, by=by, roles=RESULT_ROLES)
     _refuse_when_frozen(dossier)
     record: dict[str, Any] = {"draft": True}
@@ -98,9 +107,6 @@ def _result_store_and_attach(
     record: dict[str, Any],
     signature: Any,
 ) -> DossierEvent:
-    from documents.constants import DocumentSource, UseKind
-    from documents.services import UseSpec, document_store
-
     document = document_store(
         data=data,
         title=(_("Kết quả giải quyết: %(name)s") % {"name": dossier.procedure_name})[:255],
@@ -140,8 +146,6 @@ def _refuse_when_frozen(dossier: Dossier) -> None:
 
 
 def _current_result(dossier: Dossier) -> Any:
-    from documents.models import StoredDocument
-
     document = (
         StoredDocument.objects.filter(uuid=dossier.result_document_uuid).first()
         if dossier.result_document_uuid
@@ -170,8 +174,6 @@ def result_signature_record(dossier: Dossier) -> dict[str, Any] | None:
 
 def office_result_sign_start(*, dossier: Dossier, by: User) -> str:
     """The head asks the remote-signing service for a one-time code; returns the credential."""
-    from documents.services import remote_signing_start
-
     acting_role(dossier=dossier, by=by, roles=(Actor.AGENCY_HEAD,))
     if dossier.status != S.SIGNING:
         raise TransitionNotAllowed(_("Hồ sơ không ở bước ký số."), code="not_signing")
@@ -184,9 +186,6 @@ def office_result_sign_remote(
 ) -> DossierEvent:
     """The head signs the attached draft with their own remote credential; the signed copy,
     validated as signed by them, becomes the result."""
-    from documents.constants import DocumentSource, SignerKind
-    from documents.services import document_sign_as_person, remote_identity
-
     role = acting_role(dossier=dossier, by=by, roles=(Actor.AGENCY_HEAD,))
     if dossier.status != S.SIGNING:
         raise TransitionNotAllowed(_("Hồ sơ không ở bước ký số."), code="not_signing")
@@ -219,11 +218,6 @@ def office_result_sign_remote(
 def office_result_register(*, dossier: Dossier, by: User, number: str) -> DossierEvent:
     """The records clerk enters the registration number (số, ký hiệu) as an incremental update
     signed with their own key: the head's signature stays valid and is checked again."""
-    from accounts.models import User as UserModel
-    from documents.constants import DocumentSource
-    from documents.services import document_sign_as_person, signature_by_person
-    from documents.signers import get_keystore
-
     role = acting_role(dossier=dossier, by=by, roles=(Actor.RECORDS_CLERK,))
     number = number.strip()
     if dossier.status != S.ISSUING or not number:

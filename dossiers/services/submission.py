@@ -12,8 +12,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.constants import Role
 from accounts.models import User
+from agencies.models import StaffMembership
 from common.exceptions import ApplicationError
+from documents.constants import UseKind
+from documents.services import document_uses_lock
 from dossiers import eform
 from dossiers.constants import (
     Actor,
@@ -33,6 +37,8 @@ from dossiers.services.drafts import (
 )
 from dossiers.services.transition import dossier_transition
 from dossiers.workflow import TransitionNotAllowed
+from notifications.constants import Event
+from notifications.services import notify
 
 S = DossierStatus
 
@@ -77,9 +83,6 @@ def submission_problems(dossier: Dossier) -> dict[str, list[str]]:
 def dossier_submit_online(*, dossier: Dossier, by: User, declaration: bool) -> DossierEvent:
     """Check the whole draft, then submit it through the transition service (code, event,
     participants, listeners after commit); lock its documents and notify the reception queue."""
-    from documents.constants import UseKind
-    from documents.services import document_uses_lock
-
     locked = _locked_draft(dossier, by)
     problems = submission_problems(locked)
     if not declaration:
@@ -113,9 +116,6 @@ def dossier_public_url(dossier: Dossier) -> str:
 def _notify_reception(dossier: Dossier) -> None:
     """Outbox rows in this transaction for the reception queue (the citizen's own notice is the
     `CITIZEN_NOTICES` participant's, `dossiers.services.notices`)."""
-    from notifications.constants import Event
-    from notifications.services import notify
-
     agency_name = dossier.receiving_agency.name if dossier.receiving_agency else ""
     officers = _reception_officers(dossier)
     if officers:
@@ -133,9 +133,6 @@ def _notify_reception(dossier: Dossier) -> None:
 
 
 def _reception_officers(dossier: Dossier) -> list[User]:
-    from accounts.constants import Role
-    from agencies.models import StaffMembership
-
     if dossier.receiving_agency_id is None:
         return []
     today = timezone.localdate()

@@ -19,6 +19,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from agencies.calendar import add_period
 from dossiers import workflow
 from dossiers.codes import dossier_code_issue
 from dossiers.constants import (
@@ -243,8 +244,6 @@ def _postal_handover_at(dossier: Dossier, now: dt.datetime) -> dt.datetime:
 
 
 def _add(dossier: Dossier, start: dt.datetime, amount: int | Decimal, unit: str) -> dt.datetime:
-    from agencies.calendar import add_period
-
     return add_period(start, amount, unit, agency=dossier.competent_agency)
 
 
@@ -257,8 +256,6 @@ def dossier_due_at(*, dossier: Dossier, start: dt.datetime) -> dt.datetime | Non
     """
     if dossier.processing_time is None or not dossier.processing_time_unit:
         return None
-    from agencies.calendar import add_period
-
     return add_period(
         start,
         dossier.processing_time,

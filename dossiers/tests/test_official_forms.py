@@ -453,10 +453,10 @@ def test_sweep_issues_what_the_listener_never_did_exactly_once(cast, pdfsig):
 def test_a_racing_worker_that_records_first_wins_and_our_copy_is_discarded(cast, monkeypatch):
     """The PDF is made with no transaction open (ADR 0201): another worker may record the same
     form meanwhile. Then ours is thrown away, and the event still has exactly one form."""
-    from documents import services as documents_services
+    from dossiers.official_forms import issuance
 
     dossier, received = _without_listeners(cast)
-    real_issue = documents_services.document_issue_form
+    real_issue = issuance.document_issue_form
     other: dict[str, DossierEvent] = {}
     calls = []
 
@@ -468,9 +468,8 @@ def test_a_racing_worker_that_records_first_wins_and_our_copy_is_discarded(cast,
             )
         return real_issue(**kwargs)
 
-    monkeypatch.setattr(
-        documents_services, "document_issue_form", issue_while_another_worker_finishes
-    )
+    # Patched where issuance looks it up (imported at its module level).
+    monkeypatch.setattr(issuance, "document_issue_form", issue_while_another_worker_finishes)
     ours = official_forms.official_form_issue(event_id=received.pk, form_code=FormCode.RECEIPT)
     assert len(calls) == 2  # both workers made a PDF
     assert ours.pk == other["event"].pk

@@ -15,6 +15,7 @@ from accounts.http import AuthenticatedHttpRequest, user_or_404
 from dossiers import selectors as sel
 from dossiers.constants import DossierStatus
 from dossiers.models import Dossier
+from procedures.selectors import procedure_get
 
 S = DossierStatus
 
@@ -41,8 +42,6 @@ def _dossier_or_404(request: HttpRequest, uuid: Any) -> Dossier:
 
 
 def _procedure_or_404(code: str) -> Any:
-    from procedures.selectors import procedure_get
-
     procedure = procedure_get(code=code)
     if procedure is None:
         raise Http404

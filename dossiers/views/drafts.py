@@ -14,13 +14,18 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.http import AuthenticatedHttpRequest
+from accounts.identity.selectors import step_up_login_url
+from accounts.models import Organisation, User
 from common.exceptions import ApplicationError
+from documents.rendering import html_to_pdf, qr_data_uri
+from documents.selectors import document_list
 from dossiers import selectors as sel
 from dossiers import services as svc
 from dossiers.constants import DRAFT_STEPS, ComponentSource, DossierStatus, DraftStep
@@ -83,16 +88,12 @@ def start(request: AuthenticatedHttpRequest, code: str) -> HttpResponse:
 
 
 def _step_up_url(request: AuthenticatedHttpRequest) -> str:
-    from accounts.identity.selectors import step_up_login_url
-
     return step_up_login_url(next_url=request.path)
 
 
 def _start_target(request: AuthenticatedHttpRequest, form: StartForm) -> dict[str, Any]:
     """The organisation or principal chosen on the start form, looked up for this user only
     (an unknown or foreign UUID is simply not offered: it was not among the choices)."""
-    from accounts.models import Organisation, User
-
     kind, value = form.target()
     if kind == "organisation":
         return {"organisation": Organisation.objects.filter(uuid=value).first()}
@@ -227,8 +228,6 @@ def _fields_step(request: AuthenticatedHttpRequest, dossier: Dossier, procedure:
 
 
 def _store_for(request: AuthenticatedHttpRequest, dossier: Dossier) -> list[Any]:
-    from documents.selectors import document_list
-
     return list(
         document_list(user=request.user, organisation=dossier.organisation).order_by("-created_at")[
             :100
@@ -403,8 +402,6 @@ def _lookup_url(dossier: Dossier) -> str:
 
 
 def confirmation(request: HttpRequest, uuid: Any) -> HttpResponse:
-    from documents.rendering import qr_data_uri
-
     dossier = _dossier_or_404(request, uuid)
     if dossier.status == S.DRAFT:
         return redirect("dossiers:resume", uuid=dossier.uuid)
@@ -420,10 +417,6 @@ def confirmation(request: HttpRequest, uuid: Any) -> HttpResponse:
 
 
 def confirmation_pdf(request: HttpRequest, uuid: Any) -> HttpResponse:
-    from django.template.loader import render_to_string
-
-    from documents.rendering import html_to_pdf, qr_data_uri
-
     dossier = _dossier_or_404(request, uuid)
     if dossier.status == S.DRAFT or not dossier.code:
         raise Http404

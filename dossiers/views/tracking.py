@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.http import AuthenticatedHttpRequest
 from common.exceptions import ApplicationError
+from documents.selectors import documents_visible_to
 from dossiers import selectors as sel
 from dossiers import services as svc
 from dossiers.constants import ComponentSource, DossierStatus
@@ -26,8 +27,10 @@ from dossiers.forms import (
     UploadForm,
     WithdrawalForm,
 )
+from dossiers.hooks import dossier_panels
 from dossiers.models import Dossier, DossierComponent
 from dossiers.ratelimit import lookup_allowed
+from dossiers.selectors.results import citizen_result_document
 from dossiers.views.base import _dossier_or_404, _signed_in_or_404
 from dossiers.views.drafts import _document_slot_post, _store_for
 
@@ -63,9 +66,6 @@ def _detail_context(
     in_supplement = allowed.answer_supplement
     store = _store_for(request, dossier) if in_supplement else []
     components = list(dossier.components.all())
-    from dossiers.hooks import dossier_panels
-    from dossiers.selectors.results import citizen_result_document
-
     return {
         "dossier": dossier,
         # Nothing before the result is issued to the applicant (issue #19).
@@ -93,8 +93,6 @@ def _detail_context(
 
 def component_download(request: HttpRequest, uuid: Any, component: Any) -> FileResponse:
     """A component's file, for whoever may see the dossier (pointer → the stored file)."""
-    from documents.selectors import documents_visible_to
-
     request = _signed_in_or_404(request)
     dossier = _dossier_or_404(request, uuid)
     try:

@@ -23,9 +23,12 @@ from common.exceptions import ApplicationError
 from dossiers import selectors as sel
 from dossiers import services as svc
 from dossiers.constants import DossierStatus
+from dossiers.eform import to_json
+from dossiers.forms import fields_form
 from dossiers.models import Dossier
 from dossiers.office import forms as f
 from dossiers.office.views.base import _to_detail, _who
+from dossiers.services import procedure_for
 
 S = DossierStatus
 
@@ -134,9 +137,6 @@ def _counter_dossier(request: AuthenticatedHttpRequest, uuid: Any) -> Dossier:
 
 
 def _counter_context(dossier: Dossier, **extra: Any) -> dict[str, Any]:
-    from dossiers.forms import fields_form
-    from dossiers.services import procedure_for
-
     procedure = procedure_for(dossier)
     specs = list(procedure.form_fields.all()) if procedure else []
     applicant = dossier.applicant_data or {}
@@ -191,16 +191,11 @@ def counter_draft(request: AuthenticatedHttpRequest, uuid: Any) -> HttpResponse:
 
 
 def _counter_fields(request: AuthenticatedHttpRequest, dossier: Dossier) -> HttpResponse:
-    from dossiers.forms import fields_form
-    from dossiers.services import procedure_for
-
     procedure = procedure_for(dossier)
     specs = list(procedure.form_fields.all()) if procedure else []
     applicant_form = f.CounterApplicantForm(request.POST, prefix="a")
     field_form = fields_form(specs, data=request.POST) if specs else None
     if applicant_form.is_valid():
-        from dossiers.eform import to_json
-
         applicant = {k: to_json(v) for k, v in applicant_form.cleaned_data.items()}
         raw_fields = {
             key: request.POST.get(key) for key in (field_form.fields if field_form else {})

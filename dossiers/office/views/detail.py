@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
@@ -20,11 +21,13 @@ from django.views.decorators.vary import vary_on_headers
 
 from accounts.http import AuthenticatedHttpRequest
 from common.exceptions import ApplicationError
+from documents.csc_simulator import latest_otp_for_demo
 from documents.responses import stored_file_response
 from documents.selectors import document_referenced_by_dossier
 from dossiers import selectors as sel
 from dossiers import services as svc
 from dossiers.constants import EXTEND_ROLES, ComponentSource, DossierStatus
+from dossiers.hooks import office_panels
 from dossiers.models import Dossier
 from dossiers.office import forms as f
 from dossiers.office.views.base import (
@@ -104,8 +107,6 @@ def _buttons(
 ) -> list[dict[str, Any]]:
     """The plain action cards (the selector says which edges; the dedicated forms take the
     others); `refused` is a bound form the service refused, shown again with its error."""
-    from dossiers.hooks import office_panels
-
     cards = []
     for action in actions.buttons:
         t = action.transition
@@ -137,8 +138,6 @@ def _detail_context(
     request: AuthenticatedHttpRequest, who: sel.OfficeUser, dossier: Dossier, **extra: Any
 ):
     """What the page shows; which forms it offers is the actions selector's answer."""
-    from dossiers.hooks import office_panels
-
     allowed = sel.dossier_actions(dossier=dossier, user=request.user)
     components = list(dossier.components.all())
     checkable = [c for c in components if c.source != ComponentSource.STATE_HOLDS]
@@ -526,12 +525,8 @@ def result_sign(request: AuthenticatedHttpRequest, uuid: Any) -> HttpResponse:
 
 def _demo_otp(credential_id: str) -> str:
     """With the simulator, show the code it 'texted' (there is no phone in a demo)."""
-    from django.conf import settings
-
     if not settings.CSC_SIMULATOR_ENABLED:
         return ""
-    from documents.csc_simulator import latest_otp_for_demo
-
     return latest_otp_for_demo(credential_id=credential_id)
 
 
