@@ -1,5 +1,6 @@
 import logging
 import re
+import sys
 import uuid
 
 from django.conf import settings
@@ -43,6 +44,13 @@ class TransientFaultMiddleware:
 
     Both answer 503 with Retry-After and log one line with the request id (the logging filter
     adds it). Anything else still goes to Django's 500 handling.
+
+    A fault raised by the view reaches `process_exception`. One raised after the view returns
+    (the session's save, a response middleware, a template response's rendering) never reaches
+    an outer middleware as an exception: Django turns it into a 500 response at the layer that
+    raised it. `note_transient_fault` (a `got_request_exception` receiver) marks the request
+    then, and `__call__`, placed outside every middleware that may write to the database,
+    replaces that 500 with the same 503 page.
     """
 
     RETRY_AFTER_SECONDS = 5
@@ -51,18 +59,25 @@ class TransientFaultMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        return self.get_response(request)
+        response = self.get_response(request)
+        fault = getattr(request, _FAULT_ATTRIBUTE, None)
+        if fault is not None and response.status_code >= 500:
+            return self._busy_response(request, *fault)
+        return response
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
         kind = transient_fault_kind(exception)
         if kind is None:
             return None
+        return self._busy_response(request, kind, str(exception))
+
+    def _busy_response(self, request: HttpRequest, kind: str, detail: str) -> HttpResponse:
         logger.warning(
             "transient fault on %s %s: %s: %s",
             request.method,
             request.path,
             kind,
-            exception,
+            detail,
             extra={"fault": kind},
         )
         if kind == "database_busy":
@@ -84,7 +99,34 @@ class TransientFaultMiddleware:
         )
         response = HttpResponse(body, status=503)
         response["Retry-After"] = str(self.RETRY_AFTER_SECONDS)
+        add_never_cache_headers(response)
         return response
+
+
+_FAULT_ATTRIBUTE = "_transient_fault"
+
+
+def note_transient_fault(sender, request: HttpRequest | None = None, **kwargs) -> None:
+    """`got_request_exception` receiver: marks the request when the exception being handled is
+    a passing fault, for `TransientFaultMiddleware` to answer with its page. Django sends the
+    signal while the exception is being handled, so `sys.exc_info()` holds it."""
+    exception = sys.exc_info()[1]
+    if request is None or exception is None:
+        return
+    kind = transient_fault_kind(exception)
+    if kind is not None:
+        setattr(request, _FAULT_ATTRIBUTE, (kind, str(exception)))
+
+
+class TransientFaultLogFilter(logging.Filter):
+    """Drops Django's "Internal Server Error" traceback for a passing fault, which
+    `TransientFaultMiddleware` answers and logs in one line of its own."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        exc_info = record.exc_info
+        if not exc_info or exc_info[1] is None:
+            return True
+        return transient_fault_kind(exc_info[1]) is None
 
 
 def transient_fault_kind(exception: BaseException) -> str | None:

@@ -67,6 +67,9 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "common.middleware.RequestIdMiddleware",
+    # Outside every middleware that writes (the session's save): answers a passing fault raised
+    # after the view with the busy page; its process_exception sees a view's fault.
+    "common.middleware.TransientFaultMiddleware",
     "common.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "portal.middleware.LanguageChoiceMiddleware",
@@ -80,7 +83,6 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "accounts.middleware.StaffSecurityMiddleware",
     "common.middleware.ControlCharactersMiddleware",
-    "common.middleware.TransientFaultMiddleware",  # last: sees a view's exception first
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -119,7 +121,10 @@ LOG_LEVEL = env.str("LOG_LEVEL", default="INFO")
 LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
-    "filters": {"request_id": {"()": "common.logging.RequestIdFilter"}},
+    "filters": {
+        "request_id": {"()": "common.logging.RequestIdFilter"},
+        "not_transient_fault": {"()": "common.middleware.TransientFaultLogFilter"},
+    },
     "formatters": {
         "json": {
             "()": "pythonjsonlogger.json.JsonFormatter",
@@ -139,6 +144,8 @@ LOGGING: dict[str, Any] = {
     "root": {"handlers": ["console"], "level": LOG_LEVEL},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
+        # A passing fault is logged in one line by TransientFaultMiddleware, not as a traceback.
+        "django.request": {"filters": ["not_transient_fault"]},
         "django.server": {"level": "INFO"},
         # twilio's HTTP client logs each request at INFO in about ten lines (URL, headers,
         # response headers): per SMS, that is CPU on the delivery path and noise. Warnings only.
