@@ -1,9 +1,11 @@
 from django.conf import settings
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.mfa.adapter import DefaultMFAAdapter
 
+from accounts.selectors import user_is_staff_member
 from accounts.services import citizen_register
 
 # allauth has no Vietnamese catalogue: its user-facing errors get Vietnamese msgids here.
@@ -40,6 +42,13 @@ class AccountAdapter(DefaultAccountAdapter):
             citizen_register(user=user)
         return user
 
+    def get_login_redirect_url(self, request) -> str:
+        # Staff land on their work ("Việc của tôi"), not on the citizen's page; a `next` the
+        # sign-in form carried still wins (allauth asks the adapter only without one).
+        if user_is_staff_member(user=request.user):
+            return reverse("portal:work")
+        return super().get_login_redirect_url(request)
+
     def get_logout_redirect_url(self, request) -> str:
         # A session that came from the national identity also ends the provider's session
         # (RP-initiated logout), so the next person on a shared computer is not signed back in.
@@ -68,8 +77,6 @@ class MFAAdapter(DefaultMFAAdapter):
 
     def can_delete_authenticator(self, authenticator) -> bool:
         # Staff must keep their second factor: the MFA policy would lock them out anyway.
-        from accounts.selectors import user_is_staff_member
-
         if user_is_staff_member(user=authenticator.user):
             return False
         return super().can_delete_authenticator(authenticator)

@@ -1,7 +1,9 @@
 from django.conf import settings
 from django.http import HttpRequest
 
+from accounts.models import User
 from accounts.selectors import user_is_staff_member
+from dossiers.selectors import office_user
 from portal.entry_points import entry_points
 
 NAV_KEYS = ("procedures", "lookup", "field_report", "questions")
@@ -19,9 +21,20 @@ def site(request: HttpRequest) -> dict:
         "NAV_ENTRY_POINTS": [item for item in entry_points() if item.entry.key in NAV_KEYS],
         # Lazy: most pages are seen by citizens and anonymous visitors, who never need the query.
         "IS_STAFF_MEMBER": lambda: _is_staff_member(request),
+        # The back office's own door, for the roles its pages admit (a 1022 operator or an
+        # administrator has "Việc của tôi" only; the office would answer them 403).
+        "IS_OFFICE_STAFF": lambda: _is_office_staff(request),
     }
 
 
 def _is_staff_member(request: HttpRequest) -> bool:
     user = getattr(request, "user", None)  # absent on pages rendered before the auth middleware
     return user is not None and user_is_staff_member(user=user)
+
+
+def _is_office_staff(request: HttpRequest) -> bool:
+    user = getattr(request, "user", None)
+    if user is None or not user_is_staff_member(user=user):
+        return False
+    assert isinstance(user, User)  # a staff member is signed in
+    return office_user(user).is_office_staff

@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.template import loader
 from django.templatetags.static import static
 from django.utils.translation import gettext as _
@@ -13,6 +13,8 @@ from django.views.decorators.cache import cache_control, never_cache
 from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
+from accounts.http import AuthenticatedHttpRequest
+from accounts.selectors import user_is_staff_member
 from common.http import HtmxHttpRequest
 from portal.celery import app
 from portal.entry_points import (
@@ -21,6 +23,7 @@ from portal.entry_points import (
     my_page_links,
     procedures_search_url,
 )
+from portal.work import staff_work
 from procedures.selectors import CatalogueFilters, procedure_search_page
 
 logger = logging.getLogger(__name__)
@@ -51,6 +54,14 @@ def _procedure_suggestions(query: str) -> list:
         return []
     filters = CatalogueFilters(q=query)
     return procedure_search_page(filters=filters, page=1, per_page=PROCEDURE_SUGGESTIONS).items
+
+
+@login_required
+def work(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """A staff member's home ("Việc của tôi"); a citizen has none and goes to their own page."""
+    if not user_is_staff_member(user=request.user):
+        return redirect("portal:my_page")
+    return render(request, "portal/work.html", {"work": staff_work(request.user)})
 
 
 @login_required
