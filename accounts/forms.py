@@ -4,8 +4,11 @@ allauth's own forms are subclassed in `accounts.auth_forms` (this module is impo
 itself through ACCOUNT_SIGNUP_FORM_CLASS, so it must not import allauth's forms).
 """
 
+import datetime as dt
+
 from django import forms
 from django.core.validators import RegexValidator
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.constants import Gender
@@ -55,7 +58,7 @@ class ProfileForm(forms.Form):
     id_number = forms.CharField(
         label=_("Số định danh cá nhân"),
         required=False,
-        max_length=12,
+        max_length=20,  # longer than 12 so the validator says how many digits were typed
         validators=[validate_id_number],
         help_text=_("12 chữ số trên thẻ căn cước."),
         widget=forms.TextInput({"inputmode": "numeric", "autocomplete": "off"}),
@@ -88,6 +91,12 @@ class ProfileForm(forms.Form):
     current_commune_code = forms.CharField(
         label=_("Mã xã nơi ở"), max_length=5, required=False, validators=[_commune_code]
     )
+
+    def clean_date_of_birth(self) -> dt.date | None:
+        born = self.cleaned_data.get("date_of_birth")
+        if born and born > timezone.localdate():
+            raise forms.ValidationError(_("Ngày sinh không thể sau ngày hôm nay."), code="future")
+        return born
 
     def clean(self) -> dict:
         super().clean()

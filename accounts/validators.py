@@ -85,6 +85,12 @@ def century_of(id_number: str) -> int:
 
 
 def validate_id_number(value: str, date_of_birth: dt.date | None = None) -> None:
+    if (value or "").isdigit() and len(value) != 12:
+        raise ValidationError(
+            _("Số định danh cá nhân gồm đúng 12 chữ số; số đã nhập có %(count)s chữ số."),
+            code="length",
+            params={"count": len(value)},
+        )
     if not _ID_RE.match(value or ""):
         raise ValidationError(_("Số định danh cá nhân gồm đúng 12 chữ số."), code="format")
     if value[:3] not in CCCD_PROVINCE_CODES:

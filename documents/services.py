@@ -6,7 +6,7 @@ import hashlib as _hashlib
 import logging
 import uuid
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -283,11 +283,15 @@ def document_use_add(
 
 
 @transaction.atomic
-def document_uses_lock(*, kind: str, reference: str, locked: bool = True) -> int:
-    """Lock (dossier submitted) or unlock (dossier withdrawn as a draft) every use of a reference."""
-    return DocumentUse.objects.filter(kind=kind, reference=reference).update(
-        locked=locked, updated_at=timezone.now()
-    )
+def document_uses_lock(*, kind: str, reference: str, locked: bool = True, label: str = "") -> int:
+    """Lock (dossier submitted) or unlock (dossier withdrawn as a draft) every use of a reference.
+
+    `label`, when given, replaces the uses' description: a submitted dossier is then named by
+    its code, which the citizen knows, rather than by the reference (a UUID)."""
+    changes: dict[str, Any] = {"locked": locked, "updated_at": timezone.now()}
+    if label:
+        changes["label"] = label[:255]
+    return DocumentUse.objects.filter(kind=kind, reference=reference).update(**changes)
 
 
 @transaction.atomic

@@ -300,6 +300,18 @@ class DraftStep(models.TextChoices):
 
 DRAFT_STEPS: tuple[DraftStep, ...] = tuple(DraftStep)
 
+# What the citizen reads for each applicant key: the form's labels, the review page's and the
+# submission check's messages (never the raw key, issue #26).
+APPLICANT_LABELS = {
+    "full_name": _("Họ và tên"),
+    "id_number": _("Số định danh cá nhân"),
+    "date_of_birth": _("Ngày sinh"),
+    "phone": _("Số điện thoại"),
+    "email": _("Thư điện tử"),
+    "address": _("Địa chỉ thường trú"),
+    "applicant_type_code": _("Đối tượng thực hiện"),
+}
+
 
 # --- processing (back-office services, deadlines and alerts) ----------------------------------
 

@@ -7,12 +7,15 @@ judged the same way wherever it arrives. Values are stored in `Dossier.form_data
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
+import re
 from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -41,6 +44,39 @@ class DateInput(forms.DateInput):
         super().__init__(format="%Y-%m-%d")
 
 
+NOT_A_DATE_MESSAGE = _("Không đọc được ngày này. Nhập theo dạng ngày/tháng/năm, ví dụ 05/09/1990.")
+_DAY_MONTH_YEAR = re.compile(r"^(?P<day>\d{1,2})/(?P<month>\d{1,2})/(?P<year>\d{4})$")
+_YEAR_MONTH_DAY = re.compile(r"^(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})$")
+
+
+class CalendarDateField(forms.DateField):
+    """A date that says what is wrong with it: "31/02/1990" is told that February 1990 has 28
+    days, not the generic "enter a valid date" (issue #25)."""
+
+    def to_python(self, value: Any) -> dt.date | None:
+        try:
+            return super().to_python(value)
+        except ValidationError:
+            message = _impossible_date_message(str(value).strip())
+            raise ValidationError(message, code="invalid") from None
+
+
+def _impossible_date_message(text: str) -> str:
+    match = _DAY_MONTH_YEAR.match(text) or _YEAR_MONTH_DAY.match(text)
+    if match is None:
+        return str(NOT_A_DATE_MESSAGE)
+    day, month, year = (int(match[part]) for part in ("day", "month", "year"))
+    if not 1 <= month <= 12:
+        return str(_("Tháng phải từ 1 đến 12 (đã nhập %(month)s).") % {"month": month})
+    days = calendar.monthrange(year, month)[1]
+    return str(
+        _(
+            "Ngày %(day)02d/%(month)02d/%(year)s không có: tháng %(month)s năm %(year)s có %(days)s ngày."
+        )
+        % {"day": day, "month": month, "year": year, "days": days}
+    )
+
+
 def form_field_for(spec: Any) -> forms.Field | None:
     """A Django field for one `FormField` row; None for document fields (the documents step)."""
     label = (
@@ -62,7 +98,7 @@ def form_field_for(spec: Any) -> forms.Field | None:
     if kind == FieldType.NUMBER:
         return forms.DecimalField(validators=validators, **common)
     if kind == FieldType.DATE:
-        return forms.DateField(input_formats=DATE_INPUT_FORMATS, widget=DateInput(), **common)
+        return CalendarDateField(input_formats=DATE_INPUT_FORMATS, widget=DateInput(), **common)
     if kind == FieldType.SELECT:
         choices = [("", "—"), *((str(c), str(c)) for c in spec.choices or ())]
         return forms.ChoiceField(choices=choices, **common)
@@ -73,7 +109,7 @@ def form_field_for(spec: Any) -> forms.Field | None:
     if kind == FieldType.ID_NUMBER:
         validators.append(validate_id_number)
         return forms.CharField(
-            max_length=12,
+            max_length=20,  # longer than 12 so the validator says how many digits were typed
             validators=validators,
             widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
             **common,

@@ -57,11 +57,11 @@ class ApplicantForm(_ErrorsFromRules):
     full_name = forms.CharField(label=_("Họ và tên"), max_length=150, required=False)
     id_number = forms.CharField(
         label=_("Số định danh cá nhân"),
-        max_length=12,
+        max_length=20,  # longer than 12 so the validator says how many digits were typed
         required=False,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
-    date_of_birth = forms.DateField(
+    date_of_birth = eform.CalendarDateField(
         label=_("Ngày sinh"),
         required=False,
         input_formats=eform.DATE_INPUT_FORMATS,

@@ -59,7 +59,8 @@ def test_valid_profile_is_saved_and_audited(citizen_client, citizen):
 @pytest.mark.parametrize(
     ("field", "typed", "message"),
     [
-        ("id_number", "12345", "Số định danh cá nhân gồm đúng 12 chữ số."),
+        ("id_number", "12345", "Số định danh cá nhân gồm đúng 12 chữ số; số đã nhập có 5 chữ số."),
+        ("id_number", "07209000123A", "Số định danh cá nhân gồm đúng 12 chữ số."),
         ("id_number", "999090001234", "Ba chữ số đầu của số định danh"),
         ("id_number", "072085001234", "Số định danh không khớp với năm sinh 1990."),
         ("date_of_birth", "1990-05-15", "Ngày sinh phải theo dạng ngày/tháng/năm"),

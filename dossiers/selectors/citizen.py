@@ -151,7 +151,8 @@ def dossier_public_lookup(*, code: str, verify: str) -> PublicStatus | None:
     code, verify = code.strip(), verify.strip()
     if not code or len(verify) != 4 or not verify.isdigit():
         return None
-    dossier = Dossier.objects.exclude(status=S.DRAFT).filter(code=code).first()
+    # Codes are printed in capitals but read aloud and typed in any case (issue #25).
+    dossier = Dossier.objects.exclude(status=S.DRAFT).filter(code__iexact=code).first()
     if dossier is None:
         return None
     declared = dossier.applicant_data or {}

@@ -53,12 +53,14 @@ from dossiers.services.deadlines import (
 )
 from dossiers.services.drafts import (
     APPLICANT_KEYS,
+    APPLICANT_LABELS,
     KEPT_APPLICANT_KEYS,
     SUPPLEMENT_STATUSES,
     SUPPLEMENT_TARGET,
     AssuranceRequired,
     applicant_errors,
     applicant_prefill,
+    applicant_problem_lines,
     applicant_type_choices,
     assurance_check,
     document_reference,
@@ -157,6 +159,7 @@ from dossiers.services.transition import (
 __all__ = [
     "AGENCY_WORKER_ROLES",
     "APPLICANT_KEYS",
+    "APPLICANT_LABELS",
     "BATCH",
     "CITIZEN_NOTICES",
     "EXTENDABLE_STATUSES",
@@ -185,6 +188,7 @@ __all__ = [
     "alert_reception_window",
     "applicant_errors",
     "applicant_prefill",
+    "applicant_problem_lines",
     "applicant_type_choices",
     "assurance_check",
     "citizen_by_id_number",

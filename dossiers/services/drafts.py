@@ -13,6 +13,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.identity.mandates import (
@@ -36,6 +37,7 @@ from documents.selectors import documents_visible_to, organisations_represented
 from documents.services import document_use_remove
 from dossiers import eform
 from dossiers.constants import (
+    APPLICANT_LABELS,
     DRAFT_STEPS,
     Actor,
     Channel,
@@ -337,17 +339,29 @@ def applicant_errors(data: dict[str, Any]) -> dict[str, list[str]]:
         try:
             birth = dt.date.fromisoformat(str(data["date_of_birth"]))
         except ValueError:
-            errors["date_of_birth"] = [_("Ngày sinh không hợp lệ.")]
+            errors["date_of_birth"] = [str(eform.NOT_A_DATE_MESSAGE)]
+        else:
+            if birth > timezone.localdate():
+                errors["date_of_birth"] = [_("Ngày sinh không thể sau ngày hôm nay.")]
+                birth = None
     for key, check in (
         ("id_number", lambda v: validate_id_number(v, birth)),
         ("phone", validate_phone),
     ):
         if key not in errors and data.get(key):
             try:
-                check(str(data[key]))
+                check(str(data[key]).strip())
             except ValidationError as error:
                 errors[key] = [str(m) for m in error.messages]
     return errors
+
+
+def applicant_problem_lines(errors: dict[str, list[str]]) -> list[str]:
+    """`applicant_errors` as sentences a citizen reads: "Số định danh cá nhân: …"."""
+    return [
+        f"{APPLICANT_LABELS.get(key, key)}: {' '.join(messages)}"
+        for key, messages in errors.items()
+    ]
 
 
 def applicant_type_choices(procedure: Any) -> list[tuple[str, str]]:

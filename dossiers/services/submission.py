@@ -31,6 +31,7 @@ from dossiers.services.drafts import (
     _check_mandate_still_in_force,
     _locked_draft,
     applicant_errors,
+    applicant_problem_lines,
     assurance_check,
     document_reference,
     procedure_for,
@@ -56,7 +57,7 @@ def submission_problems(dossier: Dossier) -> dict[str, list[str]]:
         return problems
     applicant = applicant_errors(dossier.applicant_data)
     if applicant:
-        problems[DraftStep.APPLICANT] = [f"{k}: {' '.join(v)}" for k, v in applicant.items()]
+        problems[DraftStep.APPLICANT] = applicant_problem_lines(applicant)
     if dossier.receiving_agency_id is None or dossier.competent_agency_id is None:
         problems.setdefault(DraftStep.APPLICANT, []).append(_("Chọn nơi nộp hồ sơ."))
     specs = list(procedure.form_fields.all())
@@ -102,7 +103,11 @@ def dossier_submit_online(*, dossier: Dossier, by: User, declaration: bool) -> D
     on_behalf_of = locked.applicant if locked.applicant_id != by.pk else None
     event = dossier_submit(dossier=locked, by=by, role=Actor.CITIZEN, on_behalf_of=on_behalf_of)
     locked.refresh_from_db()
-    document_uses_lock(kind=UseKind.DOSSIER, reference=document_reference(locked))
+    document_uses_lock(
+        kind=UseKind.DOSSIER,
+        reference=document_reference(locked),
+        label=f"{locked.code} — {locked.procedure_name}",
+    )
     _notify_reception(locked)
     if dossier is not locked:
         dossier.refresh_from_db()

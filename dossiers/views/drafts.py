@@ -18,7 +18,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
 from accounts.http import AuthenticatedHttpRequest
 from accounts.identity.selectors import step_up_login_url
@@ -38,6 +38,7 @@ from dossiers.forms import (
     fields_form,
 )
 from dossiers.models import Dossier, DossierComponent
+from dossiers.selectors.review import draft_answers
 from dossiers.views.base import _dossier_or_404, _posted, _procedure_or_404, _signed_in_or_404
 
 S = DossierStatus
@@ -133,10 +134,29 @@ def _steps_context(dossier: Dossier, current: DraftStep) -> dict[str, Any]:
     }
 
 
+RETURN_PARAM = "quay-ve"  # `?quay-ve=xem-lai`: came from a "Thay đổi" link on the review page
+
+
+def _returning(request: HttpRequest) -> bool:
+    """The citizen came from the check-your-answers page: "Lưu và tiếp tục" takes them back."""
+    value = request.POST.get(RETURN_PARAM) or request.GET.get(RETURN_PARAM)
+    return value == DraftStep.REVIEW
+
+
+def _step_url(dossier: Dossier, step: DraftStep, request: HttpRequest, anchor: str = "") -> str:
+    url = reverse("dossiers:step", kwargs={"uuid": dossier.uuid, "step": step})
+    if _returning(request):
+        url += f"?{RETURN_PARAM}={DraftStep.REVIEW}"
+    return url + (f"#{anchor}" if anchor else "")
+
+
 def _next(dossier: Dossier, step: DraftStep, request: HttpRequest) -> HttpResponse:
-    """After a save: back, stay (save only) or forward."""
+    """After a save: back, stay (save only), forward, or back to the review page when the
+    citizen came from one of its "Thay đổi" links."""
     index = DRAFT_STEPS.index(step)
     action = request.POST.get("action", "next")
+    if action == "next" and _returning(request):
+        return redirect("dossiers:step", uuid=dossier.uuid, step=DraftStep.REVIEW)
     if action == "back" and index:
         target = DRAFT_STEPS[index - 1]
     elif action == "save" or index + 1 >= len(DRAFT_STEPS):
@@ -174,6 +194,8 @@ def step(request: HttpRequest, uuid: Any, step: str) -> HttpResponse:
     context = {
         "dossier": dossier,
         "procedure": procedure,
+        "returning": _returning(request) and current != DraftStep.REVIEW,
+        "return_param": RETURN_PARAM,
         **_steps_context(dossier, current),
         **result,
     }
@@ -271,8 +293,7 @@ def _document_slot_post(
     store: list[Any],
     forms_by_component: dict[int, UploadForm],
 ) -> HttpResponse | None:
-    here = reverse("dossiers:step", kwargs={"uuid": dossier.uuid, "step": DraftStep.DOCUMENTS})
-    anchor = f"{here}#slot-{component.uuid}"
+    anchor = _step_url(dossier, DraftStep.DOCUMENTS, request, f"slot-{component.uuid}")
     if request.POST.get("action") == "clear":
         svc.draft_component_clear(dossier=dossier, component=component, by=request.user)
         messages.success(request, _("Đã gỡ giấy tờ khỏi hồ sơ."))
@@ -333,6 +354,8 @@ def _fees_step(request: AuthenticatedHttpRequest, dossier: Dossier, procedure: A
 
 
 def _review_step(request: AuthenticatedHttpRequest, dossier: Dossier, procedure: Any) -> Any:
+    """Check your answers: every answer and document in sections with "Thay đổi" links, the
+    declaration, then "Nộp hồ sơ"."""
     form = ReviewForm(_posted(request))
     problems: dict[str, list[str]] = {}
     if request.method == "POST":
@@ -355,19 +378,14 @@ def _review_step(request: AuthenticatedHttpRequest, dossier: Dossier, procedure:
             return redirect("dossiers:confirmation", uuid=dossier.uuid)
     else:
         problems = svc.submission_problems(dossier)
-    specs = list(procedure.form_fields.all())
-    labels = [
-        (spec.label_vi, dossier.form_data.get(spec.key, ""))
-        for spec in specs
-        if spec.key in dossier.form_data
-    ]
     step_labels = {s.value: s.label for s in DraftStep}
+    fee_lines = svc.procedure_online_fees(procedure, dossier=dossier)
     return {
         "form": form,
         "problems": [(key, step_labels.get(key, key), msgs) for key, msgs in problems.items()],
-        "field_values": labels,
-        "components": list(dossier.components.all()),
-        "fee_lines": svc.procedure_online_fees(procedure, dossier=dossier),
+        "sections": draft_answers(dossier=dossier, user=request.user, procedure=procedure),
+        "fee_lines": fee_lines,
+        "fee_total": sum(line.amount_vnd for line in fee_lines),
     }
 
 
@@ -381,10 +399,15 @@ STEP_HANDLERS = {
 }
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def draft_delete(request: HttpRequest, uuid: Any) -> HttpResponse:
+    """GET asks "are you sure?" (what will be lost, what is kept); POST deletes."""
     request = _signed_in_or_404(request)
     dossier = _dossier_or_404(request, uuid)
+    if dossier.status != S.DRAFT:
+        return redirect("dossiers:detail", uuid=dossier.uuid)
+    if request.method == "GET":
+        return render(request, "dossiers/citizen/draft_delete.html", {"dossier": dossier})
     try:
         svc.dossier_draft_delete(dossier=dossier, by=request.user)
     except ApplicationError as error:

@@ -17,3 +17,22 @@ document.addEventListener("click", (event) => {
   button.setAttribute("aria-expanded", String(open));
   button.classList.toggle("collapsed", !open);
 });
+
+// An error summary takes focus when the page loads (GOV.UK pattern), so a screen reader reads it
+// first and a keyboard user starts from its links to the fields. On the documents step the
+// summary sits in the upload slot that failed, so focus lands there, not at the top.
+window.addEventListener("DOMContentLoaded", () => {
+  const summary = document.querySelector(".form-error-summary");
+  if (summary) summary.focus();
+});
+
+// A link in an error summary moves focus into its field (not only the scroll position).
+document.addEventListener("click", (event) => {
+  const link = event.target.closest(".form-error-summary a[href^='#']");
+  if (!link) return;
+  const field = document.getElementById(link.getAttribute("href").slice(1));
+  if (!field) return;
+  event.preventDefault();
+  field.scrollIntoView({ block: "center" });
+  field.focus();
+});
