@@ -217,6 +217,7 @@ class EventKind(models.TextChoices):
     CONSULTATION_SENT = "consultation_sent", _("Gửi lấy ý kiến")
     CONSULTATION_REPLIED = "consultation_replied", _("Trả lời ý kiến")
     COMPONENT_CHANGED = "component_changed", _("Cập nhật thành phần hồ sơ")
+    CASE_CHANGED = "case_changed", _("Đổi trường hợp hồ sơ")
     FORM_ISSUED = "form_issued", _("Phát hành biểu mẫu")
     PAYMENT_SETTLED = "payment_settled", _("Đã thực hiện nghĩa vụ tài chính")
     RESULT_ATTACHED = "result_attached", _("Đính kèm kết quả")

@@ -53,6 +53,10 @@ class Dossier(BaseModel):
     # code and a snapshot of what the applicant saw (name, statutory time) — ADR 0071.
     procedure_code = models.CharField(_("mã thủ tục"), max_length=32, db_index=True)
     procedure_name = models.CharField(_("tên thủ tục"), max_length=500)
+    # The case (situation) of the procedure whose documents this dossier holds (ADR 0260): the
+    # catalogue's key and the wording the applicant chose, kept as seen.
+    case_key = models.CharField(_("mã trường hợp"), max_length=64, blank=True)
+    case_title = models.CharField(_("trường hợp hồ sơ"), max_length=500, blank=True)
     processing_time = models.DecimalField(
         _("thời hạn giải quyết"), max_digits=7, decimal_places=2, null=True, blank=True
     )

@@ -85,6 +85,38 @@ class ReviewFlag(models.TextChoices):
     DOCUMENTS_UNPARSED = "documents_unparsed", _("Thành phần hồ sơ không tách được")
     DOCUMENTS_MISSING = "documents_missing", _("Không có thành phần hồ sơ")
     AGENCY_UNKNOWN = "agency_unknown", _("Cơ quan thực hiện: Không có thông tin")
+    CASES_GUESSED = "cases_guessed", _("Cách chia trường hợp hồ sơ cần người xem lại")
+
+
+class RequirementKind(models.TextChoices):
+    """What a line of the catalogue's document list is (ADR 0260): only documents are upload slots."""
+
+    DOCUMENT = "document", _("Giấy tờ phải nộp")
+    ALTERNATIVE = "alternative", _("Một lựa chọn của giấy tờ phía trên")
+    HEADING = "heading", _("Tiêu đề danh sách")
+    NOTE = "note", _("Lưu ý, hướng dẫn")
+    STATE_HELD = "state_held", _("Thông tin Nhà nước đã có")
+
+
+UPLOAD_KINDS = frozenset({RequirementKind.DOCUMENT})
+
+
+class GroupRole(models.TextChoices):
+    """What a `nhom` heading of the catalogue's document list is (ADR 0260)."""
+
+    CASE = "case", _("Trường hợp")
+    COMMON = "common", _("Phần chung của danh sách")
+    NOTES = "notes", _("Lưu ý")
+    ADDON = "addon", _("Giấy tờ thêm khi có điều kiện")
+
+
+class CaseGuess(models.TextChoices):
+    """Why the split of a procedure's documents into cases needs a person's review."""
+
+    SUB_LIST = "sub_list", _("Tiêu đề mở một danh sách con không được đặt tên là trường hợp")
+    NOTHING_REQUIRED = "nothing_required", _("Trường hợp không có giấy tờ bắt buộc nào")
+    MANY_CASES = "many_cases", _("Rất nhiều trường hợp: có thể là tiêu đề con")
+    NOTE_WITH_COPIES = "note_with_copies", _("Dòng đọc là lưu ý nhưng có số bản chính/bản sao")
 
 
 class StateDatabase(models.TextChoices):

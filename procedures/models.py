@@ -16,6 +16,7 @@ from procedures.constants import (
     PrefillSource,
     ProcedureLevel,
     ProposalStatus,
+    RequirementKind,
     ReviewFlag,
     StateDatabase,
     TimeUnit,
@@ -197,6 +198,8 @@ class Procedure(BaseModel):
     )
 
     review_flags = models.CharField(_("cần rà soát"), max_length=255, blank=True, db_index=True)
+    # Why the split of the document list into cases was a guess: [{"code": CaseGuess, "text"}].
+    case_guesses = models.JSONField(_("chia trường hợp cần xem lại"), default=list, blank=True)
     source_hash = models.CharField(max_length=64, blank=True, editable=False)
     # Folded (accent-free, lower-case) copies for search; trigram-indexed on PostgreSQL.
     name_folded = models.TextField(editable=False, blank=True)
@@ -281,10 +284,62 @@ class ProcedureChannel(models.Model):
         return f"{self.procedure.code} {self.get_channel_display()}"
 
 
+class ProcedureCase(models.Model):
+    """One situation of a procedure with its own document list (a `nhom`, ADR 0260).
+
+    `key` is the hash of the catalogue's heading, so a re-import finds the row again; `label` is
+    the plain wording an administrator gave it and is never overwritten by an import."""
+
+    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="cases")
+    key = models.CharField(max_length=64, editable=False)
+    position = models.PositiveIntegerField(_("thứ tự"), default=0)
+    title = models.TextField(_("tên trường hợp trong CSDL quốc gia"), blank=True)
+    label = models.CharField(_("tên dễ hiểu cho người dân"), max_length=300, blank=True)
+    corrected = models.BooleanField(_("đã sửa tại địa phương"), default=False)
+
+    class Meta:
+        ordering = ["procedure", "position", "id"]
+        verbose_name = _("trường hợp hồ sơ")
+        verbose_name_plural = _("trường hợp hồ sơ")
+        constraints = [
+            models.UniqueConstraint(fields=["procedure", "key"], name="one_case_per_key")
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name[:80]
+
+    @property
+    def display_name(self) -> str:
+        return self.label or self.title or str(_("Hồ sơ chung cho mọi người nộp"))
+
+
 class DocumentRequirement(models.Model):
-    """One document of the dossier. Imported rows carry `source_key`; rows added locally have none."""
+    """One line of the document list: an upload slot only when `kind` is a document (ADR 0260).
+    Imported rows carry `source_key`; rows added locally have none."""
 
     procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="requirements")
+    case = models.ForeignKey(
+        ProcedureCase,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="requirements",
+        verbose_name=_("trường hợp"),
+        help_text=_("Để trống: giấy tờ chung cho mọi trường hợp."),
+    )
+    kind = models.CharField(
+        _("loại dòng"),
+        max_length=20,
+        choices=RequirementKind.choices,
+        default=RequirementKind.DOCUMENT,
+    )
+    condition = models.CharField(_("điều kiện"), max_length=300, blank=True)
+    alternative_of = models.CharField(max_length=64, blank=True, editable=False)
+    corrected = models.BooleanField(
+        _("đã sửa tại địa phương"),
+        default=False,
+        help_text=_("Lần nhập lại từ CSDL quốc gia giữ nguyên loại, trường hợp và điều kiện."),
+    )
     position = models.PositiveIntegerField(_("thứ tự"), default=0)
     group = models.CharField(_("nhóm / trường hợp"), max_length=500, blank=True)
     name = models.TextField(_("tên giấy tờ"))

@@ -17,12 +17,14 @@ from accounts.constants import Role
 from accounts.models import User
 from accounts.selectors import user_has_role
 from agencies.models import Agency
-from procedures.constants import DueRule, OnlineLevel, ProposalStatus
+from procedures.constants import DueRule, OnlineLevel, ProposalStatus, RequirementKind
 from procedures.deadlines import procedure_due_terms
 from procedures.models import (
+    DocumentRequirement,
     OnlineLevelProposal,
     OnlineOnlyDay,
     Procedure,
+    ProcedureCase,
     ProcedureChannel,
 )
 
@@ -233,3 +235,55 @@ def procedures_due_rule_report(*, include_published: bool = False) -> list[DueRu
                 )
             )
     return rows
+
+
+# --- cases of a procedure's document list (ADR 0260) ---------------------------------------
+
+
+def procedure_cases(*, procedure: Procedure) -> list[ProcedureCase]:
+    """The situations the applicant chooses among; every imported procedure has at least one."""
+    return list(ProcedureCase.objects.filter(procedure=procedure))
+
+
+def procedure_case(*, procedure: Procedure, key: str) -> ProcedureCase | None:
+    return ProcedureCase.objects.filter(procedure=procedure, key=key).first()
+
+
+def _lines_for(procedure: Procedure, case_key: str) -> QuerySet[DocumentRequirement]:
+    in_case = Q(case__isnull=True)
+    if case_key:
+        in_case |= Q(case__key=case_key)
+    return DocumentRequirement.objects.filter(in_case, procedure=procedure).order_by(
+        "position", "id"
+    )
+
+
+def case_documents(*, procedure: Procedure, case_key: str) -> list[DocumentRequirement]:
+    """The upload slots of a case: the common documents and the case's own, nothing else."""
+    return list(_lines_for(procedure, case_key).filter(kind=RequirementKind.DOCUMENT))
+
+
+@dataclass
+class CaseGuidance:
+    """What is shown beside the upload slots and is never one of them."""
+
+    notes: list[DocumentRequirement]
+    state_held: list[DocumentRequirement]
+    alternatives: dict[str, list[DocumentRequirement]]  # by the source key of their line
+
+
+def case_guidance(*, procedure: Procedure, case_key: str) -> CaseGuidance:
+    guidance = CaseGuidance(notes=[], state_held=[], alternatives={})
+    for line in _lines_for(procedure, case_key).exclude(kind=RequirementKind.DOCUMENT):
+        if line.kind == RequirementKind.STATE_HELD:
+            guidance.state_held.append(line)
+        elif line.kind == RequirementKind.ALTERNATIVE:
+            guidance.alternatives.setdefault(line.alternative_of, []).append(line)
+        else:
+            guidance.notes.append(line)
+    return guidance
+
+
+def procedures_with_case_guesses() -> QuerySet[Procedure]:
+    """The procedures whose split into cases was a guess somewhere, for a person to review."""
+    return Procedure.objects.exclude(case_guesses=[]).order_by("code")

@@ -39,6 +39,13 @@ from dossiers.constants import (
 )
 from dossiers.models import Dossier, DossierComponent, DossierEvent
 from dossiers.selectors.actors import dossier_actor_agency
+from dossiers.selectors.cases import (
+    CASE_NOT_CHOSEN,
+    case_choice_missing,
+    case_component_specs,
+    initial_case,
+)
+from dossiers.services.cases import apply_case
 from dossiers.services.drafts import (
     APPLICANT_KEYS,
     _agencies_for,
@@ -144,6 +151,7 @@ def counter_draft_start(*, procedure: Any, citizen: User, by: User) -> Dossier:
     _receiving, competent = _agencies_for(procedure, commune)
     terms = _counter_terms(procedure)
     specs = list(procedure.form_fields.all())
+    case_key, case_title = initial_case(procedure)
     dossier = dossier_create_draft(
         applicant=citizen,
         submitter=citizen,
@@ -156,22 +164,24 @@ def counter_draft_start(*, procedure: Any, citizen: User, by: User) -> Dossier:
         processing_time_unit=terms.unit,
         processing_cutoff=terms.cutoff,
         form_data=fields_prefill(user=citizen, specs=specs),
-        components=[
-            {
-                "requirement_code": f"R{requirement.pk}",
-                "requirement_name": requirement.name[:500],
-                "is_required": requirement.required,
-                "source": ComponentSource.STATE_HOLDS if requirement.state_holds else "",
-            }
-            for requirement in procedure.requirements.all()
-        ],
+        components=case_component_specs(procedure=procedure, case_key=case_key),
     )
+    dossier.case_key, dossier.case_title = case_key, case_title
     dossier.applicant_data = applicant_prefill(citizen)
     dossier.result_delivery = ResultDelivery.COUNTER
     dossier.fee_vnd = sum(
         line.amount_vnd for line in procedure_fee_lines(procedure=procedure, channel="in_person")
     )
-    dossier.save(update_fields=["applicant_data", "result_delivery", "fee_vnd", "updated_at"])
+    dossier.save(
+        update_fields=[
+            "applicant_data",
+            "case_key",
+            "case_title",
+            "result_delivery",
+            "fee_vnd",
+            "updated_at",
+        ]
+    )
     return dossier
 
 
@@ -180,6 +190,17 @@ def _counter_locked(dossier: Dossier, by: User) -> Dossier:
     if locked.status != S.DRAFT or locked.channel != Channel.COUNTER:
         raise ApplicationError(_("Hồ sơ đã được nộp, không sửa được nữa."), code="not_a_draft")
     dossier_actor_agency(dossier=locked, by=by, role=Actor.RECEPTION_OFFICER)
+    return locked
+
+
+@transaction.atomic
+def counter_case_choose(*, dossier: Dossier, case_key: str, by: User) -> Dossier:
+    """The reception officer picks the applicant's case on a counter draft (ADR 0260)."""
+    locked = _counter_locked(dossier, by)
+    procedure = procedure_for(locked)
+    if procedure is None:
+        raise ApplicationError(_("Thủ tục không còn trong danh mục."), code="no_procedure")
+    apply_case(locked, procedure=procedure, case_key=case_key, by=by)
     return locked
 
 
@@ -257,6 +278,8 @@ def counter_problems(dossier: Dossier) -> list[str]:
     specs = list(procedure.form_fields.all()) if procedure else []
     if eform.validate_values(specs, dossier.form_data)[1]:
         problems.append(_("Thông tin tờ khai chưa đủ hoặc chưa hợp lệ."))
+    if procedure is not None and case_choice_missing(dossier, procedure):
+        problems.append(str(CASE_NOT_CHOSEN))
     problems += [
         _("Còn thiếu: %(name)s") % {"name": c.requirement_name}
         for c in dossier.components.all()

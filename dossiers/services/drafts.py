@@ -41,13 +41,13 @@ from dossiers.constants import (
     DRAFT_STEPS,
     Actor,
     Channel,
-    ComponentSource,
     DossierStatus,
     DraftStep,
     TimeUnit,
 )
 from dossiers.models import Dossier, DossierComponent
 from dossiers.selectors.actors import dossier_actor_agency
+from dossiers.selectors.cases import case_component_specs, initial_case
 from dossiers.workflow import TransitionNotAllowed
 from procedures.deadlines import ONLINE_FIRST, procedure_due_terms
 from procedures.selectors import FeeLine, procedure_fee_lines, procedure_get
@@ -293,15 +293,8 @@ def dossier_start(
     receiving, competent = _agencies_for(procedure, commune)
     terms = _processing_terms(procedure)
     specs = list(procedure.form_fields.all())
-    components = [
-        {
-            "requirement_code": f"R{requirement.pk}",
-            "requirement_name": requirement.name[:500],
-            "is_required": requirement.required,
-            "source": ComponentSource.STATE_HOLDS if requirement.state_holds else "",
-        }
-        for requirement in procedure.requirements.all()
-    ]
+    case_key, case_title = initial_case(procedure)
+    components = case_component_specs(procedure=procedure, case_key=case_key)
     dossier = dossier_create_draft(
         applicant=applicant,
         submitter=user,
@@ -321,10 +314,20 @@ def dossier_start(
         dossier.applicant_data["mandate"] = str(mandate.uuid)
         dossier.applicant_data["submitted_by"] = attribution(mandate=mandate)
     dossier.draft_step = DraftStep.APPLICANT
+    dossier.case_key, dossier.case_title = case_key, case_title
     dossier.fee_vnd = sum(
         line.amount_vnd for line in procedure_online_fees(procedure, dossier=dossier)
     )
-    dossier.save(update_fields=["applicant_data", "draft_step", "fee_vnd", "updated_at"])
+    dossier.save(
+        update_fields=[
+            "applicant_data",
+            "draft_step",
+            "case_key",
+            "case_title",
+            "fee_vnd",
+            "updated_at",
+        ]
+    )
     return dossier
 
 

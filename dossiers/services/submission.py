@@ -25,6 +25,7 @@ from dossiers.constants import (
     DraftStep,
 )
 from dossiers.models import Dossier, DossierEvent
+from dossiers.selectors.cases import CASE_NOT_CHOSEN, case_choice_missing
 from dossiers.services.components import delivery_errors
 from dossiers.services.drafts import (
     SUPPLEMENT_TARGET,
@@ -72,6 +73,8 @@ def submission_problems(dossier: Dossier) -> dict[str, list[str]]:
     ]
     if missing:
         problems[DraftStep.DOCUMENTS] = [_("Còn thiếu: %(name)s") % {"name": n} for n in missing]
+    if case_choice_missing(dossier, procedure):
+        problems.setdefault(DraftStep.DOCUMENTS, []).insert(0, str(CASE_NOT_CHOSEN))
     delivery = delivery_errors(
         dossier.result_delivery, dossier.delivery_address, dossier.delivery_commune_code
     )

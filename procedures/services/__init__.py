@@ -19,8 +19,15 @@ from agencies.models import Agency
 from common.audit import audit_record
 from common.exceptions import ApplicationError
 from common.text import fold
+from procedures import cases as case_split
 from procedures import importer
-from procedures.constants import CATALOGUE_VERSION_KEY, LEVEL_FIELDS, OnlineLevel, ProposalStatus
+from procedures.constants import (
+    CATALOGUE_VERSION_KEY,
+    LEVEL_FIELDS,
+    OnlineLevel,
+    ProposalStatus,
+    ReviewFlag,
+)
 from procedures.models import (
     CODE_PATTERN,
     AgencyNameMapping,
@@ -30,11 +37,13 @@ from procedures.models import (
     OnlineLevelProposal,
     OnlineOnlyDay,
     Procedure,
+    ProcedureCase,
     ProcedureChannel,
     ProcedureField,
     WorkflowStep,
 )
 from procedures.selectors import forget_catalogue_version, fresh_catalogue_version
+from procedures.services.cases import cases_create, cases_sync
 
 PROPOSER_ROLES = (Role.RECEPTION_OFFICER, Role.PROCESSING_OFFICER, Role.AGENCY_HEAD)
 APPROVER_ROLES = (Role.ONESTOP_SUPERVISOR,)
@@ -152,6 +161,7 @@ CATALOGUE_MODELS: tuple[type[models.Model], ...] = (
     Procedure,
     ProcedureChannel,
     DocumentRequirement,
+    ProcedureCase,
     FeeRule,
     WorkflowStep,
     OnlineOnlyDay,
@@ -203,7 +213,7 @@ class _Parsed:
     procedure: Procedure
     created: bool
     terms: list[importer.ChannelTerms]
-    requirements: list[importer.RequirementRow]
+    split: case_split.Split
     applicants: list[ApplicantType]
     flagged: bool
 
@@ -226,27 +236,21 @@ class _NewBatch:
             return
         Procedure.objects.bulk_create([item.procedure for item in self.items])
         saved = dict(Procedure.objects.filter(code__in=self.codes).values_list("code", "pk"))
-        channels, requirements, applicants = [], [], []
+        channels, applicants = [], []
         through = Procedure.applicant_types.through
         for item in self.items:
             pk = saved[item.procedure.code]
             item.procedure.pk = pk
             channels += [_channel_row(pk, t) for t in _one_per_channel(item.terms)]
-            requirements += [
-                DocumentRequirement(
-                    procedure_id=pk,
-                    source_key=r.source_key,
-                    required=r.required,
-                    **_requirement_values(r),
-                )
-                for r in item.requirements
-            ]
             applicants += [
                 through(procedure_id=pk, applicanttype_id=a.pk)
                 for a in {a.pk: a for a in item.applicants}.values()
             ]
         ProcedureChannel.objects.bulk_create(channels)
-        DocumentRequirement.objects.bulk_create(requirements)
+        cases_create(
+            procedure_ids={item.procedure.code: item.procedure.pk for item in self.items},
+            splits={item.procedure.code: item.split for item in self.items},
+        )
         through.objects.bulk_create(applicants)
         self.items, self.codes = [], set()
 
@@ -325,7 +329,8 @@ def _parse(*, record: dict, caches: _Caches) -> _Parsed | None:
     name = importer.clean_text(record.get("ten_thu_tuc"))
     if not code or not name or not CODE_PATTERN.match(code):
         raise ValueError(_("thiếu hoặc sai mã/tên thủ tục"))
-    digest = importer.record_hash(record)
+    # A new reading of the document lists re-reads every record once (ADR 0260).
+    digest = importer.record_hash({**record, "_cases": case_split.SPLIT_VERSION})
     known = caches.known.get(code)
     if known is not None and known[0] == digest:
         caches.unchanged_flags = known[1]
@@ -339,8 +344,11 @@ def _parse(*, record: dict, caches: _Caches) -> _Parsed | None:
     else:
         procedure = Procedure.objects.get(code=code)
     terms = [t for t in map(importer.channel_terms, record.get("cach_thuc_thuc_hien") or []) if t]
-    requirements = importer.requirement_rows(record.get("thanh_phan_ho_so") or [])
+    split = case_split.split_documents(record.get("thanh_phan_ho_so") or [])
     flags = importer.record_flags(record).union(*(t.flags for t in terms))
+    if split.guesses:
+        flags.add(ReviewFlag.CASES_GUESSED)
+    procedure.case_guesses = split.guesses
     levels = importer.levels_of(record)
 
     procedure.name = name
@@ -385,7 +393,7 @@ def _parse(*, record: dict, caches: _Caches) -> _Parsed | None:
         procedure=procedure,
         created=created,
         terms=terms,
-        requirements=requirements,
+        split=split,
         applicants=[caches.applicant(a) for a in applicant_names if a],
         flagged=bool(flags),
     )
@@ -396,7 +404,7 @@ def _save_existing(parsed: _Parsed) -> None:
     procedure.save()
     procedure.applicant_types.set(parsed.applicants)
     _sync_channels(procedure=procedure, terms=parsed.terms)
-    _sync_requirements(procedure=procedure, rows=parsed.requirements)
+    cases_sync(procedure=procedure, split=parsed.split)
 
 
 def _one_per_channel(terms: list[importer.ChannelTerms]) -> list[importer.ChannelTerms]:
@@ -416,17 +424,6 @@ def _channel_values(t: importer.ChannelTerms) -> dict:
 
 def _channel_row(procedure_id: int, t: importer.ChannelTerms) -> ProcedureChannel:
     return ProcedureChannel(procedure_id=procedure_id, channel=t.channel, **_channel_values(t))
-
-
-def _requirement_values(row: importer.RequirementRow) -> dict:
-    return {
-        "position": row.position,
-        "group": row.group,
-        "name": row.name,
-        "originals": row.originals,
-        "copies": row.copies,
-        "template_name": row.template_name,
-    }
 
 
 def _unless_no_information(value: object, *, keep_lines: bool = False) -> str:
@@ -453,33 +450,6 @@ def _sync_channels(*, procedure: Procedure, terms: list[importer.ChannelTerms]) 
                 setattr(current, k, v)
             current.save(update_fields=list(values))
     ProcedureChannel.objects.bulk_create(new)
-
-
-def _sync_requirements(*, procedure: Procedure, rows: list[importer.RequirementRow]) -> None:
-    """Imported rows are matched by their text key; local flags (state holds it, required) stay."""
-    existing = {
-        r.source_key: r
-        for r in DocumentRequirement.objects.filter(procedure=procedure).exclude(source_key="")
-    }
-    wanted = {row.source_key for row in rows}
-    stale = [r.pk for key, r in existing.items() if key not in wanted]
-    if stale:
-        DocumentRequirement.objects.filter(pk__in=stale).delete()
-    new = []
-    for row in rows:
-        current = existing.get(row.source_key)
-        values = _requirement_values(row)
-        if current is None:
-            new.append(
-                DocumentRequirement(
-                    procedure=procedure, source_key=row.source_key, required=row.required, **values
-                )
-            )
-        elif any(getattr(current, k) != v for k, v in values.items()):
-            for k, v in values.items():
-                setattr(current, k, v)
-            current.save(update_fields=list(values))
-    DocumentRequirement.objects.bulk_create(new)
 
 
 # --- online-service classification -------------------------------------------------------

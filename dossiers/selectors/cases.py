@@ -1,0 +1,76 @@
+"""Reads of a dossier's case (ADR 0260): which upload slots a case has, which cases there are,
+and the guidance shown beside the slots."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from dossiers.constants import ComponentSource
+from dossiers.models import Dossier
+from procedures.selectors import (
+    CaseGuidance,
+    case_documents,
+    case_guidance,
+    procedure_cases,
+    procedure_get,
+)
+
+
+def case_component_specs(*, procedure: Any, case_key: str) -> list[dict[str, Any]]:
+    """One component per upload slot of the case (the common ones when no case is chosen)."""
+    return [
+        {
+            "requirement_code": f"R{requirement.pk}",
+            "requirement_name": requirement.name[:500],
+            "is_required": requirement.required,
+            "source": ComponentSource.STATE_HOLDS if requirement.state_holds else "",
+        }
+        for requirement in case_documents(procedure=procedure, case_key=case_key)
+    ]
+
+
+CASE_NOT_CHOSEN = _("Chọn trường hợp đúng với người nộp hồ sơ.")
+
+
+def case_choice_missing(dossier: Dossier, procedure: Any) -> bool:
+    """True while the procedure has several cases and the dossier is in none of them."""
+    return not dossier.case_key and len(procedure_cases(procedure=procedure)) > 1
+
+
+def initial_case(procedure: Any) -> tuple[str, str]:
+    """The case a new dossier starts in: the only one, or none yet when there is a choice."""
+    cases = procedure_cases(procedure=procedure)
+    if len(cases) == 1:
+        return cases[0].key, cases[0].display_name[:500]
+    return "", ""
+
+
+@dataclass
+class DossierCases:
+    """What the case step and the officer's case panel show for one dossier."""
+
+    choices: list[Any]  # ProcedureCase rows
+    chosen_key: str
+    guidance: CaseGuidance | None
+
+    @property
+    def needs_choice(self) -> bool:
+        return len(self.choices) > 1 and not self.chosen_key
+
+    @property
+    def has_choice(self) -> bool:
+        return len(self.choices) > 1
+
+
+def dossier_cases(dossier: Dossier) -> DossierCases:
+    """The dossier's procedure's cases and, for the chosen one, the guidance beside the list.
+    The caller has already scoped `dossier` to the requesting user."""
+    procedure = procedure_get(code=dossier.procedure_code)
+    if procedure is None:
+        return DossierCases(choices=[], chosen_key=dossier.case_key, guidance=None)
+    choices = procedure_cases(procedure=procedure)
+    guidance = case_guidance(procedure=procedure, case_key=dossier.case_key)
+    return DossierCases(choices=choices, chosen_key=dossier.case_key, guidance=guidance)

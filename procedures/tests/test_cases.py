@@ -1,0 +1,177 @@
+"""Procedure documents as cases (issue #25, ADR 0260): the split of the whole national file, the
+import of cases, and administrators' corrections surviving a re-import."""
+
+import re
+from io import StringIO
+
+from django.core.management import call_command
+
+import pytest
+
+from common.text import fold
+from procedures import importer
+from procedures.cases import SINGLE_CASE_KEY, split_documents
+from procedures.constants import CaseGuess, RequirementKind, ReviewFlag
+from procedures.demo import DATA_FILE
+from procedures.models import DocumentRequirement, Procedure, ProcedureCase
+from procedures.selectors import case_documents, case_guidance, procedure_cases
+from procedures.tests.factories import import_records
+
+NATIONAL_FILE = DATA_FILE.parent / "tthc_toan_quoc.jsonl.gz"
+OWN_HOME = "Đăng ký thường trú vào chỗ ở hợp pháp thuộc quyền sở hữu của mình"
+
+# Written apart from the splitter's own patterns: lines a citizen must never be asked to upload.
+_NEVER_A_SLOT = re.compile(
+    r"^(?:\*?\s*luu y|vi du|\+\s*nguoi tiep nhan|nguoi tiep nhan)|"
+    r"^(?:[-+]\s*)?truong hop\b.*\bthi\b|"
+    r"^thong tin .{0,200}duoc khai thac"
+)
+
+
+@pytest.fixture(scope="module")
+def national_records() -> list[dict]:
+    return list(importer.read_records(NATIONAL_FILE))
+
+
+def record_of(records: list[dict], code: str) -> dict:
+    return next(r for r in records if r["ma_thu_tuc"] == code)
+
+
+def test_every_procedure_of_the_national_file_has_a_case_and_only_documents_as_slots(
+    national_records,
+):
+    assert len(national_records) == 2642
+    slot_problems = []
+    for record in national_records:
+        split = split_documents(record.get("thanh_phan_ho_so") or [])
+        assert split.cases, record["ma_thu_tuc"]
+        with_alternatives = {i.parent_key for i in split.items if i.parent_key}
+        for case in split.cases:
+            for item in split.documents_for(case.key):
+                text = fold(item.row.name).strip()
+                heading = text.endswith(":") and item.row.source_key not in with_alternatives
+                if _NEVER_A_SLOT.search(text) or heading:
+                    slot_problems.append((record["ma_thu_tuc"], item.row.name[:80]))
+        for item in split.items:
+            if item.kind != RequirementKind.DOCUMENT:
+                assert not item.required, (record["ma_thu_tuc"], item.row.name[:80])
+    assert slot_problems == []
+
+
+def test_registration_of_residence_splits_into_its_six_cases(national_records):
+    split = split_documents(record_of(national_records, "1.004222")["thanh_phan_ho_so"])
+
+    assert len(split.cases) == 6
+    own_home = next(c for c in split.cases if c.title == OWN_HOME)
+    slots = split.documents_for(own_home.key)
+    names = [i.row.name[:30] for i in slots]
+    assert len(slots) == 3, names
+    assert any(i.row.name.startswith("Tờ khai thay đổi thông tin cư trú") for i in slots)
+    # The legal-residence proof is looked up by the agency; the "*Lưu ý" block is a note.
+    kinds = {i.row.name[:20]: i.kind for i in split.items if i.case_key in ("", own_home.key)}
+    assert kinds["Thông tin chứng minh"] == RequirementKind.STATE_HELD
+    assert kinds["*Lưu ý: - Không yêu "] == RequirementKind.NOTE
+    parking = next(i for i in slots if "đậu, đỗ" in i.row.name)
+    assert not parking.required
+    assert parking.condition.startswith("trong trường hợp phương tiện")
+    # "Trường hợp quy định tại điểm a, b, c … hồ sơ gồm:" is a heading, and flagged for review.
+    assert {g["code"] for g in split.guesses} >= {CaseGuess.SUB_LIST}
+
+
+def test_guidance_sentences_of_civil_status_copies_are_not_slots(national_records):
+    split = split_documents(record_of(national_records, "2.000635")["thanh_phan_ho_so"])
+
+    assert [c.key for c in split.cases] == [SINGLE_CASE_KEY]
+    slots = split.documents_for(SINGLE_CASE_KEY)
+    assert len(slots) == 5, [s.row.name[:40] for s in slots]
+    assert [s.row.name[:12] for s in slots if s.required] == ["- Hộ chiếu/T"]
+    authorisation = next(s for s in slots if s.row.name.startswith("Văn bản ủy quyền"))
+    assert authorisation.condition.startswith("trong trường hợp ủy quyền")
+
+
+def test_alternatives_under_a_line_make_one_requirement():
+    split = split_documents(
+        [
+            {"ten_giay_to": "Giấy tờ chứng minh nơi cư trú, gồm một trong các giấy tờ sau:"},
+            {"ten_giay_to": "+ Giấy xác nhận thông tin về cư trú"},
+            {"ten_giay_to": "+ Giấy thông báo số định danh cá nhân"},
+            {"ten_giay_to": "Tờ khai theo mẫu"},
+        ]
+    )
+    kinds = [(i.kind, i.required) for i in split.items]
+    assert kinds == [
+        (RequirementKind.DOCUMENT, True),
+        (RequirementKind.ALTERNATIVE, False),
+        (RequirementKind.ALTERNATIVE, False),
+        (RequirementKind.DOCUMENT, True),
+    ]
+    assert split.items[1].parent_key == split.items[0].row.source_key
+
+
+def test_authorisation_group_adds_optional_documents_to_every_case():
+    split = split_documents(
+        [
+            {"nhom": "Trường hợp cấp mới", "ten_giay_to": "Đơn đề nghị cấp mới"},
+            {"nhom": "Trường hợp cấp lại", "ten_giay_to": "Đơn đề nghị cấp lại"},
+            {"nhom": "Trường hợp ủy quyền thực hiện thủ tục:", "ten_giay_to": "Văn bản ủy quyền"},
+        ]
+    )
+    assert [c.title for c in split.cases] == ["Trường hợp cấp mới", "Trường hợp cấp lại"]
+    for case in split.cases:
+        slots = split.documents_for(case.key)
+        assert [(s.row.name, s.required) for s in slots] == [
+            (slots[0].row.name, True),
+            ("Văn bản ủy quyền", False),
+        ]
+        assert slots[1].condition == "Trường hợp ủy quyền thực hiện thủ tục"
+
+
+@pytest.mark.django_db
+def test_import_writes_cases_and_a_correction_survives_the_re_import(national_records):
+    record = record_of(national_records, "1.004222")
+    import_records(record)
+    procedure = Procedure.objects.get(code="1.004222")
+    cases = procedure_cases(procedure=procedure)
+    assert len(cases) == 6
+    assert ReviewFlag.CASES_GUESSED in procedure.review_flags
+    own_home = next(c for c in cases if c.title == OWN_HOME)
+    slots = case_documents(procedure=procedure, case_key=own_home.key)
+    assert len(slots) == 3
+    guidance = case_guidance(procedure=procedure, case_key=own_home.key)
+    assert len(guidance.state_held) == 1
+    assert len(guidance.notes) == 1
+
+    # An administrator: the vehicle certificate applies only to those who live on a vehicle.
+    vehicle = next(s for s in slots if s.name.startswith("Giấy chứng nhận đăng ký phương tiện"))
+    assert vehicle.required
+    vehicle.required, vehicle.condition, vehicle.corrected = False, "Nếu ở trên phương tiện", True
+    vehicle.save()
+    own_home.label, own_home.corrected = "Tôi ở nhà của chính mình", True
+    own_home.save()
+
+    changed = {**record, "ten_thu_tuc": record["ten_thu_tuc"] + " (sửa đổi)"}
+    counts = import_records(changed)
+    assert counts.updated == 1
+    vehicle.refresh_from_db()
+    own_home.refresh_from_db()
+    assert (vehicle.required, vehicle.condition) == (False, "Nếu ở trên phương tiện")
+    assert own_home.label == "Tôi ở nhà của chính mình"
+    assert own_home.display_name == "Tôi ở nhà của chính mình"
+    required = [
+        s.name[:30]
+        for s in case_documents(procedure=procedure, case_key=own_home.key)
+        if s.required
+    ]
+    assert required == ["Tờ khai thay đổi thông tin cư "]
+    assert ProcedureCase.objects.filter(procedure=procedure).count() == 6
+
+
+@pytest.mark.django_db
+def test_catalogue_report_lists_the_procedures_whose_split_was_a_guess(national_records):
+    import_records(record_of(national_records, "1.004222"), record_of(national_records, "1.001612"))
+    out = StringIO()
+    call_command("catalogue_report", stdout=out)
+    text = out.getvalue()
+    assert "1.004222" in text
+    assert "Trường hợp quy định tại điểm a, b, c" in text
+    assert DocumentRequirement.objects.filter(kind=RequirementKind.NOTE).exists()
