@@ -23,7 +23,7 @@ from documents.selectors import document_referenced_by_dossier
 from dossiers import selectors, services
 from dossiers.forms import choice_field
 from dossiers.models import Dossier
-from dossiers.official_forms import dossier_issued_forms
+from dossiers.official_forms import dossier_issued_forms, dossier_pending_forms
 
 PREVIEW_ROWS = 100
 
@@ -121,27 +121,48 @@ def _export(request, *, agency, start: dt.date, end: dt.date, rows, kind: str) -
 
 
 def official_forms_panel(*, request: HttpRequest, dossier) -> str | None:
-    """`dossiers.hooks.office_panels`: the forms issued for the dossier, each viewable inline."""
-    forms = dossier_issued_forms(dossier=dossier)
-    if not forms:
+    """`dossiers.hooks.office_panels`: the forms issued for the dossier, each viewable inline,
+    and those the worker is still issuing ("đang phát hành", refreshed by htmx until ready)."""
+    context = _forms_panel_context(dossier)
+    if not context["forms"] and not context["pending"]:
         return None
-    return render_to_string(
-        "dossiers/register/_forms_panel.html",
-        {"dossier": dossier, "forms": forms},
-        request=request,
+    return render_to_string("dossiers/register/_forms_panel.html", context, request=request)
+
+
+def _forms_panel_context(dossier) -> dict[str, Any]:
+    pending = dossier_pending_forms(dossier=dossier)
+    return {
+        "dossier": dossier,
+        "forms": dossier_issued_forms(dossier=dossier),
+        "pending": pending,
+        # Ask again while a form is on its way; a late one waits for the sweep (minutes).
+        "polling": any(not form.late for form in pending),
+    }
+
+
+@login_required
+def official_forms_panel_body(request: AuthenticatedHttpRequest, uuid) -> HttpResponse:
+    """The panel's content, asked for by htmx while a form is being issued (404 to outsiders)."""
+    dossier = _staff_dossier_or_404(request, uuid)
+    return render(
+        request, "dossiers/register/_forms_panel_body.html", _forms_panel_context(dossier)
     )
+
+
+def _staff_dossier_or_404(request: AuthenticatedHttpRequest, uuid) -> Dossier:
+    who = selectors.office_user(request.user)
+    if not who.is_office_staff:
+        raise PermissionDenied
+    try:
+        return selectors.dossier_get_for_staff(user=who, uuid=uuid)
+    except Dossier.DoesNotExist:
+        raise Http404 from None
 
 
 @login_required
 def official_form_file(request: AuthenticatedHttpRequest, uuid, document) -> FileResponse:
     """One issued form's PDF for an officer who may see the dossier (inline; 404 otherwise)."""
-    who = selectors.office_user(request.user)
-    if not who.is_office_staff:
-        raise PermissionDenied
-    try:
-        dossier = selectors.dossier_get_for_staff(user=who, uuid=uuid)
-    except Dossier.DoesNotExist:
-        raise Http404 from None
+    dossier = _staff_dossier_or_404(request, uuid)
     if str(document) not in {f.document_uuid for f in dossier_issued_forms(dossier=dossier)}:
         raise Http404
     stored = document_referenced_by_dossier(uuid=document)

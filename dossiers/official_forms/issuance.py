@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from django.db import connection, transaction
@@ -91,13 +93,23 @@ def _reached_agency(event: DossierEvent) -> bool:
 def required_forms(event: DossierEvent) -> list[str]:
     """The forms `event` calls for, in issuing order: its own form code, then a new version of
     the control sheet when it hands the dossier over after the transfer to the agency."""
-    if not _may_need_form(event.kind, event.form_code, event.to_status):
-        return []
-    forms = [event.form_code] if event.form_code else []
-    is_handover = event.kind in HANDOVER_KINDS or (
-        event.kind == EventKind.TRANSITION and event.to_status in HANDOVER_TARGETS
+    return _forms_called_for(
+        event.kind, event.form_code, event.to_status, lambda: _reached_agency(event)
     )
-    if is_handover and F.CONTROL_SHEET not in forms and _reached_agency(event):
+
+
+def _forms_called_for(
+    kind: str, form_code: str, to_status: str, reached_agency: Callable[[], bool]
+) -> list[str]:
+    """The rule of `required_forms` on an event's columns; `reached_agency` is asked only for a
+    handover (it costs a query when the caller has not read the history already)."""
+    if not _may_need_form(kind, form_code, to_status):
+        return []
+    forms = [form_code] if form_code else []
+    is_handover = kind in HANDOVER_KINDS or (
+        kind == EventKind.TRANSITION and to_status in HANDOVER_TARGETS
+    )
+    if is_handover and F.CONTROL_SHEET not in forms and reached_agency():
         forms.append(F.CONTROL_SHEET)
     return forms
 
@@ -345,3 +357,42 @@ def dossier_issued_forms(*, dossier: Dossier) -> list[IssuedForm]:
         )
         for e in dossier.events.filter(kind=EventKind.FORM_ISSUED).order_by("at", "pk")
     ]
+
+
+@dataclass(frozen=True)
+class PendingForm:
+    """A form an event calls for that the worker has not issued yet ("đang phát hành")."""
+
+    form_code: str
+    title: str
+    event_id: int
+    since: dt.datetime
+    late: bool  # past the sweep's grace period: the worker did not issue it; the sweep retries
+
+
+def dossier_pending_forms(*, dossier: Dossier, now: dt.datetime | None = None) -> list[PendingForm]:
+    """The forms the dossier's events call for and that have no FORM_ISSUED answer yet, oldest
+    first: the rule of `required_forms`, over the history read once (two queries). Events older
+    than the sweep's look-back are left out: nothing will issue their forms any more."""
+    now = now or timezone.now()
+    answered = {
+        (str(event_id), code)
+        for event_id, code in dossier.events.filter(kind=EventKind.FORM_ISSUED)
+        .annotate(answers_event=KT("data__event_id"), answers_form=KT("data__form_code"))
+        .values_list("answers_event", "answers_form")
+    }
+    pending: list[PendingForm] = []
+    reached = False  # a transition into processing came before the event being read
+    history = dossier.events.exclude(kind=EventKind.FORM_ISSUED).order_by("pk")
+    for pk, kind, form_code, to_status, at in history.values_list(
+        "pk", "kind", "form_code", "to_status", "at"
+    ):
+        if at >= now - SWEEP_LOOKBACK:
+            answer_reached = partial(bool, reached)  # the value now, not at the call
+            for code in _forms_called_for(kind, form_code, to_status, answer_reached):
+                if (str(pk), code) not in answered:
+                    pending.append(
+                        PendingForm(code, TITLES[code], pk, at, late=now - at > SWEEP_GRACE)
+                    )
+        reached = reached or (kind == EventKind.TRANSITION and to_status in _AFTER_TRANSFER)
+    return pending
