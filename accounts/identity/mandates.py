@@ -213,6 +213,13 @@ def mandate_active_for(
     return None
 
 
+def mandate_uuids_in_force(*, agent: User, on: dt.date | None = None) -> list[str]:
+    """The mandates `agent` holds today, as the text a dossier filed under one records; what
+    is not in this list (revoked, declined, pending, expired) opens nothing."""
+    in_force = Mandate.objects.filter(_in_force(on or timezone.localdate()), agent=agent)
+    return [str(uuid) for uuid in in_force.values_list("uuid", flat=True)]
+
+
 def mandate_require(*, agent: User, principal: User, procedure_code: str = "") -> Mandate:
     if agent.pk == principal.pk:
         raise ApplicationError(_("Không cần ủy quyền để tự thực hiện."))

@@ -87,3 +87,21 @@ def login_with_mfa(client, user) -> None:
     ]
     session[_AUTHENTICATION_METHODS_USER_SESSION_KEY] = user_id_to_str(user)
     session.save()
+
+
+def active_mandate(*, principal, agent, procedure_codes=None, **fields):
+    """A mandate both people have consented to, in force from today (test setup only)."""
+    from django.utils import timezone
+
+    from accounts.identity.constants import ConsentMethod, MandateStatus
+    from accounts.models import Mandate
+
+    return Mandate.objects.create(
+        principal=principal,
+        agent=agent,
+        procedure_codes=procedure_codes or [],
+        status=MandateStatus.ACTIVE,
+        consent_method=ConsentMethod.CITIZEN_CONFIRMED,
+        consented_at=timezone.now(),
+        **fields,
+    )

@@ -25,6 +25,7 @@ from dossiers.constants import (
     DossierStatus,
 )
 from dossiers.models import Dossier
+from dossiers.selectors.access import stands_for_applicant
 from dossiers.selectors.actors import dossier_actor_agency
 from dossiers.selectors.results import citizen_result_document
 from dossiers.workflow import Transition, TransitionNotAllowed, available_transitions
@@ -182,7 +183,7 @@ def dossier_acting_role(*, dossier: Dossier, user: User, roles: Iterable[str]) -
 
 
 def _is_applicant(dossier: Dossier, user: User) -> bool:
-    return user.pk in (dossier.applicant_id, dossier.submitter_id)
+    return stands_for_applicant(user=user, dossier=dossier)
 
 
 def _candidate_roles(*, dossier: Dossier, user: User) -> set[Actor]:

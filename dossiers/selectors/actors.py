@@ -5,12 +5,10 @@ memberships in force, routed agencies by `dossiers.hooks.dossier_agency_scopes`.
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import OrganisationRepresentative, User
+from accounts.models import User
 from accounts.selectors import user_roles
 from agencies.models import Agency
 from agencies.selectors import staff_memberships
@@ -21,21 +19,10 @@ from dossiers.constants import (
 )
 from dossiers.hooks import dossier_agency_scopes
 from dossiers.models import Dossier
+from dossiers.selectors.access import stands_for_applicant
 from dossiers.workflow import TransitionNotAllowed
 
 # --- who may act ---------------------------------------------------------------------------------
-
-
-def _represents(user: User, dossier: Dossier, day: dt.date) -> bool:
-    if dossier.organisation_id is None:
-        return False
-    return (
-        OrganisationRepresentative.objects.filter(
-            organisation_id=dossier.organisation_id, user=user, valid_from__lte=day
-        )
-        .exclude(valid_to__lt=day)
-        .exists()
-    )
 
 
 def _agency_ids_for(dossier: Dossier, role: str, *, routed: bool) -> set[int]:
@@ -58,8 +45,9 @@ def dossier_actor_agency(
 
     * `system` is for trusted code paths (tasks, payment callbacks, the portal importer), never
       derived from a request; it needs no user.
-    * `citizen`: the applicant, the submitter, or a current representative of the organisation.
-    * `community_helper`: the submitter, holding the helper role.
+    * `citizen`: whoever stands for the applicant today (`access.stands_for_applicant`: the
+      applicant, a helper under a mandate in force, a current representative).
+    * `community_helper`: the submitter, holding the helper role, under a mandate in force.
     * staff: a membership in force with that role in the receiving agency (one-stop side) or
       the competent agency (agency side). With `routed=True` (facts recorded on the history:
       a consultation reply, an inter-agency task done), also an agency a registered scope adds;
@@ -69,16 +57,19 @@ def dossier_actor_agency(
         return None
     if by is None or not by.is_active:
         raise TransitionNotAllowed(_("Cần đăng nhập để thực hiện thao tác này."), code="no_actor")
-    today = timezone.localdate()
     if role == Actor.CITIZEN:
-        if by.pk in (dossier.applicant_id, dossier.submitter_id) or _represents(by, dossier, today):
+        if stands_for_applicant(user=by, dossier=dossier):
             return None
     elif role == Actor.COMMUNITY_HELPER:
-        if by.pk == dossier.submitter_id and role in user_roles(user=by):
+        if (
+            by.pk == dossier.submitter_id
+            and role in user_roles(user=by)
+            and stands_for_applicant(user=by, dossier=dossier)
+        ):
             return None
     elif role in STAFF_ACTORS:
         membership = (
-            staff_memberships(by, today)
+            staff_memberships(by, timezone.localdate())
             .filter(role=role, agency_id__in=_agency_ids_for(dossier, role, routed=routed))
             .order_by("pk")
             .first()

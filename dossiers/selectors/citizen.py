@@ -1,5 +1,6 @@
-"""Reads for the citizen side: always scoped to who asks (applicant, submitter or a current
-representative of the applying organisation). Anyone else gets `Dossier.DoesNotExist` (a 404)."""
+"""Reads for the citizen side: always scoped to who asks (`access.applicant_side`: the applicant,
+a helper under a mandate in force, a current representative of the applying organisation).
+Anyone else gets `Dossier.DoesNotExist` (a 404)."""
 
 from __future__ import annotations
 
@@ -8,13 +9,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from documents.selectors import organisations_represented
 from dossiers.constants import DossierStatus, EventKind
 from dossiers.models import Dossier, DossierComponent, DossierEvent
+from dossiers.selectors.access import applicant_side
 
 S = DossierStatus
 
@@ -52,11 +53,7 @@ WAITING_ON_CITIZEN: dict[str, Any] = {
 def dossiers_visible_to(*, user: User | AnonymousUser) -> QuerySet[Dossier]:
     if not user.is_authenticated:
         return Dossier.objects.none()
-    return Dossier.objects.filter(
-        Q(applicant=user)
-        | Q(submitter=user)
-        | Q(organisation__in=organisations_represented(user=user))
-    )
+    return Dossier.objects.filter(applicant_side(user=user))
 
 
 def dossier_drafts_for(*, user: User | AnonymousUser) -> QuerySet[Dossier]:
@@ -98,6 +95,20 @@ class TimelineEntry:
     at: dt.datetime
     title: str
     note: str
+    # Who acted for whom, when someone acted on the applicant's behalf ("" otherwise).
+    on_behalf: str = ""
+
+
+def _on_behalf(event: DossierEvent) -> str:
+    if event.on_behalf_of is None or event.actor is None:
+        return ""
+    return str(
+        _("%(agent)s thực hiện thay cho %(principal)s (theo ủy quyền).")
+        % {
+            "agent": event.actor.get_full_name(),
+            "principal": event.on_behalf_of.get_full_name(),
+        }
+    )
 
 
 def dossier_timeline(*, dossier: Dossier) -> list[TimelineEntry]:
@@ -105,14 +116,17 @@ def dossier_timeline(*, dossier: Dossier) -> list[TimelineEntry]:
     shown = {EventKind.TRANSITION, EventKind.COMPONENT_CHANGED, EventKind.EXTENDED}
     entries: list[TimelineEntry] = []
     event: DossierEvent
-    for event in dossier.events.filter(kind__in=shown).order_by("at", "id"):
+    events = dossier.events.filter(kind__in=shown).select_related("actor", "on_behalf_of")
+    for event in events.order_by("at", "id"):
         if event.kind == EventKind.TRANSITION:
             title = str(PLAIN_STATUS.get(event.to_status, event.get_to_status_display()))
         elif event.kind == EventKind.COMPONENT_CHANGED:
             title = str(_("Bạn đã cập nhật giấy tờ."))
         else:
             title = str(_("Cơ quan gia hạn thời gian giải quyết."))
-        entries.append(TimelineEntry(at=event.at, title=title, note=event.note))
+        entries.append(
+            TimelineEntry(at=event.at, title=title, note=event.note, on_behalf=_on_behalf(event))
+        )
     return entries
 
 

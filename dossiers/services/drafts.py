@@ -240,12 +240,6 @@ def dossier_mandate(dossier: Dossier) -> str:
     return str((dossier.applicant_data or {}).get("mandate", ""))
 
 
-def _check_mandate_still_in_force(dossier: Dossier, by: User) -> None:
-    """A draft started under a mandate can only be sent while a mandate is in force."""
-    if dossier.applicant_id != by.pk and dossier_mandate(dossier):
-        _mandate_for(agent=by, principal=dossier.applicant, procedure_code=dossier.procedure_code)
-
-
 @transaction.atomic
 def dossier_start(
     *,

@@ -29,7 +29,6 @@ from dossiers.selectors.cases import CASE_NOT_CHOSEN, case_choice_missing
 from dossiers.services.components import delivery_errors
 from dossiers.services.drafts import (
     SUPPLEMENT_TARGET,
-    _check_mandate_still_in_force,
     _locked_draft,
     applicant_errors,
     applicant_problem_lines,
@@ -100,7 +99,6 @@ def dossier_submit_online(*, dossier: Dossier, by: User, declaration: bool) -> D
     procedure = procedure_for(locked)
     if procedure is not None:
         assurance_check(procedure=procedure, user=by)
-    _check_mandate_still_in_force(locked, by)
     locked.declared_at = timezone.now()
     locked.save(update_fields=["declared_at", "updated_at"])
     on_behalf_of = locked.applicant if locked.applicant_id != by.pk else None

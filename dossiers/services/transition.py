@@ -23,6 +23,7 @@ from agencies.calendar import add_period
 from dossiers import workflow
 from dossiers.codes import dossier_code_issue
 from dossiers.constants import (
+    APPLICANT_ACTORS,
     CLOCK_PAUSED_STATUSES,
     CORRECTION_WORKING_DAYS,
     RECEPTION_WINDOW_WORKING_HOURS,
@@ -47,6 +48,24 @@ S = DossierStatus
 
 
 # --- the transition ------------------------------------------------------------------------------
+
+
+def _acting_for(
+    dossier: Dossier, by: User | None, role: Actor | str, on_behalf_of: User | None
+) -> tuple[User | None, dict[str, Any]]:
+    """Whom an applicant-side actor acts for, and the mandate it rests on: a helper acting on
+    a person's dossier is recorded with the applicant and the mandate, so the history names
+    both people whichever step they take (submission, withdrawal, supplement)."""
+    if (
+        on_behalf_of is not None
+        or by is None
+        or role not in APPLICANT_ACTORS
+        or dossier.organisation_id is not None
+        or by.pk == dossier.applicant_id
+    ):
+        return on_behalf_of, {}
+    mandate = (dossier.applicant_data or {}).get("mandate")
+    return dossier.applicant, ({"mandate": mandate} if mandate else {})
 
 
 @transaction.atomic
@@ -103,6 +122,7 @@ def dossier_transition(
             " ".join(reasons), code="guard_refused", extra={"reasons": reasons}
         )
 
+    on_behalf_of, mandate = _acting_for(locked, by, role, on_behalf_of)
     now = timezone.now()
     changed = _apply_effects(locked, transition, now)
     if transition.sets_result_kind:
@@ -121,7 +141,7 @@ def dossier_transition(
         note=note,
         form_code=expected_form or "",
         at=now,
-        data={**(data or {}), **_event_facts(locked, transition)},
+        data={**(data or {}), **mandate, **_event_facts(locked, transition)},
     )
     dossier_event_dispatch(event)
     if dossier is not locked:
@@ -291,6 +311,8 @@ def dossier_event_record(
         )
     locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
     agency = dossier_actor_agency(dossier=locked, by=by, role=role, routed=True)
+    on_behalf_of, mandate = _acting_for(locked, by, role, on_behalf_of)
+    data = {**(data or {}), **mandate}
     event = event_append(
         dossier=locked,
         kind=kind,

@@ -95,6 +95,21 @@ def make_draft(cast: Cast, *, submitter: User | None = None, **kwargs: Any) -> D
     return dossier_create_draft(**defaults)
 
 
+def make_mandated_draft(cast: Cast, **kwargs: Any) -> Dossier:
+    """A draft the community helper started for the citizen under a mandate in force."""
+    from accounts.identity.mandates import attribution
+    from accounts.tests.factories import active_mandate
+
+    mandate = active_mandate(principal=cast.citizen, agent=cast.helper)
+    dossier = make_draft(cast, submitter=cast.helper, **kwargs)
+    dossier.applicant_data = {
+        "mandate": str(mandate.uuid),
+        "submitted_by": attribution(mandate=mandate),
+    }
+    dossier.save(update_fields=["applicant_data"])
+    return dossier
+
+
 def place_in(dossier: Dossier, status: DossierStatus, **fields: Any) -> Dossier:
     """Test setup only: put a dossier straight into `status` (real code goes through
     `dossier_transition`). Fills what that state implies: a code, a receipt time…"""

@@ -11,7 +11,13 @@ from agencies.tests.factories import AgencyFactory
 from dossiers.constants import Actor, ComponentSource, DossierStatus, EventKind
 from dossiers.hooks import dossier_agency_scopes
 from dossiers.services import dossier_event_record, dossier_submit, dossier_transition
-from dossiers.tests.factories import add_membership, make_cast, make_draft, place_in
+from dossiers.tests.factories import (
+    add_membership,
+    make_cast,
+    make_draft,
+    make_mandated_draft,
+    place_in,
+)
 from dossiers.workflow import TransitionNotAllowed
 
 S = DossierStatus
@@ -112,7 +118,7 @@ def test_only_the_applicant_submitter_or_representative_acts_as_citizen(cast):
 
 
 def test_a_community_helper_acts_only_on_what_they_submitted(cast):
-    own = make_draft(cast, submitter=cast.helper)
+    own = make_mandated_draft(cast)
     other = make_draft(cast)
     assert refused_code(dossier=other, to=S.SUBMITTED, by=cast.helper, role=A.COMMUNITY_HELPER) == (
         "actor_not_allowed"

@@ -60,6 +60,26 @@ def test_submission_under_a_mandate_records_both_people(world, principal):
     assert dossier.status == DossierStatus.SUBMITTED
 
 
+def test_the_principals_timeline_names_the_helper(client, world, principal):
+    dossier = svc.dossier_start(procedure=world.procedure, user=world.citizen, principal=principal)
+    fill_draft(dossier, world.citizen)
+    svc.dossier_submit_online(dossier=dossier, by=world.citizen, declaration=True)
+    client.force_login(principal)
+    page = client.get(reverse("dossiers:detail", kwargs={"uuid": dossier.uuid}))
+    text = page.content.decode()
+    assert page.status_code == 200
+    assert f"{world.citizen.get_full_name()} thực hiện thay cho Trần Thị Bình" in text
+
+
+def test_a_withdrawal_by_the_helper_names_both_people(world, principal):
+    dossier = svc.dossier_start(procedure=world.procedure, user=world.citizen, principal=principal)
+    fill_draft(dossier, world.citizen)
+    svc.dossier_submit_online(dossier=dossier, by=world.citizen, declaration=True)
+    event = svc.dossier_withdrawal_request(dossier=dossier, by=world.citizen, reason="Không cần")
+    assert (event.actor, event.on_behalf_of) == (world.citizen, principal)
+    assert event.data["mandate"] == dossier.applicant_data["mandate"]
+
+
 def test_without_a_mandate_nobody_can_file_for_another_person(world):
     stranger = make_citizen(full_name="Lê Văn Cường")
     with pytest.raises(ApplicationError) as refused:
@@ -86,7 +106,8 @@ def test_a_mandate_revoked_before_submission_stops_it(world, principal):
     mandate_revoke(mandate=mandate, by=principal)
     with pytest.raises(ApplicationError) as refused:
         svc.dossier_submit_online(dossier=dossier, by=world.citizen, declaration=True)
-    assert refused.value.code == "no_mandate"
+    # The helper no longer stands for the applicant at all (dossiers.selectors.access).
+    assert refused.value.code == "actor_not_allowed"
     dossier.refresh_from_db()
     assert dossier.status == DossierStatus.DRAFT
     assert not DossierEvent.objects.filter(dossier=dossier).exists()

@@ -12,7 +12,7 @@ from dossiers import workflow
 from dossiers.constants import Actor, DossierStatus, EventKind
 from dossiers.models import DossierEvent
 from dossiers.services import dossier_transition
-from dossiers.tests.factories import make_cast, make_draft, place_in
+from dossiers.tests.factories import make_cast, make_mandated_draft, place_in
 from dossiers.workflow import TRANSITIONS, TransitionNotAllowed
 
 TABLE_TRIPLES = {(t.source, t.target, actor) for t in TRANSITIONS for actor in t.actors}
@@ -53,7 +53,7 @@ def test_service_allows_exactly_the_tables_edges():
         for name in workflow.guard_names():
             stack.enter_context(workflow.guards.replaced(name, lambda ctx: None))
         for source in DossierStatus:
-            dossier = make_draft(cast, submitter=cast.helper)
+            dossier = make_mandated_draft(cast)
             place_in(dossier, source, resume_status="")
             events_before = DossierEvent.objects.count()
             for target in DossierStatus:
