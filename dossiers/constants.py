@@ -138,6 +138,10 @@ class Channel(models.TextChoices):
     NATIONAL_PORTAL = "national_portal", _("Từ Cổng Dịch vụ công quốc gia")
 
 
+# What an applicant filing on this portal may choose: online only, or the paper collected at home
+# by the public postal service (QĐ 45/2016/QĐ-TTg; the reception time is the handover).
+APPLICANT_CHANNELS: tuple[str, ...] = (Channel.ONLINE, Channel.POSTAL)
+
 # Submitted online (here or on the National Portal): the 8-working-hour reception window runs.
 ONLINE_CHANNELS: tuple[str, ...] = (Channel.ONLINE, Channel.NATIONAL_PORTAL)
 

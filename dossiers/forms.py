@@ -133,7 +133,26 @@ def fields_form(specs: list[Any], *, data: Any = None, initial: dict | None = No
     return form
 
 
+SUBMISSION_CHANNEL_CHOICES = [
+    ("online", _("Nộp trực tuyến: các giấy tờ đã tải lên là đủ")),
+    (
+        "postal",
+        _(
+            "Bưu điện đến địa chỉ dưới đây nhận bản giấy và chuyển đến cơ quan (bưu chính công "
+            "ích); hồ sơ được tính là đã nộp từ lúc bưu điện bàn giao cho cơ quan"
+        ),
+    ),
+]
+
+
 class DeliveryForm(_ErrorsFromRules):
+    # Shown only when the post may collect the paper of this procedure (`postal_collection`).
+    submission_channel = forms.ChoiceField(
+        label=_("Bạn gửi bản giấy của hồ sơ thế nào?"),
+        choices=SUBMISSION_CHANNEL_CHOICES,
+        widget=forms.RadioSelect,
+        required=False,
+    )
     result_delivery = forms.ChoiceField(
         label=_("Bạn muốn nhận kết quả bằng cách nào?"),
         choices=ResultDelivery.choices,
@@ -144,22 +163,29 @@ class DeliveryForm(_ErrorsFromRules):
         label=_("Địa chỉ nhận (số nhà, đường, ấp/khu phố)"),
         max_length=255,
         required=False,
-        help_text=_("Chỉ cần khi nhận qua bưu chính."),
+        help_text=_("Cần khi bưu điện đến thu gom hồ sơ hoặc phát kết quả."),
     )
     delivery_commune_code = forms.ChoiceField(label=_("Xã, phường nhận"), required=False)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, postal_collection: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         choice_field(self, "delivery_commune_code").choices = commune_choices()
+        if not postal_collection:
+            del self.fields["submission_channel"]
+        else:  # the choice comes first: it decides whether the address is needed
+            self.order_fields(["submission_channel"])
 
     def clean(self) -> dict[str, Any]:
         super().clean()
         data = self.cleaned_data
+        if "submission_channel" in self.fields:
+            data["submission_channel"] = data.get("submission_channel") or "online"
         self.add_rule_errors(
             delivery_errors(
                 data.get("result_delivery") or "",
                 data.get("delivery_address") or "",
                 data.get("delivery_commune_code") or "",
+                data.get("submission_channel") or "",
             )
         )
         return data

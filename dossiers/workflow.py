@@ -98,13 +98,14 @@ TRANSITIONS: tuple[Transition, ...] = (
         guards=("agencies_set", "required_documents_present"),
     ),
     # Reception: receipt Mẫu 01, the clock starts (Art. 17.1.c, 17.2.c, 17.3).
+    # A dossier the post is collecting is received once handed over (QĐ 45/2016/QĐ-TTg).
     _t(
         S.SUBMITTED,
         S.RECEIVED,
         (A.RECEPTION_OFFICER,),
         "Điều 17.1.c, 17.2.c, 17.3",
         form_code=F.RECEIPT,
-        guards=("required_documents_present",),
+        guards=("required_documents_present", "postal_collection_arrived"),
     ),
     # Incomplete at intake: list every missing item at once, only once (Art. 11.2.c, 16.3).
     _t(

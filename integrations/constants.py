@@ -53,5 +53,7 @@ class PostalStep(models.TextChoices):
     PICKUP_ORDERED = "pickup_ordered", _("Đặt lệnh thu gom hồ sơ qua bưu chính")
     PICKED_UP = "picked_up", _("Bưu điện đã nhận hồ sơ từ người nộp")
     HANDED_OVER = "handed_over", _("Bưu điện bàn giao hồ sơ cho cơ quan")
+    PICKUP_CANCELLED = "pickup_cancelled", _("Bưu điện hủy thu gom hồ sơ")
     RESULT_DISPATCHED = "result_dispatched", _("Gửi kết quả qua bưu chính")
+    OUT_FOR_DELIVERY = "out_for_delivery", _("Bưu điện đang phát kết quả")
     DELIVERED = "delivered", _("Bưu điện đã phát kết quả (có xác nhận)")

@@ -8,6 +8,17 @@ from typing import Any
 from dossiers.services.events import ListenerNotReady
 from integrations import services, tasks
 from integrations.dvcqg.provider import dvcqg
+from integrations.vnpost.services import (
+    postal_collection_arrived_guard,
+    postal_pickup_on_submission,
+)
+
+__all__ = ["on_dossier_event", "postal_collection_arrived_guard", "sync_mark_participant"]
+
+
+def postal_pickup_participant(event: Any) -> None:
+    """Inside the submission's transaction: the collection the applicant chose, ordered."""
+    postal_pickup_on_submission(event)
 
 
 def sync_mark_participant(event: Any) -> None:

@@ -38,6 +38,20 @@ def vnpost_orders_sweep() -> int:
     return postal_orders_sweep()
 
 
+@shared_task(name="integrations.tasks.vnpost_order_send", acks_late=True)
+def vnpost_order_send(order_id: int) -> str:
+    """Place one requested postal order (a collection the applicant asked for on submission).
+    A refusal cancels it and is on the officer's panel; VNPost unreachable leaves it to the
+    sweep."""
+    from integrations.vnpost.services import PostalError, postal_order_send
+
+    try:
+        return postal_order_send(order_id=order_id).status
+    except PostalError as exc:
+        logger.warning("VNPost refused order %s: %s", order_id, exc)
+        return "refused"
+
+
 @shared_task(name="integrations.tasks.dvcqg_inbound_poll")
 def dvcqg_inbound_poll() -> int:
 

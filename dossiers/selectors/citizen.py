@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
@@ -114,20 +114,38 @@ def _on_behalf(event: DossierEvent) -> str:
 def dossier_timeline(*, dossier: Dossier) -> list[TimelineEntry]:
     """The history in plain Vietnamese: transitions and the facts a citizen cares about."""
     shown = {EventKind.TRANSITION, EventKind.COMPONENT_CHANGED, EventKind.EXTENDED}
+    # The postal legs (collection, delivery of the result) are handovers the applicant follows;
+    # a handover between agencies is not theirs to see.
+    postal = Q(kind=EventKind.HANDOVER, data__has_key="postal_step")
     entries: list[TimelineEntry] = []
     event: DossierEvent
-    events = dossier.events.filter(kind__in=shown).select_related("actor", "on_behalf_of")
-    for event in events.order_by("at", "id"):
+    events = dossier.events.filter(Q(kind__in=shown) | postal)
+    for event in events.select_related("actor", "on_behalf_of").order_by("at", "id"):
         if event.kind == EventKind.TRANSITION:
             title = str(PLAIN_STATUS.get(event.to_status, event.get_to_status_display()))
         elif event.kind == EventKind.COMPONENT_CHANGED:
             title = str(_("Bạn đã cập nhật giấy tờ."))
+        elif event.kind == EventKind.HANDOVER:
+            entries.append(_postal_entry(event))
+            continue
         else:
             title = str(_("Cơ quan gia hạn thời gian giải quyết."))
         entries.append(
             TimelineEntry(at=event.at, title=title, note=event.note, on_behalf=_on_behalf(event))
         )
     return entries
+
+
+def _postal_entry(event: DossierEvent) -> TimelineEntry:
+    """A postal step: its label (the event's note) and the parcel number to track it by."""
+    number = str(event.data.get("order_number") or "")
+    note = str(_("Số hiệu bưu gửi: %(number)s") % {"number": number}) if number else ""
+    receiver = str((event.data.get("proof") or {}).get("receiver") or "")
+    if receiver:
+        note += " — " + str(_("người nhận: %(name)s") % {"name": receiver})
+    return TimelineEntry(
+        at=event.at, title=str(_("Bưu chính: %(step)s") % {"step": event.note}), note=note
+    )
 
 
 def waiting_on_citizen(dossier: Dossier) -> str:

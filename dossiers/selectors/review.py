@@ -14,7 +14,13 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from documents.selectors import documents_visible_to
-from dossiers.constants import APPLICANT_LABELS, ComponentSource, DraftStep, ResultDelivery
+from dossiers.constants import (
+    APPLICANT_LABELS,
+    Channel,
+    ComponentSource,
+    DraftStep,
+    ResultDelivery,
+)
 from dossiers.models import Dossier, DossierComponent
 from procedures.constants import FieldType
 
@@ -140,6 +146,14 @@ def _documents_section(dossier: Dossier, user: User) -> AnswerSection:
 
 def _delivery_section(dossier: Dossier) -> AnswerSection:
     section = AnswerSection(DraftStep.DELIVERY)
+    if dossier.channel == Channel.POSTAL:  # the paper collected by the post (ADR 0290)
+        section.rows.append(
+            AnswerRow(
+                _("Gửi hồ sơ giấy"),
+                _("Bưu điện đến thu gom tại %(address)s") % {"address": dossier.delivery_address},
+                "id_submission_channel_1",
+            )
+        )
     section.rows.append(
         AnswerRow(
             _("Cách nhận kết quả"),
@@ -148,7 +162,7 @@ def _delivery_section(dossier: Dossier) -> AnswerSection:
             not dossier.result_delivery,
         )
     )
-    if dossier.result_delivery == ResultDelivery.POST:
+    if dossier.result_delivery == ResultDelivery.POST or dossier.channel == Channel.POSTAL:
         section.rows.append(
             AnswerRow(_("Địa chỉ nhận"), dossier.delivery_address, "id_delivery_address")
         )

@@ -25,6 +25,7 @@ from dossiers.services.components import (
     draft_delivery_save,
     draft_documents_done,
     draft_fees_seen,
+    postal_collection_offered,
 )
 from dossiers.services.counter import (
     citizen_by_id_number,
@@ -257,6 +258,7 @@ __all__ = [
     "office_transition",
     "on_behalf_choices",
     "paper_transfer_due_at",
+    "postal_collection_offered",
     "procedure_for",
     "procedure_needs_commune",
     "procedure_online_fees",

@@ -7,6 +7,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -17,7 +18,9 @@ from documents.constants import DocumentSource, UseKind
 from documents.selectors import document_list
 from documents.services import UseSpec, document_store, document_use_add
 from dossiers.constants import (
+    APPLICANT_CHANNELS,
     Actor,
+    Channel,
     ComponentSource,
     DossierStatus,
     DraftStep,
@@ -164,7 +167,17 @@ def draft_documents_done(*, dossier: Dossier, by: User) -> Dossier:
     return locked
 
 
-def delivery_errors(delivery: str, address: str, commune_code: str) -> dict[str, list[str]]:
+def postal_collection_offered(procedure: Any) -> bool:
+    """May the applicant have the paper dossier collected by the public postal service (QĐ
+    45/2016/QĐ-TTg)? Only while VNPost is on, and never for a procedure that takes no paper."""
+    return bool(settings.VNPOST_ENABLED) and procedure is not None and not procedure.online_only
+
+
+def delivery_errors(
+    delivery: str, address: str, commune_code: str, channel: str = ""
+) -> dict[str, list[str]]:
+    """What is wrong with how the applicant sends the paper (`channel`: online or postal
+    collection; empty leaves it alone) and how they receive the result."""
     errors: dict[str, list[str]] = {}
     if delivery not in ResultDelivery.values:
         errors["result_delivery"] = [_("Chọn cách nhận kết quả.")]
@@ -173,26 +186,47 @@ def delivery_errors(delivery: str, address: str, commune_code: str) -> dict[str,
             errors["delivery_address"] = [_("Nhập địa chỉ nhận kết quả qua bưu chính.")]
         if not commune_code or agency_for_commune_code(commune_code) is None:
             errors["delivery_commune_code"] = [_("Chọn xã, phường nhận kết quả.")]
+    if channel and channel not in APPLICANT_CHANNELS:
+        errors["submission_channel"] = [_("Chọn cách gửi hồ sơ.")]
+    elif channel == Channel.POSTAL and delivery != ResultDelivery.POST:
+        # The same address serves the collection; checked here when the result needs none.
+        if not address.strip():
+            errors["delivery_address"] = [_("Nhập địa chỉ để bưu điện đến thu gom hồ sơ.")]
+        if not commune_code or agency_for_commune_code(commune_code) is None:
+            errors["delivery_commune_code"] = [_("Chọn xã, phường nơi bưu điện đến thu gom.")]
     return errors
 
 
 @transaction.atomic
 def draft_delivery_save(
-    *, dossier: Dossier, by: User, delivery: str, address: str = "", commune_code: str = ""
+    *,
+    dossier: Dossier,
+    by: User,
+    delivery: str,
+    address: str = "",
+    commune_code: str = "",
+    channel: str = "",
 ) -> Dossier:
+    """How the result comes back and, when `channel` is given, how the paper goes in: online
+    only, or collected at the applicant's address by the post (channel postal)."""
     locked = _locked_draft(dossier, by)
-    errors = delivery_errors(delivery, address, commune_code)
+    errors = delivery_errors(delivery, address, commune_code, channel)
+    if channel == Channel.POSTAL and not postal_collection_offered(procedure_for(locked)):
+        errors["submission_channel"] = [_("Thủ tục này không nhận hồ sơ qua bưu chính.")]
     if errors:
         raise ApplicationError(
             _("Cách nhận kết quả chưa hợp lệ."), code="invalid", extra={"errors": errors}
         )
-    is_post = delivery == ResultDelivery.POST
+    if channel:
+        locked.channel = channel
+    needs_address = delivery == ResultDelivery.POST or locked.channel == Channel.POSTAL
     locked.result_delivery = delivery
-    locked.delivery_address = address.strip()[:255] if is_post else ""
-    locked.delivery_commune_code = commune_code if is_post else ""
+    locked.delivery_address = address.strip()[:255] if needs_address else ""
+    locked.delivery_commune_code = commune_code if needs_address else ""
     _reach(locked, DraftStep.FEES)
     locked.save(
         update_fields=[
+            "channel",
             "result_delivery",
             "delivery_address",
             "delivery_commune_code",

@@ -44,6 +44,7 @@ from dossiers.constants import (
     DossierStatus,
     DraftStep,
     TimeUnit,
+    catalogue_channel,
 )
 from dossiers.models import Dossier, DossierComponent
 from dossiers.selectors.actors import dossier_actor_agency
@@ -91,7 +92,8 @@ def procedure_online_fees(
     )
     return procedure_fee_lines(
         procedure=procedure,
-        channel="online",
+        # A dossier whose paper the post collects pays the postal channel's fees.
+        channel=catalogue_channel(dossier.channel) if dossier is not None else "online",
         applicant_type_code=applicant_type_code or "",
         day=day,
     )

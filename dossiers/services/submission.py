@@ -21,12 +21,13 @@ from documents.services import document_uses_lock
 from dossiers import eform
 from dossiers.constants import (
     Actor,
+    Channel,
     DossierStatus,
     DraftStep,
 )
 from dossiers.models import Dossier, DossierEvent
 from dossiers.selectors.cases import CASE_NOT_CHOSEN, case_choice_missing
-from dossiers.services.components import delivery_errors
+from dossiers.services.components import delivery_errors, postal_collection_offered
 from dossiers.services.drafts import (
     SUPPLEMENT_TARGET,
     _locked_draft,
@@ -75,8 +76,13 @@ def submission_problems(dossier: Dossier) -> dict[str, list[str]]:
     if case_choice_missing(dossier, procedure):
         problems.setdefault(DraftStep.DOCUMENTS, []).insert(0, str(CASE_NOT_CHOSEN))
     delivery = delivery_errors(
-        dossier.result_delivery, dossier.delivery_address, dossier.delivery_commune_code
+        dossier.result_delivery,
+        dossier.delivery_address,
+        dossier.delivery_commune_code,
+        dossier.channel,
     )
+    if dossier.channel == Channel.POSTAL and not postal_collection_offered(procedure):
+        delivery["submission_channel"] = [_("Thủ tục này không nhận hồ sơ qua bưu chính.")]
     if delivery:
         problems[DraftStep.DELIVERY] = [m for v in delivery.values() for m in v]
     return problems

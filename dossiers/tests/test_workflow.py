@@ -21,7 +21,7 @@ S = DossierStatus
 ALL_TRIPLES = list(itertools.product(DossierStatus, DossierStatus, Actor))
 TABLE_TRIPLES = {(t.source, t.target, actor) for t in TRANSITIONS for actor in t.actors}
 # Guards registered by apps above dossiers (payments); documented in docs/dossier-workflow.md.
-EXTERNAL_GUARDS = {"fees_settled"}
+EXTERNAL_GUARDS = {"fees_settled", "postal_collection_arrived"}
 
 
 def test_every_triple_is_allowed_exactly_when_the_table_says_so():
@@ -113,6 +113,8 @@ def test_every_guard_is_registered_by_dossiers_or_named_as_external():
     # NĐ 118 Art. 24: a fee still owed is paid before the result is handed over.
     assert "fees_settled" in workflow.get_transition(S.DONE, S.RETURNED).guards
     assert "fees_settled" not in workflow.get_transition(S.ISSUING, S.DONE).guards
+    # Integrations registers it: a dossier the post is collecting waits for the handover.
+    assert "postal_collection_arrived" in workflow.get_transition(S.SUBMITTED, S.RECEIVED).guards
 
 
 def test_withdrawal_is_open_until_the_decision_and_never_after():

@@ -28,7 +28,7 @@ from documents.rendering import html_to_pdf, qr_data_uri
 from documents.selectors import document_list
 from dossiers import selectors as sel
 from dossiers import services as svc
-from dossiers.constants import DRAFT_STEPS, ComponentSource, DossierStatus, DraftStep
+from dossiers.constants import DRAFT_STEPS, Channel, ComponentSource, DossierStatus, DraftStep
 from dossiers.forms import (
     ApplicantForm,
     DeliveryForm,
@@ -328,11 +328,16 @@ def _document_slot_post(
 
 def _delivery_step(request: AuthenticatedHttpRequest, dossier: Dossier, procedure: Any) -> Any:
     initial = {
+        "submission_channel": "postal" if dossier.channel == Channel.POSTAL else "online",
         "result_delivery": dossier.result_delivery or "electronic",
         "delivery_address": dossier.delivery_address,
         "delivery_commune_code": dossier.delivery_commune_code,
     }
-    form = DeliveryForm(_posted(request), initial=initial)
+    form = DeliveryForm(
+        _posted(request),
+        initial=initial,
+        postal_collection=svc.postal_collection_offered(procedure),
+    )
     if request.method == "POST" and form.is_valid():
         svc.draft_delivery_save(
             dossier=dossier,
@@ -340,6 +345,8 @@ def _delivery_step(request: AuthenticatedHttpRequest, dossier: Dossier, procedur
             delivery=form.cleaned_data["result_delivery"],
             address=form.cleaned_data.get("delivery_address", ""),
             commune_code=form.cleaned_data.get("delivery_commune_code", ""),
+            # Without the choice (no postal collection for this procedure) the paper stays home.
+            channel=form.cleaned_data.get("submission_channel") or Channel.ONLINE,
         )
         return _next(dossier, DraftStep.DELIVERY, request)
     return {"form": form}

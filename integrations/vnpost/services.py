@@ -25,7 +25,14 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from common.exceptions import ApplicationError
-from dossiers.constants import Actor, Channel, DossierStatus, EventKind, ResultDelivery
+from dossiers.constants import (
+    APPLICANT_ACTORS,
+    Actor,
+    Channel,
+    DossierStatus,
+    EventKind,
+    ResultDelivery,
+)
 from dossiers.models import Dossier
 from dossiers.services import dossier_event_record, dossier_transition
 from dossiers.workflow import TransitionNotAllowed
@@ -50,6 +57,8 @@ _RANK = {
 _STEP_FOR = {
     (PostalKind.PICKUP, PostalStatus.COLLECTING): PostalStep.PICKED_UP,
     (PostalKind.PICKUP, PostalStatus.HANDED_OVER): PostalStep.HANDED_OVER,
+    (PostalKind.PICKUP, PostalStatus.CANCELLED): PostalStep.PICKUP_CANCELLED,
+    (PostalKind.DISPATCH, PostalStatus.IN_TRANSIT): PostalStep.OUT_FOR_DELIVERY,
     (PostalKind.DISPATCH, PostalStatus.DELIVERED): PostalStep.DELIVERED,
 }
 
@@ -216,6 +225,50 @@ def postal_pickup_order(*, dossier: Dossier, by: User | None, role: str) -> Post
             )
         order = _request(dossier=locked, kind=PostalKind.PICKUP, by=by, role=role)
     return _send_after_commit(order)
+
+
+def postal_pickup_on_submission(event: Any) -> None:
+    """`dossier_event_participants` entry, in the submission's transaction (ADR 0180): the
+    applicant chose collection by the post (channel postal), so the order is written with the
+    submission and placed with VNPost after commit. Nothing when VNPost is off (the officer's
+    "Đặt bưu điện thu gom hồ sơ" is there once it is on) or an order is already live."""
+    if event.kind != EventKind.TRANSITION or event.to_status != DossierStatus.SUBMITTED:
+        return
+    if event.from_status != DossierStatus.DRAFT or not vnpost.is_enabled():
+        return
+    if event.role not in APPLICANT_ACTORS:  # staff filing a postal dossier order it themselves
+        return
+    dossier = event.dossier
+    if dossier.channel != Channel.POSTAL:
+        return
+    live = dossier.postal_orders.filter(kind=PostalKind.PICKUP).exclude(
+        status=PostalStatus.CANCELLED
+    )
+    if live.exists():
+        return
+    order = _request(dossier=dossier, kind=PostalKind.PICKUP, by=event.actor, role=event.role)
+    transaction.on_commit(lambda: _queue_send(order.pk), robust=True)
+
+
+def _queue_send(order_id: int) -> None:
+    # Not in the applicant's request: the worker places it (and the sweep, should this be lost).
+    from integrations.tasks import vnpost_order_send
+
+    vnpost_order_send.delay(order_id)
+
+
+def postal_collection_arrived_guard(ctx: Any) -> str | None:
+    """The `postal_collection_arrived` guard of SUBMITTED → RECEIVED: while the post is still
+    collecting the paper, there is nothing at the counter to check, and the legal reception time
+    (the handover, QĐ 45/2016 step 5) is not known yet."""
+    underway = ctx.dossier.postal_orders.filter(kind=PostalKind.PICKUP).exclude(
+        status__in=(PostalStatus.CANCELLED, PostalStatus.HANDED_OVER)
+    )
+    if underway.exists():
+        return _(
+            "Bưu điện chưa bàn giao hồ sơ giấy cho cơ quan; tiếp nhận sau khi nhận được hồ sơ."
+        )
+    return None
 
 
 def postal_result_dispatch(*, dossier: Dossier, by: User | None, role: str) -> PostalOrder:
