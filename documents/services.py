@@ -20,6 +20,7 @@ from accounts.models import Organisation, User
 from agencies.models import Agency
 from common.audit import audit_record
 from common.exceptions import ApplicationError
+from documents.codes import document_code_for
 from documents.constants import EXTENSIONS, DocumentSource, OwnerKind, SignerKind, UseKind
 from documents.models import DocumentUse, StoredDocument
 from documents.rendering import OFFICIAL_FORMS, render_form_pdf
@@ -113,10 +114,7 @@ def document_store(
                 owner_user=owner_user,
                 owner_organisation=owner_organisation,
                 doc_type_code=doc_type_code,
-                # A result's document code (NĐ 118 Art. 22.4): owner ID number + document-type code.
-                document_code=f"{owner_code}.{doc_type_code}"
-                if owner_code and doc_type_code
-                else "",
+                document_code=document_code_for(owner_code, doc_type_code, dossier_reference),
                 title=title[:255],
                 summary=summary,
                 valid_from=valid_from,
@@ -340,7 +338,7 @@ def document_issue_form(
             "agency_name": agency.name,
             "parent_agency_name": agency.parent.name if agency.parent else "",
             "dossier_code": dossier_reference,
-            "document_code": f"{owner_code}.{doc_type_code}" if owner_code else "",
+            "document_code": document_code_for(owner_code, doc_type_code, dossier_reference),
             **context,
         },
     )

@@ -558,3 +558,7 @@ class DossierAlert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.dossier} {self.kind} {self.due_instant:%d/%m/%Y %H:%M}"
+
+
+# The registers of outgoing numbers live in their own module (this one is near its size limit).
+from dossiers.numbering_models import IssuedNumber, NumberRegister  # noqa: E402, F401

@@ -82,6 +82,7 @@ def register_page(request: AuthenticatedHttpRequest) -> HttpResponse:
             end=end,
             rows=rows[:PREVIEW_ROWS],
             total=len(rows),
+            counted_here=sum(row.counted_here for row in rows),
             truncated=len(rows) > PREVIEW_ROWS,
             query=request.GET.copy(),
         )

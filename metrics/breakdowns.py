@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db.models import (
     Count,
+    Q,
     QuerySet,
     Sum,
 )
@@ -78,8 +79,32 @@ def processing_times(*, period: Period, scope: Scope) -> list[dict[str, Any]]:
 
 # --- drill-down ---------------------------------------------------------------------------------
 
-# What a number on the dashboard can open: a counter, or "late" (received but not on time).
-DRILLABLE = frozenset({*COUNTERS, "late"})
+# What a number on the dashboard can open: a counter, or one of 2.1's own sets, which add the
+# dossiers carried over from before the period and ended in it (`metrics.facts.is_carried_over`):
+# "handled" (its denominator), "handled_on_time" (its numerator), "late" (the difference).
+INDICATOR_2_1 = frozenset({"handled", "handled_on_time", "late"})
+DRILLABLE = frozenset({*COUNTERS, *INDICATOR_2_1})
+
+
+def _fact_ids(period: Period, scope: Scope, at: dt.datetime, counter: str) -> QuerySet[Any]:
+    """The dossier ids behind `counter`: exactly the facts the dashboard's number counted."""
+    filters = counter_filters(at)
+    facts = _facts_in(period, scope, at)
+    if counter not in INDICATOR_2_1:
+        return facts.filter(filters[counter]).values("dossier_id")
+    carried = _annotated(at).filter(
+        received_at__lt=period.start, end_at__gte=period.start, end_at__lt=min(period.end, at)
+    )
+    if scope.agency_ids is not None:
+        carried = carried.filter(agency_id__in=scope.agency_ids)
+    wanted = {
+        "handled": Q(),
+        "handled_on_time": filters["on_time"],
+        "late": ~filters["on_time"],
+    }[counter]
+    return (
+        facts.filter(wanted).values("dossier_id").union(carried.filter(wanted).values("dossier_id"))
+    )
 
 
 def dossiers_behind(
@@ -94,9 +119,7 @@ def dossiers_behind(
             return Dossier.objects.none()
         scope = Scope((agency_id,))
     at = period.evaluation_instant()
-    filters = counter_filters(at)
-    q = ~filters["on_time"] if counter == "late" else filters[counter]
-    ids = _facts_in(period, scope, at).filter(q).values("dossier_id")
+    ids = [row["dossier_id"] for row in _fact_ids(period, scope, at, counter)]
     return Dossier.objects.filter(pk__in=ids).order_by("due_at", "pk")
 
 

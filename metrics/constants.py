@@ -190,9 +190,18 @@ COUNTERS: tuple[str, ...] = (
     "civil_servant",
     "civil_servant_online",
     "overdue_open",
+    # 2.1's on-time dossiers that are still open at the judging instant (shown apart: "on time"
+    # counts them, QĐ 766 "đúng hạn hoặc đang giải quyết trong hạn").
+    "open_on_time",
+    # 5.4 needs feedback: dossiers rated, or named in a complaint (N/A when none was).
+    "rated",
 )
 # Sums (not counts) kept next to the counters.
 SUMS: tuple[str, ...] = ("completed_wd_sum",)
 # 2.1's dossiers carried over from an earlier period and ended in this one (not stored per day:
 # they are counted by the period they ended in, `metrics.selectors.carried_counts`).
 CARRIED: tuple[str, ...] = ("carried", "carried_on_time")
+
+# Bumped (to the time) whenever stored facts change: the public page's cache key carries it, so
+# `/stats/` never shows older figures than `/office/stats/` (issue #20).
+FACTS_VERSION_KEY = "metrics:facts_version"

@@ -64,6 +64,7 @@ class Facts:
     paid_online: bool = False
     disliked: bool = False
     civil_servant: bool = False
+    rated: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -91,6 +92,7 @@ class CrossAppFlags:
     disliked: bool = False
     civil_servant: bool = False
     charged: bool = False
+    rated: bool = False
 
 
 def _parse_dt(value: Any) -> dt.datetime | None:
@@ -200,6 +202,7 @@ def facts_from(
         paid_online=flags.paid_online,
         disliked=flags.disliked,
         civil_servant=flags.civil_servant,
+        rated=flags.rated or flags.disliked,
     )
     if completed_at is not None:
         facts.processing_value, facts.processing_wd = _processing_time(facts, calendar)
@@ -296,6 +299,8 @@ def contributions(f: Facts, at: dt.datetime) -> dict[str, Any]:
         "civil_servant_online": int(f.civil_servant and online),
         # Still open at `at` and already late by the 2.1 rule (the heat table's figure).
         "overdue_open": int(not ended and not on_time),
+        "open_on_time": int(not ended and on_time),
+        "rated": int(f.rated),
     }
     return counts
 

@@ -168,11 +168,14 @@ def compute(inputs: Inputs) -> dict[str, Value]:
         total = hd.get("total", 0)
         out["5.3"] = share("5.3", total - hd.get("unhappy", 0), total)
     # 5.4 — 100% − (late-dossier rate + rate of dossiers with a complaint or a "dislike").
-    if received:
+    # Without a single rating or complaint nothing says how satisfied anyone was: N/A, not 100 %.
+    if received and (get("rated") or get("disliked")):
         late = Decimal(received - get("on_time")) / received
         disliked = Decimal(get("disliked")) / received
         ratio = max(Decimal(0), Decimal(1) - late - disliked).quantize(Decimal("0.0001"))
         out["5.4"] = Value("5.4", max(0, get("on_time") - get("disliked")), received, ratio)
+    elif received:
+        out["5.4"] = _na("5.4", gettext("Chưa có đánh giá hay phản ánh nào về hồ sơ trong kỳ"))
     else:
         out["5.4"] = _na("5.4", "")
 

@@ -45,6 +45,7 @@ class DossierFact(models.Model):
     paid_online = models.BooleanField(default=False)
     disliked = models.BooleanField(default=False)
     civil_servant = models.BooleanField(default=False)
+    rated = models.BooleanField(_("có đánh giá hoặc phản ánh"), default=False)
     computed_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -125,6 +126,8 @@ class DailyFact(models.Model):
     civil_servant = models.PositiveIntegerField(default=0)
     civil_servant_online = models.PositiveIntegerField(default=0)
     overdue_open = models.PositiveIntegerField(default=0)
+    open_on_time = models.PositiveIntegerField(default=0)
+    rated = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = _("tổng hợp chỉ số theo ngày")

@@ -156,6 +156,8 @@ def counter_filters(at: dt.datetime) -> dict[str, Q]:
         "civil_servant": Q(civil_servant=True),
         "civil_servant_online": Q(civil_servant=True) & online,
         "overdue_open": ~Q(end_at__isnull=False, end_at__lt=at) & ~on_time,
+        "open_on_time": ~Q(end_at__isnull=False, end_at__lt=at) & on_time,
+        "rated": Q(rated=True),
     }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Q
 from django.db.models.functions import TruncDate, TruncMonth
@@ -12,6 +13,7 @@ from django.utils import timezone
 
 from dossiers.models import Dossier, DossierEvent
 from helpdesk.models import DossierRating, FieldReport
+from metrics.constants import FACTS_VERSION_KEY
 from metrics.facts import Facts, chunks
 from metrics.models import DailyFact, DossierFact, RefreshState
 from metrics.selectors import FAR_FUTURE, _annotated, aggregates, counter_filters, unprefixed
@@ -139,7 +141,27 @@ def facts_refresh(*, full: bool = False, now: dt.datetime | None = None) -> int:
     RefreshState.objects.filter(pk=state.pk).update(
         last_run_at=now, last_event_id=last_event_id, last_count=len(ids)
     )
+    if ids:
+        facts_changed()
     return len(ids)
+
+
+def facts_changed() -> None:
+    """Mark the stored facts as changed (after the commit that changed them: Redis is network)."""
+    cache.set(FACTS_VERSION_KEY, timezone.now().timestamp(), None)
+
+
+def facts_on_dossier_event(event_id: int) -> None:
+    """`dossiers.hooks.dossier_event_listeners`: recompute the dossier's facts after every event,
+    so the dashboards, the public page and the register count the same dossiers at once instead
+    of after the next periodic refresh (issue #20). Idempotent; the sweep retries a failure."""
+    dossier_id = (
+        DossierEvent.objects.filter(pk=event_id).values_list("dossier_id", flat=True).first()
+    )
+    if dossier_id is None:
+        return
+    facts_store(dossier_ids=[dossier_id])
+    facts_changed()
 
 
 def facts_nightly(*, now: dt.datetime | None = None) -> int:
@@ -148,4 +170,5 @@ def facts_nightly(*, now: dt.datetime | None = None) -> int:
     ids = list(DossierFact.objects.filter(end_at__isnull=True).values_list("dossier_id", flat=True))
     facts_store(dossier_ids=ids, daily=False)
     daily_rebuild()
+    facts_changed()
     return len(ids)

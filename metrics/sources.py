@@ -62,6 +62,14 @@ def _disliked(ids: list[int], codes: dict[int, str]) -> set[int]:
     return out
 
 
+def _rated(ids: list[int]) -> set[int]:
+    """Dossiers the applicant rated (any score): 5.4 is N/A when no dossier got feedback."""
+
+    return set(
+        DossierRating.objects.filter(dossier_id__in=ids).values_list("dossier_id", flat=True)
+    )
+
+
 def _civil_servants(user_ids: set[int]) -> set[int]:
 
     return set(
@@ -106,6 +114,7 @@ def iter_facts(dossiers: QuerySet[Dossier]) -> Iterator[Facts]:
         paid = _paid_online(chunk)
         charged = _charged(chunk)
         disliked = _disliked(chunk, {d.pk: d.code or "" for d in rows})
+        rated = _rated(chunk)
         servants = _civil_servants({d.applicant_id for d in rows})
         for d in rows:
             agency: Any = d.competent_agency or d.receiving_agency
@@ -118,6 +127,7 @@ def iter_facts(dossiers: QuerySet[Dossier]) -> Iterator[Facts]:
                     disliked=d.pk in disliked,
                     civil_servant=d.applicant_id in servants,
                     charged=d.pk in charged,
+                    rated=d.pk in rated,
                 ),
                 agency_level=agency.level if agency else "",
                 calendar=calendar,

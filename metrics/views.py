@@ -23,14 +23,14 @@ from agencies.constants import AgencyLevel
 from agencies.models import Agency
 from common.db_router import reads_from_replica
 from metrics import breakdowns, exports, selectors
-from metrics.constants import INDICATOR_BY_CODE, INDICATORS, PLAN_MEASURES
+from metrics.constants import FACTS_VERSION_KEY, INDICATOR_BY_CODE, INDICATORS, PLAN_MEASURES
 from metrics.forms import PeriodForm
 from metrics.periods import Period, period_from_params
 from metrics.selectors import Scope
 
 # Which counters a value's numerator and denominator open (drill-down).
 DRILL: dict[str, tuple[str, str]] = {
-    "2.1": ("on_time", "received"),
+    "2.1": ("handled_on_time", "handled"),
     "3.3": ("online_e_result", "received"),
     "3.3.counter": ("counter", "received"),
     "3.3.postal": ("postal", "received"),
@@ -45,6 +45,11 @@ DRILL: dict[str, tuple[str, str]] = {
 }
 COUNTER_LABELS = {
     "received": gettext_lazy("hồ sơ tiếp nhận"),
+    "handled": gettext_lazy("hồ sơ tiếp nhận và giải quyết trong kỳ (chỉ số 2.1)"),
+    "handled_on_time": gettext_lazy(
+        "hồ sơ đã giải quyết đúng hạn hoặc đang giải quyết trong hạn (chỉ số 2.1)"
+    ),
+    "open_on_time": gettext_lazy("hồ sơ đang giải quyết, còn trong hạn"),
     "late": gettext_lazy("hồ sơ trễ hạn"),
     "overdue_open": gettext_lazy("hồ sơ đang quá hạn"),
 }
@@ -102,6 +107,8 @@ def _indicator_rows(result, params: dict[str, str]) -> list[dict[str, Any]]:
                 links[part] = _drill_url(counter, params)
         if code == "2.1":
             links["late"] = _drill_url("late", params)
+            # "On time" counts open dossiers still within their deadline (QĐ 766): shown apart.
+            links["open_on_time"] = _drill_url("open_on_time", params)
         spec = INDICATOR_BY_CODE.get(code)
         rows.append(
             {
@@ -333,7 +340,9 @@ def _public_result(request: HttpRequest):
     """The province's index for the asked period, cached (the page is open to everyone)."""
 
     period = period_from_params(request.GET)
-    key = "metrics:public:" + urlencode(sorted(period.as_params().items()))
+    # The facts' version is in the key: a change to any dossier shows on the next request.
+    version = cache.get(FACTS_VERSION_KEY, 0)
+    key = f"metrics:public:{version}:" + urlencode(sorted(period.as_params().items()))
     result = cache.get(key)
     if result is None:
         result = selectors.index_for(period=period, scope=Scope(None))

@@ -262,7 +262,12 @@ class ResultSignForm(forms.Form):
 
 
 class ResultRegisterForm(forms.Form):
-    number = forms.CharField(label=_("Số, ký hiệu văn bản kết quả"), max_length=64)
+    number = forms.CharField(
+        label=_("Số, ký hiệu văn bản kết quả"),
+        max_length=64,
+        required=False,
+        help_text=_("Để trống để lấy số tiếp theo trong sổ văn bản đi của cơ quan."),
+    )
 
 
 # --- counter intake ----------------------------------------------------------------------------

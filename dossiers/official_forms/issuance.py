@@ -35,7 +35,9 @@ from dossiers.constants import (
     FormCode,
 )
 from dossiers.models import Dossier, DossierEvent
+from dossiers.numbering_models import RegisterBook
 from dossiers.official_forms.context import HANDOVER_KINDS, form_context
+from dossiers.services.numbering import number_take
 from dossiers.services.transition import dossier_event_record
 
 F = FormCode
@@ -158,7 +160,7 @@ def official_form_issue(*, event_id: int, form_code: str) -> DossierEvent:
         return prepared
     document = document_issue_form(
         form_code=TEMPLATE_KEYS[form_code],
-        context=prepared.context,
+        context={**prepared.context, **form_numbers(prepared.event, form_code, prepared.agency)},
         title=prepared.title,
         agency=prepared.agency,
         dossier_reference=prepared.event.dossier.code or "",
@@ -238,6 +240,31 @@ def _record_issued(prepared: _PreparedForm, *, form_code: str, document) -> Doss
             ),
         },
     )
+
+
+def form_numbers(event: DossierEvent, form_code: str, agency: Agency) -> dict[str, str]:
+    """ "Số" from the issuing agency's outgoing book, and for the receipt its line in the
+    reception book ("Quyển số, Số thứ tự"), ADR 0276. Taken once per form of an event (a retry
+    gets the same number); the control sheet keeps one number through its revisions, and a
+    second receipt after a supplement keeps the dossier's line in the reception book."""
+    dossier = event.dossier
+    reference = (
+        f"sheet:{dossier.pk}" if form_code == F.CONTROL_SHEET else f"form:{event.pk}:{form_code}"
+    )
+    outgoing = number_take(
+        agency=agency, book=RegisterBook.OUTGOING, reference=reference, dossier=dossier, at=event.at
+    )
+    numbers = {"number": outgoing.text}
+    if form_code == F.RECEIPT:
+        line = number_take(
+            agency=agency,
+            book=RegisterBook.RECEPTION,
+            reference=f"reception:{dossier.pk}",
+            dossier=dossier,
+            at=event.at,
+        )
+        numbers.update(register_book=str(line.year), register_number=f"{line.number:02d}")
+    return numbers
 
 
 # The forms that carry the agency's seal under the signature (the apology and the stop notice

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -64,6 +65,9 @@ class RegisterRow:
     result_received_at: dt.datetime | None
     returned_at: dt.datetime | None
     note: str
+    # The index (`/office/stats/`) counts a dossier for its competent agency, else the receiving
+    # one: True when that is the register's agency.
+    counted_here: bool = True
 
 
 def _period_bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.datetime]:
@@ -76,8 +80,21 @@ def _period_bounds(start: dt.date, end: dt.date) -> tuple[dt.datetime, dt.dateti
 
 
 def register_queryset(*, agency: Agency, start: dt.date, end: dt.date) -> QuerySet[Dossier]:
-    """Dossiers received (Mẫu 01) by or for `agency` between `start` and `end` (local dates)."""
+    """Dossiers first received (Mẫu 01) by or for `agency` between `start` and `end` (local
+    dates). The index counts a dossier for its competent agency (else the receiving one): the
+    register of that agency lists exactly the dossiers `/office/stats/` counts for it."""
     lower, upper = _period_bounds(start, end)
+    # The FIRST reception, as the QĐ 766 index counts it (`metrics.facts.facts_from`): a
+    # supplement moves `received_at` forward, which put dossiers into the wrong month's register
+    # and made the register and `/office/stats/` disagree (issue #20).
+    first_reception = (
+        DossierEvent.objects.filter(
+            dossier=OuterRef("pk"), kind=EventKind.TRANSITION, to_status=S.RECEIVED
+        )
+        .values("dossier")
+        .annotate(first=Min("at"))
+        .values("first")
+    )
     transfers = (
         DossierEvent.objects.filter(
             dossier=OuterRef("pk"), kind=EventKind.TRANSITION, to_status=S.IN_PROCESS
@@ -88,10 +105,13 @@ def register_queryset(*, agency: Agency, start: dt.date, end: dt.date) -> QueryS
     )
     return (
         Dossier.objects.filter(Q(receiving_agency=agency) | Q(competent_agency=agency))
-        .filter(received_at__gte=lower, received_at__lt=upper)
+        .filter(received_at__isnull=False)
+        # A dossier placed without its history (an import) has only `received_at`.
+        .annotate(first_received_at=Coalesce(Subquery(first_reception[:1]), "received_at"))
+        .filter(first_received_at__gte=lower, first_received_at__lt=upper)
         .select_related("competent_agency", "organisation", "applicant__profile")
         .annotate(transferred_at=Subquery(transfers[:1]))
-        .order_by("received_at", "pk")
+        .order_by("first_received_at", "pk")
     )
 
 
@@ -124,13 +144,15 @@ def register_rows(*, user, agency: Agency, start: dt.date, end: dt.date) -> list
                 applicant_address=applicant["applicant_address"],
                 applicant_phone=applicant["applicant_phone"],
                 lead_agency=dossier.competent_agency.name if dossier.competent_agency else "",
-                received_at=dossier.received_at,
+                received_at=dossier.first_received_at,  # type: ignore[attr-defined]
                 due_at=dossier.due_at,
                 # Annotated by register_queryset; its QuerySet[Dossier] type cannot carry it.
                 transferred_at=dossier.transferred_at,  # type: ignore[attr-defined]
                 result_received_at=dossier.completed_at,
                 returned_at=dossier.returned_at,
                 note=_note(dossier),
+                counted_here=(dossier.competent_agency_id or dossier.receiving_agency_id)
+                == agency.pk,
             )
         )
     return rows

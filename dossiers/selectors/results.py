@@ -18,11 +18,13 @@ import uuid
 from typing import Any
 
 from django.db.models import Prefetch, Q
+from django.utils import timezone
 
 from documents.models import StoredDocument
 from documents.selectors import organisations_represented
 from dossiers.constants import RESULT_ISSUED_STATUSES, DossierStatus, EventKind
-from dossiers.models import Dossier, DossierEvent
+from dossiers.models import Dossier, DossierEvent, NumberRegister
+from dossiers.numbering_models import RegisterBook, number_text
 
 S = DossierStatus
 
@@ -115,3 +117,19 @@ def results_withheld(*, user: Any = None, document_uuid: Any = None) -> set[uuid
     if document_uuid is not None:
         return {uuid.UUID(str(document_uuid))} & withheld
     return withheld
+
+
+def next_outgoing_number(*, dossier: Dossier) -> str:
+    """The number the result would get from the competent agency's outgoing book if the records
+    clerk leaves the field empty (ADR 0276); shown, not reserved."""
+    agency_id = dossier.competent_agency_id or dossier.receiving_agency_id
+    year = timezone.localdate().year
+    if agency_id is None:
+        return number_text(1, year)
+    last = (
+        NumberRegister.objects.filter(agency_id=agency_id, year=year, book=RegisterBook.OUTGOING)
+        .values_list("last_number", flat=True)
+        .first()
+        or 0
+    )
+    return number_text(last + 1, year)

@@ -39,7 +39,9 @@ from dossiers.constants import (
     EventKind,
 )
 from dossiers.models import Dossier, DossierEvent
+from dossiers.numbering_models import RegisterBook
 from dossiers.services.drafts import document_reference
+from dossiers.services.numbering import number_take
 from dossiers.services.reception import acting_role
 from dossiers.services.transition import dossier_event_record
 from dossiers.workflow import TransitionNotAllowed
@@ -220,7 +222,7 @@ def office_result_register(*, dossier: Dossier, by: User, number: str) -> Dossie
     signed with their own key: the head's signature stays valid and is checked again."""
     role = acting_role(dossier=dossier, by=by, roles=(Actor.RECORDS_CLERK,))
     number = number.strip()
-    if dossier.status != S.ISSUING or not number:
+    if dossier.status != S.ISSUING:
         raise TransitionNotAllowed(
             _("Chỉ vào số văn bản kết quả đã ký, khi hồ sơ đang chờ ban hành."),
             code="not_issuing",
@@ -234,6 +236,17 @@ def office_result_register(*, dossier: Dossier, by: User, number: str) -> Dossie
             _("Văn bản kết quả chưa có chữ ký số đã được kiểm tra."), code="result_unsigned"
         )
     agency = dossier.competent_agency or dossier.receiving_agency
+    if not number and agency is not None:
+        # No number typed: the next one of the agency's outgoing book (ADR 0276); a retry of the
+        # same dossier gets the same number back.
+        number = number_take(
+            agency=agency,
+            book=RegisterBook.OUTGOING,
+            reference=f"result:{dossier.pk}",
+            dossier=dossier,
+        ).text
+    if not number:
+        raise TransitionNotAllowed(_("Nhập số, ký hiệu văn bản kết quả."), code="no_number")
     identity = get_keystore().officer_identity(
         user=by,
         agency=agency,

@@ -146,8 +146,12 @@ def test_reception_issues_one_signed_receipt_with_its_key_fields(run, cast, pdfs
         "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ",
         "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
         cast.staff[A.RECEPTION_OFFICER].get_full_name(),
+        # Numbered from the receiving unit's books (ADR 0276), never left as "……".
+        f"Số: 01/{timezone.localdate().year}",
+        f"Quyển số {timezone.localdate().year}, Số thứ tự 01",
     ):
         assert expected in text, expected
+    assert "……" not in text
 
     # Running the task again (a redelivered message) issues nothing new.
     again = official_forms.official_form_issue(event_id=received.pk, form_code=FormCode.RECEIPT)

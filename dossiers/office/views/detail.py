@@ -40,6 +40,7 @@ from dossiers.office.views.base import (
     _who,
 )
 from dossiers.selectors.actions import DossierActions
+from dossiers.selectors.results import next_outgoing_number
 
 S = DossierStatus
 
@@ -193,6 +194,7 @@ def _detail_context(
         context["can_sign"] = True
     if allowed.register_result:
         context["register_form"] = extra.pop("register_form", f.ResultRegisterForm())
+        context["next_outgoing_number"] = next_outgoing_number(dossier=dossier)
     context.update(extra)
     return context
 
