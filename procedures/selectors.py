@@ -21,6 +21,7 @@ from procedures.constants import DueRule, OnlineLevel, ProposalStatus, Requireme
 from procedures.deadlines import procedure_due_terms
 from procedures.models import (
     DocumentRequirement,
+    FormField,
     OnlineLevelProposal,
     OnlineOnlyDay,
     Procedure,
@@ -74,6 +75,16 @@ def procedure_get(*, code: str) -> Procedure | None:
         )
         .filter(code=code)
         .first()
+    )
+
+
+def procedure_form_labels(*, code: str) -> list[tuple[str, str]]:
+    """The e-form's (key, Vietnamese label) pairs in their order: one query, for pages that
+    print a dossier's form data and need nothing else of the procedure."""
+    return list(
+        FormField.objects.filter(procedure__code=code)
+        .order_by("position", "id")
+        .values_list("key", "label_vi")
     )
 
 

@@ -25,7 +25,7 @@ from dossiers.constants import (
 from dossiers.hooks import dossier_agency_scopes
 from dossiers.models import Dossier, DossierConsultation, DossierEvent, InteragencyTask
 from dossiers.selectors.queues import OfficeUser, office_user, scope_q
-from dossiers.services.drafts import procedure_for
+from procedures.selectors import procedure_form_labels
 
 S = DossierStatus
 
@@ -158,10 +158,7 @@ def working_hours_left(
 
 def form_rows(*, dossier: Dossier) -> list[tuple[str, Any]]:
     """The e-form values with the procedure's labels, in the spec's order."""
-    procedure = procedure_for(dossier)
-    labels: list[tuple[str, str]] = []
-    if procedure is not None:
-        labels = [(s.key, s.label_vi) for s in procedure.form_fields.all()]
+    labels = procedure_form_labels(code=dossier.procedure_code)
     known = {key for key, _label in labels}
     rows = [(label, dossier.form_data.get(key, "")) for key, label in labels]
     rows += [(key, value) for key, value in (dossier.form_data or {}).items() if key not in known]

@@ -21,7 +21,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
+from django.db import connections
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.functional import Promise, cached_property
@@ -430,12 +432,46 @@ COUNT_CAP = 1000
 
 def queue_counts(user: User | OfficeUser) -> dict[str, int]:
     """How many dossiers each of the officer's queues holds, counted up to `COUNT_CAP + 1`
-    (one capped COUNT per queue; `count > COUNT_CAP` reads "more than COUNT_CAP")."""
+    (`count > COUNT_CAP` reads "more than COUNT_CAP"), in one statement."""
     who = user if isinstance(user, OfficeUser) else office_user(user)
-    return {
-        queue.slug: Dossier.objects.filter(queue.build(who))[: COUNT_CAP + 1].count()
-        for queue in queues_for(who)
-    }
+    return capped_counts(
+        {queue.slug: Dossier.objects.filter(queue.build(who)) for queue in queues_for(who)}
+    )
+
+
+def _capped(queryset: QuerySet[Any]) -> QuerySet[Any]:
+    """At most `COUNT_CAP + 1` rows, without the queryset's ordering: an ordered, limited
+    subquery makes PostgreSQL walk the sort's index and filter every row it passes (0.9 s for
+    "tat-ca" of a department at 1,000,000 dossiers); unordered, it reads the queue's own index
+    (0.4 ms; docs/benchmarks.md)."""
+    return queryset.order_by().values("pk")[: COUNT_CAP + 1]
+
+
+def capped_count(queryset: QuerySet[Any]) -> int:
+    return _capped(queryset).count()
+
+
+def capped_counts(querysets: dict[str, QuerySet[Any]]) -> dict[str, int]:
+    """`capped_count` of each queryset, as the columns of ONE statement: each count is a few
+    milliseconds of index reading, and on a busy server every round trip to PostgreSQL costs
+    as much again (ten badges, ten round trips). The SQL of each count is the ORM's own."""
+    counts: dict[str, int] = {}
+    columns: list[tuple[str, str]] = []
+    params: list[Any] = []
+    for key, queryset in querysets.items():
+        try:
+            sql, sql_params = _capped(queryset).query.sql_with_params()
+        except EmptyResultSet:  # a filter that matches nothing (`pk__in=[]`): no query at all
+            counts[key] = 0
+            continue
+        columns.append((key, f"(SELECT COUNT(*) FROM ({sql}) AS capped)"))  # noqa: S608
+        params.extend(sql_params)
+    if columns:
+        with connections[Dossier.objects.db].cursor() as cursor:
+            cursor.execute("SELECT " + ", ".join(column for _key, column in columns), params)
+            row = cursor.fetchone()
+        counts.update(zip((key for key, _column in columns), row, strict=True))
+    return {key: counts[key] for key in querysets}
 
 
 class CappedPaginator(Paginator):
@@ -446,4 +482,4 @@ class CappedPaginator(Paginator):
 
     @cached_property
     def count(self) -> int:
-        return self.object_list[: COUNT_CAP + 1].count()
+        return capped_count(self.object_list)
