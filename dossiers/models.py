@@ -119,6 +119,16 @@ class Dossier(BaseModel):
     channel = models.CharField(
         _("kênh nộp"), max_length=20, choices=Channel.choices, default=Channel.ONLINE
     )
+    # Filed online at the counter by this reception officer, with the applicant present (an
+    # online-only procedure): still an online dossier (`dossiers.services.counter`).
+    assisted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("cán bộ hỗ trợ nộp trực tuyến tại quầy"),
+    )
     form_data = models.JSONField(_("dữ liệu tờ khai"), default=dict, blank=True)
     vneid_authenticated = models.BooleanField(_("nộp bằng tài khoản định danh"), default=False)
 

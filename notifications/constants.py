@@ -67,6 +67,8 @@ class Event(models.TextChoices):
     # to a bare phone number (`notify_phone`): the anonymous 1022 reporter
     HELPDESK_PHONE_CODE = "helpdesk_phone_code", _("Mã xác thực số điện thoại phản ánh")
     HELPDESK_REPORT_RECEIVED = "helpdesk_report_received", _("Đã tiếp nhận phản ánh")
+    # a one-time code the person reads back to confirm a step (`notifications.phone_codes`)
+    CONFIRMATION_CODE = "confirmation_code", _("Mã xác nhận qua tin nhắn")
     HELPDESK_REPORT_UPDATE = "helpdesk_report_update", _("Cập nhật xử lý phản ánh")
     # staff
     STAFF_NEW_IN_QUEUE = "staff_new_in_queue", _("Hồ sơ mới trong hàng đợi")
@@ -239,6 +241,14 @@ EVENTS: dict[str, EventSpec] = {
         urgent=True,
         channels=(Channel.SMS,),
         sample={"code": "482913", "minutes": "5"},
+        sensitive=True,
+    ),
+    Event.CONFIRMATION_CODE: EventSpec(
+        Audience.CITIZEN,
+        ("code", "minutes", "purpose"),
+        urgent=True,
+        channels=(Channel.SMS,),
+        sample={"code": "482913", "minutes": "10", "purpose": "nộp hồ sơ 1.004222 tại quầy"},
         sensitive=True,
     ),
     Event.HELPDESK_REPORT_RECEIVED: EventSpec(

@@ -233,3 +233,25 @@ class SimulatedMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.provider} → {self.to}"
+
+
+class PhoneCode(BaseModel):
+    """A one-time code sent by SMS that a person reads back to confirm one thing (`purpose`,
+    `reference`): e.g. a citizen at the counter agreeing to the dossier the officer files for
+    them. Only the code's keyed hash is kept (`notifications.phone_codes`)."""
+
+    purpose = models.CharField(_("mục đích"), max_length=40)
+    reference = models.CharField(_("đối tượng"), max_length=64)
+    phone = models.CharField(_("số điện thoại"), max_length=16)
+    code_hash = models.CharField(max_length=64)
+    expires_at = models.DateTimeField(_("hết hạn lúc"))
+    attempts = models.PositiveSmallIntegerField(_("số lần nhập"), default=0)
+    confirmed_at = models.DateTimeField(_("xác nhận lúc"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("mã xác nhận qua tin nhắn")
+        verbose_name_plural = _("mã xác nhận qua tin nhắn")
+        indexes = [models.Index(fields=["purpose", "reference"], name="phone_code_for")]
+
+    def __str__(self) -> str:
+        return f"{self.purpose} {self.reference}"

@@ -340,3 +340,14 @@ class CounterSubmitForm(forms.Form):
         required=False,
         initial=True,
     )
+
+
+class ConfirmationCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Mã xác nhận công dân đọc (6 chữ số)"),
+        min_length=6,
+        max_length=6,
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "pattern": "[0-9]{6}"}
+        ),
+    )

@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import Q
 from django.utils import timezone
 
 from accounts.constants import Role
@@ -210,9 +211,9 @@ def counter_draft_for(*, who: OfficeUser, uuid: Any) -> Dossier | None:
     reception point), not yet submitted."""
     return (
         Dossier.objects.filter(
+            Q(channel=Channel.COUNTER) | Q(assisted_by__isnull=False),  # or filed online for them
             uuid=uuid,
             status=S.DRAFT,
-            channel=Channel.COUNTER,
             receiving_agency_id__in=sorted(who.agencies(["reception_officer"])),
         )
         .select_related("applicant", "receiving_agency", "competent_agency")

@@ -59,7 +59,8 @@ from dossiers.services.drafts import (
 from dossiers.services.submission import dossier_submit
 from dossiers.services.transition import dossier_transition
 from dossiers.workflow import TransitionNotAllowed
-from procedures.deadlines import COUNTER_FIRST, procedure_due_terms
+from notifications.phone_codes import phone_code_confirm, phone_code_confirmed, phone_code_send
+from procedures.deadlines import COUNTER_FIRST, ONLINE_FIRST, procedure_due_terms
 from procedures.selectors import procedure_fee_lines, procedure_online_only_on
 
 S = DossierStatus
@@ -121,11 +122,6 @@ def counter_citizen_get_or_create(
     return user, True
 
 
-def _counter_terms(procedure: Any) -> Any:
-    """The procedure's time for a counter dossier, by the catalogue rules of ADR 0252."""
-    return procedure_due_terms(procedure, order=COUNTER_FIRST)
-
-
 @transaction.atomic
 def counter_draft_start(*, procedure: Any, citizen: User, by: User) -> Dossier:
     """A counter dossier (channel counter) for `citizen`, prefilled from their profile and
@@ -135,21 +131,17 @@ def counter_draft_start(*, procedure: Any, citizen: User, by: User) -> Dossier:
         raise TransitionNotAllowed(
             _("Bạn không phải cán bộ tiếp nhận của đơn vị nào."), code="actor_not_allowed"
         )
-    today = timezone.localdate()
-    if procedure_online_only_on(procedure=procedure, day=today, agency=agency):
-        raise ApplicationError(
-            _(
-                "Hôm nay thủ tục này chỉ tiếp nhận trực tuyến: hướng dẫn, hỗ trợ công dân nộp "
-                "trên Cổng Dịch vụ công."
-            ),
-            code="online_only",
-        )
+    # An online-only procedure (today, here) takes no paper: the officer files it online with
+    # the citizen present, who confirms it (assisted submission, ADR 0291).
+    assisted = procedure_online_only_on(
+        procedure=procedure, day=timezone.localdate(), agency=agency
+    )
     commune = None
     profile = getattr(citizen, "profile", None)
     if profile is not None and profile.permanent_commune_code:
         commune = agency_for_commune_code(profile.permanent_commune_code)
     _receiving, competent = _agencies_for(procedure, commune)
-    terms = _counter_terms(procedure)
+    terms = procedure_due_terms(procedure, order=ONLINE_FIRST if assisted else COUNTER_FIRST)
     specs = list(procedure.form_fields.all())
     case_key, case_title = initial_case(procedure)
     dossier = dossier_create_draft(
@@ -159,7 +151,7 @@ def counter_draft_start(*, procedure: Any, citizen: User, by: User) -> Dossier:
         procedure_name=procedure.name[:500],
         receiving_agency=agency,
         competent_agency=competent or agency,
-        channel=Channel.COUNTER,
+        channel=Channel.ONLINE if assisted else Channel.COUNTER,
         processing_time=terms.value,
         processing_time_unit=terms.unit,
         processing_cutoff=terms.cutoff,
@@ -168,9 +160,14 @@ def counter_draft_start(*, procedure: Any, citizen: User, by: User) -> Dossier:
     )
     dossier.case_key, dossier.case_title = case_key, case_title
     dossier.applicant_data = applicant_prefill(citizen)
-    dossier.result_delivery = ResultDelivery.COUNTER
+    # A full-online procedure returns its result online (NĐ 42/2022 Art. 11).
+    dossier.result_delivery = ResultDelivery.ELECTRONIC if assisted else ResultDelivery.COUNTER
+    dossier.assisted_by = by if assisted else None
     dossier.fee_vnd = sum(
-        line.amount_vnd for line in procedure_fee_lines(procedure=procedure, channel="in_person")
+        line.amount_vnd
+        for line in procedure_fee_lines(
+            procedure=procedure, channel="online" if assisted else "in_person"
+        )
     )
     dossier.save(
         update_fields=[
@@ -178,6 +175,7 @@ def counter_draft_start(*, procedure: Any, citizen: User, by: User) -> Dossier:
             "case_key",
             "case_title",
             "result_delivery",
+            "assisted_by",
             "fee_vnd",
             "updated_at",
         ]
@@ -187,10 +185,62 @@ def counter_draft_start(*, procedure: Any, citizen: User, by: User) -> Dossier:
 
 def _counter_locked(dossier: Dossier, by: User) -> Dossier:
     locked = Dossier.objects.select_for_update().get(pk=dossier.pk)
-    if locked.status != S.DRAFT or locked.channel != Channel.COUNTER:
+    at_counter = locked.channel == Channel.COUNTER or locked.assisted_by_id is not None
+    if locked.status != S.DRAFT or not at_counter:
         raise ApplicationError(_("Hồ sơ đã được nộp, không sửa được nữa."), code="not_a_draft")
     dossier_actor_agency(dossier=locked, by=by, role=Actor.RECEPTION_OFFICER)
     return locked
+
+
+# --- assisted submission: the citizen's confirmation by SMS code ---------------------------------
+
+ASSISTED_PURPOSE = "counter_assisted"
+
+
+def _citizen_phone(dossier: Dossier) -> str:
+    profile = getattr(dossier.applicant, "profile", None)
+    return (
+        (dossier.applicant_data or {}).get("phone")
+        or dossier.applicant.phone
+        or (profile.phone if profile is not None else "")
+        or ""
+    )
+
+
+@transaction.atomic
+def counter_confirmation_send(*, dossier: Dossier, by: User) -> str:
+    """Text the citizen a code that says what they agree to; returns the number it went to
+    (masked). The code is kept hashed (`notifications.phone_codes`)."""
+    locked = _counter_locked(dossier, by)
+    if locked.assisted_by_id is None:
+        raise ApplicationError(_("Hồ sơ này nộp trực tiếp, không cần mã xác nhận."), code="paper")
+    phone = _citizen_phone(locked)
+    if not phone:
+        raise ApplicationError(
+            _("Chưa có số điện thoại của công dân: nhập ở phần thông tin người nộp."),
+            code="no_phone",
+        )
+    phone_code_send(
+        phone=phone,
+        purpose=ASSISTED_PURPOSE,
+        reference=str(locked.uuid),
+        label=_("nộp trực tuyến hồ sơ %(procedure)s tại quầy")
+        % {"procedure": locked.procedure_code},
+    )
+    audit_record(action="office.assisted_code_sent", actor=by, obj=locked)
+    return f"{phone[:3]}****{phone[-3:]}"
+
+
+def counter_confirmation_check(*, dossier: Dossier, by: User, code: str) -> None:
+    """The code the citizen reads back. A wrong try is counted (and committed) before the
+    refusal, so guessing is bounded (`notifications.phone_codes.MAX_ATTEMPTS`)."""
+    dossier_actor_agency(dossier=dossier, by=by, role=Actor.RECEPTION_OFFICER)
+    phone_code_confirm(purpose=ASSISTED_PURPOSE, reference=str(dossier.uuid), code=code)
+
+
+def counter_confirmation(dossier: Dossier) -> Any:
+    """The citizen's fresh confirmation of this assisted dossier, or None."""
+    return phone_code_confirmed(purpose=ASSISTED_PURPOSE, reference=str(dossier.uuid))
 
 
 @transaction.atomic
@@ -298,9 +348,31 @@ def counter_submit(*, dossier: Dossier, by: User, accept_now: bool = False) -> D
         raise ApplicationError(
             _("Hồ sơ chưa đủ để nộp."), code="incomplete", extra={"problems": problems}
         )
+    facts: dict[str, Any] = {}
+    if locked.assisted_by_id is not None:
+        confirmation = counter_confirmation(locked)
+        if confirmation is None:
+            raise ApplicationError(
+                _("Công dân chưa xác nhận nộp hồ sơ: gửi mã xác nhận và nhập mã công dân đọc."),
+                code="not_confirmed",
+                extra={"problems": [_("Công dân chưa xác nhận bằng mã gửi qua tin nhắn.")]},
+            )
+        facts["assisted"] = {
+            "by": str(by.uuid),
+            "confirmed_by": "sms",
+            "confirmed_at": confirmation.confirmed_at.isoformat(),
+        }
     locked.declared_at = timezone.now()
     locked.save(update_fields=["declared_at", "updated_at"])
-    event = dossier_submit(dossier=locked, by=by, role=Actor.RECEPTION_OFFICER)
+    event = dossier_submit(
+        dossier=locked,
+        by=by,
+        role=Actor.RECEPTION_OFFICER,
+        note=_("Nộp trực tuyến tại quầy, công dân có mặt và xác nhận bằng mã qua tin nhắn.")
+        if facts
+        else "",
+        data=facts or None,
+    )
     document_uses_lock(kind=UseKind.DOSSIER, reference=document_reference(locked))
     if accept_now:
         event = dossier_transition(

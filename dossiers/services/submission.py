@@ -201,6 +201,7 @@ def dossier_submit(
     on_behalf_of: User | None = None,
     code: str | None = None,
     note: str = "",
+    data: dict | None = None,
 ) -> DossierEvent:
     """Submit a draft: assigns the dossier code (or keeps the National Portal's `code`), starts
     the 8-working-hour reception window for online dossiers, writes the event.
@@ -215,5 +216,11 @@ def dossier_submit(
         locked.code = code
         locked.save(update_fields=["code", "updated_at"])
     return dossier_transition(
-        dossier=dossier, to=S.SUBMITTED, by=by, role=role, on_behalf_of=on_behalf_of, note=note
+        dossier=dossier,
+        to=S.SUBMITTED,
+        by=by,
+        role=role,
+        on_behalf_of=on_behalf_of,
+        note=note,
+        data=data,
     )

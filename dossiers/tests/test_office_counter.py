@@ -209,19 +209,6 @@ def test_another_agencys_officer_cannot_touch_the_counter_draft(client, world):
     assert client.post(url, {"step": "submit"}).status_code == 404
 
 
-def test_online_only_procedure_is_not_taken_on_paper(world):
-    from common.exceptions import ApplicationError
-
-    world.procedure.online_only = True
-    world.procedure.save(update_fields=["online_only"])
-    citizen = make_citizen()
-    with pytest.raises(ApplicationError) as refused:
-        svc.counter_draft_start(
-            procedure=world.procedure, citizen=citizen, by=world.reception_officer
-        )
-    assert refused.value.code == "online_only"
-
-
 def test_a_counter_dossier_of_a_1_5_working_day_procedure_is_received(world):
     """Issue #21, item 1: "1,5 Ngày làm việc" (e.g. 1.013097) made the reception raise and the
     dossier stay submitted. Now the draft takes the catalogue's time, and the due moment is

@@ -27,9 +27,10 @@ def _code_sms() -> Notification:
     return row
 
 
-def test_only_the_phone_code_is_sensitive():
+def test_only_the_one_time_codes_are_sensitive():
     assert EVENTS[Event.HELPDESK_PHONE_CODE].sensitive
-    assert sorted(SENSITIVE_EVENTS) == [Event.HELPDESK_PHONE_CODE]
+    assert EVENTS[Event.CONFIRMATION_CODE].sensitive
+    assert sorted(SENSITIVE_EVENTS) == sorted([Event.HELPDESK_PHONE_CODE, Event.CONFIRMATION_CODE])
 
 
 @pytest.mark.django_db(transaction=True)

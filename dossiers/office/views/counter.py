@@ -151,6 +151,9 @@ def _counter_context(dossier: Dossier, **extra: Any) -> dict[str, Any]:
         "components": [(c, f.ScanForm(prefix=f"s{c.pk}")) for c in dossier.components.all()],
         "problems": svc.counter_problems(dossier),
         "submit_form": f.CounterSubmitForm(),
+        "assisted": dossier.assisted_by_id is not None,
+        "confirmation": svc.counter_confirmation(dossier) if dossier.assisted_by_id else None,
+        "code_form": extra.pop("code_form", f.ConfirmationCodeForm()),
         **extra,
     }
 
@@ -166,6 +169,10 @@ def counter_draft(request: AuthenticatedHttpRequest, uuid: Any) -> HttpResponse:
         return _counter_fields(request, dossier)
     if step == "scan":
         return _counter_scan(request, dossier)
+    if step == "send_code":
+        return _counter_send_code(request, dossier)
+    if step == "confirm_code":
+        return _counter_confirm_code(request, dossier)
     if step == "submit":
         form = f.CounterSubmitForm(request.POST)
         form.is_valid()
@@ -250,3 +257,30 @@ def _counter_scan(request: AuthenticatedHttpRequest, dossier: Dossier) -> HttpRe
     else:
         messages.error(request, _("Chọn tệp bản quét (PDF)."))
     return redirect("office:counter_draft", uuid=dossier.uuid)
+
+
+def _counter_send_code(request: AuthenticatedHttpRequest, dossier: Dossier) -> HttpResponse:
+    """Assisted submission: text the citizen the code that confirms the dossier."""
+    try:
+        masked = svc.counter_confirmation_send(dossier=dossier, by=request.user)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Đã gửi mã xác nhận đến số %(phone)s.") % {"phone": masked})
+    return redirect("office:counter_draft", uuid=dossier.uuid)
+
+
+def _counter_confirm_code(request: AuthenticatedHttpRequest, dossier: Dossier) -> HttpResponse:
+    form = f.ConfirmationCodeForm(request.POST)
+    if form.is_valid():
+        try:
+            svc.counter_confirmation_check(
+                dossier=dossier, by=request.user, code=form.cleaned_data["code"]
+            )
+        except ApplicationError as error:
+            form.add_error("code", error.message)
+        else:
+            messages.success(request, _("Công dân đã xác nhận nộp hồ sơ."))
+            return redirect("office:counter_draft", uuid=dossier.uuid)
+    context = _counter_context(dossier, code_form=form)
+    return render(request, "dossiers/office/counter_draft.html", context, status=400)

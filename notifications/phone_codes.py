@@ -1,0 +1,123 @@
+"""One-time codes by SMS that a person reads back to confirm one thing.
+
+`phone_code_send(phone=, purpose=, reference=, label=)` writes a `PhoneCode` (only the code's
+keyed hash) and the SMS as an outbox row in the caller's transaction, so it is sent after commit
+with the outbox's retries, and nothing is sent on rollback (ADR 0180). The SMS event is sensitive:
+the body is blanked once the row is final and never shown to staff (ADR 0081).
+`phone_code_confirm(purpose=, reference=, code=)` checks the newest live code for that purpose
+and reference; a wrong try is counted and committed before the refusal.
+`phone_code_confirmed(purpose=, reference=)` is the confirmation, if it is still fresh.
+
+Purposes in use: `counter_assisted` (the citizen agrees to an online dossier filed for them at
+the counter, dossiers.services.counter).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import secrets
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from common.exceptions import ApplicationError
+from notifications.constants import Event
+from notifications.models import PhoneCode
+from notifications.services import notify_phone
+
+CODE_MINUTES = 10  # how long a code may be typed in
+MAX_ATTEMPTS = 5  # wrong tries before a new code is needed
+CONFIRMATION_FRESH_MINUTES = 30  # how long a confirmation counts
+RESEND_SECONDS = 30  # one code per purpose and reference in this time
+
+
+class PhoneCodeError(ApplicationError):
+    pass
+
+
+def _hash(*, purpose: str, reference: str, code: str) -> str:
+    message = f"{purpose}:{reference}:{code}".encode()
+    return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()
+
+
+@transaction.atomic
+def phone_code_send(*, phone: str, purpose: str, reference: str, label: str) -> PhoneCode:
+    """Send a fresh 6-digit code to `phone` for (`purpose`, `reference`); `label` says in the SMS
+    what the code confirms. Earlier codes for the same thing stop counting."""
+    now = timezone.now()
+    recent = PhoneCode.objects.filter(
+        purpose=purpose,
+        reference=reference,
+        created_at__gt=now - dt.timedelta(seconds=RESEND_SECONDS),
+    )
+    if recent.exists():
+        raise PhoneCodeError(
+            _("Mã vừa được gửi; chờ %(seconds)s giây rồi gửi lại.") % {"seconds": RESEND_SECONDS},
+            code="too_soon",
+        )
+    code = f"{secrets.randbelow(1_000_000):06d}"
+    PhoneCode.objects.filter(purpose=purpose, reference=reference, confirmed_at=None).update(
+        expires_at=now, updated_at=now
+    )
+    row = PhoneCode.objects.create(
+        purpose=purpose,
+        reference=reference,
+        phone=phone,
+        code_hash=_hash(purpose=purpose, reference=reference, code=code),
+        expires_at=now + dt.timedelta(minutes=CODE_MINUTES),
+    )
+    sms = notify_phone(
+        event=Event.CONFIRMATION_CODE,
+        phone=phone,
+        context={"code": code, "minutes": str(CODE_MINUTES), "purpose": label},
+        reference=reference,
+    )
+    if sms is None:  # rolls the code back with the transaction
+        raise PhoneCodeError(_("Không gửi được tin nhắn đến số điện thoại này."), code="no_sms")
+    return row
+
+
+def phone_code_confirm(*, purpose: str, reference: str, code: str) -> PhoneCode:
+    """The code typed in matches the newest live one: confirmed. Raises `PhoneCodeError`."""
+    with transaction.atomic():
+        row = (
+            PhoneCode.objects.select_for_update()
+            .filter(purpose=purpose, reference=reference)
+            .order_by("-created_at", "-pk")
+            .first()
+        )
+        if row is None or timezone.now() > row.expires_at:
+            raise PhoneCodeError(
+                _("Mã xác nhận đã hết hạn hoặc chưa được gửi; hãy gửi mã mới."), code="expired"
+            )
+        if row.confirmed_at is not None:
+            return row
+        if row.attempts >= MAX_ATTEMPTS:
+            raise PhoneCodeError(
+                _("Đã nhập sai quá số lần cho phép; hãy gửi mã mới."), code="too_many"
+            )
+        row.attempts += 1
+        typed = _hash(purpose=purpose, reference=reference, code=code.strip())
+        correct = hmac.compare_digest(row.code_hash, typed)
+        if correct:
+            row.confirmed_at = timezone.now()
+        row.save(update_fields=["attempts", "confirmed_at", "updated_at"])
+    if not correct:  # the counted try is committed
+        raise PhoneCodeError(_("Mã xác nhận không đúng."), code="wrong")
+    return row
+
+
+def phone_code_confirmed(*, purpose: str, reference: str) -> PhoneCode | None:
+    """The confirmation of (`purpose`, `reference`) given in the last half hour, or None."""
+    fresh_after = timezone.now() - dt.timedelta(minutes=CONFIRMATION_FRESH_MINUTES)
+    return (
+        PhoneCode.objects.filter(
+            purpose=purpose, reference=reference, confirmed_at__gte=fresh_after
+        )
+        .order_by("-confirmed_at")
+        .first()
+    )
