@@ -162,6 +162,38 @@ def validate_values(
     return {}, {k: [str(e) for e in errs] for k, errs in form.errors.items()}
 
 
+# The applicant step asks for these. A procedure field filled from the same profile attribute
+# takes the applicant's answer instead of asking a second time on the next step (issue #25).
+APPLICANT_KEY_FOR_PREFILL: dict[str, str] = {
+    PrefillSource.FULL_NAME: "full_name",
+    PrefillSource.ID_NUMBER: "id_number",
+    PrefillSource.DATE_OF_BIRTH: "date_of_birth",
+    PrefillSource.PHONE: "phone",
+    PrefillSource.EMAIL: "email",
+    PrefillSource.ADDRESS: "address",
+}
+
+
+def answered_by_applicant(specs: Iterable[Any]) -> dict[str, str]:
+    """{field key: applicant key} of the procedure's fields the applicant step already asked."""
+    return {
+        spec.key: APPLICANT_KEY_FOR_PREFILL[spec.prefill_source]
+        for spec in specs
+        if spec.prefill_source in APPLICANT_KEY_FOR_PREFILL
+    }
+
+
+def with_applicant_answers(
+    specs: Iterable[Any], values: dict[str, Any], applicant_data: dict[str, Any]
+) -> dict[str, Any]:
+    """`values` with the fields the applicant step answered set from `applicant_data`."""
+    copied = {
+        key: applicant_data.get(applicant_key, "")
+        for key, applicant_key in answered_by_applicant(specs).items()
+    }
+    return {**values, **copied}
+
+
 def profile_value(profile: Any, source: str) -> Any:
     attribute = PROFILE_ATTRIBUTES.get(source)
     if profile is None or attribute is None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from agencies.selectors import agencies_valid_on, agency_for_commune_code
@@ -192,15 +193,35 @@ class DeliveryForm(_ErrorsFromRules):
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(label=_("Tải tệp lên (PDF, JPG, PNG)"), required=False)
-    document = forms.ChoiceField(label=_("Hoặc chọn từ kho dữ liệu"), required=False)
+    """One upload slot of the documents step: a new file, or a document from the data store.
+    All slots sit in one form, so a file chosen in any slot is sent with "Lưu và tiếp tục" too
+    (never dropped); a slot with nothing chosen is simply not validated."""
+
+    file = forms.FileField(label=_("Tải tệp lên"), required=False)
+    document = forms.UUIDField(label=_("Hoặc chọn từ kho dữ liệu của bạn"), required=False)
 
     def __init__(self, *args: Any, store: list[Any], **kwargs: Any) -> None:
+        """`store`: the documents offered by the picker (the service checks the chosen one
+        belongs to the citizen, so a value from outside the list is still refused there)."""
         super().__init__(*args, **kwargs)
-        choice_field(self, "document").choices = [
-            ("", "—"),
-            *((str(d.uuid), f"{d.title} ({d.created_at:%d/%m/%Y})") for d in store),
-        ]
+        self.fields["document"].widget = forms.Select(
+            choices=[
+                ("", "—"),
+                *((str(d.uuid), f"{d.title} ({d.created_at:%d/%m/%Y})") for d in store),
+            ]
+        )
+        limit_mb = settings.DOCUMENTS_MAX_FILE_BYTES // (1024 * 1024)
+        self.fields["file"].help_text = _("PDF, JPG hoặc PNG, tối đa %(mb)s MB mỗi tệp.") % {
+            "mb": limit_mb
+        }
+        self.fields["file"].widget.attrs.update(
+            {
+                "accept": ".pdf,.jpg,.jpeg,.png," + ",".join(settings.DOCUMENTS_ALLOWED_TYPES),
+                "data-max-bytes": str(settings.DOCUMENTS_MAX_FILE_BYTES),
+                "data-types": " ".join(settings.DOCUMENTS_ALLOWED_TYPES),
+                "data-upload-check": "",
+            }
+        )
 
     def clean(self) -> dict[str, Any]:
         super().clean()

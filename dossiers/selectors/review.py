@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from documents.selectors import documents_visible_to
+from dossiers import eform
 from dossiers.constants import (
     APPLICANT_LABELS,
     Channel,
@@ -111,8 +112,10 @@ def _applicant_section(dossier: Dossier, procedure: Any) -> AnswerSection:
 
 def _fields_section(dossier: Dossier, procedure: Any) -> AnswerSection:
     section = AnswerSection(DraftStep.FIELDS)
-    for spec in procedure.form_fields.all():
-        if spec.field_type == FieldType.DOCUMENT:
+    specs = list(procedure.form_fields.all())
+    answered = eform.answered_by_applicant(specs)  # shown once, under the applicant
+    for spec in specs:
+        if spec.field_type == FieldType.DOCUMENT or spec.key in answered:
             continue
         value = readable(dossier.form_data.get(spec.key), spec.field_type)
         section.rows.append(

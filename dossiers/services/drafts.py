@@ -415,7 +415,12 @@ def draft_applicant_save(
         locked.fee_vnd = sum(
             line.amount_vnd for line in procedure_online_fees(procedure, dossier=locked)
         )
-    fields = ["applicant_data", "fee_vnd", "draft_step", "updated_at"]
+    fields = ["applicant_data", "form_data", "fee_vnd", "draft_step", "updated_at"]
+    if procedure is not None:  # asked once: the procedure's fields that repeat these answers
+        specs = list(procedure.form_fields.all())
+        locked.form_data = eform.with_applicant_answers(
+            specs, locked.form_data or {}, locked.applicant_data
+        )
     if filing_agency is not None:
         locked.receiving_agency = locked.competent_agency = filing_agency
         fields += ["receiving_agency", "competent_agency"]
@@ -445,6 +450,7 @@ def draft_fields_save(*, dossier: Dossier, by: User, data: dict[str, Any]) -> Do
     locked = _locked_draft(dossier, by)
     procedure = procedure_for(locked)
     specs = list(procedure.form_fields.all()) if procedure else []
+    data = eform.with_applicant_answers(specs, data, locked.applicant_data or {})
     values, errors = eform.validate_values(specs, data)
     if errors:
         raise ApplicationError(

@@ -62,7 +62,8 @@ def submission_problems(dossier: Dossier) -> dict[str, list[str]]:
     if dossier.receiving_agency_id is None or dossier.competent_agency_id is None:
         problems.setdefault(DraftStep.APPLICANT, []).append(_("Chọn nơi nộp hồ sơ."))
     specs = list(procedure.form_fields.all())
-    _values, field_errors = eform.validate_values(specs, dossier.form_data)
+    answers = eform.with_applicant_answers(specs, dossier.form_data, dossier.applicant_data or {})
+    _values, field_errors = eform.validate_values(specs, answers)
     if field_errors:
         labels = {spec.key: spec.label_vi for spec in specs}
         problems[DraftStep.FIELDS] = [

@@ -173,3 +173,22 @@ def test_the_procedure_page_prints_no_empty_brackets(client, world):
     page = client.get(reverse("procedures:detail", kwargs={"code": procedure.code}))
     assert page.status_code == 200
     assert "()" not in page.content.decode()
+
+
+def test_applicant_answers_are_not_asked_again_on_the_fields_step(signed_in, world, draft):
+    signed_in.post(step_url(draft, DraftStep.APPLICANT), {**APPLICANT, "full_name": "Trần Thị Bé"})
+    page = signed_in.get(step_url(draft, DraftStep.FIELDS)).content.decode()
+    assert 'name="full_name"' not in page
+    assert 'name="id_number"' not in page
+    assert "Đã lấy từ bước Người nộp" in page
+    response = signed_in.post(
+        step_url(draft, DraftStep.FIELDS), {"new_address": "34 Trần Hưng Đạo", "action": "next"}
+    )
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.form_data["full_name"] == "Trần Thị Bé"
+    assert draft.form_data["id_number"] == ID_NUMBER
+    # a later change on step 1 follows into the procedure's fields
+    signed_in.post(step_url(draft, DraftStep.APPLICANT), {**APPLICANT, "full_name": "Trần Thị Bê"})
+    draft.refresh_from_db()
+    assert draft.form_data["full_name"] == "Trần Thị Bê"

@@ -74,12 +74,11 @@ def test_readme_screenshots_of_the_citizen_journey(browser, live_server, axe, se
     page.get_by_label("Số điện thoại").fill(PHONE)
     shoot(page, axe, "3-applicant", tmp_path)
     page.get_by_role("button", name="Lưu và tiếp tục").click()
-    page.get_by_label("Số định danh cá nhân").fill(ID_NUMBER)
     page.get_by_label("Địa chỉ đăng ký thường trú").fill("34 Trần Hưng Đạo, phường Tân Ninh")
     page.get_by_role("button", name="Lưu và tiếp tục").click()
     # 3 documents: an upload, one from the data store; the ID card is not asked for
     first = page.locator("section.card").nth(0)
-    first.get_by_label("Tải tệp lên (PDF, JPG, PNG)").set_input_files(str(upload))
+    first.get_by_label("Tải tệp lên").set_input_files(str(upload))
     first.get_by_role("button", name="Thêm giấy tờ").click()
     second = page.locator("section.card").nth(1)
     second.get_by_label("Hoặc chọn từ kho dữ liệu").select_option(str(stored.uuid))

@@ -169,9 +169,10 @@ def walk_the_journey(page, url, world, user, axe, tmp_path) -> str:
     page.get_by_label("Địa chỉ thường trú").fill("12 Cách Mạng Tháng Tám, phường Tân Ninh")
     page.get_by_role("button", name="Lưu và tiếp tục").click()
 
-    # 2 the procedure's own fields (the name is prefilled from the profile)
+    # 2 the procedure's own fields: name and ID number come from step 1, not asked again
     check_page(page, axe, "fields")
-    page.get_by_label("Số định danh cá nhân").fill(ID_NUMBER)
+    assert page.get_by_label("Số định danh cá nhân").count() == 0
+    assert page.get_by_text("Đã lấy từ bước Người nộp", exact=False).is_visible()
     page.get_by_label("Địa chỉ đăng ký thường trú").fill("34 Trần Hưng Đạo, phường Tân Ninh")
     page.get_by_role("button", name="Lưu và tiếp tục").click()
 
@@ -179,7 +180,7 @@ def walk_the_journey(page, url, world, user, axe, tmp_path) -> str:
     assert page.get_by_text("Không cần cung cấp: Nhà nước đã có giấy tờ này.").is_visible()
     check_page(page, axe, "documents")
     first = page.locator("section.card").nth(0)
-    first.get_by_label("Tải tệp lên (PDF, JPG, PNG)").set_input_files(str(upload))
+    first.get_by_label("Tải tệp lên").set_input_files(str(upload))
     first.get_by_role("button", name="Thêm giấy tờ").click()
     second = page.locator("section.card").nth(1)
     second.get_by_label("Hoặc chọn từ kho dữ liệu").select_option(str(stored.uuid))

@@ -97,10 +97,8 @@ def test_bad_input_keeps_the_draft_intact(world):
     before = Dossier.objects.get(pk=dossier.pk)
     # a missing required field
     with pytest.raises(ApplicationError) as missing:
-        svc.draft_fields_save(
-            dossier=dossier, by=world.citizen, data={"full_name": "", "id_number": ID_NUMBER}
-        )
-    assert "full_name" in missing.value.extra["errors"]
+        svc.draft_fields_save(dossier=dossier, by=world.citizen, data={"new_address": ""})
+    assert "new_address" in missing.value.extra["errors"]
     # a wrong ID number (not 12 digits; then a bad province code)
     for wrong in ("12345", "999090001234"):
         with pytest.raises(ApplicationError) as bad_id:

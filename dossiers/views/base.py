@@ -9,11 +9,15 @@ from __future__ import annotations
 
 from typing import Any, cast
 
-from django.http import Http404, HttpRequest
+from django.contrib import messages
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from accounts.http import AuthenticatedHttpRequest, user_or_404
 from dossiers import selectors as sel
-from dossiers.constants import DossierStatus
+from dossiers.constants import DRAFT_STEPS, DossierStatus, DraftStep
 from dossiers.models import Dossier
 from procedures.selectors import procedure_get
 
@@ -46,3 +50,38 @@ def _procedure_or_404(code: str) -> Any:
     if procedure is None:
         raise Http404
     return procedure
+
+
+# --- moving between the steps of a draft --------------------------------------------------------
+
+RETURN_PARAM = "quay-ve"  # `?quay-ve=xem-lai`: came from a "Thay đổi" link on the review page
+
+
+def _returning(request: HttpRequest) -> bool:
+    """The citizen came from the check-your-answers page: "Lưu và tiếp tục" takes them back."""
+    value = request.POST.get(RETURN_PARAM) or request.GET.get(RETURN_PARAM)
+    return value == DraftStep.REVIEW
+
+
+def _step_url(dossier: Dossier, step: DraftStep, request: HttpRequest, anchor: str = "") -> str:
+    url = reverse("dossiers:step", kwargs={"uuid": dossier.uuid, "step": step})
+    if _returning(request):
+        url += f"?{RETURN_PARAM}={DraftStep.REVIEW}"
+    return url + (f"#{anchor}" if anchor else "")
+
+
+def _next(dossier: Dossier, step: DraftStep, request: HttpRequest) -> HttpResponse:
+    """After a save: back, stay (save only), forward, or back to the review page when the
+    citizen came from one of its "Thay đổi" links."""
+    index = DRAFT_STEPS.index(step)
+    action = request.POST.get("action", "next")
+    if action == "next" and _returning(request):
+        return redirect("dossiers:step", uuid=dossier.uuid, step=DraftStep.REVIEW)
+    if action == "back" and index:
+        target = DRAFT_STEPS[index - 1]
+    elif action == "save" or index + 1 >= len(DRAFT_STEPS):
+        messages.success(request, _("Đã lưu bản nháp."))
+        target = step
+    else:
+        target = DRAFT_STEPS[index + 1]
+    return redirect("dossiers:step", uuid=dossier.uuid, step=target)

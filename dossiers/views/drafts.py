@@ -25,21 +25,29 @@ from accounts.identity.selectors import step_up_login_url
 from accounts.models import Organisation, User
 from common.exceptions import ApplicationError
 from documents.rendering import html_to_pdf, qr_data_uri
-from documents.selectors import document_list
+from dossiers import eform
 from dossiers import selectors as sel
 from dossiers import services as svc
-from dossiers.constants import DRAFT_STEPS, Channel, ComponentSource, DossierStatus, DraftStep
+from dossiers.constants import DRAFT_STEPS, Channel, DossierStatus, DraftStep
 from dossiers.forms import (
     ApplicantForm,
     DeliveryForm,
     ReviewForm,
     StartForm,
-    UploadForm,
     fields_form,
 )
-from dossiers.models import Dossier, DossierComponent
+from dossiers.models import Dossier
 from dossiers.selectors.review import draft_answers
-from dossiers.views.base import _dossier_or_404, _posted, _procedure_or_404, _signed_in_or_404
+from dossiers.views.base import (
+    RETURN_PARAM,
+    _dossier_or_404,
+    _next,
+    _posted,
+    _procedure_or_404,
+    _returning,
+    _signed_in_or_404,
+)
+from dossiers.views.slots import documents_step
 
 S = DossierStatus
 
@@ -134,39 +142,6 @@ def _steps_context(dossier: Dossier, current: DraftStep) -> dict[str, Any]:
     }
 
 
-RETURN_PARAM = "quay-ve"  # `?quay-ve=xem-lai`: came from a "Thay đổi" link on the review page
-
-
-def _returning(request: HttpRequest) -> bool:
-    """The citizen came from the check-your-answers page: "Lưu và tiếp tục" takes them back."""
-    value = request.POST.get(RETURN_PARAM) or request.GET.get(RETURN_PARAM)
-    return value == DraftStep.REVIEW
-
-
-def _step_url(dossier: Dossier, step: DraftStep, request: HttpRequest, anchor: str = "") -> str:
-    url = reverse("dossiers:step", kwargs={"uuid": dossier.uuid, "step": step})
-    if _returning(request):
-        url += f"?{RETURN_PARAM}={DraftStep.REVIEW}"
-    return url + (f"#{anchor}" if anchor else "")
-
-
-def _next(dossier: Dossier, step: DraftStep, request: HttpRequest) -> HttpResponse:
-    """After a save: back, stay (save only), forward, or back to the review page when the
-    citizen came from one of its "Thay đổi" links."""
-    index = DRAFT_STEPS.index(step)
-    action = request.POST.get("action", "next")
-    if action == "next" and _returning(request):
-        return redirect("dossiers:step", uuid=dossier.uuid, step=DraftStep.REVIEW)
-    if action == "back" and index:
-        target = DRAFT_STEPS[index - 1]
-    elif action == "save" or index + 1 >= len(DRAFT_STEPS):
-        messages.success(request, _("Đã lưu bản nháp."))
-        target = step
-    else:
-        target = DRAFT_STEPS[index + 1]
-    return redirect("dossiers:step", uuid=dossier.uuid, step=target)
-
-
 def resume(request: HttpRequest, uuid: Any) -> HttpResponse:
     dossier = _dossier_or_404(request, uuid)
     if dossier.status != S.DRAFT:
@@ -235,95 +210,29 @@ def _applicant_step(request: AuthenticatedHttpRequest, dossier: Dossier, procedu
 
 
 def _fields_step(request: AuthenticatedHttpRequest, dossier: Dossier, procedure: Any) -> Any:
+    """The procedure's own fields, less those the applicant step already answered."""
     specs = list(procedure.form_fields.all())
-    form = fields_form(specs, data=_posted(request), initial=dossier.form_data)
+    answered = eform.answered_by_applicant(specs)
+    asked = [spec for spec in specs if spec.key not in answered]
+    form = fields_form(asked, data=_posted(request), initial=dossier.form_data)
     if request.method == "POST" and form.is_valid():
         try:
             svc.draft_fields_save(dossier=dossier, by=request.user, data=request.POST.dict())
         except ApplicationError as error:
+            labels = {spec.key: spec.label_vi for spec in specs}
             for key, errs in error.extra.get("errors", {}).items():
                 for message in errs:
-                    form.add_error(key if key in form.fields else None, message)
+                    if key in form.fields:
+                        form.add_error(key, message)
+                    else:  # an answer from the applicant step: say which one
+                        form.add_error(None, f"{labels.get(key, key)}: {message}")
         else:
             return _next(dossier, DraftStep.FIELDS, request)
-    return {"form": form, "has_fields": bool(form.fields)}
-
-
-def _store_for(request: AuthenticatedHttpRequest, dossier: Dossier) -> list[Any]:
-    return list(
-        document_list(user=request.user, organisation=dossier.organisation).order_by("-created_at")[
-            :100
-        ]
-    )
-
-
-def _documents_step(request: AuthenticatedHttpRequest, dossier: Dossier, procedure: Any) -> Any:
-    store = _store_for(request, dossier)
-    components = list(dossier.components.all())
-    forms_by_component = {c.pk: UploadForm(prefix=f"c{c.pk}", store=store) for c in components}
-    if request.method == "POST":
-        action = request.POST.get("action", "next")
-        target = next((c for c in components if str(c.uuid) == request.POST.get("component")), None)
-        if target is not None:
-            response = _document_slot_post(request, dossier, target, store, forms_by_component)
-            if response is not None:
-                return response
-        else:
-            if action in ("next", "save"):
-                svc.draft_documents_done(dossier=dossier, by=request.user)
-            return _next(dossier, DraftStep.DOCUMENTS, request)
-    titles = {str(d.uuid): d.title for d in store}
-    slots = [
-        {
-            "component": c,
-            "form": forms_by_component[c.pk],
-            "state_holds": c.source == ComponentSource.STATE_HOLDS,
-            "reused": c.source == ComponentSource.REUSED,
-            "document_title": titles.get(str(c.document_uuid), ""),
-        }
-        for c in components
-    ]
-    return {"slots": slots}
-
-
-def _document_slot_post(
-    request: AuthenticatedHttpRequest,
-    dossier: Dossier,
-    component: DossierComponent,
-    store: list[Any],
-    forms_by_component: dict[int, UploadForm],
-) -> HttpResponse | None:
-    anchor = _step_url(dossier, DraftStep.DOCUMENTS, request, f"slot-{component.uuid}")
-    if request.POST.get("action") == "clear":
-        svc.draft_component_clear(dossier=dossier, component=component, by=request.user)
-        messages.success(request, _("Đã gỡ giấy tờ khỏi hồ sơ."))
-        return redirect(anchor)
-    form = UploadForm(request.POST, request.FILES, prefix=f"c{component.pk}", store=store)
-    forms_by_component[component.pk] = form
-    if not form.is_valid():
-        return None
-    try:
-        upload = form.cleaned_data.get("file")
-        if upload:
-            svc.draft_component_upload(
-                dossier=dossier,
-                component=component,
-                by=request.user,
-                data=upload.read(),
-                name=upload.name,
-            )
-        else:
-            svc.draft_component_pick(
-                dossier=dossier,
-                component=component,
-                by=request.user,
-                document_uuid=form.cleaned_data["document"],
-            )
-    except ApplicationError as error:
-        form.add_error("file" if form.cleaned_data.get("file") else "document", error.message)
-        return None
-    messages.success(request, _("Đã thêm giấy tờ: %(name)s") % {"name": component.requirement_name})
-    return redirect(anchor)
+    return {
+        "form": form,
+        "has_fields": bool(form.fields),
+        "from_applicant": [spec.label_vi for spec in specs if spec.key in answered],
+    }
 
 
 def _delivery_step(request: AuthenticatedHttpRequest, dossier: Dossier, procedure: Any) -> Any:
@@ -399,7 +308,7 @@ def _review_step(request: AuthenticatedHttpRequest, dossier: Dossier, procedure:
 STEP_HANDLERS = {
     DraftStep.APPLICANT: _applicant_step,
     DraftStep.FIELDS: _fields_step,
-    DraftStep.DOCUMENTS: _documents_step,
+    DraftStep.DOCUMENTS: documents_step,
     DraftStep.DELIVERY: _delivery_step,
     DraftStep.FEES: _fees_step,
     DraftStep.REVIEW: _review_step,

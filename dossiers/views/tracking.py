@@ -32,7 +32,7 @@ from dossiers.models import Dossier, DossierComponent
 from dossiers.ratelimit import lookup_allowed
 from dossiers.selectors.results import citizen_result_document
 from dossiers.views.base import _dossier_or_404, _signed_in_or_404
-from dossiers.views.drafts import _document_slot_post, _store_for
+from dossiers.views.slots import attach, store_for
 
 S = DossierStatus
 
@@ -64,7 +64,7 @@ def _detail_context(
 ) -> dict[str, Any]:
     allowed = sel.dossier_actions(dossier=dossier, user=request.user)
     in_supplement = allowed.answer_supplement
-    store = _store_for(request, dossier) if in_supplement else []
+    store = store_for(request, dossier) if in_supplement else []
     components = list(dossier.components.all())
     return {
         "dossier": dossier,
@@ -92,7 +92,8 @@ def _detail_context(
 
 
 def component_download(request: HttpRequest, uuid: Any, component: Any) -> FileResponse:
-    """A component's file, for whoever may see the dossier (pointer → the stored file)."""
+    """A component's file, for whoever may see the dossier (pointer → the stored file);
+    `?xem=1` shows it in the browser (the upload slot's preview link) instead of downloading."""
     request = _signed_in_or_404(request)
     dossier = _dossier_or_404(request, uuid)
     try:
@@ -106,7 +107,7 @@ def component_download(request: HttpRequest, uuid: Any, component: Any) -> FileR
         raise Http404
     return FileResponse(
         document.file.open("rb"),
-        as_attachment=True,
+        as_attachment=request.GET.get("xem") != "1",
         filename=document.original_name or f"{item.requirement_code}.pdf",
         content_type=document.content_type,
     )
@@ -154,14 +155,15 @@ def supplement(request: HttpRequest, uuid: Any) -> HttpResponse:
     component_uuid = request.POST.get("component")
     target = dossier.components.filter(uuid=component_uuid).first() if component_uuid else None
     if target is not None:
-        store = _store_for(request, dossier)
-        forms_by_component: dict[int, UploadForm] = {}
-        response = _document_slot_post(request, dossier, target, store, forms_by_component)
-        if response is not None:
-            return redirect("dossiers:detail", uuid=dossier.uuid)
-        messages.error(
-            request, " ".join(str(e) for e in forms_by_component[target.pk].errors.values())
+        form = UploadForm(
+            request.POST, request.FILES, prefix=f"c{target.pk}", store=store_for(request, dossier)
         )
+        if attach(request, dossier, target, form):
+            messages.success(
+                request, _("Đã thêm giấy tờ: %(name)s") % {"name": target.requirement_name}
+            )
+        else:
+            messages.error(request, " ".join(str(e) for e in form.errors.values()))
         return redirect("dossiers:detail", uuid=dossier.uuid)
     try:
         svc.dossier_supplement_answer(

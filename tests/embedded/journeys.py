@@ -88,7 +88,7 @@ def submit_residence(
         card += 1
     for upload in uploads:
         slot = page.locator("section.card").nth(card)
-        slot.get_by_label("Tải tệp lên (PDF, JPG, PNG)").set_input_files(str(upload))
+        slot.get_by_label("Tải tệp lên").set_input_files(str(upload))
         slot.get_by_role("button", name="Thêm giấy tờ").click()
         page.wait_for_load_state()
         _check_page(page, outcome)
