@@ -14,7 +14,53 @@ The two agree because the folded column holds only words separated by single spa
 must be letters and digits only (no tsquery operator, no LIKE wildcard).
 """
 
+import unicodedata
 from collections.abc import Sequence
+from typing import Any
+
+from django.db.models import Func, TextField, Value
+from django.db.models.functions import Lower
+
+from common.text import fold
+
+# Every Vietnamese letter with a mark (both cases) and what `common.text.fold` makes of it: the
+# SQL twin of `fold` for columns that have no folded copy (ADR 0277).
+_TONES = ("\u0300", "\u0301", "\u0303", "\u0309", "\u0323")
+_BASES = "aeiouyAEIOUYăâêôơưĂÂÊÔƠƯ"
+
+
+def _marked_letters() -> str:
+    toned = {unicodedata.normalize("NFC", base + tone) for base in _BASES for tone in _TONES}
+    return "".join(sorted(toned | set("ăâêôơưĂÂÊÔƠƯđĐ")))
+
+
+_MARKED = _marked_letters()
+_PLAIN = "".join(fold(ch) for ch in _MARKED)
+
+
+class Folded(Func):
+    """`fold(expression)` in SQL, for an accent-insensitive `contains` on a column without a
+    folded copy: marks stripped with `translate` (PostgreSQL; nested `replace` on SQLite), then
+    lower case. Compare with `fold(query)`."""
+
+    output_field = TextField()
+
+    def __init__(self, expression: Any) -> None:
+        super().__init__(expression)
+
+    def as_sql(self, compiler, connection, **extra):  # type: ignore[override]
+        if connection.vendor == "postgresql":
+            sql = Func(
+                Lower(self.source_expressions[0]),
+                Value(_MARKED),
+                Value(_PLAIN),
+                function="translate",
+            )
+            return compiler.compile(sql)
+        expression: Any = self.source_expressions[0]
+        for marked, plain in zip(_MARKED, _PLAIN, strict=True):
+            expression = Func(expression, Value(marked), Value(plain), function="replace")
+        return compiler.compile(Lower(expression))
 
 
 def words_in_sql(

@@ -17,6 +17,7 @@ serve each queue from an index on 1,000,000 rows (see docs/back-office.md, "Inde
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
@@ -24,7 +25,9 @@ from typing import Any
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.db import connections
-from django.db.models import F, Q, QuerySet
+from django.db.models import Case, DateTimeField, F, Q, QuerySet, TextField, Value, When
+from django.db.models.fields.json import KT
+from django.db.models.functions import Coalesce, Replace
 from django.utils import timezone
 from django.utils.functional import Promise, cached_property
 from django.utils.translation import gettext_lazy as _
@@ -34,6 +37,8 @@ from accounts.models import User
 from agencies.calendar import add_working_hours
 from agencies.models import Agency
 from agencies.selectors import staff_memberships
+from common.search import Folded
+from common.text import fold
 from dossiers.constants import (
     CLOCK_RUNNING_STATUSES,
     OPEN_STATUSES,
@@ -368,20 +373,39 @@ class QueueFilters:
     sort: str = "han"
 
 
-def _search_q(text: str) -> Q:
-    """A 12-digit ID number (exact), a dossier code (exact or prefix), or part of the name.
+def _phone_variants(digits: str) -> list[str]:
+    """ "0912345678" as it may be stored: national, +84 or 84 (the applicant's snapshot keeps what
+    was typed)."""
+    national = "0" + digits[2:] if digits.startswith("84") else digits
+    return [national, "+84" + national[1:], "84" + national[1:]]
 
-    Each form has an index to use (docs/back-office.md): the ID number an expression index on
-    `applicant_data->>'id_number'`, the code a pattern index (codes are upper case), the name a
-    trigram index on `applicant_data->>'full_name'`."""
+
+PHONE = re.compile(r"^(?:\+?84|0)\d{9}$")
+
+
+def _search_q(text: str) -> Q:
+    """A 12-digit ID number (exact), a phone number, a dossier code (whole, its beginning or its
+    tail: "261207-0004"), or part of the applicant's name with or without accents ("vo thi en"
+    finds "Võ Thị Én").
+
+    The ID number and the code's beginning use indexes (docs/back-office.md); the tail, the
+    phone and the folded name are read within the queue's scope (ADR 0277)."""
     text = " ".join(text.split())
     if not text:
         return Q()
-    if text.isdigit() and len(text) in (9, 12):
-        return Q(applicant_data__id_number=text)
+    compact = re.sub(r"[\s.]", "", text)
+    if compact.isdigit() and len(compact) in (9, 12):
+        return Q(applicant_data__id_number=compact)
+    if PHONE.match(compact):
+        # `applicant_phone_compact` (aliased by `queue_for`): the phone without spaces or dots.
+        return Q(applicant_phone_compact__in=_phone_variants(compact.lstrip("+")))
     if any(ch.isdigit() for ch in text) and " " not in text:
-        return Q(code=text) | Q(code__startswith=text.upper())
-    return Q(applicant_data__full_name__icontains=text)
+        code = text.upper()
+        return Q(code=text) | Q(code__startswith=code) | Q(code__endswith=code)
+    # `applicant_name_folded` is aliased by `queue_for` (`Folded`, the SQL twin of `fold`).
+    return Q(applicant_data__full_name__icontains=text) | Q(
+        applicant_name_folded__contains=fold(text)
+    )
 
 
 def queue_for(
@@ -410,7 +434,16 @@ def queue_for(
     if procedure_code:
         dossiers = dossiers.filter(procedure_code=procedure_code)
     if q:
-        dossiers = dossiers.filter(_search_q(q))
+        phone = KT("applicant_data__phone")
+        dossiers = dossiers.alias(
+            applicant_name_folded=Folded(KT("applicant_data__full_name")),
+            applicant_phone_compact=Replace(
+                Replace(phone, Value(" "), Value("")),
+                Value("."),
+                Value(""),
+                output_field=TextField(),
+            ),
+        ).filter(_search_q(q))
     return dossiers.select_related("receiving_agency", "competent_agency").order_by(
         *_ordering(definition, sort)
     )
@@ -422,7 +455,29 @@ def _ordering(definition: Queue, sort: str) -> list[Any]:
         return [F("submitted_at").desc(nulls_last=True), "-pk"]
     if key == "oldest":
         return [F("submitted_at").asc(nulls_last=True), "pk"]
-    return [F(definition.due_field).asc(nulls_last=True), "pk"]
+    if definition.due_field != "due_at":
+        return [F(definition.due_field).asc(nulls_last=True), "pk"]
+    return [next_deadline_expression().asc(nulls_last=True), "pk"]
+
+
+# Before reception the clock that runs is the reception window (8 working hours, Art. 15),
+# after it the appointment date: "due first" orders by whichever runs (issue #20).
+AWAITING_RECEPTION = (S.SUBMITTED, S.SUPPLEMENT_SUBMITTED)
+
+
+def next_deadline_expression() -> Case:
+    return Case(
+        When(status__in=AWAITING_RECEPTION, then=Coalesce("reception_due_at", "due_at")),
+        default=F("due_at"),
+        output_field=DateTimeField(),
+    )
+
+
+def next_deadline(dossier: Dossier) -> dt.datetime | None:
+    """The Python twin of `next_deadline_expression` (the hours left shown on each row)."""
+    if dossier.status in AWAITING_RECEPTION:
+        return dossier.reception_due_at or dossier.due_at
+    return dossier.due_at
 
 
 # A badge shows "1000+" above this: counting every dossier a centre ever had cannot be fast

@@ -301,3 +301,59 @@ def test_counts_stop_at_the_cap_on_badges_pages_and_the_api(client, monkeypatch)
     one = client.get("/api/v1/office/queues/tiep-nhan").json()
     assert one["capped"] is True
     assert len(one["items"]) == 3  # the rows themselves are all there
+
+
+# --- issue #20: what staff type, and the deadline that runs --------------------------------------
+
+
+def test_search_finds_a_code_by_its_tail_a_name_without_accents_and_a_phone():
+    cast = make_cast()
+    en = _submitted(cast)
+    en.applicant_data = {"full_name": "Võ Thị Én", "phone": "0912 345 678"}
+    en.save(update_fields=["applicant_data"])
+    other = _submitted(cast)
+    other.applicant_data = {"full_name": "Đặng Văn Được", "phone": "+84987654321"}
+    other.save(update_fields=["applicant_data"])
+    officer = cast.staff[A.RECEPTION_OFFICER]
+
+    def found(q):
+        return _codes(sel.queue_for(officer, "tiep-nhan", q=q))
+
+    tail = en.code.split("-", 1)[1]  # "261207-0004" of "000.00.05.T00-261207-0004"
+    assert found(tail) == [en.code]
+    assert found("vo thi en") == [en.code]
+    assert found("VO THI") == [en.code]
+    assert found("dang van duoc") == [other.code]
+    assert found("Được") == [other.code]
+    # The phone as typed, with spaces, or in the other national form.
+    assert found("0987654321") == [other.code]
+    assert found("0912345678") == [en.code]
+    assert found("0912 345 678") == [en.code]
+    assert found("+84987654321") == [other.code]
+    assert found("vo van") == []
+
+
+def test_due_first_puts_a_new_dossier_in_its_reception_window_before_later_appointments():
+    cast = make_cast()
+    now = timezone.now()
+    new = _submitted(cast)  # its 8 working hours run now: the most urgent
+    in_process = place_in(make_draft(cast), S.APPRAISING, due_at=now + dt.timedelta(days=3))
+    no_deadline = place_in(make_draft(cast), S.APPRAISING)
+    supervisor = cast.staff[A.ONESTOP_SUPERVISOR]
+    add_membership(supervisor, cast.competent, "processing_officer")
+    ordered = [d.code for d in sel.queue_for(supervisor, "tat-ca", sort="han")]
+    assert (
+        ordered.index(new.code) < ordered.index(in_process.code) < ordered.index(no_deadline.code)
+    )
+    assert sel.next_deadline(new) == new.reception_due_at
+
+
+def test_back_to_the_queue_keeps_the_queue_and_its_filter(client):
+    cast = make_cast()
+    dossier = _submitted(cast)
+    login_with_mfa(client, cast.staff[A.RECEPTION_OFFICER])
+    listing = "/office/hang-doi/tiep-nhan/?q=vo+thi&sort=moi"
+    assert client.get(listing).status_code == 200
+    page = client.get(f"/office/ho-so/{dossier.uuid}/")
+    assert page.context["queue_url"] == listing
+    assert f'href="{listing.replace("&", "&amp;")}"' in page.content.decode()

@@ -15,6 +15,7 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.translation import gettext_lazy
 
 from accounts.http import AuthenticatedHttpRequest
@@ -40,6 +41,23 @@ def _who(request: AuthenticatedHttpRequest) -> sel.OfficeUser:
 # The badges are approximate for a little while: counting every queue costs ~130 ms for a
 # centre on 1,000,000 dossiers (docs/benchmarks.md), and they refresh every minute anyway.
 COUNTS_SECONDS = 30
+
+
+# The queue (with its filter, search, sort and page) the officer last looked at: "Về hàng đợi"
+# returns there from a dossier, even after the forms on the dossier's page redirected back to it.
+QUEUE_URL_SESSION_KEY = "office_queue_url"
+
+
+def remember_queue(request: AuthenticatedHttpRequest) -> None:
+    request.session[QUEUE_URL_SESSION_KEY] = request.get_full_path()
+
+
+def queue_back_url(request: AuthenticatedHttpRequest) -> str:
+    url = request.session.get(QUEUE_URL_SESSION_KEY, "")
+    # Only a path of the office's own queues (the value is ours, but never an open redirect).
+    if isinstance(url, str) and url.startswith(reverse("office:workspace")) and "//" not in url:
+        return url
+    return reverse("office:workspace")
 
 
 def _counts_key(who: sel.OfficeUser) -> str:

@@ -38,6 +38,8 @@ from dossiers.office.views.base import (
     _refused,
     _to_detail,
     _who,
+    queue_back_url,
+    remember_queue,
 )
 from dossiers.selectors.actions import DossierActions
 from dossiers.selectors.results import next_outgoing_number
@@ -68,7 +70,10 @@ def workspace(request: AuthenticatedHttpRequest, queue: str | None = None) -> Ht
         {
             "dossier": d,
             "hours_left": sel.working_hours_left(
-                d, d.reception_due_at if current.due_field == "reception_due_at" else d.due_at
+                d,
+                d.reception_due_at
+                if current.due_field == "reception_due_at"
+                else sel.next_deadline(d),
             ),
         }
         for d in page
@@ -80,7 +85,9 @@ def workspace(request: AuthenticatedHttpRequest, queue: str | None = None) -> Ht
     target = request.headers.get("HX-Target", "") if getattr(request, "htmx", False) else ""
     if target == "queue-counts":
         template += "#counts"
-    elif target == "queue-results":
+    else:
+        remember_queue(request)
+    if target == "queue-results":
         template += "#results"
     return render(
         request,
@@ -147,6 +154,7 @@ def _detail_context(
     mine = who.agencies(["processing_officer", "agency_head"])
     context: dict[str, Any] = {
         "dossier": dossier,
+        "queue_url": queue_back_url(request),
         "allowed": allowed,
         "components": components,
         "form_rows": sel.form_rows(dossier=dossier),
