@@ -1,7 +1,8 @@
 """`Folded` (SQL) folds as `common.text.fold` (Python) does, letter for letter."""
 
-import pytest
 from django.db.models import Value
+
+import pytest
 
 from agencies.models import Agency
 from agencies.tests.factories import AgencyFactory
