@@ -509,7 +509,8 @@ def capped_count(queryset: QuerySet[Any]) -> int:
 def capped_counts(querysets: dict[str, QuerySet[Any]]) -> dict[str, int]:
     """`capped_count` of each queryset, as the columns of ONE statement: each count is a few
     milliseconds of index reading, and on a busy server every round trip to PostgreSQL costs
-    as much again (ten badges, ten round trips). The SQL of each count is the ORM's own."""
+    as much again (ten badges, ten round trips). The SQL of each count is the ORM's own
+    (ADR 0296)."""
     counts: dict[str, int] = {}
     columns: list[tuple[str, str]] = []
     params: list[Any] = []

@@ -46,6 +46,23 @@ def test_reception_queue_holds_new_dossiers_of_my_centre_only():
     assert counts["tat-ca"] == 2
 
 
+def test_every_badge_of_an_officer_is_counted_in_one_statement(django_assert_num_queries):
+    cast = make_cast()
+    _submitted(cast)
+    place_in(make_draft(cast), S.RECEIVED)
+    head = sel.office_user(cast.staff[A.AGENCY_HEAD])  # "lay-y-kien" asks for its ids first
+    reception = sel.office_user(cast.staff[A.RECEPTION_OFFICER])
+    sel.queue_counts(reception)  # the working calendar ("sap-den-han") is read and cached
+    with django_assert_num_queries(1):
+        counts = sel.queue_counts(reception)
+    assert counts == {
+        q.slug: sel.queue_for(reception, q.slug).count() for q in sel.queues_for(reception)
+    }
+    assert counts["tiep-nhan"] == 1
+    # A queue whose filter matches nothing ("pk IN ()") is 0 without SQL of its own.
+    assert sel.queue_counts(head)["lay-y-kien"] == 0
+
+
 def test_each_role_sees_its_own_queues():
     cast = make_cast()
     reception = {q.slug for q in sel.queues_for(sel.office_user(cast.staff[A.RECEPTION_OFFICER]))}
