@@ -17,6 +17,7 @@ submodules import each other by their full path, never through this package.
 from __future__ import annotations
 
 from dossiers.selectors.actors import dossier_actor_agency
+from dossiers.services.cases import dossier_case_change, dossier_case_choose
 from dossiers.services.components import (
     delivery_errors,
     draft_component_clear,
@@ -30,6 +31,7 @@ from dossiers.services.components import (
 from dossiers.services.counter import (
     citizen_by_id_number,
     counter_agency,
+    counter_case_choose,
     counter_citizen_get_or_create,
     counter_confirmation,
     counter_confirmation_check,
@@ -203,6 +205,7 @@ __all__ = [
     "consultation_request",
     "consulted_agency_scope",
     "counter_agency",
+    "counter_case_choose",
     "counter_citizen_get_or_create",
     "counter_confirmation",
     "counter_confirmation_check",
@@ -217,6 +220,8 @@ __all__ = [
     "document_reference",
     "dossier_actor_agency",
     "dossier_assign",
+    "dossier_case_change",
+    "dossier_case_choose",
     "dossier_correction_complete",
     "dossier_correction_request",
     "dossier_create_draft",

@@ -165,8 +165,11 @@ def make_citizen(**kwargs: Any) -> User:
     return user
 
 
-def fill_draft(dossier: Any, user: User, *, document_data: bytes | None = None) -> Any:
-    """Walk a draft through every step with valid data, via the services."""
+def fill_draft(
+    dossier: Any, user: User, *, document_data: bytes | None = None, attach: bool = True
+) -> Any:
+    """Walk a draft through every step with valid data, via the services (`attach=False`: no
+    document is attached)."""
     from dossiers import services as svc
 
     svc.draft_applicant_save(
@@ -190,7 +193,7 @@ def fill_draft(dossier: Any, user: User, *, document_data: bytes | None = None) 
             "new_address": "34 Trần Hưng Đạo",
         },
     )
-    for component in dossier.components.exclude(source="state_holds"):
+    for component in dossier.components.exclude(source="state_holds") if attach else ():
         svc.draft_component_upload(
             dossier=dossier,
             component=component,
