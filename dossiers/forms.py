@@ -255,3 +255,25 @@ class LookupForm(forms.Form):
         max_length=4,
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
+
+
+class CaseChoiceForm(forms.Form):
+    """ "Trường hợp nào đúng với bạn?": one of the procedure's cases (ADR 0260)."""
+
+    case = forms.ChoiceField(label=_("Trường hợp nào đúng với bạn?"), widget=forms.RadioSelect)
+
+    def __init__(self, *args: Any, cases: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choice_field(self, "case").choices = [(c.key, c.display_name) for c in cases]
+
+
+class CaseChangeForm(CaseChoiceForm):
+    """The reception officer puts the dossier in another case, saying why."""
+
+    reason = forms.CharField(
+        label=_("Lý do đổi trường hợp"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args: Any, cases: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, cases=cases, **kwargs)
+        self.fields["case"].label = _("Trường hợp đúng với hồ sơ")

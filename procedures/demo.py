@@ -10,8 +10,21 @@ from django.db import transaction
 from accounts.constants import Role
 from common.demo_types import DemoLogin
 from procedures import importer
-from procedures.constants import FieldType, OnlineLevel, PrefillSource, StateDatabase
-from procedures.models import DocumentRequirement, FeeRule, FormField, Procedure, WorkflowStep
+from procedures.constants import (
+    FieldType,
+    OnlineLevel,
+    PrefillSource,
+    RequirementKind,
+    StateDatabase,
+)
+from procedures.models import (
+    DocumentRequirement,
+    FeeRule,
+    FormField,
+    Procedure,
+    ProcedureCase,
+    WorkflowStep,
+)
 from procedures.services import catalogue_changed, procedures_import
 
 DATA_FILE = Path(__file__).parent / "data" / "tthc_tinh_xa.jsonl.gz"
@@ -40,6 +53,27 @@ RESIDENCE_FIELDS = [
     ),
     ("reason", "Lý do", "Reason", FieldType.LONG_TEXT, False, PrefillSource.NONE),
 ]
+# The province's plain wording of the six cases of 1.004222 (catalogue heading → label).
+RESIDENCE_CASE_LABELS = {
+    "Đăng ký thường trú vào chỗ ở hợp pháp thuộc quyền sở hữu của mình": (
+        "Tôi đăng ký vào nhà (chỗ ở) của chính mình"
+    ),
+    "Đăng ký thường trú vào chỗ ở hợp pháp do thuê, mượn, ở nhờ": (
+        "Tôi thuê, mượn hoặc ở nhờ nhà của người khác"
+    ),
+    "Đăng ký thường trú tại chỗ ở hợp pháp không thuộc quyền sở hữu của mình": (
+        "Tôi về ở cùng người thân (vợ, chồng, cha, mẹ, con…) tại nhà của họ"
+    ),
+    "Người được chăm sóc, nuôi dưỡng, trợ giúp": (
+        "Tôi được cơ sở trợ giúp xã hội chăm sóc, nuôi dưỡng"
+    ),
+    "Đăng ký thường trú tại cơ sở tín ngưỡng, cơ sở tôn giáo": (
+        "Tôi sống tại cơ sở tín ngưỡng, cơ sở tôn giáo"
+    ),
+    "Đăng ký thường trú tại nơi đơn vị đóng quân": (
+        "Tôi là cán bộ, chiến sĩ ở tại nơi đơn vị đóng quân"
+    ),
+}
 RESIDENCE_STEPS = [
     ("Tiếp nhận, kiểm tra hồ sơ", Role.RECEPTION_OFFICER, 10),
     ("Thẩm định, đề xuất", Role.PROCESSING_OFFICER, 60),
@@ -95,7 +129,39 @@ def _configure_residence() -> None:
         procedure.online_level = OnlineLevel.FULL
         procedure.save(update_fields=["online_level", "updated_at"])
         catalogue_changed()
+    _correct_residence_cases(procedure)
     # The citizen's identity card is in the national population database: never ask for it.
     DocumentRequirement.objects.filter(
-        procedure=procedure, name__icontains="căn cước", state_holds=False
+        procedure=procedure,
+        name__icontains="căn cước",
+        state_holds=False,
+        kind=RequirementKind.DOCUMENT,
+        corrected=False,
     ).update(state_holds=True, state_database=StateDatabase.POPULATION)
+
+
+def _correct_residence_cases(procedure: Procedure) -> None:
+    """The corrections an administrator makes in the admin (ADR 0260), made here for the demo:
+    plain case names; the vehicle certificate is asked only of those who live on a vehicle; and
+    the proof of a legal home, which the agency looks up first, may be attached by an owner who
+    has it at hand (the land-register look-up often fails)."""
+    for case in ProcedureCase.objects.filter(procedure=procedure, corrected=False):
+        label = next((v for k, v in RESIDENCE_CASE_LABELS.items() if case.title.startswith(k)), "")
+        if label:
+            case.label, case.corrected = label, True
+            case.save(update_fields=["label", "corrected"])
+    lines = DocumentRequirement.objects.filter(procedure=procedure, corrected=False)
+    lines.filter(name__startswith="Giấy chứng nhận đăng ký phương tiện").update(
+        required=False,
+        condition="Khi đăng ký thường trú vào phương tiện dùng để ở",
+        corrected=True,
+    )
+    lines.filter(
+        name__startswith="Thông tin chứng minh về chỗ ở hợp pháp",
+        kind=RequirementKind.STATE_HELD,
+    ).update(
+        kind=RequirementKind.DOCUMENT,
+        required=False,
+        condition="Khi cơ quan không khai thác được thông tin về chỗ ở hợp pháp",
+        corrected=True,
+    )

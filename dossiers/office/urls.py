@@ -14,6 +14,7 @@ urlpatterns = [
     path("ma/<str:code>/", views.by_code, name="dossier"),
     path("ho-so/<uuid:uuid>/thao-tac/", views.action, name="action"),
     path("ho-so/<uuid:uuid>/tiep-nhan/", views.reception, name="reception"),
+    path("ho-so/<uuid:uuid>/truong-hop/", views.case_change, name="case_change"),
     path("ho-so/<uuid:uuid>/ghi-chu/", views.note, name="note"),
     path("ho-so/<uuid:uuid>/phan-cong/", views.assign, name="assign"),
     path("ho-so/<uuid:uuid>/xin-y-kien/", views.consult, name="consult"),

@@ -82,6 +82,7 @@ def _common(event: DossierEvent) -> dict[str, Any]:
     competent = dossier.competent_agency
     return {
         "procedure_name": dossier.procedure_name,
+        "case_title": dossier.case_title,
         "procedure_code": dossier.procedure_code,
         "event_at": event.at,
         "officer_name": _person_name(event.actor),

@@ -43,8 +43,8 @@ def case_choice_missing(dossier: Dossier, procedure: Any) -> bool:
 def initial_case(procedure: Any) -> tuple[str, str]:
     """The case a new dossier starts in: the only one, or none yet when there is a choice."""
     cases = procedure_cases(procedure=procedure)
-    if len(cases) == 1:
-        return cases[0].key, cases[0].display_name[:500]
+    if len(cases) == 1:  # nothing to choose, so nothing to show either
+        return cases[0].key, ""
     return "", ""
 
 
@@ -63,6 +63,15 @@ class DossierCases:
     @property
     def has_choice(self) -> bool:
         return len(self.choices) > 1
+
+
+def case_required_names(*, procedure: Any, case: Any) -> list[str]:
+    """The documents a case asks for, to help the applicant recognise their situation."""
+    return [
+        r.name
+        for r in case_documents(procedure=procedure, case_key=case.key)
+        if r.required and not r.state_holds
+    ]
 
 
 def dossier_cases(dossier: Dossier) -> DossierCases:

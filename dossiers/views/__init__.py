@@ -5,6 +5,7 @@ Thin: parse → `dossiers.services` / `dossiers.selectors` → render.
 
 from __future__ import annotations
 
+from dossiers.views.cases import case_choose
 from dossiers.views.drafts import (
     confirmation,
     confirmation_pdf,
@@ -24,6 +25,7 @@ from dossiers.views.tracking import (
 )
 
 __all__ = [
+    "case_choose",
     "component_download",
     "confirmation",
     "confirmation_pdf",

@@ -27,6 +27,7 @@ from dossiers import services as svc
 from dossiers.constants import ComponentSource, DraftStep
 from dossiers.forms import UploadForm
 from dossiers.models import Dossier, DossierComponent
+from dossiers.selectors.cases import dossier_cases
 from dossiers.views.base import _next, _step_url
 
 STORE_SHOWN = 15  # the picker lists this many; the search box finds the rest
@@ -50,6 +51,7 @@ class Slot:
     form: UploadForm
     file_name: str = ""
     size: int = 0
+    condition: str = ""  # when an optional document is needed (ADR 0260)
 
     @property
     def state_holds(self) -> bool:
@@ -69,7 +71,10 @@ class Slot:
 
 
 def _slots(
-    request: AuthenticatedHttpRequest, components: list[DossierComponent], forms: dict[int, Any]
+    request: AuthenticatedHttpRequest,
+    components: list[DossierComponent],
+    forms: dict[int, Any],
+    conditions: dict[str, str],
 ) -> list[Slot]:
     uuids = [c.document_uuid for c in components if c.document_uuid]
     files = {
@@ -87,6 +92,7 @@ def _slots(
                 forms[component.pk],
                 file_name=(stored.original_name or stored.title) if stored else "",
                 size=stored.size if stored else 0,
+                condition=conditions.get(component.requirement_code, ""),
             )
         )
     return slots
@@ -127,6 +133,9 @@ def attach(
 def documents_step(
     request: AuthenticatedHttpRequest, dossier: Dossier, procedure: Any
 ) -> dict[str, Any] | HttpResponse:
+    cases = dossier_cases(dossier)
+    if cases.needs_choice:  # "Trường hợp nào đúng với bạn?" first (ADR 0260)
+        return redirect("dossiers:case_choose", uuid=dossier.uuid)
     query = request.GET.get(STORE_QUERY_PARAM, "").strip()
     store = store_for(request, dossier, query)
     components = list(dossier.components.all())
@@ -136,9 +145,10 @@ def documents_step(
         response, failed = _documents_post(request, dossier, components, forms, store)
         if response is not None:
             return response
-    slots = _slots(request, components, forms)
+    slots = _slots(request, components, forms, cases.conditions)
     return {
         "slots": slots,
+        "cases": cases,
         # "Lưu và tiếp tục" with a refused file: the summary at the top links to its slot; a
         # slot's own button lands on the slot, whose own summary says it.
         "error_slots": [s for s in slots if s.component in failed]

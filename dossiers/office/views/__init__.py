@@ -5,6 +5,7 @@ actions) and `counter` (dossiers taken in at the one-stop counter). Thin: parse 
 
 from __future__ import annotations
 
+from dossiers.office.views.cases import case_change
 from dossiers.office.views.counter import (
     counter,
     counter_draft,
@@ -33,6 +34,7 @@ __all__ = [
     "action",
     "assign",
     "by_code",
+    "case_change",
     "component_file",
     "consult",
     "consult_reply",

@@ -24,10 +24,11 @@ from dossiers import selectors as sel
 from dossiers import services as svc
 from dossiers.constants import DossierStatus
 from dossiers.eform import to_json
-from dossiers.forms import fields_form
+from dossiers.forms import CaseChoiceForm, fields_form
 from dossiers.models import Dossier
 from dossiers.office import forms as f
 from dossiers.office.views.base import _to_detail, _who
+from dossiers.selectors.cases import dossier_cases
 from dossiers.services import procedure_for
 
 S = DossierStatus
@@ -140,6 +141,7 @@ def _counter_context(dossier: Dossier, **extra: Any) -> dict[str, Any]:
     procedure = procedure_for(dossier)
     specs = list(procedure.form_fields.all()) if procedure else []
     applicant = dossier.applicant_data or {}
+    cases = dossier_cases(dossier)
     return {
         "dossier": dossier,
         "applicant_form": extra.pop(
@@ -149,6 +151,11 @@ def _counter_context(dossier: Dossier, **extra: Any) -> dict[str, Any]:
             "fields_form", fields_form(specs, initial=dossier.form_data) if specs else None
         ),
         "components": [(c, f.ScanForm(prefix=f"s{c.pk}")) for c in dossier.components.all()],
+        "cases": cases,
+        "case_form": cases.has_choice
+        and extra.pop(
+            "case_form", CaseChoiceForm(cases=cases.choices, initial={"case": dossier.case_key})
+        ),
         "problems": svc.counter_problems(dossier),
         "submit_form": f.CounterSubmitForm(),
         "assisted": dossier.assisted_by_id is not None,
@@ -173,6 +180,8 @@ def counter_draft(request: AuthenticatedHttpRequest, uuid: Any) -> HttpResponse:
         return _counter_send_code(request, dossier)
     if step == "confirm_code":
         return _counter_confirm_code(request, dossier)
+    if step == "case":
+        return _counter_case(request, dossier)
     if step == "submit":
         form = f.CounterSubmitForm(request.POST)
         form.is_valid()
@@ -195,6 +204,22 @@ def counter_draft(request: AuthenticatedHttpRequest, uuid: Any) -> HttpResponse:
         )
         return _to_detail(dossier)
     raise Http404
+
+
+def _counter_case(request: AuthenticatedHttpRequest, dossier: Dossier) -> HttpResponse:
+    """The officer asks the applicant which case is theirs; only its documents are scanned."""
+    form = CaseChoiceForm(request.POST, cases=dossier_cases(dossier).choices)
+    if form.is_valid():
+        try:
+            svc.counter_case_choose(
+                dossier=dossier, case_key=form.cleaned_data["case"], by=request.user
+            )
+        except ApplicationError as error:
+            form.add_error("case", error.message)
+        else:
+            return redirect("office:counter_draft", uuid=dossier.uuid)
+    context = _counter_context(dossier, case_form=form)
+    return render(request, "dossiers/office/counter_draft.html", context, status=400)
 
 
 def _counter_fields(request: AuthenticatedHttpRequest, dossier: Dossier) -> HttpResponse:

@@ -27,6 +27,7 @@ from documents.selectors import document_referenced_by_dossier
 from dossiers import selectors as sel
 from dossiers import services as svc
 from dossiers.constants import EXTEND_ROLES, ComponentSource, DossierStatus
+from dossiers.forms import CaseChangeForm
 from dossiers.hooks import office_panels
 from dossiers.models import Dossier
 from dossiers.office import forms as f
@@ -42,6 +43,7 @@ from dossiers.office.views.base import (
     remember_queue,
 )
 from dossiers.selectors.actions import DossierActions
+from dossiers.selectors.cases import dossier_cases
 from dossiers.selectors.results import next_outgoing_number
 
 S = DossierStatus
@@ -152,6 +154,7 @@ def _detail_context(
     consultations = sel.consultations_for(dossier=dossier)
     tasks = sel.interagency_tasks_for(dossier=dossier)
     mine = who.agencies(["processing_officer", "agency_head"])
+    cases = dossier_cases(dossier)
     context: dict[str, Any] = {
         "dossier": dossier,
         "queue_url": queue_back_url(request),
@@ -176,6 +179,7 @@ def _detail_context(
             if t.agency_id in mine and t.status == "open"
         },
         "assignee": dossier.assignee,
+        "cases": cases,
     }
     # The dedicated forms the selector allows; a bound form the service refused comes back.
     makers: dict[str, Any] = {
@@ -185,6 +189,9 @@ def _detail_context(
                 components=checkable, initial={"expected_status": dossier.status}
             )
         ),
+        "case_change_form": allowed.receive
+        and cases.has_choice
+        and (lambda: CaseChangeForm(cases=cases.choices, initial={"case": dossier.case_key})),
         "assign_form": allowed.assign
         and (lambda: f.AssignForm(officers=sel.processing_officers(dossier=dossier))),
         "consult_form": allowed.consult and f.ConsultForm,
