@@ -29,6 +29,7 @@ from dossiers.models import Dossier
 from dossiers.services import (
     document_reference,
     dossier_assign,
+    dossier_case_choose,
     dossier_result_attach,
     dossier_start,
     dossier_submit,
@@ -36,8 +37,8 @@ from dossiers.services import (
     draft_delivery_save,
     draft_fees_seen,
 )
-from procedures.demo import RESIDENCE_CODE
-from procedures.selectors import procedure_get
+from procedures.demo import RESIDENCE_CODE, RESIDENCE_OWN_HOME, RESIDENCE_OWN_HOME_PROOF
+from procedures.selectors import procedure_cases, procedure_get
 
 logger = logging.getLogger(__name__)
 
@@ -82,6 +83,10 @@ def _pdf(title: str) -> bytes:
 def _make(key: str, target: str, name: str, people: dict[str, Any], procedure: Any) -> None:
     citizen = people["citizen"]
     dossier = dossier_start(procedure=procedure, user=citizen)
+    cases = procedure_cases(procedure=procedure)
+    if len(cases) > 1:  # the ordinary applicant: their own home, two documents (issue #25)
+        own = next((c for c in cases if c.title.startswith(RESIDENCE_OWN_HOME)), cases[0])
+        dossier_case_choose(dossier=dossier, case_key=own.key, by=citizen)
     # The demo staff work at the centre (one-stop side) and at the Department of Justice.
     dossier.receiving_agency = people["centre"]
     dossier.competent_agency = people["justice"]
@@ -102,6 +107,10 @@ def _make(key: str, target: str, name: str, people: dict[str, Any], procedure: A
         ]
     )
     for component in dossier.components.exclude(source=ComponentSource.STATE_HOLDS):
+        if not (
+            component.is_required or component.requirement_name.startswith(RESIDENCE_OWN_HOME_PROOF)
+        ):
+            continue
         document = document_store(
             data=_pdf(component.requirement_name),
             title=component.requirement_name[:255],

@@ -5,6 +5,8 @@ own configuration (requirement flags, fees, e-form, workflow, online-only, effec
 online level changes only through the proposal/approval flow (`procedures.services`).
 """
 
+import uuid
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
@@ -26,6 +28,7 @@ from procedures.models import (
     OnlineLevelProposal,
     OnlineOnlyDay,
     Procedure,
+    ProcedureCase,
     ProcedureChannel,
     ProcedureField,
     WorkflowStep,
@@ -59,20 +62,45 @@ class ChannelInline(admin.TabularInline):
         return False
 
 
+class CaseInline(admin.TabularInline):
+    """The procedure's cases (ADR 0260): a plain label for the applicant; a case added here is
+    local and kept by every re-import."""
+
+    model = ProcedureCase
+    extra = 0
+    fields = ("position", "title", "label", "corrected")
+    readonly_fields = ("corrected",)
+
+
 class RequirementInline(admin.TabularInline):
+    """Each line of the document list; a line saved here is marked `corrected`, and the nightly
+    re-import keeps its kind, case, `required` and condition (ADR 0260)."""
+
     model = DocumentRequirement
     extra = 0
     fields = (
         "position",
         "group",
         "name",
+        "kind",
+        "case",
+        "condition",
         "originals",
         "copies",
         "template_name",
         "required",
         "state_holds",
         "state_database",
+        "corrected",
     )
+    readonly_fields = ("corrected",)
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        cases = formset.form.base_fields.get("case")
+        if cases is not None and hasattr(cases, "queryset"):
+            cases.queryset = ProcedureCase.objects.filter(procedure=obj)
+        return formset
 
 
 class FeeRuleInline(admin.TabularInline):
@@ -146,6 +174,7 @@ class ProcedureAdmin(admin.ModelAdmin):
     actions = ("export_csv", "export_xlsx")
     inlines = (
         ChannelInline,
+        CaseInline,
         RequirementInline,
         FeeRuleInline,
         FormFieldInline,
@@ -181,9 +210,10 @@ class ProcedureAdmin(admin.ModelAdmin):
         "online_level_set_by",
         "online_level_set_at",
         "review_flags",
+        "case_guesses",
     )
     fieldsets = (
-        (None, {"fields": ("code", "name", "field", "review_flags")}),
+        (None, {"fields": ("code", "name", "field", "review_flags", "case_guesses")}),
         (
             _("Cấu hình của tỉnh"),
             {
@@ -247,6 +277,21 @@ class ProcedureAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change) -> None:
         super().save_model(request, obj, form, change)
         services.catalogue_changed()
+
+    def save_formset(self, request, form, formset, change) -> None:
+        """A case or line an administrator touched is a local correction (ADR 0260)."""
+        if formset.model not in (ProcedureCase, DocumentRequirement):
+            super().save_formset(request, form, formset, change)
+            return
+        instances = formset.save(commit=False)
+        for instance in formset.deleted_objects:
+            instance.delete()
+        for instance in instances:
+            instance.corrected = True
+            if isinstance(instance, ProcedureCase) and not instance.key:
+                instance.key = f"local-{uuid.uuid4().hex[:24]}"
+            instance.save()
+        formset.save_m2m()
 
     def get_urls(self):
         return [

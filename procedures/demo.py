@@ -53,11 +53,11 @@ RESIDENCE_FIELDS = [
     ),
     ("reason", "Lý do", "Reason", FieldType.LONG_TEXT, False, PrefillSource.NONE),
 ]
+RESIDENCE_OWN_HOME = "Đăng ký thường trú vào chỗ ở hợp pháp thuộc quyền sở hữu của mình"
+RESIDENCE_OWN_HOME_PROOF = "Thông tin chứng minh về chỗ ở hợp pháp"
 # The province's plain wording of the six cases of 1.004222 (catalogue heading → label).
 RESIDENCE_CASE_LABELS = {
-    "Đăng ký thường trú vào chỗ ở hợp pháp thuộc quyền sở hữu của mình": (
-        "Tôi đăng ký vào nhà (chỗ ở) của chính mình"
-    ),
+    RESIDENCE_OWN_HOME: "Tôi đăng ký vào nhà (chỗ ở) của chính mình",
     "Đăng ký thường trú vào chỗ ở hợp pháp do thuê, mượn, ở nhờ": (
         "Tôi thuê, mượn hoặc ở nhờ nhà của người khác"
     ),
@@ -157,7 +157,7 @@ def _correct_residence_cases(procedure: Procedure) -> None:
         corrected=True,
     )
     lines.filter(
-        name__startswith="Thông tin chứng minh về chỗ ở hợp pháp",
+        name__startswith=RESIDENCE_OWN_HOME_PROOF,
         kind=RequirementKind.STATE_HELD,
     ).update(
         kind=RequirementKind.DOCUMENT,

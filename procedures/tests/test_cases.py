@@ -175,3 +175,54 @@ def test_catalogue_report_lists_the_procedures_whose_split_was_a_guess(national_
     assert "1.004222" in text
     assert "Trường hợp quy định tại điểm a, b, c" in text
     assert DocumentRequirement.objects.filter(kind=RequirementKind.NOTE).exists()
+
+
+@pytest.mark.django_db
+def test_admin_shows_the_cases_and_a_saved_line_is_a_correction(client, national_records):
+    from django.contrib.admin.sites import site
+    from django.test import RequestFactory
+
+    from accounts.constants import Role
+    from accounts.tests.factories import StaffFactory, login_with_mfa
+
+    import_records(record_of(national_records, "1.004222"))
+    procedure = Procedure.objects.get(code="1.004222")
+    admin_user = StaffFactory(roles=[Role.SYSTEM_ADMIN], is_staff=True, is_superuser=True)
+    login_with_mfa(client, admin_user)
+    page = client.get(f"/admin/procedures/procedure/{procedure.pk}/change/").content.decode()
+    assert "Tên dễ hiểu cho người dân" in page
+    assert OWN_HOME in page
+
+    model_admin = site._registry[Procedure]
+    request = RequestFactory().post("/")
+    request.user = admin_user
+    line = procedure.requirements.filter(kind=RequirementKind.DOCUMENT).first()
+    formset_class = model_admin.get_formsets_with_inlines(request, procedure)
+    for formset, inline in formset_class:
+        if inline.model is DocumentRequirement:
+            prefix = formset.get_default_prefix()
+            data = {f"{prefix}-TOTAL_FORMS": "1", f"{prefix}-INITIAL_FORMS": "1"}
+            data |= {
+                f"{prefix}-0-{name}": value
+                for name, value in {
+                    "id": line.pk,
+                    "procedure": procedure.pk,
+                    "position": line.position,
+                    "group": line.group,
+                    "name": line.name,
+                    "kind": RequirementKind.NOTE,
+                    "case": line.case_id or "",
+                    "condition": "",
+                    "originals": 0,
+                    "copies": 0,
+                    "template_name": "",
+                    "state_database": "",
+                }.items()
+            }
+            bound = formset(
+                data, instance=procedure, queryset=procedure.requirements.filter(pk=line.pk)
+            )
+            assert bound.is_valid(), bound.errors
+            model_admin.save_formset(request, None, bound, change=True)
+    line.refresh_from_db()
+    assert (line.kind, line.corrected) == (RequirementKind.NOTE, True)
