@@ -3,7 +3,7 @@ and the guidance shown beside the slots."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.translation import gettext_lazy as _
@@ -55,6 +55,8 @@ class DossierCases:
     choices: list[Any]  # ProcedureCase rows
     chosen_key: str
     guidance: CaseGuidance | None
+    # The condition of each optional slot ("Khi …"), by the component's requirement code.
+    conditions: dict[str, str] = field(default_factory=dict)
 
     @property
     def needs_choice(self) -> bool:
@@ -63,6 +65,17 @@ class DossierCases:
     @property
     def has_choice(self) -> bool:
         return len(self.choices) > 1
+
+
+def checklist_components(dossier: Dossier) -> list[Any]:
+    """What the reception officer checks: every document required of the dossier's case and every
+    one the applicant attached; an optional document left empty is nothing to check or to ask
+    for, and what the state holds is never asked (ADR 0260)."""
+    return [
+        c
+        for c in dossier.components.all()
+        if c.source != ComponentSource.STATE_HOLDS and (c.is_required or c.document_uuid)
+    ]
 
 
 def case_required_names(*, procedure: Any, case: Any) -> list[str]:
@@ -82,4 +95,11 @@ def dossier_cases(dossier: Dossier) -> DossierCases:
         return DossierCases(choices=[], chosen_key=dossier.case_key, guidance=None)
     choices = procedure_cases(procedure=procedure)
     guidance = case_guidance(procedure=procedure, case_key=dossier.case_key)
-    return DossierCases(choices=choices, chosen_key=dossier.case_key, guidance=guidance)
+    conditions = {
+        f"R{r.pk}": r.condition
+        for r in case_documents(procedure=procedure, case_key=dossier.case_key)
+        if r.condition and not r.required
+    }
+    return DossierCases(
+        choices=choices, chosen_key=dossier.case_key, guidance=guidance, conditions=conditions
+    )

@@ -18,11 +18,11 @@ from dossiers.constants import (
     NOTE_ROLES,
     STAFF_ACTORS,
     Actor,
-    ComponentSource,
     DossierStatus,
 )
 from dossiers.models import Dossier, DossierEvent
 from dossiers.selectors.actions import dossier_acting_role
+from dossiers.selectors.cases import checklist_components
 from dossiers.services.processing import dossier_correction_complete, dossier_note_add
 from dossiers.services.transition import dossier_transition
 from dossiers.workflow import TransitionNotAllowed
@@ -129,7 +129,7 @@ def reception_decide(
     """
     locked = _locked(dossier, expected_status)
     ticked = {str(u) for u in complete_components}
-    components = [c for c in locked.components.all() if c.source != ComponentSource.STATE_HOLDS]
+    components = checklist_components(locked)
     missing = [c for c in components if str(c.uuid) not in ticked]
     if decision == ACCEPT:
         required_missing = [c.requirement_name for c in missing if c.is_required]

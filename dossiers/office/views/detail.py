@@ -26,7 +26,7 @@ from documents.responses import stored_file_response
 from documents.selectors import document_referenced_by_dossier
 from dossiers import selectors as sel
 from dossiers import services as svc
-from dossiers.constants import EXTEND_ROLES, ComponentSource, DossierStatus
+from dossiers.constants import EXTEND_ROLES, DossierStatus
 from dossiers.forms import CaseChangeForm
 from dossiers.hooks import office_panels
 from dossiers.models import Dossier
@@ -43,7 +43,7 @@ from dossiers.office.views.base import (
     remember_queue,
 )
 from dossiers.selectors.actions import DossierActions
-from dossiers.selectors.cases import dossier_cases
+from dossiers.selectors.cases import checklist_components, dossier_cases
 from dossiers.selectors.results import next_outgoing_number
 
 S = DossierStatus
@@ -150,7 +150,7 @@ def _detail_context(
     """What the page shows; which forms it offers is the actions selector's answer."""
     allowed = sel.dossier_actions(dossier=dossier, user=request.user)
     components = list(dossier.components.all())
-    checkable = [c for c in components if c.source != ComponentSource.STATE_HOLDS]
+    checkable = checklist_components(dossier)
     consultations = sel.consultations_for(dossier=dossier)
     tasks = sel.interagency_tasks_for(dossier=dossier)
     mine = who.agencies(["processing_officer", "agency_head"])
@@ -275,7 +275,7 @@ def action(request: AuthenticatedHttpRequest, uuid: Any) -> HttpResponse:
 def reception(request: AuthenticatedHttpRequest, uuid: Any) -> HttpResponse:
     who = _who(request)
     dossier = _dossier_or_404(request, who, uuid)
-    components = [c for c in dossier.components.all() if c.source != ComponentSource.STATE_HOLDS]
+    components = checklist_components(dossier)
     form = f.ReceptionForm(request.POST, components=components)
     if not form.is_valid():
         context = _detail_context(request, who, dossier, reception_form=form)

@@ -1,0 +1,130 @@
+"""The browser journey "Đăng ký thường trú, my own home" (issue #25, ADR 0260): the citizen picks
+the case, attaches two documents and submits; the reception officer's checklist shows the same two
+documents and accepts. At 1280 and 360 px, with an axe-core scan of the new pages; screenshots go
+to $CASES_SHOTS when it is set."""
+
+import os
+from pathlib import Path
+
+from django.test import Client
+
+import pytest
+
+from accounts.tests.factories import login_with_mfa
+from dossiers.constants import DossierStatus
+from dossiers.models import Dossier
+from dossiers.tests.submission_helpers import ID_NUMBER, PHONE, make_world, pdf_bytes
+from procedures import importer
+from procedures.demo import DATA_FILE, _correct_residence_cases
+from procedures.models import AgencyNameMapping, DocumentRequirement
+from procedures.services import procedures_import
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+OWN_HOME = "Tôi đăng ký vào nhà (chỗ ở) của chính mình"
+
+
+def residence_world():
+    world = make_world()
+    DocumentRequirement.objects.filter(procedure=world.procedure).delete()
+    record = next(r for r in importer.read_records(DATA_FILE) if r["ma_thu_tuc"] == "1.004222")
+    procedures_import(records=[record])
+    world.procedure.refresh_from_db()
+    world.procedure.implementing_mapping = AgencyNameMapping.objects.get(
+        source_name="Công an tỉnh (thử nghiệm)"
+    )
+    world.procedure.save(update_fields=["implementing_mapping"])
+    _correct_residence_cases(world.procedure)
+    return world
+
+
+def context_for(browser, live_server, client, width):
+    context = browser.new_context(locale="vi-VN", viewport={"width": width, "height": 900})
+    cookie = client.cookies["sessionid"]
+    context.add_cookies([{"name": "sessionid", "value": cookie.value, "url": live_server.url}])
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    return context, page
+
+
+def look(page, axe, width, name):
+    assert axe(page) == [], name
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= width, name
+    shots = os.environ.get("CASES_SHOTS")
+    if shots:
+        Path(shots).mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=f"{shots}/{name}-{width}.png", full_page=True)
+
+
+@pytest.mark.parametrize("width", [1280, 360])
+def test_own_home_with_two_documents_from_choice_to_reception(
+    browser, live_server, axe, settings, tmp_path, width
+):
+    settings.VIRUS_SCANNER = "none"
+    world = residence_world()
+    citizen = Client()
+    citizen.force_login(world.citizen)
+    context, page = context_for(browser, live_server, citizen, width)
+    url = live_server.url
+    form, proof = tmp_path / "ct01.pdf", tmp_path / "so-do.pdf"
+    form.write_bytes(pdf_bytes("to khai CT01"))
+    proof.write_bytes(pdf_bytes("giay chung nhan quyen su dung dat"))
+
+    page.goto(url + "/ho-so/bat-dau/1.004222/")
+    page.get_by_role("button", name="Bắt đầu khai hồ sơ mới").click()
+    page.get_by_label("Số định danh cá nhân").fill(ID_NUMBER)
+    page.get_by_label("Số điện thoại").fill(PHONE)
+    page.get_by_label("Địa chỉ thường trú").fill("12 Cách Mạng Tháng Tám, phường Tân Ninh")
+    page.get_by_role("button", name="Lưu và tiếp tục").click()
+    page.get_by_label("Số định danh cá nhân").fill(ID_NUMBER)
+    page.get_by_label("Địa chỉ đăng ký thường trú").fill("34 Trần Hưng Đạo, phường Tân Ninh")
+    page.get_by_role("button", name="Lưu và tiếp tục").click()
+
+    # "Trường hợp nào đúng với bạn?" comes before the documents
+    assert page.get_by_text("Trường hợp nào đúng với bạn?").is_visible()
+    assert page.locator('[data-testid="case-option"]').count() == 6
+    look(page, axe, width, "1-case-choice")
+    page.get_by_label(OWN_HOME).check()
+    page.get_by_role("button", name="Chọn trường hợp này").click()
+
+    # only this case's slots; notes beside them, not as slots
+    slots = page.locator("section.card[id^=slot-]")
+    assert slots.count() == 4
+    assert page.get_by_text("(bắt buộc)").count() == 1
+    assert page.locator('[data-testid="case-guidance"]').is_visible()
+    look(page, axe, width, "2-documents")
+    for prefix, path in (("Thông tin chứng minh", proof), ("Tờ khai thay đổi", form)):
+        slot = slots.filter(has_text=prefix)
+        slot.get_by_label("Tải tệp lên (PDF, JPG, PNG)").set_input_files(str(path))
+        slot.get_by_role("button", name="Thêm giấy tờ").click()
+        page.wait_for_load_state()
+    page.get_by_role("button", name="Lưu và tiếp tục").click()
+    page.get_by_label("Bản điện tử trong kho dữ liệu của tôi").check()
+    page.get_by_role("button", name="Lưu và tiếp tục").click()
+    page.get_by_role("button", name="Lưu và tiếp tục").click()
+
+    assert page.locator('[data-testid="review-case"]').get_by_text(OWN_HOME).is_visible()
+    look(page, axe, width, "3-review")
+    page.get_by_label("Tôi xin cam đoan", exact=False).check()
+    page.get_by_role("button", name="Nộp hồ sơ").click()
+    page.locator("#dossier-code").wait_for(timeout=60_000)  # sending is slow on a busy machine
+    context.close()
+
+    dossier = Dossier.objects.get(status=DossierStatus.SUBMITTED)
+    attached = sorted(c.requirement_name for c in dossier.components.all() if c.document_uuid)
+    assert len(attached) == 2
+
+    officer = Client()
+    login_with_mfa(officer, world.reception_officer)
+    context, page = context_for(browser, live_server, officer, width)
+    page.goto(f"{url}/office/ho-so/{dossier.uuid}/")
+    assert page.locator("[data-testid=office-case] strong").inner_text() == OWN_HOME
+    checklist = page.locator("section[aria-labelledby=reception-title] .form-check-label")
+    assert sorted(checklist.all_inner_texts()) == [n.strip() for n in attached]
+    look(page, axe, width, "4-reception")
+    for box in page.locator("section[aria-labelledby=reception-title] input[type=checkbox]").all():
+        box.check()
+    page.get_by_role("button", name="Tiếp nhận (Mẫu 01)").click()
+    page.wait_for_load_state()
+    context.close()
+    dossier.refresh_from_db()
+    assert dossier.status == DossierStatus.RECEIVED
