@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from accounts.identity import views
+from accounts.identity import mandate_views, views
 
 app_name = "identity"
 
@@ -13,6 +13,14 @@ urlpatterns = [
     path("uy-quyen/tai-quay/", views.mandate_counter, name="mandate_counter"),
     path("uy-quyen/<uuid:uuid>/thu-hoi/", views.mandate_revoke, name="mandate_revoke"),
     path("uy-quyen/<uuid:uuid>/xac-nhan/", views.mandate_confirm, name="mandate_confirm"),
+    path("uy-quyen/xin/", mandate_views.mandate_ask, name="mandate_ask"),
+    path("uy-quyen/<uuid:uuid>/nhan/", mandate_views.mandate_accept, name="mandate_accept"),
+    path("uy-quyen/<uuid:uuid>/ma-xac-nhan/", mandate_views.mandate_code, name="mandate_code"),
+    path(
+        "uy-quyen/<uuid:uuid>/gui-lai-ma/",
+        mandate_views.mandate_code_resend,
+        name="mandate_code_resend",
+    ),
     path("to-chuc/<uuid:uuid>/", views.organisation_detail, name="organisation"),
     path("quyen-rieng-tu/", views.privacy_notice, name="privacy_notice"),
     path("du-lieu-ca-nhan/", views.personal_data, name="personal_data"),

@@ -201,8 +201,9 @@ class Mandate(BaseModel):
         related_name="mandates_received",
         verbose_name=_("người được ủy quyền"),
     )
-    # Empty list: every procedure.
+    # Scope: the procedures and the fields (lĩnh vực) it covers; both empty: every procedure.
     procedure_codes = models.JSONField(_("mã thủ tục"), default=list, blank=True)
+    field_codes = models.JSONField(_("mã lĩnh vực"), default=list, blank=True)
     valid_from = models.DateField(_("hiệu lực từ"), default=timezone.localdate)
     valid_to = models.DateField(_("hiệu lực đến"), null=True, blank=True)
     status = models.CharField(
@@ -222,6 +223,12 @@ class Mandate(BaseModel):
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     consented_at = models.DateTimeField(_("đồng ý lúc"), null=True, blank=True)
+    # Where the SMS code of a `sms_code` consent was sent.
+    consent_phone = models.CharField(_("số điện thoại nhận mã xác nhận"), max_length=20, blank=True)
+    # The agent's side of the consent: they accepted an offer, or they asked themselves.
+    agent_accepted_at = models.DateTimeField(
+        _("người được ủy quyền nhận lúc"), null=True, blank=True
+    )
     revoked_at = models.DateTimeField(_("thu hồi lúc"), null=True, blank=True)
     revoked_by = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

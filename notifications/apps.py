@@ -12,3 +12,8 @@ class NotificationsConfig(AppConfig):
         from notifications.channels.registry import load_channels
 
         load_channels()
+
+        from accounts.identity.hooks import mandate_phone_codes
+        from notifications.phone_codes import MandateConsentCodes
+
+        mandate_phone_codes.register("notifications")(MandateConsentCodes())

@@ -9,7 +9,8 @@ and reference; a wrong try is counted and committed before the refusal.
 `phone_code_confirmed(purpose=, reference=)` is the confirmation, if it is still fresh.
 
 Purposes in use: `counter_assisted` (the citizen agrees to an online dossier filed for them at
-the counter, dossiers.services.counter).
+the counter, dossiers.services.counter); `mandate_consent` (the citizen agrees to a mandate a
+helper asked for, accounts.identity.mandate_consent through its hook, `MandateConsentCodes`).
 """
 
 from __future__ import annotations
@@ -121,3 +122,15 @@ def phone_code_confirmed(*, purpose: str, reference: str) -> PhoneCode | None:
         .order_by("-confirmed_at")
         .first()
     )
+
+
+class MandateConsentCodes:
+    """The codes of mandate consent, registered with `accounts.identity.hooks` (a lower app)."""
+
+    purpose = "mandate_consent"
+
+    def send(self, *, phone: str, reference: str, label: str) -> None:
+        phone_code_send(phone=phone, purpose=self.purpose, reference=reference, label=label)
+
+    def confirm(self, *, reference: str, code: str) -> None:
+        phone_code_confirm(purpose=self.purpose, reference=reference, code=code)

@@ -10,3 +10,8 @@ class ProceduresConfig(AppConfig):
         from procedures.services import connect_catalogue_signals
 
         connect_catalogue_signals()
+
+        from accounts.identity.hooks import mandate_field_choices
+        from procedures.selectors import field_choices
+
+        mandate_field_choices.register("procedures")(field_choices)

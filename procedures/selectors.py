@@ -27,6 +27,7 @@ from procedures.models import (
     Procedure,
     ProcedureCase,
     ProcedureChannel,
+    ProcedureField,
 )
 
 # The catalogue search lives in its own module; its readers import it from here.
@@ -51,6 +52,21 @@ from procedures.search import (  # noqa: F401
     search_cache_key,
     search_vocabulary,
 )
+
+
+def field_choices() -> list[tuple[str, str]]:
+    """(code, name) of the catalogue's fields (lĩnh vực) that have procedures."""
+    return list(
+        ProcedureField.objects.filter(procedures__isnull=False)
+        .distinct()
+        .order_by("name")
+        .values_list("code", "name")
+    )
+
+
+def procedure_field_code(*, code: str) -> str:
+    """The field (lĩnh vực) code of the procedure `code`, "" when unknown."""
+    return Procedure.objects.filter(code=code).values_list("field__code", flat=True).first() or ""
 
 
 def procedure_get(*, code: str) -> Procedure | None:

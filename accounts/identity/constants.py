@@ -5,15 +5,35 @@ from django.utils.translation import gettext_lazy as _
 
 
 class MandateStatus(models.TextChoices):
+    # The helper asked; the citizen has not confirmed yet (in the portal or by SMS code).
     PENDING_CONSENT = "pending_consent", _("Chờ công dân xác nhận")
+    # The citizen offered; the person named has not accepted yet.
+    PENDING_AGENT = "pending_agent", _("Chờ người được ủy quyền nhận")
     ACTIVE = "active", _("Đang hiệu lực")
     REVOKED = "revoked", _("Đã thu hồi")
-    DECLINED = "declined", _("Công dân từ chối")
+    DECLINED = "declined", _("Đã từ chối")
+
+
+# A mandate still waiting for one of the two people; nothing can be done under it yet.
+PENDING_MANDATE_STATUSES = frozenset({MandateStatus.PENDING_CONSENT, MandateStatus.PENDING_AGENT})
 
 
 class ConsentMethod(models.TextChoices):
     CITIZEN_CONFIRMED = "citizen_confirmed", _("Công dân xác nhận trên tài khoản")
     COUNTER_RECORDED = "counter_recorded", _("Cán bộ ghi nhận tại quầy (giấy ủy quyền)")
+    SMS_CODE = "sms_code", _("Công dân xác nhận bằng mã SMS")
+
+
+class MandateScope(models.TextChoices):
+    ALL = "all", _("Mọi thủ tục")
+    PROCEDURE = "procedure", _("Một thủ tục")
+    FIELD = "field", _("Một lĩnh vực")
+
+
+# Sending the SMS code a citizen reads out to the helper (ADR 0286); its life and tries are
+# notifications.phone_codes'.
+MANDATE_CODE_PER_AGENT_PER_HOUR = 5
+MANDATE_CODE_PER_PHONE_PER_HOUR = 3
 
 
 class PrivacyRequestKind(models.TextChoices):

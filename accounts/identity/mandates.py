@@ -38,8 +38,12 @@ def _audit(action: str, mandate: Mandate, actor: User, request: HttpRequest | No
         obj=mandate,
         data={
             "principal": str(mandate.principal.uuid),
+            "principal_name": mandate.principal.get_full_name(),
             "agent": str(mandate.agent.uuid),
+            "agent_name": mandate.agent.get_full_name(),
             "procedure_codes": mandate.procedure_codes,
+            "field_codes": mandate.field_codes,
+            "consent_method": mandate.consent_method,
             "status": mandate.status,
         },
         request=request,
@@ -56,6 +60,7 @@ def _new_mandate(
     procedure_codes: list[str] | None,
     valid_from: dt.date | None,
     valid_to: dt.date | None,
+    field_codes: list[str] | None = None,
     **consent: object,
 ) -> Mandate:
     """An unsaved mandate with the terms every way of creating one shares; `consent` says how."""
@@ -63,6 +68,7 @@ def _new_mandate(
         principal=principal,
         agent=agent,
         procedure_codes=_clean_codes(procedure_codes),
+        field_codes=_clean_codes(field_codes),
         valid_from=valid_from or timezone.localdate(),
         valid_to=valid_to,
         **consent,
@@ -77,22 +83,42 @@ def mandate_grant(
     procedure_codes: list[str] | None = None,
     valid_from: dt.date | None = None,
     valid_to: dt.date | None = None,
+    field_codes: list[str] | None = None,
     request: HttpRequest | None = None,
 ) -> Mandate:
-    """The citizen, in their own account, authorises someone: consent is given there and then."""
+    """The citizen, in their own account, offers a mandate: their consent is given there and
+    then; nothing can be done under it until the person named accepts (`mandate_accept`)."""
     mandate = _new_mandate(
         principal,
         agent,
         procedure_codes,
         valid_from,
         valid_to,
+        field_codes,
         consent_method=ConsentMethod.CITIZEN_CONFIRMED,
-        status=MandateStatus.ACTIVE,
+        status=MandateStatus.PENDING_AGENT,
         consented_at=timezone.now(),
     )
     mandate.full_clean()
     mandate.save()
-    _audit("mandate.created", mandate, principal, request)
+    _audit("mandate.offered", mandate, principal, request)
+    return mandate
+
+
+@transaction.atomic
+def mandate_accept(
+    *, mandate: Mandate, agent: User, accept: bool, request: HttpRequest | None = None
+) -> Mandate:
+    """The person named accepts (the mandate is in force) or declines a citizen's offer."""
+    mandate = Mandate.objects.select_for_update().get(pk=mandate.pk)
+    if mandate.agent_id != agent.pk:
+        raise PermissionDenied
+    if mandate.status != MandateStatus.PENDING_AGENT:
+        raise ApplicationError(_("Ủy quyền này không còn chờ bạn nhận."))
+    mandate.status = MandateStatus.ACTIVE if accept else MandateStatus.DECLINED
+    mandate.agent_accepted_at = timezone.now() if accept else None
+    mandate.save(update_fields=["status", "agent_accepted_at", "updated_at"])
+    _audit("mandate.accepted" if accept else "mandate.refused", mandate, agent, request)
     return mandate
 
 
@@ -104,16 +130,24 @@ def mandate_request(
     procedure_codes: list[str] | None = None,
     valid_from: dt.date | None = None,
     valid_to: dt.date | None = None,
+    field_codes: list[str] | None = None,
+    consent_method: str = ConsentMethod.CITIZEN_CONFIRMED,
     request: HttpRequest | None = None,
 ) -> Mandate:
-    """A helper or relative asks; nothing can be done until the citizen confirms."""
+    """A helper or relative asks; nothing can be done until the citizen confirms, in their
+    account (`mandate_confirm`) or with the SMS code (`mandate_consent.mandate_confirm_by_code`)."""
+    if agent.pk == principal.pk:
+        raise ApplicationError(_("Không thể tự ủy quyền cho chính mình."))
     mandate = _new_mandate(
         principal,
         agent,
         procedure_codes,
         valid_from,
         valid_to,
-        consent_method=ConsentMethod.CITIZEN_CONFIRMED,
+        field_codes,
+        consent_method=consent_method,
+        status=MandateStatus.PENDING_CONSENT,
+        agent_accepted_at=timezone.now(),
     )
     mandate.full_clean()
     mandate.save()
@@ -147,6 +181,8 @@ def mandate_record_at_counter(
         recorded_by=officer,
         status=MandateStatus.ACTIVE,
         consented_at=timezone.now(),
+        # Both signed the paper authorisation the officer holds.
+        agent_accepted_at=timezone.now(),
     )
     mandate.full_clean()
     mandate.save()
@@ -200,15 +236,30 @@ def _in_force(on: dt.date) -> Q:
     )
 
 
+def mandate_covers(mandate: Mandate, *, procedure_code: str, field_code: str = "") -> bool:
+    """Scope: every procedure (no codes), the procedure itself, or the field it belongs to."""
+    if not mandate.procedure_codes and not mandate.field_codes:
+        return True
+    return procedure_code in mandate.procedure_codes or (
+        bool(field_code) and field_code in mandate.field_codes
+    )
+
+
 def mandate_active_for(
-    *, agent: User, principal: User, procedure_code: str = "", on: dt.date | None = None
+    *,
+    agent: User,
+    principal: User,
+    procedure_code: str = "",
+    field_code: str = "",
+    on: dt.date | None = None,
 ) -> Mandate | None:
-    """The mandate in force today that lets `agent` act for `principal` on `procedure_code`."""
+    """The mandate in force today that lets `agent` act for `principal` on `procedure_code`
+    (of the field `field_code`)."""
     candidates = Mandate.objects.filter(
         _in_force(on or timezone.localdate()), agent=agent, principal=principal
     ).order_by("-consented_at")
     for mandate in candidates:
-        if not mandate.procedure_codes or procedure_code in mandate.procedure_codes:
+        if mandate_covers(mandate, procedure_code=procedure_code, field_code=field_code):
             return mandate
     return None
 
@@ -220,10 +271,14 @@ def mandate_uuids_in_force(*, agent: User, on: dt.date | None = None) -> list[st
     return [str(uuid) for uuid in in_force.values_list("uuid", flat=True)]
 
 
-def mandate_require(*, agent: User, principal: User, procedure_code: str = "") -> Mandate:
+def mandate_require(
+    *, agent: User, principal: User, procedure_code: str = "", field_code: str = ""
+) -> Mandate:
     if agent.pk == principal.pk:
         raise ApplicationError(_("Không cần ủy quyền để tự thực hiện."))
-    mandate = mandate_active_for(agent=agent, principal=principal, procedure_code=procedure_code)
+    mandate = mandate_active_for(
+        agent=agent, principal=principal, procedure_code=procedure_code, field_code=field_code
+    )
     if mandate is None:
         raise MandateRequired(_("Không có ủy quyền còn hiệu lực cho việc này."))
     return mandate

@@ -93,15 +93,19 @@ def mandate_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             mandates.mandate_grant(
                 principal=request.user,
                 agent=form.cleaned_data["agent_email"],
-                procedure_codes=form.cleaned_data["procedure_codes"],
-                valid_from=form.cleaned_data["valid_from"],
-                valid_to=form.cleaned_data["valid_to"],
                 request=request,
+                **form.terms(),
             )
         except ApplicationError as exc:
             form.add_error(None, exc.message)
         else:
-            messages.success(request, _("Đã ủy quyền. Bạn có thể thu hồi bất cứ lúc nào."))
+            messages.success(
+                request,
+                _(
+                    "Đã gửi đề nghị ủy quyền. Ủy quyền có hiệu lực khi người được ủy quyền nhận; "
+                    "bạn có thể thu hồi bất cứ lúc nào."
+                ),
+            )
             return redirect("identity:mandates")
     return render(
         request,

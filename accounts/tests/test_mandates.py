@@ -34,8 +34,49 @@ def helper():
     return CitizenFactory(full_name="Võ Văn Hỗ Trợ", roles=[Role.COMMUNITY_HELPER])
 
 
+def granted(principal, agent, **terms):
+    """The citizen offers, the person named accepts: the mandate is in force."""
+    offer = mandates.mandate_grant(principal=principal, agent=agent, **terms)
+    return mandates.mandate_accept(mandate=offer, agent=agent, accept=True)
+
+
+def test_an_offered_mandate_does_nothing_until_the_agent_accepts(grandmother, helper):
+    offer = mandates.mandate_grant(principal=grandmother, agent=helper)
+    assert offer.status == MandateStatus.PENDING_AGENT
+    with pytest.raises(mandates.MandateRequired):
+        mandates.mandate_require(agent=helper, principal=grandmother)
+    with pytest.raises(PermissionDenied):
+        mandates.mandate_accept(mandate=offer, agent=grandmother, accept=True)
+    declined = mandates.mandate_accept(mandate=offer, agent=helper, accept=False)
+    assert declined.status == MandateStatus.DECLINED
+    with pytest.raises(mandates.MandateRequired):
+        mandates.mandate_require(agent=helper, principal=grandmother)
+
+
+def test_every_mandate_event_names_both_people(grandmother, helper):
+    mandate = granted(grandmother, helper)
+    mandates.mandate_revoke(mandate=mandate, by=grandmother)
+    events = AuditEvent.objects.filter(object_id=str(mandate.uuid))
+    assert {e.action for e in events} == {"mandate.offered", "mandate.accepted", "mandate.revoked"}
+    for event in events:
+        assert (event.data["principal_name"], event.data["agent_name"]) == (
+            "Nguyễn Thị Bà",
+            "Võ Văn Hỗ Trợ",
+        )
+
+
+def test_a_mandate_for_a_field_covers_its_procedures_only(grandmother, helper):
+    granted(grandmother, helper, field_codes=["ho-tich"])
+    assert mandates.mandate_active_for(
+        agent=helper, principal=grandmother, procedure_code="1.001", field_code="ho-tich"
+    )
+    assert not mandates.mandate_active_for(
+        agent=helper, principal=grandmother, procedure_code="1.002", field_code="dat-dai"
+    )
+
+
 def test_act_under_a_mandate_names_both_people_then_stops_after_revocation(grandmother, helper):
-    mandate = mandates.mandate_grant(principal=grandmother, agent=helper)
+    mandate = granted(grandmother, helper)
 
     event = mandates.mandate_act(
         agent=helper, principal=grandmother, action="dossier.submitted", procedure_code="1.001"
@@ -52,14 +93,14 @@ def test_act_under_a_mandate_names_both_people_then_stops_after_revocation(grand
         mandates.mandate_act(agent=helper, principal=grandmother, action="dossier.submitted")
     assert list(
         AuditEvent.objects.filter(object_id=str(mandate.uuid)).values_list("action", flat=True)
-    ) == ["mandate.revoked", "mandate.created"]
+    ) == ["mandate.revoked", "mandate.accepted", "mandate.offered"]
 
 
 def test_mandate_limited_to_procedures_and_dates(grandmother, helper):
     today = timezone.localdate()
-    mandates.mandate_grant(
-        principal=grandmother,
-        agent=helper,
+    granted(
+        grandmother,
+        helper,
         procedure_codes=["1.001", " 2.002 "],
         valid_to=today + dt.timedelta(days=30),
     )
@@ -112,16 +153,21 @@ def test_outsider_cannot_revoke(grandmother, helper):
 
 def test_citizen_grants_and_revokes_in_the_pages(client, grandmother, helper):
     client.force_login(grandmother)
-    response = client.post(
-        "/dinh-danh/uy-quyen/", {"agent_email": helper.email, "procedure_codes": ""}
-    )
+    response = client.post("/dinh-danh/uy-quyen/", {"agent_email": helper.email, "scope": "all"})
     assert response.status_code == 302
     mandate = Mandate.objects.get(principal=grandmother, agent=helper)
-    assert mandate.status == MandateStatus.ACTIVE
+    assert mandate.status == MandateStatus.PENDING_AGENT
 
     page = client.get("/dinh-danh/uy-quyen/").content.decode()
     assert "Võ Văn Hỗ Trợ" in page
 
+    client.force_login(helper)
+    assert "Nhận ủy quyền" in client.get("/dinh-danh/uy-quyen/").content.decode()
+    client.post(f"/dinh-danh/uy-quyen/{mandate.uuid}/nhan/", {"decision": "accept"})
+    mandate.refresh_from_db()
+    assert mandate.status == MandateStatus.ACTIVE
+
+    client.force_login(grandmother)
     client.post(f"/dinh-danh/uy-quyen/{mandate.uuid}/thu-hoi/")
     mandate.refresh_from_db()
     assert mandate.status == MandateStatus.REVOKED
@@ -130,7 +176,8 @@ def test_citizen_grants_and_revokes_in_the_pages(client, grandmother, helper):
 def test_unknown_agent_email_is_a_clear_error_and_keeps_the_input(client, grandmother):
     client.force_login(grandmother)
     response = client.post(
-        "/dinh-danh/uy-quyen/", {"agent_email": "khong.co@example.vn", "procedure_codes": "1.001"}
+        "/dinh-danh/uy-quyen/",
+        {"agent_email": "khong.co@example.vn", "scope": "procedure", "procedure_code": "1.001"},
     )
     assert response.status_code == 200
     body = response.content.decode()
@@ -142,8 +189,9 @@ def test_a_stranger_cannot_open_or_revoke_someone_elses_mandate(client, grandmot
     mandate = mandates.mandate_grant(principal=grandmother, agent=helper)
     client.force_login(CitizenFactory())
     assert client.post(f"/dinh-danh/uy-quyen/{mandate.uuid}/thu-hoi/").status_code == 404
+    assert client.post(f"/dinh-danh/uy-quyen/{mandate.uuid}/nhan/").status_code == 404
     mandate.refresh_from_db()
-    assert mandate.status == MandateStatus.ACTIVE
+    assert mandate.status == MandateStatus.PENDING_AGENT
 
 
 # --- organisations and representatives ---------------------------------------------------------

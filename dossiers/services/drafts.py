@@ -51,7 +51,7 @@ from dossiers.selectors.actors import dossier_actor_agency
 from dossiers.selectors.cases import case_component_specs, initial_case
 from dossiers.workflow import TransitionNotAllowed
 from procedures.deadlines import ONLINE_FIRST, procedure_due_terms
-from procedures.selectors import FeeLine, procedure_fee_lines, procedure_get
+from procedures.selectors import FeeLine, procedure_fee_lines, procedure_field_code, procedure_get
 
 S = DossierStatus
 # The statuses in which the applicant may replace documents: answering a supplement request.
@@ -213,9 +213,15 @@ def assurance_check(*, procedure: Any, user: User) -> None:
 
 
 def _mandate_for(*, agent: User, principal: User, procedure_code: str) -> Any:
-    """The mandate in force that lets `agent` file `procedure_code` for `principal`."""
+    """The mandate in force that lets `agent` file `procedure_code` for `principal` (scoped to
+    the procedure, its field, or everything)."""
     try:
-        return mandate_require(agent=agent, principal=principal, procedure_code=procedure_code)
+        return mandate_require(
+            agent=agent,
+            principal=principal,
+            procedure_code=procedure_code,
+            field_code=procedure_field_code(code=procedure_code),
+        )
     except MandateRequired as error:
         raise ApplicationError(error.message, code="no_mandate") from error
 
@@ -225,12 +231,15 @@ def on_behalf_choices(*, user: User, procedure_code: str) -> list[tuple[str, str
     represent (value: organisation UUID) and the people whose mandate in force covers it
     (value: "nguoi:" + the principal's UUID)."""
     choices = [(str(o.uuid), o.name) for o in organisations_represented(user=user)]
+    field_code = procedure_field_code(code=procedure_code)
     seen: set[int] = set()
     for mandate in mandates_received(user=user):
         principal = mandate.principal
         if principal.pk in seen:
             continue
-        if mandate_active_for(agent=user, principal=principal, procedure_code=procedure_code):
+        if mandate_active_for(
+            agent=user, principal=principal, procedure_code=procedure_code, field_code=field_code
+        ):
             seen.add(principal.pk)
             label = _("%(name)s (theo ủy quyền)") % {"name": principal.get_full_name()}
             choices.append((f"nguoi:{principal.uuid}", label))

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 import pytest
 
-from accounts.identity.mandates import mandate_grant, mandate_revoke
+from accounts.identity.mandates import mandate_accept, mandate_grant, mandate_revoke
 from common.exceptions import ApplicationError
 from dossiers import services as svc
 from dossiers.constants import DossierStatus, DraftStep
@@ -27,7 +27,8 @@ def principal(world):
     person = make_citizen(full_name="Trần Thị Bình")
     person.profile.permanent_address = "5 Lê Lợi, phường Tân Ninh"
     person.profile.save()
-    mandate_grant(principal=person, agent=world.citizen, procedure_codes=[PROCEDURE_CODE])
+    offer = mandate_grant(principal=person, agent=world.citizen, procedure_codes=[PROCEDURE_CODE])
+    mandate_accept(mandate=offer, agent=world.citizen, accept=True)
     return person
 
 
@@ -90,7 +91,8 @@ def test_without_a_mandate_nobody_can_file_for_another_person(world):
 
 def test_a_mandate_for_other_procedures_does_not_cover_this_one(world):
     person = make_citizen(full_name="Phạm Thị Dung")
-    mandate_grant(principal=person, agent=world.citizen, procedure_codes=["1.000001"])
+    offer = mandate_grant(principal=person, agent=world.citizen, procedure_codes=["1.000001"])
+    mandate_accept(mandate=offer, agent=world.citizen, accept=True)
     with pytest.raises(ApplicationError):
         svc.dossier_start(procedure=world.procedure, user=world.citizen, principal=person)
     choices = svc.on_behalf_choices(user=world.citizen, procedure_code=PROCEDURE_CODE)

@@ -72,6 +72,7 @@ def citizen_pages(w: World) -> list[str]:
         "/tai-khoan/ho-so/",
         "/dinh-danh/",
         "/dinh-danh/uy-quyen/",
+        "/dinh-danh/uy-quyen/xin/",
         f"/dinh-danh/to-chuc/{w.org.uuid}/",
         "/dinh-danh/du-lieu-ca-nhan/",
         "/phan-anh/gui/",

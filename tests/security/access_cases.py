@@ -47,6 +47,12 @@ def _refresh(obj, *fields):
     return tuple(getattr(obj, f) for f in fields)
 
 
+def _sms_codes_sent(mandate) -> int:
+    from notifications.models import PhoneCode
+
+    return PhoneCode.objects.filter(reference=str(mandate.uuid)).count()
+
+
 def dossier(w):
     return {"uuid": w.dossier.uuid}
 
@@ -196,6 +202,27 @@ CASES: dict[str, Case] = {
         data={"decision": "accept"},
         allowed={"owner": REDIRECT},
         unchanged=lambda w: _refresh(w.mandate, "status"),
+    ),
+    # The owner offered `w.mandate`; only its agent may accept it or type an SMS code for it.
+    "identity:mandate_accept": Case(
+        lambda w: {"uuid": w.mandate.uuid},
+        method="post",
+        data={"decision": "accept"},
+        allowed={},
+        unchanged=lambda w: _refresh(w.mandate, "status"),
+    ),
+    "identity:mandate_code": Case(
+        lambda w: {"uuid": w.sms_mandate.uuid},
+        method="post",
+        data={"code": "000000"},
+        allowed={},
+        unchanged=lambda w: _refresh(w.sms_mandate, "status"),
+    ),
+    "identity:mandate_code_resend": Case(
+        lambda w: {"uuid": w.sms_mandate.uuid},
+        method="post",
+        allowed={},
+        unchanged=lambda w: _sms_codes_sent(w.sms_mandate),
     ),
     "identity:organisation": Case(lambda w: {"uuid": w.org.uuid}, allowed={"owner": OK}),
     "identity:privacy_request": Case(

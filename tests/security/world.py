@@ -239,6 +239,22 @@ class World:
         return mandate_grant(principal=self.owner, agent=CitizenFactory())
 
     @cached_property
+    def sms_mandate(self):
+        """A helper asked the owner for a mandate by SMS code; not confirmed yet."""
+        from accounts.identity.mandate_consent import mandate_request_by_sms
+        from accounts.models import CitizenProfile
+
+        CitizenProfile.objects.update_or_create(
+            user=self.owner, defaults={"id_number": "079190001234", "phone": "0912345678"}
+        )
+        return mandate_request_by_sms(
+            agent=CitizenFactory(),
+            id_number="079190001234",
+            full_name=self.owner.full_name,
+            phone="0912345678",
+        )
+
+    @cached_property
     def privacy_request(self):
         from accounts.identity.privacy import privacy_request_create
 
