@@ -16,8 +16,9 @@ from django.utils import timezone
 
 from accounts.constants import Role
 from accounts.models import User
-from agencies.calendar import as_hours, working_time_between
+from agencies.calendar import WorkingCalendar, as_hours, working_time_between
 from agencies.models import StaffMembership
+from agencies.selectors import working_calendar
 from dossiers.constants import (
     Channel,
     DossierStatus,
@@ -145,16 +146,29 @@ def dossier_deadlines(*, dossier: Dossier) -> Deadlines:
 
 
 def working_hours_left(
-    dossier: Dossier, target: dt.datetime | None, *, now: dt.datetime | None = None
+    dossier: Dossier,
+    target: dt.datetime | None,
+    *,
+    now: dt.datetime | None = None,
+    calendars: dict[int | None, WorkingCalendar] | None = None,
 ) -> float | None:
-    """Working hours from now until `target` (negative when past), on the agency's calendar."""
+    """Working hours from now until `target` (negative when past), on the agency's calendar.
+
+    `calendars`: a dict the caller keeps across the rows of one list, so each agency's calendar
+    is read from the cache once per page, not twice per row (two cache round trips a row)."""
     if target is None or dossier.is_final:
         return None
     now = now or timezone.now()
     agency = dossier.competent_agency
+    calendar = None
+    if calendars is not None:
+        key = agency.pk if agency else None
+        if key not in calendars:
+            calendars[key] = working_calendar(agency=agency)
+        calendar = calendars[key]
     if target >= now:
-        return float(as_hours(working_time_between(now, target, agency=agency)))
-    return -float(as_hours(working_time_between(target, now, agency=agency)))
+        return float(as_hours(working_time_between(now, target, agency=agency, calendar=calendar)))
+    return -float(as_hours(working_time_between(target, now, agency=agency, calendar=calendar)))
 
 
 def form_rows(*, dossier: Dossier) -> list[tuple[str, Any]]:

@@ -444,7 +444,8 @@ def queue_for(
                 output_field=TextField(),
             ),
         ).filter(_search_q(q))
-    return dossiers.select_related("receiving_agency", "competent_agency").order_by(
+    # The applicant too: the list prints their name when the form data has none (no N+1).
+    return dossiers.select_related("receiving_agency", "competent_agency", "applicant").order_by(
         *_ordering(definition, sort)
     )
 

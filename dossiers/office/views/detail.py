@@ -68,6 +68,7 @@ def workspace(request: AuthenticatedHttpRequest, queue: str | None = None) -> Ht
     )
     dossiers = sel.queue_for(who, current.slug, **values)
     page = sel.CappedPaginator(dossiers, PAGE_SIZE).get_page(request.GET.get("page"))
+    calendars: dict = {}  # each agency's working calendar read once for the page
     rows = [
         {
             "dossier": d,
@@ -76,6 +77,7 @@ def workspace(request: AuthenticatedHttpRequest, queue: str | None = None) -> Ht
                 d.reception_due_at
                 if current.due_field == "reception_due_at"
                 else sel.next_deadline(d),
+                calendars=calendars,
             ),
         }
         for d in page
