@@ -5,6 +5,8 @@ from django.contrib import admin, messages
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.admin import UserAdmin
+from accounts.models import User
 from agencies import services
 from agencies.constants import Weekday
 from agencies.models import Agency, CalendarOverride, OfficeHours, StaffMembership
@@ -121,14 +123,50 @@ class StaffMembershipAdmin(admin.ModelAdmin):
         return False  # a membership is the record of who could act when
 
 
+class CalendarOverrideForm(forms.ModelForm):
+    confirm_weekend = forms.BooleanField(
+        label=_("Xác nhận ngày lễ rơi vào cuối tuần"),
+        required=False,
+        help_text=_("Chỉ cần khi ghi một ngày lễ vào thứ Bảy hoặc Chủ nhật."),
+    )
+
+    class Meta:
+        model = CalendarOverride
+        fields = ("date", "kind", "name", "source_document")
+
+    def clean(self):
+        cleaned = super().clean() or {}
+        day, kind = cleaned.get("date"), cleaned.get("kind")
+        if day and kind:
+            try:
+                services.calendar_override_check(
+                    day=day,
+                    kind=kind,
+                    weekend_holiday_confirmed=bool(cleaned.get("confirm_weekend")),
+                )
+            except ApplicationError as error:
+                raise forms.ValidationError(error.message, code=error.code) from error
+        return cleaned
+
+
 @admin.register(CalendarOverride)
 class CalendarOverrideAdmin(admin.ModelAdmin):
+    form = CalendarOverrideForm
     list_display = ("date", "weekday", "kind", "name", "origin", "source_document")
     list_filter = ("kind", "origin")
     search_fields = ("name", "source_document")
     date_hierarchy = "date"
     readonly_fields = ("origin", "created_at", "updated_at")
-    fields = ("date", "kind", "name", "source_document", "origin", "created_at", "updated_at")
+    fields = (
+        "date",
+        "kind",
+        "name",
+        "source_document",
+        "confirm_weekend",
+        "origin",
+        "created_at",
+        "updated_at",
+    )
 
     @admin.display(description=_("thứ"))
     def weekday(self, obj: CalendarOverride) -> str:
@@ -143,3 +181,27 @@ class CalendarOverrideAdmin(admin.ModelAdmin):
     def delete_queryset(self, request, queryset) -> None:
         for override in queryset:
             services.calendar_override_delete(override=override, actor=request.user)
+
+
+class MembershipInline(admin.TabularInline):
+    """A user's assignments, on their page: where a staff role is given (one place, issue #20)."""
+
+    model = StaffMembership
+    fk_name = "user"
+    fields = ("agency", "role", "valid_from", "valid_to")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+    verbose_name_plural = _("Phân công cán bộ (vai trò theo cơ quan; thêm ở mục Phân công cán bộ)")
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False  # added through StaffMembershipAdmin (its checks and audit)
+
+
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class UserWithMembershipsAdmin(UserAdmin):
+    inlines = [MembershipInline]

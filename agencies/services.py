@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from accounts.constants import STAFF_ROLES, Role
 from accounts.models import User
 from accounts.services import role_assign
-from agencies.constants import CalendarOrigin
+from agencies.constants import CalendarDayKind, CalendarOrigin, Weekday
 from agencies.models import Agency, CalendarOverride, OfficeHours, StaffMembership
 from agencies.selectors import calendar_cache_invalidate
 from common.audit import audit_record
@@ -192,6 +192,31 @@ def calendar_override_save(
     )
     _invalidate_calendar_on_commit()
     return override
+
+
+def calendar_override_check(*, day: dt.date, kind: str, weekend_holiday_confirmed: bool) -> None:
+    """What an administrator may enter (issue #20): a make-up working day replaces a weekend day,
+    so it must fall on Saturday or Sunday; a holiday on a weekend changes nothing by itself (the
+    day is off already) and is kept only when confirmed (e.g. to record it next to its make-up
+    day off). The yearly seeder does not go through here: its dates are the Government's."""
+    weekday = str(Weekday(day.weekday()).label)
+    weekend = day.weekday() >= 5
+    if kind == CalendarDayKind.WORKING_DAY and not weekend:
+        raise ApplicationError(
+            _(
+                "Ngày làm bù phải là thứ Bảy hoặc Chủ nhật: %(day)s là %(weekday)s, vốn đã là ngày làm việc."
+            )
+            % {"day": f"{day:%d/%m/%Y}", "weekday": weekday},
+            code="make_up_on_weekday",
+        )
+    if kind == CalendarDayKind.HOLIDAY and weekend and not weekend_holiday_confirmed:
+        raise ApplicationError(
+            _(
+                "%(day)s là %(weekday)s, vốn đã là ngày nghỉ. Nếu vẫn muốn ghi ngày lễ này (ví dụ để đối chiếu với ngày nghỉ bù), hãy đánh dấu “Xác nhận ngày lễ rơi vào cuối tuần”."
+            )
+            % {"day": f"{day:%d/%m/%Y}", "weekday": weekday},
+            code="holiday_on_weekend",
+        )
 
 
 @transaction.atomic

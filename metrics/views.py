@@ -43,15 +43,36 @@ DRILL: dict[str, tuple[str, str]] = {
     "plan.online_share": ("online", "received"),
     "plan.civil_servant_online": ("civil_servant_online", "civil_servant"),
 }
+# Every number that opens a list names its list in words (issue #20: the page said "on_time").
 COUNTER_LABELS = {
     "received": gettext_lazy("hồ sơ tiếp nhận"),
     "handled": gettext_lazy("hồ sơ tiếp nhận và giải quyết trong kỳ (chỉ số 2.1)"),
     "handled_on_time": gettext_lazy(
         "hồ sơ đã giải quyết đúng hạn hoặc đang giải quyết trong hạn (chỉ số 2.1)"
     ),
+    "on_time": gettext_lazy("hồ sơ tiếp nhận trong kỳ, đúng hạn hoặc còn hạn"),
     "open_on_time": gettext_lazy("hồ sơ đang giải quyết, còn trong hạn"),
     "late": gettext_lazy("hồ sơ trễ hạn"),
     "overdue_open": gettext_lazy("hồ sơ đang quá hạn"),
+    "completed": gettext_lazy("hồ sơ đã có kết quả"),
+    "completed_wd_n": gettext_lazy("hồ sơ đã có kết quả (tính thời gian giải quyết)"),
+    "online": gettext_lazy("hồ sơ nộp trực tuyến"),
+    "counter": gettext_lazy("hồ sơ nộp trực tiếp"),
+    "postal": gettext_lazy("hồ sơ nộp qua bưu chính"),
+    "online_e_result": gettext_lazy("hồ sơ nộp trực tuyến đã có kết quả điện tử"),
+    "result_expected": gettext_lazy("hồ sơ có kết quả giải quyết"),
+    "e_result": gettext_lazy("hồ sơ có kết quả điện tử"),
+    "digitised": gettext_lazy("hồ sơ được số hóa"),
+    "reused": gettext_lazy("hồ sơ tái sử dụng dữ liệu số hóa"),
+    "from_store": gettext_lazy("hồ sơ dùng kho dữ liệu của công dân"),
+    "vneid": gettext_lazy("hồ sơ cá nhân xác thực VNeID hoặc dùng dữ liệu dân cư"),
+    "individual": gettext_lazy("hồ sơ của cá nhân"),
+    "fee_bearing": gettext_lazy("hồ sơ phải nộp phí, lệ phí"),
+    "paid_online": gettext_lazy("hồ sơ thanh toán trực tuyến"),
+    "disliked": gettext_lazy("hồ sơ bị đánh giá không hài lòng hoặc bị phản ánh"),
+    "rated": gettext_lazy("hồ sơ được đánh giá hoặc phản ánh"),
+    "civil_servant": gettext_lazy("hồ sơ của cán bộ, công chức"),
+    "civil_servant_online": gettext_lazy("hồ sơ của cán bộ, công chức nộp trực tuyến"),
 }
 PUBLIC_CODES = ("2.1", "plan.online_share", "5.4")
 
@@ -169,7 +190,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         percent=True,
         title=_("Diễn biến theo tháng"),
     )
-    agency_labels = [row.agency.short_name or row.agency.name for row in result.agencies]
+    agency_labels = [row.agency.name for row in result.agencies]
     agency_chart = _chart(
         "bar",
         agency_labels,
@@ -291,7 +312,7 @@ def dossiers(request: HttpRequest) -> HttpResponse:
             "period": period,
             "chosen": chosen,
             "counter": counter,
-            "counter_label": COUNTER_LABELS.get(counter, counter),
+            "counter_label": COUNTER_LABELS[counter],
             "page": page,
             "query": urlencode(params),
             "back": reverse("metrics_office:dashboard")
@@ -358,7 +379,7 @@ def public(request: HttpRequest) -> HttpResponse:
     agencies = [row for row in result.agencies if row.counts.get("received")]
     chart = _chart(
         "bar",
-        [row.agency.short_name or row.agency.name for row in agencies],
+        [row.agency.name for row in agencies],
         [
             {"label": _("Đúng hạn"), "data": [_percent_or_none(r.values["2.1"]) for r in agencies]},
             {

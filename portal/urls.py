@@ -16,6 +16,8 @@ admin.site.site_title = settings.PORTAL_NAME
 urlpatterns = [
     path("", include("portal.site_urls")),
     path("healthz", views.healthz, name="healthz"),
+    # Browsers and crawlers ask for /favicon.ico whatever the page says (issue #20: it was 404).
+    path("favicon.ico", views.favicon, name="favicon"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("admin/", admin.site.urls),

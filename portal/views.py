@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.templatetags.static import static
@@ -177,3 +177,9 @@ def error_500(request: HttpRequest) -> HttpResponse:
         "CONTACT_EMAIL": settings.CONTACT_EMAIL,
     }
     return HttpResponse(loader.get_template("500.html").render(context), status=500)
+
+
+def favicon(request: HttpRequest) -> HttpResponse:
+    """`/favicon.ico`, asked for by browsers and crawlers whatever the page links: the site icon
+    (resolved per request: the hashed static name exists only after collectstatic)."""
+    return HttpResponsePermanentRedirect(static("img/icon-192.png"))

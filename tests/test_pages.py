@@ -201,3 +201,10 @@ def test_my_page_links_only_to_pages_that_exist(client, citizen, monkeypatch):
     assert shown, "at least the profile page exists"
     for link in shown:
         assert f'href="{reverse(link.url_name)}"' in html
+
+
+def test_favicon_ico_leads_to_the_site_icon(client):
+    response = client.get("/favicon.ico")
+    assert response.status_code == 301
+    assert response["Location"].endswith(".png")
+    assert "icon-192" in response["Location"]

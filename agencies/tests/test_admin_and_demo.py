@@ -73,6 +73,53 @@ class TestAdmin:
             action="agencies.calendar.created", object_id=str(row.uuid)
         ).exists()
 
+    def test_the_calendar_refuses_impossible_days_with_a_message(self, admin_client):
+        url = reverse("admin:agencies_calendaroverride_add")
+        wednesday = {"date": "2026-12-09", "name": "Làm bù (nhầm)", "source_document": "x"}
+        response = admin_client.post(url, {**wednesday, "kind": CalendarDayKind.WORKING_DAY})
+        assert response.status_code == 200
+        assert "Ngày làm bù phải là thứ Bảy hoặc Chủ nhật: 09/12/2026 là Thứ Tư" in (
+            response.content.decode()
+        )
+        sunday = {"date": "2026-12-13", "name": "Lễ (thử)", "kind": CalendarDayKind.HOLIDAY}
+        response = admin_client.post(url, sunday)
+        assert response.status_code == 200
+        assert "13/12/2026 là Chủ nhật, vốn đã là ngày nghỉ" in response.content.decode()
+        assert not CalendarOverride.objects.exists()
+        # Confirmed, the weekend holiday is kept; a make-up Saturday is accepted as it is.
+        assert admin_client.post(url, {**sunday, "confirm_weekend": "on"}).status_code == 302
+        saturday = {**wednesday, "date": "2026-12-12", "kind": CalendarDayKind.WORKING_DAY}
+        assert admin_client.post(url, saturday).status_code == 302
+        assert CalendarOverride.objects.count() == 2
+
+    def test_the_user_page_names_roles_in_vietnamese_and_lists_assignments(self, admin_client):
+        seed_agencies()
+        user = UserFactory()
+        justice = Agency.objects.get(code="000.00.03.H59")
+        admin_client.post(
+            reverse("admin:agencies_staffmembership_add"),
+            {
+                "user": user.pk,
+                "agency": justice.pk,
+                "role": Role.AGENCY_HEAD,
+                "valid_from": "2026-01-01",
+            },
+        )
+        page = admin_client.get(reverse("admin:accounts_user_change", args=[user.pk]))
+        html = page.content.decode()
+        assert "Lãnh đạo cơ quan" in html
+        assert justice.name in html
+        assert 'name="groups"' not in html  # roles come with an assignment, set in one place
+        assert "agency_head" not in html
+
+    def test_the_admin_speaks_vietnamese(self, admin_client):
+        page = admin_client.get(reverse("admin:index")).content.decode()
+        assert "Model name" not in page
+        assert "Add link" not in page
+        response = admin_client.post(reverse("admin:agencies_calendaroverride_add"), {})
+        assert "Vui lòng sửa các lỗi dưới đây." in response.content.decode()
+        assert "Please correct" not in response.content.decode()
+
     def test_a_membership_added_in_the_admin_goes_through_the_service(self, admin_client):
         seed_agencies()
         user = UserFactory()

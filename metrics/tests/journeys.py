@@ -12,6 +12,7 @@ from dossiers.constants import Actor, DossierStatus
 from dossiers.services import dossier_result_attach, dossier_submit, dossier_transition
 from dossiers.tests.factories import Cast, make_draft
 from dossiers.workflow import guards
+from integrations.constants import PostalKind, PostalStatus
 
 S = DossierStatus
 A = Actor
@@ -49,6 +50,11 @@ class Journey:
         return self
 
     def receive(self, when: dt.datetime) -> Journey:
+        # A postal dossier is received once the post has handed the paper over (the guard
+        # `postal_collection_arrived`); the test stands in for the post's callback.
+        self.dossier.postal_orders.filter(kind=PostalKind.PICKUP).update(
+            status=PostalStatus.HANDED_OVER
+        )
         self.move(S.RECEIVED, A.RECEPTION_OFFICER, when)
         return self
 

@@ -173,3 +173,11 @@ def test_facts_follow_each_event_without_waiting_for_the_refresh(october):
     fact = DossierFact.objects.get(dossier=late.dossier)
     assert fact.received_at == at(12, 10)
     assert fact.end_at is None
+
+
+def test_every_list_a_number_opens_is_named_in_words():
+    from metrics.breakdowns import DRILLABLE
+    from metrics.views import COUNTER_LABELS
+
+    assert set(DRILLABLE) <= set(COUNTER_LABELS)
+    assert all("_" not in str(label) for label in COUNTER_LABELS.values())
