@@ -32,6 +32,9 @@ Every dossier event has two phases (ADR 0180, `dossiers.services.events`):
       dossier_panels.register("payments", order=10)(dossier_payment_panel)
 
   The registry class is procedures' `PanelRegistry` (a lower layer, so dossiers may use it).
+
+* `confirmation_panels`: panels on the page the citizen sees right after submitting, same
+  shape (payments: the amount due and "Thanh toán ngay", so paying is part of the journey).
 """
 
 from __future__ import annotations
@@ -52,6 +55,7 @@ dossier_event_participants: Registry[DossierEventParticipant] = Registry(
 dossier_event_listeners: Registry[DossierEventListener] = Registry("dossier event listener")
 dossier_agency_scopes: Registry[AgencyScope] = Registry("dossier agency scope")
 dossier_panels = PanelRegistry("dossier panel", subject="dossier")
+confirmation_panels = PanelRegistry("confirmation panel", subject="dossier")
 
 # --- office (back office) ---
 # `office_panels`: panels on the OFFICER's dossier page (`/office/ho-so/<uuid>/`), same shape as

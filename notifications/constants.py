@@ -59,6 +59,7 @@ class Event(models.TextChoices):
     SUPPLEMENT_REQUESTED = "supplement_requested", _("Yêu cầu bổ sung hồ sơ")
     DOSSIER_REFUSED = "dossier_refused", _("Từ chối tiếp nhận hồ sơ")
     PAYMENT_DUE = "payment_due", _("Đề nghị nộp phí, lệ phí")
+    PAYMENT_RECEIVED = "payment_received", _("Đã nhận tiền phí, lệ phí")
     DOSSIER_DELAYED = "dossier_delayed", _("Xin lỗi và hẹn lại ngày trả kết quả")
     RESULT_READY = "result_ready", _("Đã có kết quả")
     RESULT_RETURNED = "result_returned", _("Đã trả kết quả")
@@ -160,6 +161,15 @@ EVENTS: dict[str, EventSpec] = {
             **_SAMPLE_DOSSIER,
             "amount": 50000,
             "payment_url": "https://dichvucong.tayninh.gov.vn/thanh-toan/000.00.80.H52-260315-0007/",
+        },
+    ),
+    Event.PAYMENT_RECEIVED: EventSpec(
+        Audience.CITIZEN,
+        (*_DOSSIER, "amount", "receipt_url"),
+        sample={
+            **_SAMPLE_DOSSIER,
+            "amount": 50000,
+            "receipt_url": "https://dichvucong.tayninh.gov.vn/thanh-toan/giao-dich/3f1c/",
         },
     ),
     Event.DOSSIER_DELAYED: EventSpec(

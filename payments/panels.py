@@ -37,6 +37,23 @@ def dossier_payment_panel(*, request: AuthenticatedHttpRequest, dossier: Any) ->
     )
 
 
+def confirmation_payment_panel(*, request: AuthenticatedHttpRequest, dossier: Any) -> str | None:
+    """The fee on the page right after submission: how much, and "Thanh toán ngay" (a POST that
+    opens the gateway at once); None when nothing is due."""
+    due = selectors.amount_due_vnd(dossier=dossier)
+    if not due or not dossier.code:
+        return None
+    return render_to_string(
+        "payments/_confirmation_panel.html",
+        {
+            "dossier": dossier,
+            "amount_due": due,
+            "online_available": selectors.online_payment_available(),
+        },
+        request=request,
+    )
+
+
 def office_payment_panel(*, request: AuthenticatedHttpRequest, dossier: Any) -> str | None:
     """The fees block on the officer's dossier page: charges, what is still due, payments, and
     the link to assess a fee after reception or record a counter payment. Shown whenever the

@@ -15,7 +15,6 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -28,7 +27,6 @@ from documents.signers import get_keystore
 from dossiers.constants import Actor, DossierStatus, EventKind
 from dossiers.services import dossier_event_record, dossier_transition
 from dossiers.workflow import TransitionNotAllowed
-from notifications.services import notify
 from payments import selectors
 from payments.constants import (
     ChargeStatus,
@@ -41,6 +39,7 @@ from payments.constants import (
     SettledVia,
 )
 from payments.models import Charge, Payment, PaymentEvent, Refund
+from payments.notices import notify_payment_due, notify_payment_received
 from payments.providers.base import GatewayError, GatewayResult, InvalidSignature
 from payments.providers.registry import get_provider
 from payments.receipts import receipt_issue
@@ -118,25 +117,8 @@ def charge_assess(*, dossier: Any, amount_vnd: int, label: str, note: str, by: U
             role=Actor.PROCESSING_OFFICER,
             note=note or label,
         )
-    _notify_payment_due(charge)
+    notify_payment_due(charge)
     return charge
-
-
-def _notify_payment_due(charge: Charge) -> None:
-
-    dossier = charge.dossier
-    notify(
-        event="payment_due",
-        recipient=dossier.applicant,
-        reference=dossier.code or "",
-        context={
-            "dossier_code": dossier.code or "",
-            "procedure_name": dossier.procedure_name,
-            "dossier_url": settings.SITE_URL + reverse("payments:dossier", args=[dossier.code]),
-            "amount": charge.amount_vnd,  # formatted in the message's own language
-            "payment_url": settings.SITE_URL + reverse("payments:dossier", args=[dossier.code]),
-        },
-    )
 
 
 # --- starting an online payment ----------------------------------------------------------------
@@ -304,6 +286,7 @@ def _settle(payment: Payment, *, via: str, actor: User | None = None) -> None:
         data={"txn_ref": payment.txn_ref, "amount_vnd": payment.amount_vnd, "via": via},
     )
     _tell_dossier(payment)
+    notify_payment_received(payment)
     payment_id = payment.pk
     transaction.on_commit(lambda: _queue_receipt(payment_id), robust=True)
 

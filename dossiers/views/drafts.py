@@ -36,6 +36,7 @@ from dossiers.forms import (
     StartForm,
     fields_form,
 )
+from dossiers.hooks import confirmation_panels
 from dossiers.models import Dossier
 from dossiers.selectors.review import draft_answers
 from dossiers.views.base import (
@@ -351,6 +352,8 @@ def confirmation(request: HttpRequest, uuid: Any) -> HttpResponse:
             "dossier": dossier,
             "qr": qr_data_uri(_lookup_url(dossier)),
             "lookup_url": _lookup_url(dossier),
+            # payments: the amount due and "Thanh toán ngay" (dossiers.hooks)
+            "panels": confirmation_panels.render(request=request, obj=dossier),
         },
     )
 
