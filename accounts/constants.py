@@ -40,3 +40,8 @@ class AssuranceLevel(models.IntegerChoices):
     NONE = 0, _("Chưa xác thực")
     LEVEL_1 = 1, _("Mức 1")
     LEVEL_2 = 2, _("Mức 2")
+
+
+# What the national identity vouches for: once verified, these change only through a new verified
+# sign-in (`accounts.identity.services`), never by typing in the profile (issue #26).
+PROFILE_VERIFIED_FIELDS = ("full_name", "id_number", "date_of_birth")

@@ -5,6 +5,7 @@ itself through ACCOUNT_SIGNUP_FORM_CLASS, so it must not import allauth's forms)
 """
 
 import datetime as dt
+from typing import Any
 
 from django import forms
 from django.core.validators import RegexValidator
@@ -91,6 +92,12 @@ class ProfileForm(forms.Form):
     current_commune_code = forms.CharField(
         label=_("Mã xã nơi ở"), max_length=5, required=False, validators=[_commune_code]
     )
+
+    def __init__(self, *args: Any, locked: frozenset[str] = frozenset(), **kwargs: Any) -> None:
+        """`locked`: fields the national identity verified; they are shown, not offered."""
+        super().__init__(*args, **kwargs)
+        for name in locked:
+            self.fields.pop(name, None)
 
     def clean_date_of_birth(self) -> dt.date | None:
         born = self.cleaned_data.get("date_of_birth")

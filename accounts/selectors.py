@@ -6,7 +6,7 @@ from django.http import HttpRequest
 
 from allauth.account.authentication import get_authentication_records
 
-from accounts.constants import STAFF_ROLES, Role
+from accounts.constants import PROFILE_VERIFIED_FIELDS, STAFF_ROLES, Role
 from accounts.models import CitizenProfile, OrganisationRepresentative, User
 from common.models import AuditEvent
 
@@ -47,6 +47,14 @@ def session_used_mfa(*, request: HttpRequest) -> bool:
 
 def profile_for(*, user: User) -> CitizenProfile | None:
     return CitizenProfile.objects.filter(user=user).first()
+
+
+def profile_locked_fields(profile: CitizenProfile | None) -> frozenset[str]:
+    """The fields the national identity verified (and that hold a value): read-only in the
+    profile form and ignored by `profile_update`."""
+    if profile is None or profile.verified_at is None:
+        return frozenset()
+    return frozenset(name for name in PROFILE_VERIFIED_FIELDS if getattr(profile, name))
 
 
 # --- The personal-data download: accounts' own sections (see accounts.personal_data) ---

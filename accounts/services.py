@@ -6,6 +6,7 @@ from django.http import HttpRequest
 
 from accounts.constants import Role
 from accounts.models import CitizenProfile, User
+from accounts.selectors import profile_locked_fields
 from common.audit import audit_record
 
 
@@ -62,9 +63,10 @@ def profile_update(
     and the profile itself holds them.
     """
     profile, _ = CitizenProfile.objects.select_for_update().get_or_create(user=user)
+    locked = profile_locked_fields(profile)
     changed = []
     for name in PROFILE_EDITABLE_FIELDS:
-        if name not in data:
+        if name not in data or name in locked:
             continue
         value = data[name]
         if name == "id_number":

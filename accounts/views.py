@@ -29,8 +29,9 @@ def _profile_initial(request: AuthenticatedHttpRequest) -> dict:
 @never_cache
 @login_required
 def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
+    locked = selectors.profile_locked_fields(selectors.profile_for(user=request.user))
     if request.method == "POST":
-        form = ProfileForm(request.POST)
+        form = ProfileForm(request.POST, locked=locked)
         if form.is_valid():
             try:
                 services.profile_update(user=request.user, data=form.cleaned_data, request=request)
@@ -40,8 +41,21 @@ def profile(request: AuthenticatedHttpRequest) -> HttpResponse:
                 messages.success(request, _("Đã lưu hồ sơ."))
                 return redirect("accounts:profile")
     else:
-        form = ProfileForm(initial=_profile_initial(request))
-    return render(request, "accounts/profile.html", {"form": form})
+        form = ProfileForm(initial=_profile_initial(request), locked=locked)
+    return render(
+        request,
+        "accounts/profile.html",
+        {"form": form, "verified": _verified_values(request, locked)},
+    )
+
+
+def _verified_values(request: AuthenticatedHttpRequest, locked: frozenset[str]) -> dict:
+    """The verified fields as the page shows them (the date as dd/mm/yyyy)."""
+    profile = selectors.profile_for(user=request.user)
+    values = {name: getattr(profile, name) for name in locked}
+    if values.get("date_of_birth"):
+        values["date_of_birth"] = values["date_of_birth"].strftime("%d/%m/%Y")
+    return values
 
 
 @never_cache

@@ -84,7 +84,7 @@ class ReportForm(forms.Form):
         required=False,
         max_digits=9,
         decimal_places=6,
-        help_text=_("Chọn trên bản đồ hoặc nhập tay, ví dụ 11.310000."),
+        help_text=_("Ví dụ 11.310000."),
     )
     longitude = forms.DecimalField(
         label=_("Kinh độ (không bắt buộc)"),

@@ -9,8 +9,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import difflib
-import math
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, TypeGuard
@@ -42,6 +40,12 @@ from helpdesk.constants import (
     Stage,
 )
 from helpdesk.models import DossierRating, FieldReport, Question, ReportPhoto, SurveyLink
+from helpdesk.similarity import (
+    distance_m,
+    place_similarity,
+    place_words,
+    text_similarity,
+)
 from helpdesk.workflow import (
     QUESTION_TRANSITIONS,
     REPORT_TRANSITIONS,
@@ -213,40 +217,46 @@ def report_timers(report: FieldReport, now: dt.datetime | None = None) -> list[T
     ]
 
 
-def _distance_m(a: FieldReport, b: FieldReport) -> float | None:
-    if a.latitude is None or a.longitude is None or b.latitude is None or b.longitude is None:
-        return None
-    lat1, lon1, lat2, lon2 = (
-        math.radians(float(v)) for v in (a.latitude, a.longitude, b.latitude, b.longitude)
-    )
-    h = (
-        math.sin((lat2 - lat1) / 2) ** 2
-        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    )
-    return 2 * 6_371_000 * math.asin(math.sqrt(h))
-
-
-def _similarity(a: str, b: str) -> float:
-    words_a, words_b = set(a.split()), set(b.split())
-    if not words_a or not words_b:
-        return 0.0
-    jaccard = len(words_a & words_b) / len(words_a | words_b)
-    return max(jaccard, difflib.SequenceMatcher(None, a[:400], b[:400]).ratio())
-
-
 @dataclass(frozen=True)
 class DuplicateSuggestion:
     report: FieldReport
     score: float
     distance_m: float | None
     text_similarity: float
+    # The two addresses (or one address and the other's text) name the same street or place.
+    same_place: bool = False
+
+
+def _nearness(report: FieldReport, other: FieldReport) -> tuple[float, float | None, bool]:
+    """0..1 for "the same spot", the distance in metres when both have coordinates, and whether
+    they name the same street or place. A shared street name counts within one commune or
+    within five radii on the map: street names repeat from commune to commune."""
+    radius = settings.HELPDESK_DUPLICATE_RADIUS_M
+    distance = distance_m(report.latitude, report.longitude, other.latitude, other.longitude)
+    same_commune = other.commune_id == report.commune_id
+    if distance is not None:
+        near = 1.0 if distance <= radius else 0.0
+    else:
+        near = 0.5 if same_commune else 0.0
+    if same_commune or (distance is not None and distance <= radius * 5):
+        place = place_similarity(
+            report.address,
+            f"{report.title} {report.description}",
+            other.address,
+            f"{other.title} {other.description}",
+            ignore=place_words(report.commune.name) | place_words(other.commune.name),
+        )
+        if place >= 0.6:
+            return max(near, 0.9 * place), distance, True
+    return near, distance, False
 
 
 def duplicate_suggestions(
     *, report: FieldReport, user: AnyUser, limit: int = 5
 ) -> list[DuplicateSuggestion]:
-    """Open or published reports about the same problem: near on the map (or in the same commune)
-    and with similar folded text. Scored in Python over a bounded, recent candidate set."""
+    """Open or published reports about the same problem: near on the map, on the same street
+    or place (or at least in the same commune), and with similar folded text. Scored in Python
+    over a bounded, recent candidate set."""
     if not is_helpdesk_officer(user=user):
         return []
     since = report.received_at - dt.timedelta(days=settings.HELPDESK_DUPLICATE_WINDOW_DAYS)
@@ -255,24 +265,24 @@ def duplicate_suggestions(
         .filter(status__in=[*OPEN_REPORT_STATUSES, ReportStatus.PUBLISHED])
         .exclude(pk=report.pk)
         .filter(Q(commune_id=report.commune_id) | Q(latitude__isnull=False))
+        .select_related("commune")
         .order_by("-received_at")[:300]
     )
     radius = settings.HELPDESK_DUPLICATE_RADIUS_M
     text = fold(f"{report.title} {report.description}")
     suggestions = []
     for other in candidates:
-        distance = _distance_m(report, other)
+        near, distance, same_place = _nearness(report, other)
         if distance is not None and distance > radius * 5:
             continue
-        near = 1.0 if (distance is not None and distance <= radius) else 0.0
-        if distance is None:
-            near = 0.5 if other.commune_id == report.commune_id else 0.0
-        similarity = _similarity(text, fold(f"{other.title} {other.description}"))
+        similarity = text_similarity(text, fold(f"{other.title} {other.description}"))
         same_category = 0.1 if other.category == report.category else 0.0
         score = 0.5 * near + 0.4 * similarity + same_category
         if score >= 0.45:
             suggestions.append(
-                DuplicateSuggestion(other, round(score, 2), distance, round(similarity, 2))
+                DuplicateSuggestion(
+                    other, round(score, 2), distance, round(similarity, 2), same_place
+                )
             )
     suggestions.sort(key=lambda s: s.score, reverse=True)
     return suggestions[:limit]

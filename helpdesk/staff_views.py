@@ -32,7 +32,7 @@ from helpdesk.forms import (
     TriageForm,
 )
 from helpdesk.models import FieldReport
-from helpdesk.views import _map_context
+from helpdesk.views import _map_context, map_markers
 
 logger = logging.getLogger(__name__)
 
@@ -131,6 +131,7 @@ def _staff_context(request: HttpRequest, report: FieldReport, is_helpdesk: bool,
         "merge_form": MergeForm(),
     }
     defaults.update(forms)
+    suggestions = selectors.duplicate_suggestions(report=report, user=request.user)
     return {
         "report": report,
         "is_helpdesk": is_helpdesk,
@@ -139,9 +140,11 @@ def _staff_context(request: HttpRequest, report: FieldReport, is_helpdesk: bool,
         "events": report.events.select_related("actor"),
         # An agency sees what the reporter did, not who they are.
         "reporter_actions": ["submitted", "info_supplied", "rated", "reopened"],
-        "suggestions": selectors.duplicate_suggestions(report=report, user=request.user),
+        "suggestions": suggestions,
+        "markers": map_markers([report, *(s.report for s in suggestions)], "helpdesk:staff_detail"),
         "duplicates": report.duplicates.all(),
         "photos": report.photos.all(),
+        **_map_context(),
         **defaults,
     }
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Iterable
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -51,6 +53,24 @@ def _map_context() -> dict:
     }
 
 
+def map_markers(reports: Iterable[Any], url_name: str) -> list[dict[str, Any]]:
+    """The reports with coordinates as map markers; none without a tile URL, where the page's
+    list is the whole view (issue #20)."""
+    if not settings.HELPDESK_MAP_TILE_URL:
+        return []
+    return [
+        {
+            "code": r.code,
+            "title": r.title,
+            "lat": float(r.latitude),
+            "lon": float(r.longitude),
+            "url": reverse(url_name, args=[r.code]),
+        }
+        for r in reports
+        if r.latitude is not None and r.longitude is not None
+    ]
+
+
 def _tracked(request: HttpRequest) -> list[str]:
     return list(request.session.get(TRACKED, []))
 
@@ -63,17 +83,7 @@ def public_list(request: HttpRequest) -> HttpResponse:
         category=category if category in ReportCategory.values else "", commune_code=commune, q=q
     )
     page = Paginator(reports, 20).get_page(request.GET.get("trang"))
-    markers = [
-        {
-            "code": r.code,
-            "title": r.title,
-            "lat": float(r.latitude),
-            "lon": float(r.longitude),
-            "url": reverse("helpdesk:public_detail", args=[r.code]),
-        }
-        for r in reports
-        if r.latitude is not None and r.longitude is not None
-    ]
+    markers = map_markers(reports, "helpdesk:public_detail")
     return render(
         request,
         "helpdesk/public_list.html",
@@ -179,7 +189,7 @@ def report_new(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "helpdesk/report_form.html",
-        {"form": form, "anonymous": anonymous, **_map_context()},
+        {"form": form, "anonymous": anonymous, "locate_here": True, **_map_context()},
     )
 
 
@@ -224,6 +234,7 @@ def track_detail(request: HttpRequest, code: str) -> HttpResponse:
             "report": report,
             "events": report.events.all(),
             "public_events": public_events,
+            "photos": report.photos.all(),
             "supply_form": SupplyInfoForm(),
             "rating_form": ReporterRatingForm(),
             "actions": selectors.report_actions(report=report, user=request.user, is_reporter=True),

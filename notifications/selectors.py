@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.db.models import Count, Q, QuerySet
+from django.template import TemplateDoesNotExist
 from django.utils import timezone
 
 from accounts.constants import Role
 from accounts.selectors import user_roles
-from notifications.constants import Channel, NotificationStatus
+from notifications.constants import LANGUAGES, Channel, NotificationStatus
 from notifications.models import Notification, NotificationPreference
+from notifications.rendering import render_message
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -37,6 +40,38 @@ def inbox_unread_count(*, user: User | AnonymousUser) -> int:
 
 def inbox_get(*, user: User, notification_uuid: str) -> Notification | None:
     return inbox_for(user=user).filter(uuid=notification_uuid).first()
+
+
+@dataclass(frozen=True)
+class InboxText:
+    """An inbox message as the reader sees it now, in `language` (its HTML `lang`).
+    `translated`: rendered again from the event's template, not the text that was sent."""
+
+    notification: Notification
+    subject: str
+    body: str
+    language: str
+    translated: bool = False
+
+
+def inbox_text(notification: Notification, *, language: str) -> InboxText:
+    """The message in the language the reader is browsing in (issue #26: English mode showed
+    Vietnamese titles). The row keeps what was sent, in the language it was sent in (for a legal
+    notice that text is the one that counts, and the page shows it too); another language is
+    rendered again from the event's template. A one-time code's message never is."""
+    stored = InboxText(notification, notification.subject, notification.body, notification.language)
+    if notification.is_sensitive or language == notification.language or language not in LANGUAGES:
+        return stored
+    try:
+        message = render_message(
+            event=notification.event,
+            channel=notification.channel,
+            language=language,
+            context=notification.context,
+        )
+    except TemplateDoesNotExist:
+        return stored
+    return InboxText(notification, message.subject, message.body, language, translated=True)
 
 
 def preference_for(*, user: User) -> NotificationPreference:

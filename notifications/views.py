@@ -5,6 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
@@ -25,7 +26,9 @@ from notifications.simulators import twilio_send_status_callback
 @require_GET
 def inbox(request: AuthenticatedHttpRequest) -> HttpResponse:
     page = Paginator(selectors.inbox_for(user=request.user), 20).get_page(request.GET.get("page"))
-    return render(request, "notifications/inbox.html", {"page": page})
+    language = get_language()
+    items = [selectors.inbox_text(n, language=language) for n in page.object_list]
+    return render(request, "notifications/inbox.html", {"page": page, "items": items})
 
 
 @login_required
@@ -35,7 +38,10 @@ def inbox_detail(request: AuthenticatedHttpRequest, uuid) -> HttpResponse:
     if notification is None:
         raise Http404
     services.inbox_mark_read(user=request.user, notification_uuid=notification.uuid)
-    return render(request, "notifications/inbox_detail.html", {"notification": notification})
+    text = selectors.inbox_text(notification, language=get_language())
+    return render(
+        request, "notifications/inbox_detail.html", {"notification": notification, "text": text}
+    )
 
 
 @login_required

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.http import HttpRequest
+from django.utils.translation import gettext, gettext_noop
 
 from accounts.models import User
 from accounts.selectors import user_is_staff_member
@@ -7,6 +8,9 @@ from dossiers.selectors import office_user
 from portal.entry_points import entry_points
 
 NAV_KEYS = ("procedures", "lookup", "field_report", "questions")
+# The default contact address (CONTACT_ADDRESS), so the catalogue carries its English; an
+# address set by the installation is shown as set (issue #26: the footer stayed Vietnamese).
+DEFAULT_CONTACT_ADDRESS = gettext_noop("Trung tâm Phục vụ hành chính công tỉnh Tây Ninh")
 
 
 def site(request: HttpRequest) -> dict:
@@ -16,7 +20,7 @@ def site(request: HttpRequest) -> dict:
         "HOTLINE_1022": settings.HOTLINE_1022,
         "CONTACT_EMAIL": settings.CONTACT_EMAIL,
         "CONTACT_PHONE": settings.CONTACT_PHONE,
-        "CONTACT_ADDRESS": settings.CONTACT_ADDRESS,
+        "CONTACT_ADDRESS": gettext(settings.CONTACT_ADDRESS),
         "DEMO_MODE": settings.DEMO_MODE,
         "NAV_ENTRY_POINTS": [item for item in entry_points() if item.entry.key in NAV_KEYS],
         # Lazy: most pages are seen by citizens and anonymous visitors, who never need the query.

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from common.text import fold
 
@@ -39,7 +40,8 @@ ENTRY_POINTS: tuple[EntryPoint, ...] = (
         description=_("Tìm thủ tục, giấy tờ cần nộp, thời hạn và lệ phí."),
         icon="journal-text",
         url_name="procedures:list",
-        nav_title=_("Thủ tục"),
+        # "Thủ tục" alone is one procedure on a receipt, the catalogue in the menu (issue #26).
+        nav_title=pgettext_lazy("menu", "Thủ tục"),
         keywords="thu tuc danh muc nop ho so le phi giay to",
     ),
     EntryPoint(

@@ -37,7 +37,11 @@ urlpatterns = [
     path("api/v1/", include("portal.api_urls")),
     # Short addresses printed on posters and counter tablets.
     path("helpdesk/", RedirectView.as_view(pattern_name="helpdesk:queue", permanent=False)),
-    path("kiosk/rate/", RedirectView.as_view(pattern_name="helpdesk:kiosk", permanent=False)),
+    # The receipt's QR carries ?ma=<dossier code>: the redirect keeps it.
+    path(
+        "kiosk/rate/",
+        RedirectView.as_view(pattern_name="helpdesk:kiosk", permanent=False, query_string=True),
+    ),
     # metrics: leaders' QĐ 766 dashboards (before "office/": Django matches in order) and the
     # public transparency page
     path("office/stats/", include("metrics.office_urls")),

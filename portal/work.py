@@ -23,6 +23,7 @@ from agencies.selectors import staff_agencies
 from dossiers import selectors as dossier_selectors
 from dossiers.models import Dossier
 from helpdesk import selectors as helpdesk_selectors
+from integrations import selectors as integration_selectors
 from metrics.selectors import viewer_scope
 
 # How many overdue / due-soon dossiers the home lists (the queue behind the link has them all).
@@ -65,6 +66,7 @@ def staff_work(user: User) -> StaffWork:
     _office(user, work)
     _helpdesk(user, work)
     _leaders(user, work)
+    _national_sync(user, work)
     if user.is_staff:
         work.doors.append(
             Door(
@@ -158,6 +160,24 @@ def _helpdesk(user: User, work: StaffWork) -> None:
             "chat-dots",
             reverse("helpdesk:question_queue"),
             count=helpdesk_selectors.question_queue(user=user).count(),
+        )
+    )
+
+
+def _national_sync(user: User, work: StaffWork) -> None:
+    """One-stop supervisors (and administrators) watch the dossiers the National Portal has not
+    taken yet (issue #26: the list had no link)."""
+    if not integration_selectors.can_see_failures(user):
+        return
+    failures = integration_selectors.sync_failures(user=user).count()
+    work.doors.append(
+        Door(
+            "sync_failures",
+            _("Đồng bộ Cổng DVC quốc gia"),
+            _("Hồ sơ chưa đồng bộ được lên Cổng Dịch vụ công quốc gia; gửi lại."),
+            "cloud-slash",
+            reverse("integrations:sync_failures"),
+            count=failures,
         )
     )
 

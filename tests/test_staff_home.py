@@ -116,3 +116,27 @@ def test_every_door_shown_opens(client, role):
     for url in doors:
         response = client.get(url)
         assert response.status_code == 200, (role, url, response.status_code)
+
+
+def test_the_supervisor_home_links_the_national_sync_failures(client, settings):
+    """Issue #26: the list of dossiers the National Portal has not taken had no link."""
+    from integrations.constants import Provider, SyncStatus
+    from integrations.models import SyncState
+
+    settings.DVCQG_ENABLED = False
+    cast = make_cast()
+    dossier = make_draft(cast)
+    dossier_submit(dossier=dossier, by=cast.citizen)
+    SyncState.objects.update_or_create(
+        dossier=dossier, provider=Provider.DVCQG, defaults={"status": SyncStatus.FAILED}
+    )
+    supervisor = cast.staff[Role.ONESTOP_SUPERVISOR]
+    login_with_mfa(client, supervisor)
+    page = client.get(reverse("portal:work")).content.decode()
+    failures = reverse("integrations:sync_failures")
+    assert failures in _doors(page)
+    assert "Đang chờ: 1" in page.split('id="door-sync_failures"')[1].split("</li>")[0]
+    assert client.get(failures).status_code == 200
+    # a processing officer has no such door (the page would answer 404)
+    login_with_mfa(client, cast.staff[Role.PROCESSING_OFFICER])
+    assert failures not in client.get(reverse("portal:work")).content.decode()

@@ -11,6 +11,7 @@ also sign through certomancer-csc-dummy, a CSC server written by someone else.
 
 import base64
 import hashlib
+import logging
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -19,6 +20,8 @@ from django.utils.translation import gettext_lazy as _
 import requests
 
 from common.exceptions import ApplicationError
+
+logger = logging.getLogger(__name__)
 
 SHA256_OID = "2.16.840.1.101.3.4.2.1"
 RSA_SHA256_OID = "1.2.840.113549.1.1.11"
@@ -36,6 +39,30 @@ class CredentialInfo:
     subject: str
     # "explicit": the signer confirms with a one-time code; "implicit": the service's own way.
     auth_mode: str = "explicit"
+
+
+def _refusal(method: str, status: int, error: dict) -> RemoteSigningError:
+    """The service's refusal in the user's words. Its own `error_description` is English and
+    meant for developers (issue #26 showed "The OTP is wrong or expired" to a signer): it goes
+    to the log, the user reads what to do."""
+    code = str(error.get("error") or "csc_error")
+    logger.info(
+        "remote signing: %s refused (HTTP %s, %s): %s",
+        method,
+        status,
+        code,
+        error.get("error_description", ""),
+    )
+    message: str
+    if code == "invalid_otp":
+        message = str(_("Mã xác nhận (OTP) không đúng hoặc đã hết hạn. Hãy nhập lại mã mới nhất."))
+    elif code == "invalid_token":
+        message = str(_("Cổng chưa được dịch vụ ký số từ xa chấp nhận. Hãy báo quản trị hệ thống."))
+    else:
+        message = _("Dịch vụ ký số từ xa từ chối yêu cầu (mã lỗi %(code)s). Vui lòng thử lại.") % {
+            "code": code
+        }
+    return RemoteSigningError(message, code=code)
 
 
 class CscClient:
@@ -63,11 +90,7 @@ class CscClient:
                 error = response.json()
             except ValueError:
                 error = {}
-            raise RemoteSigningError(
-                str(_("Dịch vụ ký số từ xa từ chối yêu cầu: %(reason)s"))
-                % {"reason": error.get("error_description") or response.status_code},
-                code=error.get("error", "csc_error"),
-            )
+            raise _refusal(method, response.status_code, error)
         return response.json() if response.content else {}
 
     def info(self) -> dict:

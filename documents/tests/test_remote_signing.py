@@ -77,7 +77,12 @@ def test_wrong_code_is_refused_and_nothing_is_stored(
     wrong = f"{(int(real) + 1) % 1_000_000:06d}"
     response = citizen_client.post(url, {"credential_id": credential_id, "otp": wrong})
     assert response.status_code == 400
-    assert "Dịch vụ ký số từ xa từ chối yêu cầu" in response.content.decode()
+    body = response.content.decode()
+    # In Vietnamese, once, next to the field (issue #26: it was English and shown twice).
+    assert body.count("Mã xác nhận (OTP) không đúng hoặc đã hết hạn") == 1
+    assert "The OTP is wrong" not in body
+    assert "form-error-summary" not in body
+    assert 'aria-invalid="true"' in body
     assert not StoredDocument.objects.filter(derived_from=application).exists()
 
 

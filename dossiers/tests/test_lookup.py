@@ -23,7 +23,7 @@ def submitted(world):
 def test_lookup_by_phone_or_id_digits(client, submitted):
     url = reverse("dossiers:lookup")
     for verify in (PHONE[-4:], ID_NUMBER[-4:]):
-        response = client.get(url, {"code": submitted.code, "verify": verify})
+        response = client.post(url, {"code": submitted.code, "verify": verify})
         assert response.status_code == 200
         page = response.content.decode()
         assert submitted.procedure_name in page
@@ -33,8 +33,18 @@ def test_lookup_by_phone_or_id_digits(client, submitted):
 
 def test_wrong_digits_or_code_find_nothing(client, submitted):
     url = reverse("dossiers:lookup")
-    assert client.get(url, {"code": submitted.code, "verify": "0000"}).status_code == 404
-    assert client.get(url, {"code": "NOPE-1", "verify": PHONE[-4:]}).status_code == 404
+    assert client.post(url, {"code": submitted.code, "verify": "0000"}).status_code == 404
+    assert client.post(url, {"code": "NOPE-1", "verify": PHONE[-4:]}).status_code == 404
+
+
+def test_the_digits_never_travel_in_the_url(client, submitted):
+    """Issue #26: the form posts; digits put in a URL by hand are not looked at."""
+    url = reverse("dossiers:lookup")
+    page = client.get(url, {"code": submitted.code}).content.decode()
+    assert 'method="post"' in page
+    by_url = client.get(url, {"code": submitted.code, "verify": PHONE[-4:]})
+    assert by_url.status_code == 200
+    assert submitted.procedure_name not in by_url.content.decode()
 
 
 def test_qr_link_prefills_the_code(client, submitted):
@@ -46,11 +56,11 @@ def test_lookup_is_rate_limited(client, submitted, settings):
     settings.DOSSIER_LOOKUP_LIMIT = 3
     url = reverse("dossiers:lookup")
     statuses = [
-        client.get(url, {"code": submitted.code, "verify": "0000"}).status_code for _ in range(4)
+        client.post(url, {"code": submitted.code, "verify": "0000"}).status_code for _ in range(4)
     ]
     assert statuses == [404, 404, 404, 429]
     # the right answer is refused too while limited, on the web and the API alike
-    assert client.get(url, {"code": submitted.code, "verify": PHONE[-4:]}).status_code == 429
+    assert client.post(url, {"code": submitted.code, "verify": PHONE[-4:]}).status_code == 429
     assert (
         client.get("/api/v1/lookup", {"code": submitted.code, "verify": PHONE[-4:]}).status_code
         == 429

@@ -229,5 +229,6 @@ def look_up_anonymously(browser, url, code, axe) -> None:
     lookup.get_by_label("4 số cuối", exact=False).fill(PHONE[-4:])
     lookup.get_by_role("button", name="Tra cứu").click()
     assert lookup.get_by_text("Hồ sơ đã nộp, đang chờ cán bộ kiểm tra và tiếp nhận.").is_visible()
+    assert "verify" not in lookup.url  # the 4 digits went by POST, not in the URL (issue #26)
     check_page(lookup, axe, "lookup result")
     anonymous.close()

@@ -180,14 +180,17 @@ def supplement(request: HttpRequest, uuid: Any) -> HttpResponse:
 
 
 def lookup(request: HttpRequest) -> HttpResponse:
-    """`/ho-so/tra-cuu/`: no sign-in; code + last 4 digits of the phone or ID number."""
+    """`/ho-so/tra-cuu/`: no sign-in; code + last 4 digits of the phone or ID number.
+
+    The digits are a secret, so they come by POST and never sit in a URL (browser history,
+    access logs, a shared screen: issue #26). A GET only prefills the code (the receipt's QR)."""
     result = None
     status = 200
-    has_query = "verify" in request.GET
+    posted = request.method == "POST"
     form = LookupForm(
-        request.GET if has_query else None, initial={"code": request.GET.get("code", "")}
+        request.POST if posted else None, initial={"code": request.GET.get("code", "")}
     )
-    if has_query and form.is_valid():
+    if posted and form.is_valid():
         if not lookup_allowed(request):
             form.add_error(None, _("Bạn đã tra cứu quá nhiều lần. Vui lòng thử lại sau ít phút."))
             status = 429

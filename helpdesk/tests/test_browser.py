@@ -54,7 +54,7 @@ def test_anonymous_report_with_sms_code_then_tracking(
 
 
 def test_public_list_and_detail_pass_axe_and_show_the_map(
-    live_server, page, axe, csp_violations, commune
+    live_server, page, axe, csp_violations, commune, settings
 ):
     from agencies.tests.factories import AgencyFactory
     from helpdesk import services
@@ -72,8 +72,11 @@ def test_public_list_and_detail_pass_axe_and_show_the_map(
         public_description="Hai cột đèn.",
         answer="Đã sửa.",
     )
+    # Tiles from the configured URL (here the test server itself, which the CSP allows).
+    settings.HELPDESK_MAP_TILE_URL = f"{live_server.url}/static/img/icon-192.png?{{z}}/{{x}}/{{y}}"
     page.goto(f"{live_server.url}/phan-anh/")
     assert page.locator("#report-map .leaflet-marker-icon").count() == 1
+    page.locator("#report-map img.leaflet-tile-loaded").first.wait_for()
     assert axe(page) == []
     page.get_by_role("link", name="Đèn đường hỏng").click()
     page.wait_for_url(f"**/phan-anh/cong-khai/{report.code}/")

@@ -191,7 +191,8 @@ def test_unpublished_reports_and_their_photos_stay_private(commune, reporter, no
     assert client.get(f"/phan-anh/anh/{photo.uuid}/").status_code == 200
 
 
-def test_public_list_filters(commune, other_commune, officer, agency, agency_staff):
+def test_public_list_filters(commune, other_commune, officer, agency, agency_staff, settings):
+    settings.HELPDESK_MAP_TILE_URL = "https://tiles.example.org/{z}/{x}/{y}.png"
     lighting = _published(commune, officer, agency, agency_staff)
     roads = _published(other_commune, officer, agency, agency_staff, category="roads")
     client = Client()
@@ -203,4 +204,8 @@ def test_public_list_filters(commune, other_commune, officer, agency, agency_sta
     assert roads.code not in by_commune
     unaccented = client.get("/phan-anh/", {"q": "cot den khong sang"}).content.decode()
     assert lighting.code in unaccented
-    assert 'id="report-markers"' in unaccented
+    assert 'id="report-markers"' in unaccented  # with tiles configured, a map
+    settings.HELPDESK_MAP_TILE_URL = ""
+    without_tiles = client.get("/phan-anh/", {"q": "cot den khong sang"}).content.decode()
+    assert 'id="report-markers"' not in without_tiles  # without, the list alone
+    assert lighting.code in without_tiles

@@ -21,9 +21,16 @@ document.addEventListener("click", (event) => {
 // An error summary takes focus when the page loads (GOV.UK pattern), so a screen reader reads it
 // first and a keyboard user starts from its links to the fields. On the documents step the
 // summary sits in the upload slot that failed, so focus lands there, not at the top.
+// A form of one field has no summary: its field, with the error read from its description,
+// takes focus instead.
 window.addEventListener("DOMContentLoaded", () => {
   const summary = document.querySelector(".form-error-summary");
-  if (summary) summary.focus();
+  if (summary) {
+    summary.focus();
+    return;
+  }
+  const invalid = document.querySelector("main [aria-invalid='true']");
+  if (invalid) invalid.focus();
 });
 
 // A link in an error summary moves focus into its field (not only the scroll position).

@@ -117,6 +117,15 @@ def test_offline_page_is_served_by_the_service_worker(live_server, browser):
             "() => getComputedStyle(document.querySelector('.site-navbar')).backgroundColor"
         )
         assert colour == "rgb(11, 83, 148)"
+        # Its icons are drawn from the page's own sprite (issue #26): every <use> finds its
+        # symbol, and the offline sign has a size.
+        assert page.evaluate(
+            """() => [...document.querySelectorAll("svg use")].every(
+                (u) => document.querySelector(u.getAttribute("href")) !== null)"""
+        )
+        offline_icon = page.locator(".error-page svg.bi-wifi-off")
+        assert offline_icon.bounding_box()["width"] > 16
+        assert page.get_by_role("link", name="Về trang chủ").is_visible()
     finally:
         context.close()
 

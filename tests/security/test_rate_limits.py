@@ -75,18 +75,21 @@ def test_public_lookup_budget_is_shared_by_web_and_api(client, settings, returne
     settings.DOSSIER_LOOKUP_LIMIT = 4
     statuses = []
     for i in range(4):
-        url = (
-            f"/ho-so/tra-cuu/?code=HS-KHONG-CO-{i}&verify=1234"
+        forwarded = {"HTTP_X_FORWARDED_FOR": f"5.5.5.{i}"}
+        response = (
+            client.post(
+                "/ho-so/tra-cuu/", {"code": f"HS-KHONG-CO-{i}", "verify": "1234"}, **forwarded
+            )
             if i % 2
-            else f"/api/v1/lookup?code=HS-KHONG-CO-{i}&verify=1234"
+            else client.get(f"/api/v1/lookup?code=HS-KHONG-CO-{i}&verify=1234", **forwarded)
         )
-        statuses.append(client.get(url, HTTP_X_FORWARDED_FOR=f"5.5.5.{i}").status_code)
+        statuses.append(response.status_code)
     assert 429 not in statuses, statuses
-    assert client.get("/ho-so/tra-cuu/?code=HS-X&verify=1234").status_code == 429
+    assert client.post("/ho-so/tra-cuu/", {"code": "HS-X", "verify": "1234"}).status_code == 429
     assert client.get("/api/v1/lookup?code=HS-X&verify=1234").status_code == 429
     # Even the right code and digits wait: the budget counts tries, not failures.
     code = returned_dossier.code
-    assert client.get(f"/ho-so/tra-cuu/?code={code}&verify=0000").status_code == 429
+    assert client.post("/ho-so/tra-cuu/", {"code": code, "verify": "0000"}).status_code == 429
     # Another address has its own budget.
     other = client.__class__(REMOTE_ADDR="10.1.1.1")
     assert other.get("/api/v1/lookup?code=HS-X&verify=1234").status_code == 404
