@@ -14,8 +14,8 @@ each POST timed from the request to its redirect, then the dossier page it redir
 
 1. **in the request**: `CELERY_TASK_ALWAYS_EAGER=true`, the form rendered and signed before the
    response (what the demo did before issue 17's worker: the 6–16 s of issue 20);
-2. **in the worker**: a Celery worker (threads, concurrency 2, `nice -n 10` since in production
-   it has a machine of its own) on Redis issues the form; the
+2. **in the worker**: a Celery worker on `default,documents` (threads, concurrency 2, `nice -n 10`
+   since in production it has a machine of its own) on Redis issues the form; the
    action returns at once and the page shows "đang phát hành". The time from the POST until the
    signed form is recorded (polled every 50 ms) is reported beside it as "form ready".
 
@@ -230,7 +230,9 @@ def celery_worker(env: dict[str, str]):
     # deployment.md); on this shared 2-core one it would otherwise take the web's CPU.
     args = [
         "nice", "-n", "10", sys.executable, "-m", "celery", "-A", "portal", "worker",
-        "-Q", "default,notifications,documents,sync", "--pool=threads", "--concurrency=2",
+        # The forms' worker as docs/deployment.md deploys it: notifications and the national
+        # sync have workers of their own, so a slow provider never delays a form.
+        "-Q", "default,documents", "--pool=threads", "--concurrency=2",
         "--without-gossip", "--without-mingle", "--without-heartbeat", "--loglevel=WARNING",
         "-n", f"bench-actions-{uuid.uuid4().hex[:4]}@%h",
     ]  # fmt: skip
