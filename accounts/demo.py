@@ -13,7 +13,7 @@ from allauth.mfa.totp.internal.auth import TOTP
 from allauth.mfa.utils import decrypt
 
 from accounts.constants import STAFF_ROLES, Role
-from accounts.models import CitizenProfile, User
+from accounts.models import CitizenProfile, Organisation, OrganisationRepresentative, User
 from accounts.services import role_assign, roles_ensure
 from common.demo_types import DemoLogin
 
@@ -86,6 +86,83 @@ def _ensure_citizen_profile(user: User) -> None:
     )
 
 
+# People of the acting-on-behalf demos (issue #26), outside the one-per-role mailboxes:
+# mailbox → (full name, ID number, phone, role label printed with the login).
+PEOPLE_DOMAIN = "nguoidan.demo.tayninh.gov.vn"
+DEMO_PEOPLE: dict[str, tuple[str, str, str, str]] = {
+    "caotuoi": (
+        "Nguyễn Văn Cao",
+        "072048001111",
+        "0911222333",
+        "Công dân cao tuổi (ủy quyền cho tổ công nghệ bằng mã SMS)",
+    ),
+    "ketoan": (
+        "Phạm Thị Kế Toán",
+        "072185002222",
+        "0933444555",
+        "Người đại diện của hợp tác xã (kế toán)",
+    ),
+}
+DEMO_ORGANISATION = {
+    "tax_code": "3900123456",
+    "name": "Hợp tác xã Nông nghiệp Tân Biên",
+    "address": "Ấp Thạnh Hòa, xã Tân Biên, tỉnh Tây Ninh",
+    "province_code": "80",
+    "phone": "02763888999",
+    "email": "htx.tanbien@example.vn",
+}
+
+
+def _ensure_person(mailbox: str) -> User:
+    full_name, id_number, phone, _label = DEMO_PEOPLE[mailbox]
+    email = f"{mailbox}@{PEOPLE_DOMAIN}"
+    user = User.objects.filter(email__iexact=email).first() or User(email=email)
+    user.full_name, user.phone, user.is_active = full_name, phone, True
+    user.set_password(DEMO_PASSWORD)
+    user.save()
+    role_assign(user=user, role=Role.CITIZEN)
+    EmailAddress.objects.update_or_create(
+        user=user, email=email, defaults={"verified": True, "primary": True}
+    )
+    CitizenProfile.objects.update_or_create(
+        user=user,
+        defaults={"full_name": full_name, "id_number": id_number, "phone": phone, "email": email},
+    )
+    return user
+
+
+def _ensure_organisation(legal_representative: User, accountant: User) -> Organisation:
+    """An organisation and its representatives today: the demo citizen (director, legal
+    representative) and the accountant."""
+    fields = {k: v for k, v in DEMO_ORGANISATION.items() if k != "tax_code"}
+    organisation, _created = Organisation.objects.update_or_create(
+        tax_code=DEMO_ORGANISATION["tax_code"], defaults=fields
+    )
+    for user, title, legal in (
+        (legal_representative, "Giám đốc", True),
+        (accountant, "Kế toán", False),
+    ):
+        OrganisationRepresentative.objects.update_or_create(
+            organisation=organisation,
+            user=user,
+            defaults={
+                "title": title,
+                "is_legal_representative": legal,
+                "valid_from": dt.date(2025, 1, 1),
+            },
+        )
+    return organisation
+
+
+def _seed_people(citizen: User) -> list[DemoLogin]:
+    people = {mailbox: _ensure_person(mailbox) for mailbox in DEMO_PEOPLE}
+    _ensure_organisation(citizen, people["ketoan"])
+    return [
+        DemoLogin(role=DEMO_PEOPLE[m][3], email=u.email, password=DEMO_PASSWORD, totp_secret="")
+        for m, u in people.items()
+    ]
+
+
 def seed(out=None) -> list[DemoLogin]:
     roles_ensure()
     logins = []
@@ -103,6 +180,11 @@ def seed(out=None) -> list[DemoLogin]:
                 totp_secret=secret if role in STAFF_ROLES else "",
             )
         )
+    logins += _seed_people(_ensure_user(Role.CITIZEN))
     if out is not None:
-        out.write(f"accounts: {len(logins)} demo users (password {DEMO_PASSWORD}).")
+        out.write(
+            f"accounts: {len(logins)} demo users (password {DEMO_PASSWORD}); organisation "
+            f"{DEMO_ORGANISATION['name']} (MST {DEMO_ORGANISATION['tax_code']}) represented by "
+            f"the demo citizen and the accountant."
+        )
     return logins

@@ -92,6 +92,7 @@ class ApplicantForm(_ErrorsFromRules):
         needs_commune: bool,
         applicant_types: list[tuple[str, str]] | None = None,
         for_someone_else: bool = False,
+        organisation: dict[str, Any] | None = None,
         **kwargs: Any,
     ) -> None:
         """`applicant_types`: `dossiers.services.applicant_type_choices`; the field is left
@@ -105,8 +106,13 @@ class ApplicantForm(_ErrorsFromRules):
             choice_field(self, "applicant_type_code").choices = [("", "—"), *applicant_types]
         else:
             del self.fields["applicant_type_code"]
-        if for_someone_else:
+        self.organisation = organisation
+        if for_someone_else or organisation:
             del self.fields["save_to_profile"]
+        if organisation:  # the organisation applies: its name and tax code, no birth date
+            self.fields["full_name"].label = _("Tên tổ chức")
+            self.fields["id_number"].label = _("Mã số thuế")
+            del self.fields["date_of_birth"]
         self.needs_commune = needs_commune
         if needs_commune:
             choice_field(self, "filing_commune").choices = commune_choices()
@@ -118,7 +124,11 @@ class ApplicantForm(_ErrorsFromRules):
         data = self.cleaned_data
         if self.errors:
             return data
-        values = {**data, "date_of_birth": eform.to_json(data.get("date_of_birth"))}
+        values = {
+            **data,
+            "date_of_birth": eform.to_json(data.get("date_of_birth")),
+            "organisation": self.organisation,
+        }
         self.add_rule_errors(applicant_errors(values))
         if self.needs_commune:
             agency = agency_for_commune_code(data.get("filing_commune") or "")

@@ -41,7 +41,7 @@ def test_seed_is_idempotent_and_covers_every_role():
     second = demo.seed(out)
 
     assert first == second
-    assert [login.email for login in first] == [demo.demo_email(role) for role in Role]
+    assert [login.email for login in first][: len(Role)] == [demo.demo_email(role) for role in Role]
     assert User.objects.filter(email__endswith="@demo.tayninh.gov.vn").count() == len(Role)
     assert Authenticator.objects.filter(type="totp").count() == len(STAFF_ROLES)
     for role in Role:
@@ -60,7 +60,22 @@ def test_seed_is_idempotent_and_covers_every_role():
     for login in staff_logins:  # the printed secret is the one stored, run after run
         stored = Authenticator.objects.get(user__email=login.email, type="totp")
         assert decrypt(stored.data["secret"]) == login.totp_secret
-    assert "accounts: 9 demo users" in out.getvalue()
+    assert "accounts: 11 demo users" in out.getvalue()
+
+
+def test_demo_organisation_has_its_representatives_and_the_elderly_citizen_a_phone():
+    from accounts.identity.mandates import organisations_represented
+    from accounts.models import Organisation
+
+    demo.seed()
+    organisation = Organisation.objects.get(tax_code=demo.DEMO_ORGANISATION["tax_code"])
+    citizen = User.objects.get(email="congdan@demo.tayninh.gov.vn")
+    accountant = User.objects.get(email=f"ketoan@{demo.PEOPLE_DOMAIN}")
+    for person in (citizen, accountant):
+        assert list(organisations_represented(user=person)) == [organisation]
+    elderly = CitizenProfile.objects.get(user__email=f"caotuoi@{demo.PEOPLE_DOMAIN}")
+    validate_id_number(elderly.id_number)
+    assert elderly.phone
 
 
 def test_demo_citizen_and_demo_officer_can_sign_in(client):

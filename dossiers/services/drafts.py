@@ -49,6 +49,7 @@ from dossiers.constants import (
 from dossiers.models import Dossier, DossierComponent
 from dossiers.selectors.actors import dossier_actor_agency
 from dossiers.selectors.cases import case_component_specs, initial_case
+from dossiers.services.organisations import organisation_errors, organisation_prefill
 from dossiers.workflow import TransitionNotAllowed
 from procedures.deadlines import ONLINE_FIRST, procedure_due_terms
 from procedures.selectors import FeeLine, procedure_fee_lines, procedure_field_code, procedure_get
@@ -64,7 +65,7 @@ SUPPLEMENT_TARGET = {
 
 APPLICANT_KEYS = ("full_name", "id_number", "date_of_birth", "phone", "email", "address")
 # Set when the draft starts (or by their own field) and kept when the applicant step is saved.
-KEPT_APPLICANT_KEYS = ("mandate", "submitted_by", "applicant_type_code")
+KEPT_APPLICANT_KEYS = ("mandate", "submitted_by", "applicant_type_code", "organisation")
 
 
 # --- reading the catalogue --------------------------------------------------------------------
@@ -311,10 +312,13 @@ def dossier_start(
         processing_time=terms.value,
         processing_time_unit=terms.unit,
         processing_cutoff=terms.cutoff,
-        form_data=fields_prefill(user=applicant, specs=specs),
+        # An organisation's form is not prefilled from its representative's own data.
+        form_data={} if organisation else fields_prefill(user=applicant, specs=specs),
         components=components,
     )
-    dossier.applicant_data = applicant_prefill(applicant)
+    dossier.applicant_data = (
+        organisation_prefill(organisation) if organisation else applicant_prefill(applicant)
+    )
     if mandate is not None:
         dossier.applicant_data["mandate"] = str(mandate.uuid)
         dossier.applicant_data["submitted_by"] = attribution(mandate=mandate)
@@ -342,6 +346,8 @@ def applicant_errors(data: dict[str, Any]) -> dict[str, list[str]]:
     for key in ("full_name", "id_number", "phone", "address"):
         if not str(data.get(key) or "").strip():
             errors[key] = [str(eform.REQUIRED_MESSAGE)]
+    if data.get("organisation"):  # the applicant is an organisation: its tax code, no birth date
+        return organisation_errors(data, errors)
     birth = None
     if data.get("date_of_birth"):
         try:
@@ -405,7 +411,8 @@ def draft_applicant_save(
 ) -> Dossier:
     """Save the applicant step; optionally write the changes back to the citizen's profile."""
     locked = _locked_draft(dossier, by)
-    errors = applicant_errors(data)
+    organisation = (locked.applicant_data or {}).get("organisation")
+    errors = applicant_errors({**data, "organisation": organisation})
     if errors:
         raise ApplicationError(
             _("Thông tin người nộp chưa hợp lệ."), code="invalid", extra={"errors": errors}
@@ -435,7 +442,8 @@ def draft_applicant_save(
         fields += ["receiving_agency", "competent_agency"]
     _reach(locked, DraftStep.FIELDS)
     locked.save(update_fields=fields)
-    if save_to_profile and by.pk == locked.applicant_id:  # never another person's profile
+    # Never another person's profile, nor anyone's with an organisation's data.
+    if save_to_profile and by.pk == locked.applicant_id and locked.organisation_id is None:
         applicant = locked.applicant_data
         profile_update(
             user=by,

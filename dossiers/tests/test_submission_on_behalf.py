@@ -1,6 +1,8 @@
 """Filing for someone else under a mandate, the VNeID level-2 gate, and the applicant type that
 decides fee exemptions."""
 
+import datetime as dt
+
 from django.urls import reverse
 
 import pytest
@@ -302,3 +304,87 @@ def test_no_applicant_type_field_when_the_procedure_names_none(client, world):
     dossier = Dossier.objects.get()
     url = reverse("dossiers:step", kwargs={"uuid": dossier.uuid, "step": DraftStep.APPLICANT})
     assert 'name="applicant_type_code"' not in client.get(url).content.decode()
+
+
+# --- organisations -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def organisation(world):
+    from accounts.models import Organisation, OrganisationRepresentative
+
+    org = Organisation.objects.create(
+        tax_code="3900123456",
+        name="Hợp tác xã Nông nghiệp Tân Biên",
+        address="Ấp Thạnh Hòa, xã Tân Biên",
+        phone="02763888999",
+    )
+    director = make_citizen(full_name="Lê Văn Giám Đốc")
+    OrganisationRepresentative.objects.create(
+        organisation=org, user=director, is_legal_representative=True
+    )
+    OrganisationRepresentative.objects.create(
+        organisation=org, user=world.citizen, valid_from=dt.date(2025, 1, 1)
+    )
+    return org
+
+
+def test_an_organisations_draft_is_prefilled_from_the_organisation(world, organisation):
+    dossier = svc.dossier_start(
+        procedure=world.procedure, user=world.citizen, organisation=organisation
+    )
+    declared = dossier.applicant_data
+    assert (declared["full_name"], declared["id_number"], declared["address"]) == (
+        "Hợp tác xã Nông nghiệp Tân Biên",
+        "3900123456",
+        "Ấp Thạnh Hòa, xã Tân Biên",
+    )
+    assert declared["organisation"]["legal_representative"] == "Lê Văn Giám Đốc"
+    assert ID_NUMBER not in str(declared)  # nothing of the representative's own data
+    assert dossier.form_data == {}
+
+
+def test_an_organisations_applicant_step_names_it_and_never_writes_a_profile(
+    client, world, organisation
+):
+    dossier = svc.dossier_start(
+        procedure=world.procedure, user=world.citizen, organisation=organisation
+    )
+    client.force_login(world.citizen)
+    url = reverse("dossiers:step", kwargs={"uuid": dossier.uuid, "step": "nguoi-nop"})
+    page = client.get(url).content.decode()
+    assert "Hợp tác xã Nông nghiệp Tân Biên (mã số thuế 3900123456)" in page
+    assert "Mã số thuế" in page
+    assert "save_to_profile" not in page
+    profile_before = world.citizen.profile.full_name
+    svc.draft_applicant_save(
+        dossier=dossier,
+        by=world.citizen,
+        data={**dossier.applicant_data, "phone": "0276 3888 999".replace(" ", "")},
+        save_to_profile=True,
+    )
+    world.citizen.profile.refresh_from_db()
+    assert world.citizen.profile.full_name == profile_before
+    dossier.refresh_from_db()
+    assert dossier.applicant_data["organisation"]["tax_code"] == "3900123456"
+
+
+def test_an_organisations_dossier_is_for_its_current_representatives_only(
+    client, world, organisation
+):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from accounts.models import OrganisationRepresentative
+
+    dossier = svc.dossier_start(
+        procedure=world.procedure, user=world.citizen, organisation=organisation
+    )
+    url = reverse("dossiers:step", kwargs={"uuid": dossier.uuid, "step": "nguoi-nop"})
+    client.force_login(world.citizen)
+    assert client.get(url).status_code == 200
+    OrganisationRepresentative.objects.filter(user=world.citizen).update(
+        valid_to=timezone.localdate() - dt.timedelta(days=1)
+    )
+    assert client.get(url).status_code == 404  # the one who filed it, once they have left

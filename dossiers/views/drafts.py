@@ -192,6 +192,7 @@ def _applicant_step(request: AuthenticatedHttpRequest, dossier: Dossier, procedu
         needs_commune=needs_commune,
         applicant_types=svc.applicant_type_choices(procedure),
         for_someone_else=dossier.applicant_id != request.user.pk,
+        organisation=(dossier.applicant_data or {}).get("organisation"),
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
