@@ -13,7 +13,8 @@ from django.test import Client
 
 import pytest
 
-from dossiers.tests.submission_helpers import ID_NUMBER, PHONE, make_world, pdf_bytes
+from dossiers import services as svc
+from dossiers.tests.submission_helpers import ID_NUMBER, PHONE, fill_draft, make_world, pdf_bytes
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -27,6 +28,16 @@ def shoot(page, axe, name: str, tmp_path: Path, *, full_page: bool = True) -> Pa
     target = IMG if os.environ.get("UPDATE_SCREENSHOTS") == "1" else tmp_path
     path = target / f"journey-{name}.png"
     page.screenshot(path=str(path), full_page=full_page)
+    assert path.read_bytes().startswith(b"\x89PNG")
+    return path
+
+
+def shoot_element(page, axe, locator, name: str, tmp_path: Path) -> Path:
+    """One part of the page (an upload slot), after the whole page passed axe."""
+    assert axe(page) == [], name
+    target = IMG if os.environ.get("UPDATE_SCREENSHOTS") == "1" else tmp_path
+    path = target / f"journey-{name}.png"
+    locator.screenshot(path=str(path))
     assert path.read_bytes().startswith(b"\x89PNG")
     return path
 
@@ -84,11 +95,15 @@ def test_readme_screenshots_of_the_citizen_journey(browser, live_server, axe, se
     second.get_by_label("Hoặc chọn từ kho dữ liệu").select_option(str(stored.uuid))
     second.get_by_role("button", name="Thêm giấy tờ").click()
     shoot(page, axe, "4-documents", tmp_path)
+    shoot_element(page, axe, first, "upload-slot-1280px", tmp_path)
     page.get_by_role("button", name="Lưu và tiếp tục").click()
     page.get_by_label("Bản điện tử trong kho dữ liệu của tôi").check()
     page.get_by_role("button", name="Lưu và tiếp tục").click()
     shoot(page, axe, "5-fees", tmp_path, full_page=False)
     page.get_by_role("button", name="Lưu và tiếp tục").click()
+    # check your answers: every answer and document, each with "Thay đổi" that comes back here
+    assert page.get_by_role("link", name="Thay đổi", exact=False).count() > 5
+    shoot(page, axe, "check-answers-1280px", tmp_path)
     page.get_by_label("Tôi xin cam đoan", exact=False).check()
     page.get_by_role("button", name="Nộp hồ sơ").click()
     code = page.locator("#dossier-code").inner_text().strip()
@@ -103,6 +118,14 @@ def test_readme_screenshots_of_the_citizen_journey(browser, live_server, axe, se
     mobile.goto(url + "/ho-so/bat-dau/1.004222/")
     mobile.get_by_role("button", name="Bắt đầu khai hồ sơ mới").click()
     shoot(mobile, axe, "8-applicant-360px", tmp_path, full_page=False)
+    # a draft filled in (services), seen on the phone: an upload slot with its file, the review
+    draft = fill_draft(svc.dossier_start(procedure=world.procedure, user=user), user)
+    mobile.goto(url + f"/ho-so/{draft.uuid}/buoc/giay-to/")
+    slot = mobile.locator("section.upload-slot").first
+    shoot_element(mobile, axe, slot, "upload-slot-360px", tmp_path)
+    mobile.goto(url + f"/ho-so/{draft.uuid}/buoc/xem-lai/")
+    shoot(mobile, axe, "check-answers-360px", tmp_path)
+    assert mobile.evaluate("() => document.documentElement.scrollWidth") <= MOBILE["width"]
     phone.close()
 
     # anyone can look the dossier up with its code and 4 digits (the QR code leads here)
