@@ -374,3 +374,23 @@ def test_back_to_the_queue_keeps_the_queue_and_its_filter(client):
     page = client.get(f"/office/ho-so/{dossier.uuid}/")
     assert page.context["queue_url"] == listing
     assert f'href="{listing.replace("&", "&amp;")}"' in page.content.decode()
+
+
+def test_agency_pickers_are_grouped_by_level_and_sorted_as_read():
+    from agencies.tests.factories import AgencyFactory
+    from dossiers.office.forms import ConsultForm
+
+    AgencyFactory(name="Ủy ban nhân dân xã Bến Cầu", level="commune")
+    AgencyFactory(name="Ủy ban nhân dân phường An Tịnh", level="commune")
+    AgencyFactory(name="Sở Y tế tỉnh Tây Ninh", level="province")
+    AgencyFactory(name="Ban Quản lý các khu kinh tế", level="province")
+    groups = ConsultForm().fields["agency"].choices
+    labels = [label for label, _options in groups[1:]]
+    assert labels == ["Cấp tỉnh", "Cấp xã"]
+    province = [name for _uuid, name in groups[1][1]]
+    commune = [name for _uuid, name in groups[2][1]]
+    assert province == sorted(province, key=lambda n: n.replace("Ủ", "U").replace("Ở", "O"))
+    assert province.index("Ban Quản lý các khu kinh tế") < province.index("Sở Y tế tỉnh Tây Ninh")
+    assert commune.index("Ủy ban nhân dân phường An Tịnh") < commune.index(
+        "Ủy ban nhân dân xã Bến Cầu"
+    )
