@@ -355,6 +355,13 @@ class CounterSubmitForm(forms.Form):
         initial=True,
     )
 
+    def __init__(self, *args: Any, assisted: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if assisted:  # filed online: there is no paper to have checked
+            self.fields["accept_now"].label = _(
+                "Đã kiểm tra hồ sơ: tiếp nhận ngay và cấp Giấy tiếp nhận (Mẫu 01)"
+            )
+
 
 class ConfirmationCodeForm(forms.Form):
     code = forms.CharField(

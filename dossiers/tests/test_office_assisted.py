@@ -145,6 +145,7 @@ def test_assisted_filing_through_the_counter_pages(client, world, online_only):
     url = reverse("office:counter_draft", kwargs={"uuid": dossier.uuid})
     page = officer_client.get(url).content.decode()
     assert "Thủ tục chỉ tiếp nhận trực tuyến" in page
+    assert "Đã kiểm tra hồ sơ: tiếp nhận ngay" in page  # no paper to have checked
     officer_client.post(
         url,
         {

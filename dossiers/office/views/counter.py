@@ -157,7 +157,7 @@ def _counter_context(dossier: Dossier, **extra: Any) -> dict[str, Any]:
             "case_form", CaseChoiceForm(cases=cases.choices, initial={"case": dossier.case_key})
         ),
         "problems": svc.counter_problems(dossier),
-        "submit_form": f.CounterSubmitForm(),
+        "submit_form": f.CounterSubmitForm(assisted=dossier.assisted_by_id is not None),
         "assisted": dossier.assisted_by_id is not None,
         "confirmation": svc.counter_confirmation(dossier) if dossier.assisted_by_id else None,
         "code_form": extra.pop("code_form", f.ConfirmationCodeForm()),
