@@ -217,6 +217,8 @@ class EventKind(models.TextChoices):
     NOTE = "note", _("Ghi chú")
     ASSIGNED = "assigned", _("Phân công xử lý")
     EXTENDED = "extended", _("Gia hạn thời gian giải quyết")
+    EXTENSION_PROPOSED = "extension_proposed", _("Đề xuất gia hạn, chờ lãnh đạo phê duyệt")
+    EXTENSION_DECLINED = "extension_declined", _("Lãnh đạo không đồng ý gia hạn")
     HANDOVER = "handover", _("Bàn giao hồ sơ")
     CONSULTATION_SENT = "consultation_sent", _("Gửi lấy ý kiến")
     CONSULTATION_REPLIED = "consultation_replied", _("Trả lời ý kiến")
@@ -374,14 +376,10 @@ NOTE_ROLES: tuple[str, ...] = (
     Actor.RECORDS_CLERK,
     Actor.ONESTOP_SUPERVISOR,
 )
-# The one extension (form 04, Art. 19.6): asked while the clock runs, by the competent agency;
-# the one-stop supervisor may record it too (a letter that came by post).
-EXTEND_ROLES: tuple[str, ...] = (
-    Actor.AGENCY_HEAD,
-    Actor.PROCESSING_OFFICER,
-    Actor.ONESTOP_SUPERVISOR,
-)
-EXTEND_FORM_ROLES: tuple[str, ...] = (Actor.AGENCY_HEAD, Actor.PROCESSING_OFFICER)
+# The one extension (form 04, Art. 19.6): the apology letter is the agency's, signed by its head,
+# so only an agency head records it (ADR 0272); the processing officer proposes it to the head.
+EXTEND_ROLES: tuple[str, ...] = (Actor.AGENCY_HEAD,)
+EXTENSION_PROPOSE_ROLES: tuple[str, ...] = (Actor.PROCESSING_OFFICER,)
 # The result document is attached from the presentation for approval until it is issued, and
 # again during a correction (Art. 23).
 RESULT_ROLES: tuple[str, ...] = (Actor.AGENCY_HEAD, Actor.PROCESSING_OFFICER, Actor.RECORDS_CLERK)

@@ -12,7 +12,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agencies.calendar import add_working_days
-from dossiers.constants import SUPPLEMENT_WINDOW_WORKING_DAYS, DossierStatus, EventKind
+from dossiers.constants import (
+    SUPPLEMENT_WINDOW_WORKING_DAYS,
+    ConsultationStatus,
+    DossierStatus,
+    EventKind,
+)
 from dossiers.services.results import result_signature_record
 from dossiers.workflow import GuardContext, guards
 
@@ -60,6 +65,20 @@ def supplement_not_used(ctx: GuardContext) -> str | None:
             "Hồ sơ đã được yêu cầu bổ sung một lần; theo Điều 11.2.c Nghị định 118/2025/NĐ-CP "
             "không yêu cầu bổ sung lần thứ hai."
         )
+    return None
+
+
+@guards.register("consultations_answered")
+def consultations_answered(ctx: GuardContext) -> str | None:
+    """Appraisal resumes once every consulted agency has answered (Art. 19.4): until then the
+    officer waits, or the deadline alert tells the supervisors."""
+    waiting = list(
+        ctx.dossier.consultations.filter(status=ConsultationStatus.OPEN)
+        .select_related("consulted_agency")
+        .values_list("consulted_agency__name", flat=True)
+    )
+    if waiting:
+        return _("Còn chờ ý kiến của: %(agencies)s.") % {"agencies": "; ".join(waiting)}
     return None
 
 

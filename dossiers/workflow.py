@@ -159,7 +159,14 @@ TRANSITIONS: tuple[Transition, ...] = (
     _t(S.INTERAGENCY, S.APPRAISING, (A.PROCESSING_OFFICER,), "Điều 20"),
     # Verification, field check or consultation, with content and deadline (Art. 19.4).
     _t(S.APPRAISING, S.CONSULTING, (A.PROCESSING_OFFICER,), "Điều 19.4", note_required=True),
-    _t(S.CONSULTING, S.APPRAISING, (A.PROCESSING_OFFICER,), "Điều 19.4"),
+    # ... and resumed once every consulted agency has answered.
+    _t(
+        S.CONSULTING,
+        S.APPRAISING,
+        (A.PROCESSING_OFFICER,),
+        "Điều 19.4",
+        guards=("consultations_answered",),
+    ),
     # Supplement after appraisal, within 3 working days of receipt, Mẫu 02 (Art. 19.5), and only
     # once: a dossier received again after its supplement is not asked again (Art. 11.2.c; QĐ 766
     # indicator 2.1 counts a second request as late).

@@ -67,6 +67,17 @@ def staff_work(user: User) -> StaffWork:
     _helpdesk(user, work)
     _leaders(user, work)
     _national_sync(user, work)
+    # Staff are citizens too: their own dossiers and data store stay one click away (the
+    # header gives staff "Việc của tôi" instead of "Trang của tôi").
+    work.doors.append(
+        Door(
+            "my_page",
+            _("Trang của tôi"),
+            _("Hồ sơ, kho dữ liệu và thông báo của cá nhân bạn."),
+            "person-circle",
+            reverse("portal:my_page"),
+        )
+    )
     if user.is_staff:
         work.doors.append(
             Door(
@@ -107,8 +118,6 @@ def _office(user: User, work: StaffWork) -> None:
             _("Hàng đợi hồ sơ, tìm kiếm và xử lý."),
             "briefcase",
             reverse("office:workspace"),
-            count=counts.get("tat-ca"),
-            urgent=work.overdue_count,
         )
     )
     if Role.RECEPTION_OFFICER in who.roles:

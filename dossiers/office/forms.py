@@ -89,11 +89,33 @@ class ReceptionForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
+    # Set on the confirmation step: the supplement request (Mẫu 02) goes out only after the
+    # officer has seen exactly what it asks for (once only, Art. 16.3).
+    confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
     def __init__(self, *args: Any, components: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.components = components
         choice_field(self, "complete").choices = [
             (str(c.uuid), c.requirement_name) for c in components
         ]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("decision") == "supplement" and not (data.get("note") or "").strip():
+            self.add_error(
+                "note",
+                _(
+                    "Nhập hướng dẫn cho người nộp: bổ sung gì, theo cách nào. Phiếu yêu cầu "
+                    "bổ sung (Mẫu 02) chỉ được gửi một lần."
+                ),
+            )
+        return data
+
+    def missing_names(self) -> list[str]:
+        """The components left unticked: what the supplement request will list."""
+        ticked = set(self.cleaned_data.get("complete") or [])
+        return [c.requirement_name for c in self.components if str(c.uuid) not in ticked]
 
 
 class NoteForm(forms.Form):
@@ -106,6 +128,9 @@ class NoteForm(forms.Form):
 
 class AssignForm(forms.Form):
     assignee = forms.ChoiceField(label=_("Chuyên viên xử lý"))
+    # Who was assigned when the page was opened ("" for nobody): a stale second tab is refused
+    # instead of silently re-assigning.
+    expected_assignee = forms.CharField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, officers: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -207,6 +232,18 @@ class ExtendForm(forms.Form):
 
     def clean_new_due_date(self) -> dt.datetime:
         return _end_of(self.cleaned_data["new_due_date"])
+
+
+class ExtensionDecisionForm(forms.Form):
+    """The head's answer to an officer's proposed extension."""
+
+    decision = forms.ChoiceField(choices=[("approve", "approve"), ("decline", "decline")])
+    note = forms.CharField(
+        label=_("Ý kiến của lãnh đạo (bắt buộc khi không đồng ý)"),
+        max_length=4000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 class InteragencyForm(forms.Form):

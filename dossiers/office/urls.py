@@ -29,6 +29,10 @@ urlpatterns = [
         name="task_complete",
     ),
     path("ho-so/<uuid:uuid>/gia-han/", views.extend, name="extend"),
+    path("ho-so/<uuid:uuid>/gia-han/de-xuat/", views.extension_proposal, name="extension_proposal"),
+    path(
+        "ho-so/<uuid:uuid>/gia-han/phe-duyet/", views.extension_decision, name="extension_decision"
+    ),
     path("ho-so/<uuid:uuid>/lien-thong/", views.interagency, name="interagency"),
     path("ho-so/<uuid:uuid>/ket-qua/", views.result, name="result"),
     path("ho-so/<uuid:uuid>/ket-qua/xem/", views.result_file, name="result_file"),

@@ -56,6 +56,12 @@ from dossiers.selectors.office import (
     staff_timeline,
     working_hours_left,
 )
+from dossiers.selectors.proposals import (
+    ApprovalProposal,
+    ExtensionProposal,
+    approval_proposal,
+    extension_proposal_pending,
+)
 from dossiers.selectors.queues import (
     AGENCY_ROLES,
     COMPETENT,
@@ -120,10 +126,12 @@ __all__ = [
     "SUPPLEMENT_ANSWER_EDGES",
     "SUPPLEMENT_STATUSES",
     "WAITING_ON_CITIZEN",
+    "ApprovalProposal",
     "CappedPaginator",
     "Deadlines",
     "DossierAction",
     "DossierActions",
+    "ExtensionProposal",
     "OfficeUser",
     "PublicStatus",
     "Queue",
@@ -132,6 +140,7 @@ __all__ = [
     "StaffTimelineEntry",
     "TimelineEntry",
     "UnknownQueue",
+    "approval_proposal",
     "consultations_for",
     "counter_draft_for",
     "default_queue",
@@ -151,6 +160,7 @@ __all__ = [
     "dossier_public_lookup",
     "dossier_timeline",
     "dossiers_visible_to",
+    "extension_proposal_pending",
     "form_rows",
     "interagency_tasks_for",
     "next_deadline",

@@ -9,6 +9,7 @@ when the action is taken (a button may be refused with the reason).
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -17,7 +18,8 @@ from accounts.selectors import user_roles
 from agencies.selectors import staff_memberships
 from dossiers.constants import (
     CLOCK_RUNNING_STATUSES,
-    EXTEND_FORM_ROLES,
+    EXTEND_ROLES,
+    EXTENSION_PROPOSE_ROLES,
     RESULT_ROLES,
     RESULT_UPLOAD_STATUSES,
     STAFF_ACTORS,
@@ -27,6 +29,11 @@ from dossiers.constants import (
 from dossiers.models import Dossier
 from dossiers.selectors.access import stands_for_applicant
 from dossiers.selectors.actors import dossier_actor_agency
+from dossiers.selectors.proposals import (
+    extension_proposal_pending,
+    extension_recorded,
+    transition_taken,
+)
 from dossiers.selectors.results import citizen_result_document
 from dossiers.workflow import Transition, TransitionNotAllowed, available_transitions
 
@@ -42,6 +49,21 @@ SUPPLEMENT_ANSWER_EDGES = frozenset(
     {(S.INTAKE_SUPPLEMENT, S.SUBMITTED), (S.SUPPLEMENT_REQUESTED, S.SUPPLEMENT_SUBMITTED)}
 )
 APPLICANT_ACTORS = frozenset({Actor.CITIZEN, Actor.COMMUNITY_HELPER})
+# The steps the decree allows once per dossier (Art. 11.2.c, 16.3, 19.5): once taken, they are no
+# longer offered and the page says when they were taken (their guards refuse a second time).
+ONCE_ONLY_TARGETS: dict[str, str] = {
+    S.INTAKE_SUPPLEMENT: "intake_supplement",
+    S.SUPPLEMENT_REQUESTED: "supplement",
+}
+
+
+@dataclass(frozen=True)
+class UsedOnce:
+    """A once-only step already taken: which, when, by whom (the page's "used on" line)."""
+
+    name: str  # intake_supplement, supplement, extension
+    at: dt.datetime
+    by: str
 
 
 @dataclass(frozen=True)
@@ -60,6 +82,8 @@ class DossierActions:
     consult: str | None = None
     interagency: str | None = None
     extend: str | None = None
+    propose_extension: str | None = None
+    decide_extension: str | None = None
     upload_result: str | None = None
     sign_result: str | None = None
     register_result: str | None = None
@@ -67,6 +91,22 @@ class DossierActions:
     cancel_withdrawal: bool = False
     answer_supplement: bool = False
     download_result: bool = False
+    used: tuple[UsedOnce, ...] = ()
+
+    def used_at(self, name: str) -> UsedOnce | None:
+        return next((u for u in self.used if u.name == name), None)
+
+    @property
+    def intake_supplement_used(self) -> UsedOnce | None:
+        return self.used_at("intake_supplement")
+
+    @property
+    def supplement_used(self) -> UsedOnce | None:
+        return self.used_at("supplement")
+
+    @property
+    def extension_used(self) -> UsedOnce | None:
+        return self.used_at("extension")
 
     @property
     def buttons(self) -> tuple[DossierAction, ...]:
@@ -93,6 +133,8 @@ class DossierActions:
                 "consult",
                 "interagency",
                 "extend",
+                "propose_extension",
+                "decide_extension",
                 "upload_result",
                 "sign_result",
                 "register_result",
@@ -108,7 +150,13 @@ class DossierActions:
 
 def dossier_actions(*, dossier: Dossier, user: User) -> DossierActions:
     """Everything `user` may do to `dossier` now (see the module docstring)."""
-    edges = dossier_actions_for(dossier=dossier, user=user)
+    used = _used_once(dossier)
+    used_names = {u.name for u in used}
+    edges = [
+        a
+        for a in dossier_actions_for(dossier=dossier, user=user)
+        if ONCE_ONLY_TARGETS.get(a.transition.target) not in used_names
+    ]
 
     def edge_role(match: Iterable[tuple[str, str]] | None = None, targets=None) -> str | None:
         for action in edges:
@@ -123,9 +171,17 @@ def dossier_actions(*, dossier: Dossier, user: User) -> DossierActions:
         (a.transition.source, a.transition.target) for a in edges if a.role in APPLICANT_ACTORS
     }
     receive = edge_role(targets=RECEPTION_TARGETS) if dossier.status == S.SUBMITTED else None
-    extend = None
-    if dossier.status in CLOCK_RUNNING_STATUSES and dossier.due_at:
-        extend = dossier_acting_role(dossier=dossier, user=user, roles=EXTEND_FORM_ROLES)
+    extend = propose_extension = decide_extension = None
+    if dossier.status in CLOCK_RUNNING_STATUSES and dossier.due_at and not dossier.extension_count:
+        pending = extension_proposal_pending(dossier)
+        head = dossier_acting_role(dossier=dossier, user=user, roles=EXTEND_ROLES)
+        if pending is not None:
+            decide_extension = head
+        else:
+            extend = head
+            propose_extension = dossier_acting_role(
+                dossier=dossier, user=user, roles=EXTENSION_PROPOSE_ROLES
+            )
     upload_result = None
     if dossier.status in RESULT_UPLOAD_STATUSES:
         upload_result = dossier_acting_role(dossier=dossier, user=user, roles=RESULT_ROLES)
@@ -145,6 +201,8 @@ def dossier_actions(*, dossier: Dossier, user: User) -> DossierActions:
         consult=edge_role(match={CONSULT_EDGE}),
         interagency=edge_role(match=INTERAGENCY_EDGES),
         extend=extend,
+        propose_extension=propose_extension,
+        decide_extension=decide_extension,
         upload_result=upload_result,
         sign_result=sign_result,
         register_result=register_result,
@@ -154,7 +212,33 @@ def dossier_actions(*, dossier: Dossier, user: User) -> DossierActions:
         answer_supplement=bool(applicant_targets & SUPPLEMENT_ANSWER_EDGES),
         download_result=bool(applicant_targets or _is_applicant(dossier, user))
         and citizen_result_document(dossier) is not None,
+        used=used,
     )
+
+
+# Where each once-only step would be offered: only there is it worth asking whether it was used.
+ONCE_ONLY_OFFERED_IN: dict[str, str] = {
+    S.INTAKE_SUPPLEMENT: S.SUBMITTED,
+    S.SUPPLEMENT_REQUESTED: S.APPRAISING,
+}
+
+
+def _used_once(dossier: Dossier) -> tuple[UsedOnce, ...]:
+    """The once-only steps this dossier has taken, among those it could be offered now."""
+    taken = [
+        (name, transition_taken(dossier, target))
+        for target, name in ONCE_ONLY_TARGETS.items()
+        if ONCE_ONLY_OFFERED_IN[target] == dossier.status
+    ]
+    if dossier.status in CLOCK_RUNNING_STATUSES:
+        taken.append(("extension", extension_recorded(dossier)))
+    used: list[UsedOnce] = []
+    for name, event in taken:
+        if event is not None:
+            actor = event.actor
+            by = (actor.full_name or actor.email) if actor is not None else ""
+            used.append(UsedOnce(name=name, at=event.at, by=by))
+    return tuple(used)
 
 
 def dossier_actions_for(*, dossier: Dossier, user: User) -> list[DossierAction]:

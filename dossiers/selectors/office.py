@@ -13,6 +13,8 @@ from typing import Any
 
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
 
 from accounts.constants import Role
 from accounts.models import User
@@ -23,6 +25,7 @@ from dossiers.constants import (
     Channel,
     DossierStatus,
     EventKind,
+    ResultKind,
 )
 from dossiers.hooks import dossier_agency_scopes
 from dossiers.models import Dossier, DossierConsultation, DossierEvent, InteragencyTask
@@ -87,15 +90,11 @@ def staff_timeline(*, dossier: Dossier) -> list[StaffTimelineEntry]:
     entries: list[StaffTimelineEntry] = []
     event: DossierEvent
     for event in dossier.events.select_related("actor", "agency").order_by("at", "id"):
-        if event.kind == EventKind.TRANSITION:
-            title = f"{event.get_from_status_display()} → {event.get_to_status_display()}"
-        else:
-            title = str(event.get_kind_display())
         entries.append(
             StaffTimelineEntry(
                 at=event.at,
                 kind=event.kind,
-                title=title,
+                title=_timeline_title(event),
                 note=event.note or str((event.data or {}).get("text", "")),
                 actor=(event.actor.full_name or event.actor.email) if event.actor else "",
                 role=str(event.get_role_display()),
@@ -105,6 +104,30 @@ def staff_timeline(*, dossier: Dossier) -> list[StaffTimelineEntry]:
             )
         )
     return entries
+
+
+def _timeline_title(event: DossierEvent) -> str:
+    """The line of the history: the status change, or the fact with what the reader needs to
+    know without opening anything (whom it was assigned to, what was proposed)."""
+    data = event.data or {}
+    if event.kind == EventKind.TRANSITION:
+        title = f"{event.get_from_status_display()} → {event.get_to_status_display()}"
+        if event.to_status == S.AWAITING_APPROVAL and data.get("result_kind"):
+            kind = ResultKind(data["result_kind"]).label
+            title += " — " + _("đề xuất: %(kind)s") % {"kind": kind}
+        return title
+    title = str(event.get_kind_display())
+    if event.kind == EventKind.ASSIGNED and data.get("assignee_name"):
+        title += ": " + str(data["assignee_name"])
+    elif event.kind in (EventKind.EXTENSION_PROPOSED, EventKind.EXTENDED) and data.get(
+        "new_due_at"
+    ):
+        due = parse_datetime(str(data["new_due_at"]))
+        if due is not None:
+            title += " — " + _("hẹn trả mới %(due)s") % {
+                "due": timezone.localtime(due).strftime("%d/%m/%Y")
+            }
+    return title
 
 
 @dataclass(frozen=True)

@@ -90,6 +90,13 @@ from dossiers.services.events import (
     dossier_event_dispatch,
     dossier_listeners_sweep,
 )
+from dossiers.services.extensions import (
+    EXTENDABLE_STATUSES,
+    dossier_extend,
+    extension_decide,
+    extension_latest_at,
+    extension_propose,
+)
 from dossiers.services.imports import (
     ImportedFile,
     dossier_import_national_portal,
@@ -107,7 +114,6 @@ from dossiers.services.notices import (
 )
 from dossiers.services.processing import (
     AGENCY_WORKER_ROLES,
-    EXTENDABLE_STATUSES,
     OPEN_WORK_STATUSES,
     consultation_reply,
     consultation_request,
@@ -116,9 +122,7 @@ from dossiers.services.processing import (
     dossier_correction_complete,
     dossier_correction_request,
     dossier_early_return_notify,
-    dossier_extend,
     dossier_note_add,
-    extension_latest_at,
     interagency_agency_scope,
     interagency_all_done,
     interagency_start,
@@ -253,7 +257,9 @@ __all__ = [
     "draft_documents_done",
     "draft_fees_seen",
     "draft_fields_save",
+    "extension_decide",
     "extension_latest_at",
+    "extension_propose",
     "fields_prefill",
     "interagency_agency_scope",
     "interagency_all_done",

@@ -1,8 +1,8 @@
 """The back office's services at the competent agency (NĐ 118/2025 Art. 19–21, 23).
 
-Assignment, notes, consultations, inter-agency tasks, the one extension and the correction of an
-erroneous result. Every status change goes through `dossiers.services.transition`; facts go
-through `dossier_event_record`. The officer-facing views (`dossiers.office`) call these by name.
+Assignment, notes, consultations, inter-agency tasks, an early return and the correction of an
+erroneous result (the one extension is `dossiers.services.extensions`). Every status change goes
+through `dossiers.services.transition`; facts go through `dossier_event_record`. The officer-facing views (`dossiers.office`) call these by name.
 """
 
 from __future__ import annotations
@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Sequence
-from typing import Any
 
 from django.db import transaction
 from django.db.models import Count, Q
@@ -19,7 +18,6 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from agencies.models import Agency
-from agencies.selectors import working_calendar
 from dossiers.constants import (
     FINAL_STATUSES,
     IN_PROCESS_STATUSES,
@@ -27,13 +25,11 @@ from dossiers.constants import (
     ConsultationStatus,
     DossierStatus,
     EventKind,
-    FormCode,
     InteragencyTaskStatus,
 )
 from dossiers.models import Dossier, DossierConsultation, DossierEvent, InteragencyTask
 from dossiers.selectors.actors import dossier_actor_agency
 from dossiers.services.notices import (
-    _date,
     _datetime,
     _membership_role,
     citizen_notify,
@@ -53,7 +49,6 @@ logger = logging.getLogger(__name__)
 OPEN_WORK_STATUSES = frozenset(set(DossierStatus) - set(FINAL_STATUSES) - {S.DONE, S.DRAFT})
 # Who works on a consultation or an inter-agency task at the other agency.
 AGENCY_WORKER_ROLES = (A.PROCESSING_OFFICER, A.AGENCY_HEAD)
-EXTENDABLE_STATUSES = frozenset({S.RECEIVED, *IN_PROCESS_STATUSES})
 
 
 def _lock(dossier: Dossier) -> Dossier:
@@ -86,12 +81,29 @@ def dossier_assign(
     by: User | None,
     role: Actor | str = A.AGENCY_HEAD,
     note: str = "",
+    expected_assignee: str | None = None,
 ) -> Dossier:
     """The agency head assigns a processing officer; with `assignee=None` the rule picks the
     least-loaded one; with `by=None` the system assigns. Records ASSIGNED, and moves a dossier
     waiting for assignment (IN_PROCESS) to APPRAISING through `dossier_transition`.
-    Re-assigning a dossier already under appraisal records the change only."""
+    Re-assigning a dossier already under appraisal records the change only.
+
+    `expected_assignee`: the UUID of the officer the head saw assigned ("" for nobody); when
+    someone else assigned since (a second tab, a second head), the call is refused."""
     locked = _lock(dossier)
+    current = str(locked.assignee.uuid) if locked.assignee else ""
+    if expected_assignee is not None and expected_assignee != current:
+        raise TransitionNotAllowed(
+            _(
+                "Hồ sơ %(code)s vừa được phân công cho %(name)s. Trang đã được tải lại, vui "
+                "lòng kiểm tra trước khi phân công lại."
+            )
+            % {
+                "code": locked.code,
+                "name": locked.assignee.get_full_name() if locked.assignee else "—",
+            },
+            code="stale_assignment",
+        )
     if locked.status not in IN_PROCESS_STATUSES:
         raise TransitionNotAllowed(
             _("Chỉ phân công được hồ sơ đang giải quyết tại cơ quan."), code="not_assignable"
@@ -452,7 +464,7 @@ def interagency_all_done(*, dossier: Dossier) -> bool:
     return tasks.exists() and not tasks.filter(status=InteragencyTaskStatus.OPEN).exists()
 
 
-# --- the one extension (Art. 19.6) -------------------------------------------------------------
+# --- early return (Art. 22.5) -------------------------------------------------------------------
 
 
 @transaction.atomic
@@ -472,93 +484,6 @@ def dossier_early_return_notify(
     if dossier is not locked:
         dossier.refresh_from_db()
     return locked
-
-
-def extension_latest_at(*, due_at: dt.datetime, agency: Any) -> dt.datetime:
-    """The last moment an extension may be asked: "chậm nhất 01 ngày trước ngày hết hạn" (Art.
-    19.6), read as the close of the last working day before the due date's day — never on the
-    due date itself, even before the office opens."""
-    calendar = working_calendar(agency=agency)
-    due_day = timezone.localtime(due_at).date()
-    return calendar.end_of_working_day(calendar.previous_working_day(due_day))
-
-
-@transaction.atomic
-def dossier_extend(
-    *,
-    dossier: Dossier,
-    by: User,
-    new_due_at: dt.datetime,
-    reason: str,
-    role: Actor | str = A.AGENCY_HEAD,
-) -> DossierEvent:
-    """Set a new return date, once only, asked at least one working day before the due date;
-    records EXTENDED with the apology letter (Mẫu 04) and tells the applicant."""
-    reason = reason.strip()
-    locked = _lock(dossier)
-    if role not in (A.AGENCY_HEAD, A.PROCESSING_OFFICER, A.ONESTOP_SUPERVISOR):
-        raise TransitionNotAllowed(
-            _("Vai trò này không được gia hạn thời gian giải quyết."), code="role_not_allowed"
-        )
-    dossier_actor_agency(dossier=locked, by=by, role=role)
-    if locked.status not in EXTENDABLE_STATUSES or locked.due_at is None:
-        raise TransitionNotAllowed(
-            _("Chỉ gia hạn được hồ sơ đang giải quyết và đã có ngày hẹn trả."),
-            code="not_extendable",
-        )
-    if locked.extension_count >= 1:
-        raise TransitionNotAllowed(
-            _(
-                "Hồ sơ đã được gia hạn một lần (đến %(due)s). Theo Điều 19.6 Nghị định "
-                "118/2025/NĐ-CP, chỉ được hẹn lại ngày trả kết quả một lần."
-            )
-            % {"due": _datetime(locked.due_at)},
-            code="already_extended",
-        )
-    if not reason:
-        raise TransitionNotAllowed(
-            _("Cần nêu lý do chậm trễ trong văn bản xin lỗi."), code="note_required"
-        )
-    now = timezone.now()
-    if now > extension_latest_at(due_at=locked.due_at, agency=locked.competent_agency):
-        raise TransitionNotAllowed(
-            _(
-                "Phải đề nghị gia hạn chậm nhất 01 ngày làm việc trước ngày hẹn trả kết quả "
-                "(%(due)s)."
-            )
-            % {"due": _datetime(locked.due_at)},
-            code="too_late_to_extend",
-        )
-    if new_due_at <= locked.due_at:
-        raise TransitionNotAllowed(
-            _("Ngày hẹn trả mới phải sau ngày hẹn trả hiện tại."), code="bad_due"
-        )
-    old_due = locked.due_at
-    locked.due_at = new_due_at
-    locked.extension_count += 1
-    locked.save(update_fields=["due_at", "extension_count", "updated_at"])
-    event = dossier_event_record(
-        dossier=locked,
-        kind=EventKind.EXTENDED,
-        by=by,
-        role=role,
-        note=reason,
-        form_code=FormCode.APOLOGY_EXTENSION,
-        data={
-            "old_due_at": timezone.localtime(old_due).isoformat(),
-            "new_due_at": timezone.localtime(new_due_at).isoformat(),
-        },
-    )
-    # The citizen's letter of apology (Mẫu 04) is the EXTENDED notice of CITIZEN_NOTICES.
-    # The one-stop unit updates the due date and is told in writing (Art. 19.6, 12.5).
-    notify_staff(
-        dossier=locked,
-        users=staff_in([locked.receiving_agency_id], [A.RECEPTION_OFFICER, A.ONESTOP_SUPERVISOR]),
-        queue_name=_("Gia hạn — hẹn trả mới %(due)s") % {"due": _date(new_due_at)},
-    )
-    if dossier is not locked:
-        dossier.refresh_from_db()
-    return event
 
 
 # --- correction of an erroneous result (Art. 23.1) ---------------------------------------------

@@ -123,8 +123,8 @@ def reception_decide(
 
     `complete_components`: UUIDs of the components the officer ticked as present and valid.
     * accept: every required component ticked → RECEIVED (form 01 is issued by its listener);
-    * supplement: the unticked components (and the note) become the list of missing items,
-      all at once → INTAKE_SUPPLEMENT (form 02);
+    * supplement: the unticked components and the guidance in `note` (required) become the
+      list of missing items, all at once → INTAKE_SUPPLEMENT (form 02);
     * refuse: the reasons in `note` → REJECTED_AT_INTAKE (form 03).
     """
     locked = _locked(dossier, expected_status)
@@ -144,10 +144,11 @@ def reception_decide(
         )
     if decision == SUPPLEMENT:
         names = [c.requirement_name for c in missing]
-        if not names and not note.strip():
+        if not note.strip():
+            # The one request (Art. 16.3) guides the applicant: a bare list is not enough.
             raise TransitionNotAllowed(
-                _("Bỏ chọn các thành phần còn thiếu hoặc ghi rõ nội dung cần bổ sung."),
-                code="nothing_missing",
+                _("Nhập hướng dẫn cho người nộp: bổ sung gì, theo cách nào."),
+                code="guidance_required",
             )
         return dossier_transition(
             dossier=locked,

@@ -72,10 +72,14 @@ def test_every_named_action_follows_the_table_for_every_status_and_user(statuses
                 edge = (button.transition.source, button.transition.target)
                 assert edge not in {ASSIGN_EDGE, CONSULT_EDGE, *INTERAGENCY_EDGES}, where
                 assert button.role not in APPLICANT_ACTORS, where
-            # Facts beside the table: extension and result, by status and role.
-            assert bool(actions.extend) == (
-                status in CLOCK_RUNNING_STATUSES and actor in (A.AGENCY_HEAD, A.PROCESSING_OFFICER)
-            ), where
+            # Facts beside the table: extension and result, by status and role. The head extends
+            # (Mẫu 04 is signed in the head's name); the officer proposes (ADR 0272).
+            running = status in CLOCK_RUNNING_STATUSES
+            assert bool(actions.extend) == (running and actor == A.AGENCY_HEAD), where
+            assert bool(actions.propose_extension) == (running and actor == A.PROCESSING_OFFICER), (
+                where
+            )
+            assert not actions.decide_extension, where  # nothing proposed
             assert bool(actions.upload_result) == (
                 status in RESULT_UPLOAD_STATUSES
                 and actor in (A.AGENCY_HEAD, A.PROCESSING_OFFICER, A.RECORDS_CLERK)

@@ -62,7 +62,19 @@ def _urls(dossier, counter, component):
             "post",
             A.PROCESSING_OFFICER,
         ),
-        ("extend", reverse("office:extend", kwargs=d), "post", A.PROCESSING_OFFICER),
+        ("extend", reverse("office:extend", kwargs=d), "post", A.AGENCY_HEAD),
+        (
+            "extension_proposal",
+            reverse("office:extension_proposal", kwargs=d),
+            "post",
+            A.PROCESSING_OFFICER,
+        ),
+        (
+            "extension_decision",
+            reverse("office:extension_decision", kwargs=d),
+            "post",
+            A.AGENCY_HEAD,
+        ),
         (
             "dossier",
             reverse("office:dossier", kwargs={"code": dossier.code}),

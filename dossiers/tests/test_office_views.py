@@ -123,6 +123,7 @@ def test_supplement_at_intake_lists_every_unticked_item_at_once(client):
             "complete": [str(first.uuid)],
             "note": "Bản sao hợp đồng thuê nhà phải có chứng thực.",
             "expected_status": "submitted",
+            "confirm": "True",  # the confirmation step (test_office_head.py) was passed
         },
     )
     assert response.status_code == 302

@@ -61,3 +61,31 @@
     }
   });
 })();
+
+// A refused action: its message is where the officer looks. The section holding the error opens
+// (the server renders it open too, for pages without JavaScript) and focus moves to the error
+// summary, or to the page's error message when the action answered with a redirect.
+(function () {
+  "use strict";
+
+  function focusFirstError() {
+    const target =
+      document.querySelector("[data-focus-on-load]") ||
+      document.querySelector("#dossier-page .form-error-summary") ||
+      document.querySelector("#dossier-page .alert-danger[role='alert']") ||
+      document.querySelector(".messages .alert-danger");
+    if (!target) return;
+    for (let node = target.parentElement; node; node = node.parentElement) {
+      if (node.tagName === "DETAILS") node.open = true;
+    }
+    if (!target.hasAttribute("tabindex")) target.setAttribute("tabindex", "-1");
+    target.focus({ preventScroll: true });
+    target.scrollIntoView({ block: "center" });
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", focusFirstError);
+  } else {
+    focusFirstError();
+  }
+})();

@@ -444,6 +444,14 @@ CASES.update(
             data={"new_due_at": "01/01/2030", "reason": "Trái phép"},
             dossier_attr="appraising_dossier",
         ),
+        "office:extension_proposal": _office_post(
+            appraising,
+            data={"de-xuat-new_due_date": "01/01/2030", "de-xuat-reason": "Trái phép"},
+            dossier_attr="appraising_dossier",
+        ),
+        "office:extension_decision": _office_post(
+            appraising, data={"decision": "approve"}, dossier_attr="appraising_dossier"
+        ),
         "office:interagency": _office_post(
             appraising, data={"lead_agency": ""}, dossier_attr="appraising_dossier"
         ),

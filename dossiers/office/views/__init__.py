@@ -12,22 +12,26 @@ from dossiers.office.views.counter import (
 )
 from dossiers.office.views.detail import (
     action,
-    assign,
     by_code,
     component_file,
-    consult,
-    consult_reply,
     detail,
-    extend,
-    interagency,
     note,
     reception,
     result,
     result_file,
     result_register,
     result_sign,
-    task_complete,
     workspace,
+)
+from dossiers.office.views.processing import (
+    assign,
+    consult,
+    consult_reply,
+    extend,
+    extension_decision,
+    extension_proposal,
+    interagency,
+    task_complete,
 )
 
 __all__ = [
@@ -42,6 +46,8 @@ __all__ = [
     "counter_draft",
     "detail",
     "extend",
+    "extension_decision",
+    "extension_proposal",
     "interagency",
     "note",
     "reception",

@@ -26,7 +26,7 @@ from documents.responses import stored_file_response
 from documents.selectors import document_referenced_by_dossier
 from dossiers import selectors as sel
 from dossiers import services as svc
-from dossiers.constants import EXTEND_ROLES, DossierStatus
+from dossiers.constants import DossierStatus
 from dossiers.forms import CaseChangeForm
 from dossiers.hooks import office_panels
 from dossiers.models import Dossier
@@ -182,6 +182,10 @@ def _detail_context(
         },
         "assignee": dossier.assignee,
         "cases": cases,
+        "extension_proposal": sel.extension_proposal_pending(dossier),
+        "proposal": sel.approval_proposal(dossier)
+        if dossier.status in (S.AWAITING_APPROVAL, S.SIGNING)
+        else None,
     }
     # The dedicated forms the selector allows; a bound form the service refused comes back.
     makers: dict[str, Any] = {
@@ -195,10 +199,20 @@ def _detail_context(
         and cases.has_choice
         and (lambda: CaseChangeForm(cases=cases.choices, initial={"case": dossier.case_key})),
         "assign_form": allowed.assign
-        and (lambda: f.AssignForm(officers=sel.processing_officers(dossier=dossier))),
+        and (
+            lambda: f.AssignForm(
+                officers=sel.processing_officers(dossier=dossier),
+                initial={
+                    "expected_assignee": str(dossier.assignee.uuid) if dossier.assignee else ""
+                },
+            )
+        ),
         "consult_form": allowed.consult and f.ConsultForm,
         "interagency_form": allowed.interagency and f.InteragencyForm,
         "extend_form": allowed.extend and f.ExtendForm,
+        "propose_extension_form": allowed.propose_extension
+        and (lambda: f.ExtendForm(prefix="de-xuat")),
+        "decide_extension_form": allowed.decide_extension and f.ExtensionDecisionForm,
         "result_form": allowed.upload_result and f.ResultForm,
     }
     for name, make in makers.items():
@@ -283,6 +297,12 @@ def reception(request: AuthenticatedHttpRequest, uuid: Any) -> HttpResponse:
         context = _detail_context(request, who, dossier, reception_form=form)
         return render(request, "dossiers/office/detail.html", context, status=400)
     data = form.cleaned_data
+    if data["decision"] == "supplement" and not data["confirm"]:
+        # Show exactly what Mẫu 02 will ask before it goes out: it can be sent only once.
+        context = _detail_context(
+            request, who, dossier, reception_form=form, supplement_missing=form.missing_names()
+        )
+        return render(request, "dossiers/office/detail.html", context)
     try:
         svc.reception_decide(
             dossier=dossier,
@@ -322,164 +342,6 @@ def note(request: AuthenticatedHttpRequest, uuid: Any) -> HttpResponse:
     else:
         messages.error(request, _("Nhập nội dung ghi chú."))
     return _to_detail(dossier)
-
-
-def _processing_post(
-    request: AuthenticatedHttpRequest,
-    uuid: Any,
-    *,
-    form_name: str,
-    build_form: Any,
-    call: Any,
-    done: str,
-) -> HttpResponse:
-    """Shared shape of the processing actions: parse, call the processing service, redirect."""
-    who = _who(request)
-    dossier = _dossier_or_404(request, who, uuid)
-    form = build_form(dossier, request.POST)
-    if form.is_valid():
-        try:
-            call(dossier, form.cleaned_data)
-        except ApplicationError as error:
-            form.add_error(None, error.message)
-        else:
-            messages.success(request, done)
-            return _to_detail(dossier)
-    context = _detail_context(request, who, dossier, **{form_name: form})
-    return render(request, "dossiers/office/detail.html", context, status=400)
-
-
-@login_required
-@require_POST
-def assign(request: AuthenticatedHttpRequest, uuid: Any) -> HttpResponse:
-    return _processing_post(
-        request,
-        uuid,
-        form_name="assign_form",
-        build_form=lambda d, data: f.AssignForm(data, officers=sel.processing_officers(dossier=d)),
-        call=lambda d, data: svc.dossier_assign(
-            dossier=d, assignee=data["assignee"] or None, by=request.user
-        ),
-        done=_("Đã phân công chuyên viên xử lý."),
-    )
-
-
-@login_required
-@require_POST
-def consult(request: AuthenticatedHttpRequest, uuid: Any) -> HttpResponse:
-    return _processing_post(
-        request,
-        uuid,
-        form_name="consult_form",
-        build_form=lambda d, data: f.ConsultForm(data),
-        call=lambda d, data: svc.consultation_request(
-            dossier=d,
-            by=request.user,
-            agency=data["agency"],
-            question=data["question"],
-            due_at=data["due_date"],
-        ),
-        done=_("Đã gửi xin ý kiến."),
-    )
-
-
-@login_required
-@require_POST
-def consult_reply(request: AuthenticatedHttpRequest, uuid: Any, consultation: Any) -> HttpResponse:
-    who = _who(request)
-    dossier = _dossier_or_404(request, who, uuid)
-    item = next(
-        (
-            c
-            for c in sel.consultations_for(dossier=dossier)
-            if str(getattr(c, "uuid", "")) == str(consultation)
-        ),
-        None,
-    )
-    if item is None or item.consulted_agency_id not in who.agencies(
-        ["processing_officer", "agency_head"]
-    ):
-        raise Http404
-    form = f.ConsultReplyForm(request.POST, prefix=f"r{item.uuid}")
-    if form.is_valid():
-        try:
-            svc.consultation_reply(
-                consultation=item,
-                by=request.user,
-                answer=form.cleaned_data["answer"],
-            )
-        except ApplicationError as error:
-            return _refused(request, dossier, error)
-        messages.success(request, _("Đã gửi ý kiến trả lời."))
-    else:
-        messages.error(request, _("Nhập ý kiến trả lời."))
-    return _to_detail(dossier)
-
-
-@login_required
-@require_POST
-def task_complete(request: AuthenticatedHttpRequest, uuid: Any, task: Any) -> HttpResponse:
-    """A participating agency hands over its part of an inter-agency dossier."""
-    who = _who(request)
-    dossier = _dossier_or_404(request, who, uuid)
-    mine = who.agencies(["processing_officer", "agency_head"])
-    item = next(
-        (t for t in sel.interagency_tasks_for(dossier=dossier) if str(t.uuid) == str(task)), None
-    )
-    if item is None or item.agency_id not in mine:
-        raise Http404
-    form = f.TaskCompleteForm(request.POST, prefix=f"t{item.uuid}")
-    form.is_valid()
-    try:
-        svc.interagency_task_complete(
-            task=item,
-            by=request.user,
-            result_note=form.cleaned_data.get("result_note", ""),
-        )
-    except ApplicationError as error:
-        return _refused(request, dossier, error)
-    messages.success(request, _("Đã hoàn thành nhiệm vụ liên thông."))
-    return _to_detail(dossier)
-
-
-@login_required
-@require_POST
-def extend(request: AuthenticatedHttpRequest, uuid: Any) -> HttpResponse:
-    return _processing_post(
-        request,
-        uuid,
-        form_name="extend_form",
-        build_form=lambda d, data: f.ExtendForm(data),
-        call=lambda d, data: svc.dossier_extend(
-            dossier=d,
-            by=request.user,
-            new_due_at=data["new_due_date"],
-            reason=data["reason"],
-            role=svc.acting_role(dossier=d, by=request.user, roles=EXTEND_ROLES),
-        ),
-        done=_("Đã gia hạn và gửi văn bản xin lỗi (Mẫu 04)."),
-    )
-
-
-@login_required
-@require_POST
-def interagency(request: AuthenticatedHttpRequest, uuid: Any) -> HttpResponse:
-    return _processing_post(
-        request,
-        uuid,
-        form_name="interagency_form",
-        build_form=lambda d, data: f.InteragencyForm(data),
-        call=lambda d, data: svc.interagency_start(
-            dossier=d,
-            by=request.user,
-            lead_agency=data["lead_agency"],
-            participants=data["participant_rows"],
-            role=svc.acting_role(
-                dossier=d, by=request.user, roles=("agency_head", "processing_officer")
-            ),
-        ),
-        done=_("Đã gửi hồ sơ liên thông đồng thời đến các cơ quan."),
-    )
 
 
 @login_required
