@@ -51,6 +51,7 @@ class StaffWork:
     queues: list[Door] = field(default_factory=list)
     overdue: list[Dossier] = field(default_factory=list)
     due_soon: list[Dossier] = field(default_factory=list)
+    extension_proposals: list[Dossier] = field(default_factory=list)
     overdue_count: int = 0
     due_soon_count: int = 0
 
@@ -109,6 +110,11 @@ def _office(user: User, work: StaffWork) -> None:
         )
     work.overdue = list(dossier_selectors.queue_for(who, OVERDUE_QUEUE)[:LISTED])
     work.due_soon = list(dossier_selectors.queue_for(who, DUE_SOON_QUEUE)[:LISTED])
+    heads_of = who.agencies([Role.AGENCY_HEAD])
+    if heads_of:
+        work.extension_proposals = dossier_selectors.extension_proposals_waiting(
+            agency_ids=heads_of, limit=LISTED
+        )
     work.overdue_count = counts.get(OVERDUE_QUEUE, 0)
     work.due_soon_count = counts.get(DUE_SOON_QUEUE, 0)
     work.doors.append(

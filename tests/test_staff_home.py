@@ -140,3 +140,21 @@ def test_the_supervisor_home_links_the_national_sync_failures(client, settings):
     # a processing officer has no such door (the page would answer 404)
     login_with_mfa(client, cast.staff[Role.PROCESSING_OFFICER])
     assert failures not in client.get(reverse("portal:work")).content.decode()
+
+
+def test_the_head_sees_the_extension_proposals_waiting(client):
+    from dossiers import services as svc
+
+    cast = make_cast()
+    due = timezone.now() + dt.timedelta(days=10)
+    dossier = place_in(make_draft(cast), S.APPRAISING, due_at=due, due_at_original=due)
+    svc.extension_propose(
+        dossier=dossier,
+        by=cast.staff[Role.PROCESSING_OFFICER],
+        new_due_at=due + dt.timedelta(days=5),
+        reason="Chờ xác minh.",
+    )
+    login_with_mfa(client, cast.staff[Role.AGENCY_HEAD])
+    html = client.get(reverse("portal:work")).content.decode()
+    waiting = html[html.index("Đề xuất gia hạn chờ tôi phê duyệt") :]
+    assert dossier.code in waiting[: waiting.index("</section>")]

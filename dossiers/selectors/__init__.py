@@ -61,6 +61,7 @@ from dossiers.selectors.proposals import (
     ExtensionProposal,
     approval_proposal,
     extension_proposal_pending,
+    extension_proposals_waiting,
 )
 from dossiers.selectors.queues import (
     AGENCY_ROLES,
@@ -161,6 +162,7 @@ __all__ = [
     "dossier_timeline",
     "dossiers_visible_to",
     "extension_proposal_pending",
+    "extension_proposals_waiting",
     "form_rows",
     "interagency_tasks_for",
     "next_deadline",

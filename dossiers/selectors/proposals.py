@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.utils.dateparse import parse_datetime
 
-from dossiers.constants import DossierStatus, EventKind, ResultKind
+from dossiers.constants import CLOCK_RUNNING_STATUSES, DossierStatus, EventKind, ResultKind
 from dossiers.models import Dossier, DossierEvent
 
 S = DossierStatus
@@ -95,3 +95,21 @@ def extension_recorded(dossier: Dossier) -> DossierEvent | None:
         .order_by("at", "id")
         .first()
     )
+
+
+def extension_proposals_waiting(*, agency_ids: frozenset[int], limit: int = 10) -> list[Dossier]:
+    """Dossiers of these agencies (the head's) with an extension proposal still undecided, the
+    earliest due first. The candidates are few (not yet extended, a proposal on record), so the
+    last word on each is read from its history."""
+    candidates = (
+        Dossier.objects.filter(
+            competent_agency_id__in=sorted(agency_ids),
+            status__in=CLOCK_RUNNING_STATUSES,
+            extension_count=0,
+            events__kind=EventKind.EXTENSION_PROPOSED,
+        )
+        .distinct()
+        .order_by("due_at", "pk")
+    )
+    waiting = [d for d in candidates[: limit * 3] if extension_proposal_pending(d) is not None]
+    return waiting[:limit]

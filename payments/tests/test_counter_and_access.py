@@ -268,3 +268,11 @@ def test_withdrawn_dossier_flags_paid_payments_for_refund_and_cancels_open_charg
     assert payment.needs_attention
     assert payment.status == PaymentStatus.PAID  # refunded only by an authorised officer
     assert later.status == ChargeStatus.CANCELLED
+
+
+def test_the_staff_fee_page_leads_back_to_the_dossier(client):
+    """Issue #20: the officer came from the dossier page and goes back to it in one click."""
+    cast, dossier, _charge = dossier_with_charge()
+    login_with_mfa(client, cast.staff[Role.RECEPTION_OFFICER])
+    html = client.get(f"/thanh-toan/can-bo/ho-so/{dossier.code}/").content.decode()
+    assert f'href="/office/ma/{dossier.code}/"' in html
