@@ -13,6 +13,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from common.text import fold
 from dossiers.constants import (
     Actor,
     ComponentSource,
@@ -174,30 +175,58 @@ def note_lines(note: str) -> list[str]:
     return items
 
 
-def _missing_items(event: DossierEvent) -> list[dict[str, Any]]:
+# Mẫu 02 prints a reason under the list; when the officer's note WAS the list, repeating it
+# there said nothing (issue #20): this sentence stands in.
+LIST_AS_REASON = "Các thành phần hồ sơ nêu trên còn thiếu hoặc chưa đúng quy định."
+# "Hình thức" of an item that matches no component of the dossier.
+DEFAULT_COPY_KIND = "Bản chính hoặc bản sao"
+
+
+def _missing_items(event: DossierEvent) -> tuple[list[dict[str, Any]], bool]:
+    """The items to supplement, and whether they were read from the note's lines."""
     listed = (event.data or {}).get("missing_items")
     if listed:
-        return [
+        items = [
             item if isinstance(item, dict) else {"name": str(item), "quantity": 1}
             for item in listed
         ]
+        return _with_kinds(event, items), False
     lines = note_lines(event.note)
     if len(lines) > 1:
-        return [{"name": line, "quantity": 1} for line in lines]
+        return _with_kinds(event, [{"name": line, "quantity": 1} for line in lines]), True
     missing = [
         {"name": c.requirement_name, "kind": c.get_copy_type_display(), "quantity": c.quantity}
         for c in event.dossier.components.all()
         if c.is_required and not c.is_provided
     ]
-    return missing or [{"name": line, "quantity": 1} for line in lines]
+    if missing:
+        return missing, False
+    return _with_kinds(event, [{"name": line, "quantity": 1} for line in lines]), False
+
+
+def _with_kinds(event: DossierEvent, items: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Fill "Hình thức" (the copy type) from the dossier's component of the same name, else the
+    usual wording: the column is never left empty (issue #20)."""
+    components = [(fold(c.requirement_name), c) for c in event.dossier.components.all()]
+    filled = []
+    for item in items:
+        if not item.get("kind"):
+            name = fold(str(item.get("name", "")))
+            match = next((c for folded, c in components if folded and folded in name), None)
+            kind = match.get_copy_type_display() if match and match.copy_type else ""
+            item = {**item, "kind": kind or DEFAULT_COPY_KIND}
+        filled.append(item)
+    return filled
 
 
 def _supplement(event: DossierEvent) -> dict[str, Any]:
     dossier = event.dossier
     after_appraisal = event.to_status == S.SUPPLEMENT_REQUESTED
+    items, from_note = _missing_items(event)
+    reason = (event.data or {}).get("reason") or ("" if from_note else event.note)
     return {
-        "items": _missing_items(event),
-        "reason": (event.data or {}).get("reason") or event.note,
+        "items": items,
+        "reason": reason or LIST_AS_REASON,
         "after_appraisal": after_appraisal,
         "supplement_deadline_at": dossier.supplement_deadline_at if after_appraisal else None,
         "received_at": dossier.received_at,

@@ -218,11 +218,32 @@ def test_missing_items_come_from_the_data_the_office_sends(run, cast):
         data={"missing_items": ["Sổ hộ khẩu", {"name": "Giấy xác nhận", "quantity": 2}]},
     )
     context = official_forms.form_context(event, FormCode.SUPPLEMENT_REQUEST)
+    # "Hình thức" is never empty: the usual wording when no component of the dossier matches.
     assert context["items"] == [
-        {"name": "Sổ hộ khẩu", "quantity": 1},
-        {"name": "Giấy xác nhận", "quantity": 2},
+        {"name": "Sổ hộ khẩu", "quantity": 1, "kind": "Bản chính hoặc bản sao"},
+        {"name": "Giấy xác nhận", "quantity": 2, "kind": "Bản chính hoặc bản sao"},
     ]
     assert context["reason"] == "Thiếu giấy tờ."
+
+
+def test_a_note_that_is_the_list_is_not_printed_again_as_the_reason(run, cast):
+    dossier = submitted(run, cast)
+    event = move(
+        run,
+        cast,
+        dossier,
+        S.INTAKE_SUPPLEMENT,
+        A.RECEPTION_OFFICER,
+        note="- Tờ khai thay đổi thông tin cư trú (bản có chữ ký)\n- Ảnh chân dung 4x6 cm",
+    )
+    context = official_forms.form_context(event, FormCode.SUPPLEMENT_REQUEST)
+    assert [item["name"] for item in context["items"]] == [
+        "Tờ khai thay đổi thông tin cư trú (bản có chữ ký)",
+        "Ảnh chân dung 4x6 cm",
+    ]
+    assert all(item["kind"] for item in context["items"])
+    assert "Ảnh chân dung" not in context["reason"]
+    assert context["reason"] == "Các thành phần hồ sơ nêu trên còn thiếu hoặc chưa đúng quy định."
 
 
 def test_refusal_at_intake_prints_its_reasons(run, cast, pdfsig, tmp_path):
