@@ -29,6 +29,7 @@ from procedures.constants import (
     FULL_ONLINE_TARGETS,
     SEARCH_PAGE_SIZE,
     ProposalStatus,
+    RequirementKind,
 )
 from procedures.forms import CatalogueSearchForm, DecisionForm, ProposalForm
 from procedures.hooks import procedure_panels
@@ -155,6 +156,11 @@ def procedure_article(code: str) -> dict[str, str] | None:
     return selectors.catalogue_cached(parts, lambda: _render_article(code, today), ARTICLE_SECONDS)
 
 
+def _state_holds(requirement: Any) -> bool:
+    """Flagged by the province, or read as information the agency looks up (ADR 0260)."""
+    return requirement.state_holds or requirement.kind == RequirementKind.STATE_HELD
+
+
 def _render_article(code: str, today: dt.date) -> dict[str, str]:
     procedure = selectors.procedure_get(code=code)
     if procedure is None:  # deleted since the check: nothing is cached that says otherwise
@@ -173,8 +179,8 @@ def _render_article(code: str, today: dt.date) -> dict[str, str]:
         {
             "procedure": procedure,
             "channels": list(procedure.channels.all()),
-            "to_bring": [r for r in requirements if not r.state_holds],
-            "state_holds": [r for r in requirements if r.state_holds],
+            "to_bring": [r for r in requirements if not _state_holds(r)],
+            "state_holds": [r for r in requirements if _state_holds(r)],
             "fee_rules": fee_rules,
             "online_only_today": selectors.procedure_online_only_on(procedure=procedure, day=today),
             "online_only_days": selectors.procedure_upcoming_online_only_days(

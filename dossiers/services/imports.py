@@ -14,9 +14,12 @@ from agencies.models import Agency
 from common.text import fold
 from dossiers.constants import Actor, Channel
 from dossiers.models import Dossier
+from dossiers.selectors.cases import case_choice_missing, case_component_specs
+from dossiers.services.cases import apply_case
 from dossiers.services.components import draft_component_upload
 from dossiers.services.drafts import dossier_start
 from dossiers.services.submission import dossier_submit
+from procedures.selectors import procedure_cases
 
 
 @dataclass(frozen=True)
@@ -27,6 +30,23 @@ class ImportedFile:
     title: str
     name: str
     data: bytes
+
+
+def _case_from_files(dossier: Dossier, procedure: Any, by: User, files: list[ImportedFile]) -> None:
+    """The portal does not say which case (ADR 0260): the one whose documents the files answer
+    best; the reception officer can still change it, with a reason."""
+    if not case_choice_missing(dossier, procedure):
+        return
+    sent = {f.requirement_code for f in files} | {fold(f.title) for f in files}
+
+    def answered(case: Any) -> int:
+        specs = case_component_specs(procedure=procedure, case_key=case.key)
+        return sum(
+            s["requirement_code"] in sent or fold(s["requirement_name"]) in sent for s in specs
+        )
+
+    best = max(procedure_cases(procedure=procedure), key=answered)
+    apply_case(dossier, procedure=procedure, case_key=best.key, by=by)
 
 
 @transaction.atomic
@@ -72,6 +92,7 @@ def dossier_import_national_portal(
             "updated_at",
         ]
     )
+    _case_from_files(dossier, procedure, applicant, files)
     _attach(dossier, applicant, files)
     dossier_submit(dossier=dossier, by=None, role=Actor.SYSTEM, code=code)
     dossier.refresh_from_db()

@@ -12,7 +12,7 @@ from dossiers import services as svc
 from dossiers.constants import DossierStatus, DraftStep, EventKind, FormCode
 from dossiers.models import Dossier
 from dossiers.official_forms.context import form_context
-from dossiers.tests.submission_helpers import PROCEDURE_CODE, fill_draft, pdf_bytes
+from dossiers.tests.submission_helpers import PHONE, PROCEDURE_CODE, fill_draft, pdf_bytes
 from procedures import importer
 from procedures.demo import DATA_FILE, _correct_residence_cases
 from procedures.models import AgencyNameMapping, DocumentRequirement, ProcedureCase
@@ -140,3 +140,30 @@ def test_supplement_with_nothing_ticked_lists_only_the_case_documents(world, res
     context = form_context(event, FormCode.SUPPLEMENT_REQUEST)
     assert context["case_title"] == OWN_HOME
     assert len(context["items"]) == 2
+
+
+def test_a_national_portal_dossier_is_put_in_the_case_its_files_answer(world, residence):
+    from dossiers.services.imports import ImportedFile, dossier_import_national_portal
+
+    rented = ProcedureCase.objects.get(procedure=residence, label=RENTED)
+    contract = residence.requirements.get(case=rented, name__startswith="Hợp đồng")
+    dossier = dossier_import_national_portal(
+        procedure=residence,
+        applicant=world.citizen,
+        code="G22.99-261207-0001",
+        applicant_data={"full_name": "Nguyễn Văn An", "phone": PHONE},
+        form_data={},
+        vneid_authenticated=True,
+        unit=world.centre,
+        files=[
+            ImportedFile(
+                requirement_code=f"R{contract.pk}",
+                title=contract.name[:100],
+                name="hop-dong.pdf",
+                data=pdf_bytes("hop dong"),
+            )
+        ],
+    )
+    assert dossier.case_title == RENTED
+    attached = [c.requirement_name for c in dossier.components.all() if c.document_uuid]
+    assert attached == [contract.name[:500]]
