@@ -167,3 +167,21 @@ def test_a_national_portal_dossier_is_put_in_the_case_its_files_answer(world, re
     assert dossier.case_title == RENTED
     attached = [c.requirement_name for c in dossier.components.all() if c.document_uuid]
     assert attached == [contract.name[:500]]
+
+
+def test_counter_intake_asks_for_the_case_then_scans_only_its_documents(client, world, residence):
+    from dossiers.tests.submission_helpers import make_citizen
+
+    draft = svc.counter_draft_start(
+        procedure=residence, citizen=make_citizen(), by=world.reception_officer
+    )
+    assert list(draft.components.all()) == []
+    assert "Chọn trường hợp đúng với người nộp hồ sơ." in svc.counter_problems(draft)
+    login_with_mfa(client, world.reception_officer)
+    url = reverse("office:counter_draft", kwargs={"uuid": draft.uuid})
+    assert 'data-testid="counter-case"' in client.get(url).content.decode()
+    client.post(url, {"step": "case", "case": case_key(OWN_HOME)})
+    draft.refresh_from_db()
+    assert draft.case_title == OWN_HOME
+    assert draft.components.count() == 4
+    assert [c.requirement_name[:8] for c in draft.components.all() if c.is_required] == ["Tờ khai "]
