@@ -75,7 +75,6 @@ def test_own_home_with_two_documents_from_choice_to_reception(
     page.get_by_label("Số điện thoại").fill(PHONE)
     page.get_by_label("Địa chỉ thường trú").fill("12 Cách Mạng Tháng Tám, phường Tân Ninh")
     page.get_by_role("button", name="Lưu và tiếp tục").click()
-    page.get_by_label("Số định danh cá nhân").fill(ID_NUMBER)
     page.get_by_label("Địa chỉ đăng ký thường trú").fill("34 Trần Hưng Đạo, phường Tân Ninh")
     page.get_by_role("button", name="Lưu và tiếp tục").click()
 
@@ -89,12 +88,13 @@ def test_own_home_with_two_documents_from_choice_to_reception(
     # only this case's slots; notes beside them, not as slots
     slots = page.locator("section.card[id^=slot-]")
     assert slots.count() == 4
-    assert page.get_by_text("(bắt buộc)").count() == 1
+    assert page.get_by_text("Bắt buộc, chưa có").count() == 1
+    assert page.get_by_text("Chỉ cần nếu đúng với bạn").count() == 3
     assert page.locator('[data-testid="case-guidance"]').is_visible()
     look(page, axe, width, "2-documents")
     for prefix, path in (("Thông tin chứng minh", proof), ("Tờ khai thay đổi", form)):
         slot = slots.filter(has_text=prefix)
-        slot.get_by_label("Tải tệp lên (PDF, JPG, PNG)").set_input_files(str(path))
+        slot.get_by_label("Tải tệp lên").set_input_files(str(path))
         slot.get_by_role("button", name="Thêm giấy tờ").click()
         page.wait_for_load_state()
     page.get_by_role("button", name="Lưu và tiếp tục").click()
