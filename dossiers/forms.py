@@ -112,6 +112,7 @@ class ApplicantForm(_ErrorsFromRules):
         if organisation:  # the organisation applies: its name and tax code, no birth date
             self.fields["full_name"].label = _("Tên tổ chức")
             self.fields["id_number"].label = _("Mã số thuế")
+            self.fields["address"].label = _("Địa chỉ trụ sở")
             del self.fields["date_of_birth"]
         self.needs_commune = needs_commune
         if needs_commune:

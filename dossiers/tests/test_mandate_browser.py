@@ -1,0 +1,199 @@
+"""Acting for someone else in a real browser (issue #26), at 360 px with axe on each page:
+
+* a community helper asks an elderly citizen for a mandate at the commune office; the citizen
+  confirms with the code the Twilio protocol simulator delivered; the helper files for them; the
+  citizen's timeline names the helper; the citizen revokes; the helper's pages and PDF are gone;
+* a representative files for an organisation: step 1 declares the organisation, not the person.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from django.urls import reverse
+
+import pytest
+
+from accounts.constants import Role
+from accounts.models import Mandate, Organisation, OrganisationRepresentative
+from accounts.tests.factories import CitizenFactory
+from dossiers import services as svc
+from dossiers.models import Dossier
+from dossiers.tests.submission_helpers import make_citizen, make_world, pdf_bytes
+from dossiers.tests.test_submission_browser import check_page, signed_in_context
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+SHOTS = Path("/tmp/shots-mandates")
+ELDERLY_ID = "072048001111"
+ELDERLY_PHONE = "0911222333"
+
+
+def _shot(page, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+@pytest.fixture
+def twilio_simulator(live_server, settings):
+    """SMS leave through the notifications SMS channel (the twilio library) to the simulator."""
+    from notifications.channels.registry import get_channel
+
+    settings.TWILIO_API_BASE_URL = f"{live_server.url}/thong-bao/mo-phong/twilio"
+    settings.NOTIFICATIONS_CALLBACK_BASE_URL = live_server.url
+    get_channel.cache_clear()
+    yield
+    get_channel.cache_clear()
+
+
+def _code_sent_to(phone_e164: str) -> str:
+    from notifications.models import SimulatedMessage
+
+    message = SimulatedMessage.objects.filter(provider="twilio", to=phone_e164).latest("pk")
+    return re.search(r"\b(\d{6})\b", message.body).group(1)
+
+
+def _finish_remaining_steps(dossier: Dossier, by) -> None:
+    """Steps 2-5 through the services (their browser journey is test_submission_browser)."""
+    svc.draft_fields_save(dossier=dossier, by=by, data={"new_address": "34 Trần Hưng Đạo"})
+    for component in dossier.components.exclude(source="state_holds"):
+        svc.draft_component_upload(
+            dossier=dossier,
+            component=component,
+            by=by,
+            data=pdf_bytes(component.requirement_name),
+            name="giay-to.pdf",
+        )
+    svc.draft_delivery_save(dossier=dossier, by=by, delivery="electronic")
+    svc.draft_fees_seen(dossier=dossier, by=by)
+
+
+def _submit_from_review(page, url: str, dossier: Dossier) -> None:
+    page.goto(url + reverse("dossiers:step", kwargs={"uuid": dossier.uuid, "step": "xem-lai"}))
+    page.get_by_label("Tôi xin cam đoan", exact=False).check()
+    page.get_by_role("button", name="Nộp hồ sơ").click()
+    page.locator("#dossier-code").wait_for()
+
+
+def test_helper_files_for_an_elderly_citizen_who_confirms_by_sms_then_revokes(
+    browser, live_server, axe, settings, twilio_simulator
+):
+    settings.VIRUS_SCANNER = "none"
+    world = make_world()
+    helper = CitizenFactory(
+        full_name="Trần Văn Hỗ Trợ", roles=[Role.CITIZEN, Role.COMMUNITY_HELPER]
+    )
+    elderly = make_citizen(full_name="Nguyễn Văn Cao")
+    elderly.profile.id_number = ELDERLY_ID
+    elderly.profile.phone = ELDERLY_PHONE
+    elderly.profile.save()
+    url = live_server.url
+
+    # At the commune office: the helper asks, the code reaches the citizen's phone on file.
+    helper_context = signed_in_context(browser, live_server, helper)
+    page = helper_context.new_page()
+    page.goto(url + "/dinh-danh/uy-quyen/xin/")
+    check_page(page, axe, "ask")
+    page.get_by_label("Họ và tên người ủy quyền").fill("Nguyễn Văn Cao")
+    page.get_by_label("Số định danh cá nhân (12 số)").fill(ELDERLY_ID)
+    page.get_by_label("Số điện thoại của người ủy quyền").fill(ELDERLY_PHONE)
+    page.get_by_role("button", name="Gửi mã xác nhận qua SMS").click()
+    page.wait_for_url("**/ma-xac-nhan/")
+    check_page(page, axe, "code")
+    _shot(page, "sms-code-360")
+    page.get_by_label("Mã xác nhận (6 chữ số)", exact=False).fill(_code_sent_to("+84911222333"))
+    page.get_by_role("button", name="Xác nhận", exact=True).click()
+    assert page.get_by_text("Nguyễn Văn Cao đã xác nhận").is_visible()
+    check_page(page, axe, "mandates after confirmation")
+    mandate = Mandate.objects.get(agent=helper, principal=elderly)
+    assert mandate.status == "active"
+
+    # The helper files for the citizen.
+    page.goto(url + f"/ho-so/bat-dau/{world.procedure.code}/")
+    page.get_by_label("Nộp hồ sơ cho").select_option(f"nguoi:{elderly.uuid}")
+    page.get_by_role("button", name="Bắt đầu khai hồ sơ mới").click()
+    assert page.get_by_test_id("on-behalf").is_visible()
+    assert page.get_by_label("Họ và tên").input_value() == "Nguyễn Văn Cao"
+    check_page(page, axe, "applicant step for someone else")
+    _shot(page, "helper-step1-360")
+    page.get_by_role("button", name="Lưu và tiếp tục").click()
+    dossier = Dossier.objects.get(applicant=elderly)
+    _finish_remaining_steps(dossier, helper)
+    _submit_from_review(page, url, dossier)
+    detail = url + reverse("dossiers:detail", kwargs={"uuid": dossier.uuid})
+    pdf = url + reverse("dossiers:confirmation_pdf", kwargs={"uuid": dossier.uuid})
+    assert page.request.get(detail).status == 200
+    assert page.request.get(pdf).status == 200
+
+    # The citizen sees who filed for them, then revokes.
+    citizen_context = signed_in_context(browser, live_server, elderly)
+    citizen_page = citizen_context.new_page()
+    citizen_page.goto(detail)
+    assert citizen_page.get_by_text(
+        "Trần Văn Hỗ Trợ thực hiện thay cho Nguyễn Văn Cao"
+    ).first.is_visible()
+    check_page(citizen_page, axe, "citizen's dossier")
+    _shot(citizen_page, "citizen-timeline-360")
+    citizen_page.goto(url + "/dinh-danh/uy-quyen/")
+    check_page(citizen_page, axe, "citizen's mandates")
+    citizen_page.get_by_role("button", name="Thu hồi").click()
+    assert citizen_page.get_by_text("Đã thu hồi ủy quyền.").is_visible()
+    citizen_context.close()
+
+    # The helper has lost the dossier, its PDF and the start-for option at once.
+    assert page.request.get(detail).status == 404
+    assert page.request.get(pdf).status == 404
+    page.goto(url + f"/ho-so/bat-dau/{world.procedure.code}/")
+    assert page.get_by_label("Nộp hồ sơ cho").count() == 0
+    helper_context.close()
+
+
+def test_a_representative_files_for_an_organisation(browser, live_server, axe, settings):
+    settings.VIRUS_SCANNER = "none"
+    world = make_world()
+    # The test procedure's form asks for a person's ID number, which an organisation has not;
+    # the organisation's tax code is declared on step 1.
+    world.procedure.form_fields.filter(key="id_number").delete()
+    organisation = Organisation.objects.create(
+        tax_code="3900123456",
+        name="Hợp tác xã Nông nghiệp Tân Biên",
+        address="Ấp Thạnh Hòa, xã Tân Biên, tỉnh Tây Ninh",
+        phone="02763888999",
+    )
+    OrganisationRepresentative.objects.create(
+        organisation=organisation,
+        user=world.citizen,
+        title="Giám đốc",
+        is_legal_representative=True,
+        valid_from="2025-01-01",
+    )
+    url = live_server.url
+    context = signed_in_context(browser, live_server, world.citizen)
+    page = context.new_page()
+    page.goto(url + f"/ho-so/bat-dau/{world.procedure.code}/")
+    page.get_by_label("Nộp hồ sơ cho").select_option(str(organisation.uuid))
+    page.get_by_role("button", name="Bắt đầu khai hồ sơ mới").click()
+    assert page.get_by_test_id("for-organisation").is_visible()
+    assert page.get_by_label("Tên tổ chức").input_value() == "Hợp tác xã Nông nghiệp Tân Biên"
+    assert page.get_by_label("Mã số thuế").input_value() == "3900123456"
+    assert page.get_by_label("Địa chỉ trụ sở").input_value().startswith("Ấp Thạnh Hòa")
+    assert (
+        page.get_by_test_id("legal-representative")
+        .inner_text()
+        .endswith(world.citizen.get_full_name())
+    )
+    assert page.get_by_label("Lưu các thay đổi vào hồ sơ cá nhân của tôi").count() == 0
+    check_page(page, axe, "organisation applicant step")
+    _shot(page, "organisation-step1-360")
+    page.get_by_role("button", name="Lưu và tiếp tục").click()
+    dossier = Dossier.objects.get(organisation=organisation)
+    _finish_remaining_steps(dossier, world.citizen)
+    _submit_from_review(page, url, dossier)
+    dossier.refresh_from_db()
+    assert dossier.status == "submitted"
+    assert dossier.applicant_data["id_number"] == "3900123456"
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(url + reverse("dossiers:detail", kwargs={"uuid": dossier.uuid}))
+    _shot(page, "organisation-dossier-1280")
+    context.close()
