@@ -7,6 +7,8 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from dossiers.constants import Channel, DossierStatus, ResultDelivery
 from dossiers.hooks import office_panels
@@ -15,6 +17,18 @@ from integrations.constants import PostalKind, PostalStatus
 from integrations.dvcqg.provider import dvcqg
 from integrations.views import POSTAL_ROLES, acting_role
 from integrations.vnpost.provider import vnpost
+
+# What the officer reads instead of a Python exception (issue #20: the page showed
+# "ConnectionError: HTTPConnectionPool(…)"); the raw text stays under "Chi tiết kỹ thuật".
+_UNREACHABLE = ("ConnectionError", "HTTPConnectionPool", "Max retries", "unreachable", "Timeout")
+
+
+def readable_sync_error(raw: str) -> str:
+    if not raw:
+        return ""
+    if any(marker.lower() in raw.lower() for marker in _UNREACHABLE):
+        return str(_("Không kết nối được Cổng Dịch vụ công quốc gia; hệ thống sẽ tự gửi lại."))
+    return str(_("Cổng Dịch vụ công quốc gia từ chối dữ liệu; xem chi tiết kỹ thuật."))
 
 
 def office_integrations_panel(*, request: HttpRequest, dossier: Any) -> str | None:
@@ -47,6 +61,10 @@ def office_integrations_panel(*, request: HttpRequest, dossier: Any) -> str | No
             "orders": orders,
             "can_pickup": can_pickup,
             "can_dispatch": can_dispatch,
+            "error_text": readable_sync_error(state.last_error if state else ""),
+            # A retry time already past means the worker has not run it yet: not "retry at 22:53".
+            "retry_pending": bool(state and state.next_attempt_at)
+            and state.next_attempt_at <= timezone.now(),
             "can_retry": state is not None
             and selectors.sync_failures(user=request.user).filter(pk=state.pk).exists(),
         },

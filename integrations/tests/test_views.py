@@ -194,3 +194,34 @@ def test_panel_offers_postal_collection_to_reception_only(cast, settings):
     settings.VNPOST_ENABLED = False
     request.user = cast.staff[Actor.RECEPTION_OFFICER]
     assert office_integrations_panel(request=request, dossier=dossier) is None
+
+
+def test_the_panel_says_in_words_what_went_wrong_and_never_shows_a_past_retry_time():
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from integrations.panels import readable_sync_error
+
+    raw = "DVCQG unreachable: ConnectionError: HTTPConnectionPool(host='127.0.0.1', port=9)"
+    assert readable_sync_error(raw) == (
+        "Không kết nối được Cổng Dịch vụ công quốc gia; hệ thống sẽ tự gửi lại."
+    )
+    assert "HTTP" not in readable_sync_error("DVCQG HTTP 400 invalid payload")
+    assert readable_sync_error("") == ""
+    # The template shows "đang chờ lượt gửi lại" for a retry time already past.
+    from django.template.loader import render_to_string
+
+    class State:
+        status, synced_at, attempts, last_error = "retrying", None, 2, raw
+        next_attempt_at = timezone.now() - dt.timedelta(hours=1)
+
+        def get_status_display(self):
+            return "Đang thử lại"
+
+    html = render_to_string(
+        "integrations/_panel.html",
+        {"state": State(), "retry_pending": True, "error_text": readable_sync_error(raw)},
+    )
+    assert "đang chờ lượt gửi lại" in html
+    assert "Không kết nối được Cổng Dịch vụ công quốc gia" in html
