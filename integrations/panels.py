@@ -31,6 +31,12 @@ def readable_sync_error(raw: str) -> str:
     return str(_("Cổng Dịch vụ công quốc gia từ chối dữ liệu; xem chi tiết kỹ thuật."))
 
 
+def _retry_time_passed(state: Any) -> bool:
+    """A retry time already past means the worker has not run it yet: not "retry at 22:53"."""
+    due = getattr(state, "next_attempt_at", None)
+    return due is not None and due <= timezone.now()
+
+
 def office_integrations_panel(*, request: HttpRequest, dossier: Any) -> str | None:
 
     if dossier.status == DossierStatus.DRAFT:
@@ -63,8 +69,7 @@ def office_integrations_panel(*, request: HttpRequest, dossier: Any) -> str | No
             "can_dispatch": can_dispatch,
             "error_text": readable_sync_error(state.last_error if state else ""),
             # A retry time already past means the worker has not run it yet: not "retry at 22:53".
-            "retry_pending": bool(state and state.next_attempt_at)
-            and state.next_attempt_at <= timezone.now(),
+            "retry_pending": _retry_time_passed(state),
             "can_retry": state is not None
             and selectors.sync_failures(user=request.user).filter(pk=state.pk).exists(),
         },
