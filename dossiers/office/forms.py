@@ -21,7 +21,9 @@ from procedures.selectors import procedure_get
 
 class QueueFilterForm(forms.Form):
     q = forms.CharField(
-        label=_("Tìm theo mã hồ sơ, họ tên hoặc số định danh"), max_length=100, required=False
+        label=_("Tìm theo mã hồ sơ, họ tên, số định danh hoặc số điện thoại"),
+        max_length=100,
+        required=False,
     )
     trang_thai = forms.ChoiceField(label=_("Trạng thái"), required=False)
     kenh = forms.ChoiceField(label=_("Kênh nộp"), required=False)
