@@ -132,14 +132,21 @@ def test_officer_sees_the_case_and_changes_it_with_the_reason_in_the_history(
 
 def test_supplement_with_nothing_ticked_lists_only_the_case_documents(world, residence):
     dossier = own_home_dossier(world, residence)
+    guidance = "Nộp lại bản chụp rõ nét"
     svc.reception_decide(
-        dossier=dossier, by=world.reception_officer, decision="supplement", complete_components=[]
+        dossier=dossier,
+        by=world.reception_officer,
+        decision="supplement",
+        complete_components=[],
+        note=guidance,
     )
     event = dossier.events.get(to_status=DossierStatus.INTAKE_SUPPLEMENT)
-    assert len(event.data["missing_items"]) == 2
+    # The case's two attached documents and the officer's guidance; nothing of other cases.
+    assert len(event.data["missing_components"]) == 2
+    assert event.data["missing_items"][-1] == guidance
     context = form_context(event, FormCode.SUPPLEMENT_REQUEST)
     assert context["case_title"] == OWN_HOME
-    assert len(context["items"]) == 2
+    assert len(context["items"]) == 3  # the two documents and the guidance
 
 
 def test_a_national_portal_dossier_is_put_in_the_case_its_files_answer(world, residence):
