@@ -81,6 +81,7 @@ def _urls(dossier, counter, component):
             "get",
             A.RECEPTION_OFFICER,
         ),
+        ("case_change", reverse("office:case_change", kwargs=d), "post", A.RECEPTION_OFFICER),
         ("interagency", reverse("office:interagency", kwargs=d), "post", A.AGENCY_HEAD),
         ("result", reverse("office:result", kwargs=d), "post", A.PROCESSING_OFFICER),
         ("result_file", reverse("office:result_file", kwargs=d), "get", A.PROCESSING_OFFICER),
