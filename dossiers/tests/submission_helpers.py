@@ -172,6 +172,26 @@ def fill_draft(
     document is attached)."""
     from dossiers import services as svc
 
+    if dossier.organisation_id:  # an organisation declares itself (its tax code), not a person
+        svc.draft_applicant_save(
+            dossier=dossier,
+            by=user,
+            data={
+                **dossier.applicant_data,
+                "phone": PHONE,
+                "address": dossier.applicant_data.get("address") or "12 Cách Mạng Tháng Tám",
+            },
+        )
+    else:
+        _save_person_applicant(dossier, user)
+    _fill_the_rest(dossier, user, document_data=document_data, attach=attach)
+    dossier.refresh_from_db()
+    return dossier
+
+
+def _save_person_applicant(dossier: Any, user: User) -> None:
+    from dossiers import services as svc
+
     svc.draft_applicant_save(
         dossier=dossier,
         by=user,
@@ -184,6 +204,11 @@ def fill_draft(
             "date_of_birth": "",
         },
     )
+
+
+def _fill_the_rest(dossier: Any, user: User, *, document_data: bytes | None, attach: bool) -> None:
+    from dossiers import services as svc
+
     svc.draft_fields_save(
         dossier=dossier,
         by=user,
@@ -203,5 +228,3 @@ def fill_draft(
         )
     svc.draft_delivery_save(dossier=dossier, by=user, delivery="electronic")
     svc.draft_fees_seen(dossier=dossier, by=user)
-    dossier.refresh_from_db()
-    return dossier
