@@ -36,3 +36,14 @@ class DossiersConfig(AppConfig):
         withheld_documents.register("dossiers.results")(results_withheld)
         # The issued forms on the officer's dossier page.
         office_panels.register("official_forms", order=20)(official_forms_panel)
+        # The citizen's dossiers in their personal-data download (right of access).
+        # Local import: in ready(), once the app registry is ready.
+        from accounts import personal_data
+        from dossiers.selectors import personal_data as dossier_data
+
+        personal_data.register(
+            "dossiers",
+            dossier_data.personal_data_dossiers,
+            title=dossier_data.TITLE,
+            labels=dossier_data.LABELS,
+        )

@@ -12,4 +12,14 @@ class HelpdeskConfig(AppConfig):
         from procedures.hooks import procedure_panels
 
         dossier_panels.register("helpdesk_rating", order=20)(dossier_rating_panel)
+        # The person's own reports, questions and ratings in their personal-data download.
+        from accounts import personal_data
+        from helpdesk import personal_data as helpdesk_data
+
+        for name, provider, title in (
+            ("reports", helpdesk_data.personal_data_reports, helpdesk_data.REPORTS_TITLE),
+            ("questions", helpdesk_data.personal_data_questions, helpdesk_data.QUESTIONS_TITLE),
+            ("ratings", helpdesk_data.personal_data_ratings, helpdesk_data.RATINGS_TITLE),
+        ):
+            personal_data.register(name, provider, title=title, labels=helpdesk_data.LABELS)
         procedure_panels.register("helpdesk_faq", order=50)(procedure_faq_page_panel)

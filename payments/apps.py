@@ -27,3 +27,17 @@ class PaymentsConfig(AppConfig):
         dossier_panels.register("payments", order=10)(dossier_payment_panel)
         office_panels.register("payments", order=10)(office_payment_panel)
         confirmation_panels.register("payments", order=10)(confirmation_payment_panel)
+        # The person's payments in their personal-data download (right of access).
+        from accounts import personal_data
+        from payments.selectors import (
+            PERSONAL_DATA_LABELS,
+            PERSONAL_DATA_TITLE,
+            personal_data_payments,
+        )
+
+        personal_data.register(
+            "payments",
+            personal_data_payments,
+            title=PERSONAL_DATA_TITLE,
+            labels=PERSONAL_DATA_LABELS,
+        )

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from accounts.constants import Role
 from accounts.models import User
@@ -210,3 +211,32 @@ def daily_report_rows(*, agency_id: int, day: dt.date) -> list[ReportRow]:
 def online_payment_available() -> bool:
 
     return get_provider(Provider.VNPAY).is_available()
+
+
+PERSONAL_DATA_TITLE = _("Thanh toán phí, lệ phí")
+PERSONAL_DATA_LABELS = {
+    "dossier_code": _("Mã hồ sơ"),
+    "amount_vnd": _("Số tiền (đồng)"),
+    "provider": _("Hình thức"),
+    "txn_ref": _("Mã giao dịch"),
+    "paid_at": _("Thanh toán lúc"),
+    "receipt_number": _("Số biên lai"),
+}
+
+
+def personal_data_payments(user: User) -> list[dict[str, Any]]:
+    """The person's payments in their personal-data download (right of access, issue #25)."""
+    return [
+        {
+            "dossier_code": p.dossier.code or "",
+            "amount_vnd": p.amount_vnd,
+            "provider": p.get_provider_display(),
+            "status": p.get_status_display(),
+            "txn_ref": p.txn_ref,
+            "paid_at": p.paid_at,
+            "receipt_number": p.receipt_number,
+        }
+        for p in payments_for_citizen(user=user)
+        .filter(dossier__applicant=user)
+        .order_by("-created_at")
+    ]
