@@ -135,7 +135,7 @@ def submit(world, draft):
 
 def test_public_lookup_ignores_case_and_surrounding_spaces(client, world, draft):
     dossier = submit(world, draft)
-    response = client.get(
+    response = client.post(
         reverse("dossiers:lookup"),
         {"code": f"  {dossier.code.lower()}  ", "verify": f" {PHONE[-4:]} "},
     )
