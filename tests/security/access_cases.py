@@ -74,6 +74,11 @@ CASES: dict[str, Case] = {
         allowed={"owner": REDIRECT},
         unchanged=lambda w: w.draft.__class__.objects.filter(pk=w.draft.pk).exists(),
     ),
+    "dossiers:case_choose": Case(
+        draft,
+        allowed={"owner": OK_OR_REDIRECT},
+        reason="a procedure with one case redirects its owner to the documents step",
+    ),
     "dossiers:confirmation": Case(dossier, allowed={"owner": OK}),
     "dossiers:confirmation_pdf": Case(dossier, allowed={"owner": OK}),
     "dossiers:component_download": Case(
@@ -413,6 +418,7 @@ CASES.update(
         ),
         "office:action": _office_post(data={"to": "received", "note": "Trái phép"}),
         "office:reception": _office_post(data={"decision": "accept"}),
+        "office:case_change": _office_post(data={"case": "", "reason": "Trái phép"}),
         "office:note": _office_post(
             data={"text": "Ghi chú trái phép"},
             allowed={"reception": frozenset({200, 302})},
@@ -472,6 +478,7 @@ CASES.update(
         "office:counter_draft": Case(
             lambda w: {"uuid": w.counter_draft.uuid}, allowed={"reception": OK}
         ),
+        "official_forms:panel": Case(dossier, allowed={"reception": OK, "processing": OK}),
         "official_forms:file": Case(
             lambda w: {"uuid": w.dossier.uuid, "document": w.document.uuid},
             reason="a dossier's issued form; the citizen's own upload is not one (404 to all)",
