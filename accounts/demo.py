@@ -80,8 +80,11 @@ def _ensure_citizen_profile(user: User) -> None:
             "phone": "0912345678",
             "permanent_address": "Số 12 đường Cách Mạng Tháng Tám",
             "permanent_province_code": "80",
+            # Phường Tân Ninh, whose desk the demo staff also serve (agencies/demo.py DEMO_WARD)
+            "permanent_commune_code": "25459",
             "current_address": "Số 12 đường Cách Mạng Tháng Tám",
             "current_province_code": "80",
+            "current_commune_code": "25459",
         },
     )
 

@@ -13,6 +13,11 @@ from common.demo_types import DemoLogin
 
 SERVICE_CENTRE = "000.01.01.H59"  # Trung tâm Phục vụ hành chính công tỉnh
 JUSTICE = "000.00.03.H59"  # Sở Tư pháp
+# The demo citizen's ward. A commune procedure (residence registration, the flagship) is received
+# and decided by the applicant's commune, so the demo staff also serve this ward's desk: a dossier
+# a visitor files as the demo citizen reaches the demo officers' queues.
+DEMO_WARD = "000.01.50.H59"  # Phường Tân Ninh (commune code 25459)
+DEMO_WARD_COMMUNE_CODE = "25459"
 
 DEMO_MEMBERSHIPS: tuple[tuple[str, Role, str], ...] = (
     ("tiepnhan@demo.tayninh.gov.vn", Role.RECEPTION_OFFICER, SERVICE_CENTRE),
@@ -21,12 +26,18 @@ DEMO_MEMBERSHIPS: tuple[tuple[str, Role, str], ...] = (
     ("vanthu@demo.tayninh.gov.vn", Role.RECORDS_CLERK, JUSTICE),
     ("giamsat@demo.tayninh.gov.vn", Role.ONESTOP_SUPERVISOR, SERVICE_CENTRE),
     ("tongdai@demo.tayninh.gov.vn", Role.HELPDESK_OFFICER, SERVICE_CENTRE),
+    ("tiepnhan@demo.tayninh.gov.vn", Role.RECEPTION_OFFICER, DEMO_WARD),
+    ("xuly@demo.tayninh.gov.vn", Role.PROCESSING_OFFICER, DEMO_WARD),
+    ("lanhdao@demo.tayninh.gov.vn", Role.AGENCY_HEAD, DEMO_WARD),
+    ("vanthu@demo.tayninh.gov.vn", Role.RECORDS_CLERK, DEMO_WARD),
 )
 
 
 def attach_demo_staff() -> int:
     """Give each existing demo staff user a membership; returns how many users were found."""
-    agencies = {a.code: a for a in Agency.objects.filter(code__in={SERVICE_CENTRE, JUSTICE})}
+    agencies = {
+        a.code: a for a in Agency.objects.filter(code__in={SERVICE_CENTRE, JUSTICE, DEMO_WARD})
+    }
     found = 0
     for email, role, code in DEMO_MEMBERSHIPS:
         user = User.objects.filter(email__iexact=email).first()

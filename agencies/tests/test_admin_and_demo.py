@@ -33,16 +33,19 @@ class TestDemo:
         memberships = StaffMembership.objects.select_related("user", "agency")
         got = {(m.user.email, m.role, m.agency.code) for m in memberships}
         assert got == {(e, r.value, c) for e, r, c in demo.DEMO_MEMBERSHIPS}
-        head = memberships.get(role=Role.AGENCY_HEAD)
+        head = memberships.get(role=Role.AGENCY_HEAD, agency__code=demo.JUSTICE)
         assert head.agency.name == "Sở Tư pháp"
+        ward = memberships.get(role=Role.RECEPTION_OFFICER, agency__code=demo.DEMO_WARD)
+        assert ward.agency.commune_code == demo.DEMO_WARD_COMMUNE_CODE
         assert head.user.groups.filter(name=Role.AGENCY_HEAD).exists()
-        assert "demo staff attached: 6" in out.getvalue()
+        assert f"demo staff attached: {len(demo.DEMO_MEMBERSHIPS)}" in out.getvalue()
 
     def test_missing_demo_users_are_skipped(self):
         UserFactory(email="tiepnhan@demo.tayninh.gov.vn")
         out = StringIO()
         assert demo.seed(out) == []
-        assert StaffMembership.objects.count() == 1
+        # the reception officer's two desks: the province centre and the demo citizen's ward
+        assert StaffMembership.objects.count() == 2
         assert Agency.objects.filter(commune_code__gt="").count() == 96
         assert CalendarOverride.objects.filter(date=dt.date(2026, 8, 22)).exists()
 
