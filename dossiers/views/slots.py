@@ -138,7 +138,9 @@ def documents_step(
         return redirect("dossiers:case_choose", uuid=dossier.uuid)
     query = request.GET.get(STORE_QUERY_PARAM, "").strip()
     store = store_for(request, dossier, query)
-    components = list(dossier.components.all())
+    # What must be sent comes first; what is needed "only if it applies to you" follows, each
+    # group in the catalogue's order (the flagship's one required form was last of four).
+    components = sorted(dossier.components.all(), key=lambda c: not c.is_required)
     forms = {c.pk: UploadForm(prefix=f"c{c.pk}", store=store) for c in components}
     failed: list[DossierComponent] = []
     if request.method == "POST":
