@@ -66,6 +66,9 @@ def _next(page, outcome: Outcome) -> None:
     _check_page(page, outcome)
 
 
+OWN_HOME = "Tôi đăng ký vào nhà (chỗ ở) của chính mình"
+
+
 def submit_residence(
     page, base: str, outcome: Outcome, *, uploads: list[Path], from_store: bool
 ) -> str:
@@ -78,6 +81,11 @@ def submit_residence(
     _next(page, outcome)
     page.get_by_label("Địa chỉ đăng ký thường trú").fill("34 Trần Hưng Đạo, phường Tân Ninh")
     _next(page, outcome)
+    if "/truong-hop/" in page.url:  # "Trường hợp nào đúng với bạn?" (issue 25): my own home
+        page.get_by_label(OWN_HOME).check()
+        page.get_by_role("button", name="Chọn trường hợp này").click()
+        page.wait_for_load_state()
+        _check_page(page, outcome)
     card = 0
     if from_store:
         slot = page.locator("section.card").nth(card)
