@@ -74,7 +74,7 @@ check-deploy:
 		$(PY) manage.py check --deploy --fail-level WARNING
 
 messages:
-	DJANGO_DEBUG=true $(PY) manage.py makemessages -l en --no-obsolete --ignore=.venv --ignore=node_modules --ignore=staticfiles
+	DJANGO_DEBUG=true $(PY) manage.py makemessages -l en --no-obsolete --no-location --ignore=.venv --ignore=node_modules --ignore=staticfiles
 	DJANGO_DEBUG=true $(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules
 
 bench: deps-dev
