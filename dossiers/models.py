@@ -221,6 +221,18 @@ class Dossier(BaseModel):
                 condition=models.Q(status__in=OPEN_STATUSES),
                 name="dossier_open_competent_idx",
             ),
+            # The overdue and due-soon badges of one side (ADR 0330): read from the index alone,
+            # where the open-work indexes above sent PostgreSQL to the table to check the status.
+            models.Index(
+                fields=["receiving_agency", "due_at"],
+                condition=models.Q(status__in=CLOCK_RUNNING_STATUSES),
+                name="dossier_running_reception_idx",
+            ),
+            models.Index(
+                fields=["competent_agency", "due_at"],
+                condition=models.Q(status__in=CLOCK_RUNNING_STATUSES),
+                name="dossier_running_competent_idx",
+            ),
             models.Index(fields=["received_at"], name="dossier_received_at_idx"),
             models.Index(fields=["submitted_at"], name="dossier_submitted_at_idx"),
         ]
