@@ -77,12 +77,12 @@ def _impossible_date_message(text: str) -> str:
     )
 
 
-def form_field_for(spec: Any) -> forms.Field | None:
-    """A Django field for one `FormField` row; None for document fields (the documents step)."""
-    label = (
-        spec.label_en
-        if (get_language() or "vi").startswith("en") and spec.label_en
-        else spec.label_vi
+def form_field_for(spec: Any, *, organisation: bool = False) -> forms.Field | None:
+    """A Django field for one `FormField` row; None for document fields (the documents step).
+    `organisation`: the applicant is an organisation, so a person-identity field is labelled as
+    its legal representative's (`field_label`)."""
+    label = field_label(
+        spec, organisation=organisation, english=(get_language() or "vi").startswith("en")
     )
     common: dict[str, Any] = {
         "label": label,
@@ -132,8 +132,8 @@ def form_field_for(spec: Any) -> forms.Field | None:
     return forms.CharField(max_length=500, validators=validators, **common)
 
 
-def eform_fields(specs: Iterable[Any]) -> dict[str, forms.Field]:
-    built = {spec.key: form_field_for(spec) for spec in specs}
+def eform_fields(specs: Iterable[Any], *, organisation: bool = False) -> dict[str, forms.Field]:
+    built = {spec.key: form_field_for(spec, organisation=organisation) for spec in specs}
     return {key: field for key, field in built.items() if field is not None}
 
 
@@ -174,12 +174,47 @@ APPLICANT_KEY_FOR_PREFILL: dict[str, str] = {
 }
 
 
-def answered_by_applicant(specs: Iterable[Any]) -> dict[str, str]:
-    """{field key: applicant key} of the procedure's fields the applicant step already asked."""
+# The fields that identify a natural person. When an organisation applies, its applicant step
+# holds the organisation (name, tax code as the applicant identifier, NĐ 118 Art. 17.1.a), so
+# these fields of the e-form describe the person who answers for it, its legal representative,
+# and are asked on the procedure's step under that label instead of being copied from step 1
+# (a tax code is not a personal ID number). ADR 0305.
+PERSON_IDENTITY_SOURCES = frozenset(
+    {
+        PrefillSource.FULL_NAME,
+        PrefillSource.ID_NUMBER,
+        PrefillSource.DATE_OF_BIRTH,
+        PrefillSource.GENDER,
+    }
+)
+LEGAL_REPRESENTATIVE_SUFFIX = _("của người đại diện theo pháp luật")
+
+
+def is_for_organisation(applicant_data: dict[str, Any] | None) -> bool:
+    """Whether the applicant step declares an organisation (`services.organisation_prefill`)."""
+    return bool((applicant_data or {}).get("organisation"))
+
+
+def about_legal_representative(spec: Any, *, organisation: bool) -> bool:
+    return organisation and spec.prefill_source in PERSON_IDENTITY_SOURCES
+
+
+def field_label(spec: Any, *, organisation: bool = False, english: bool = False) -> str:
+    """The field's label; a person-identity field of an organisation's form says whose it is."""
+    label = str(spec.label_en if english and spec.label_en else spec.label_vi)
+    if about_legal_representative(spec, organisation=organisation):
+        return f"{label} ({LEGAL_REPRESENTATIVE_SUFFIX})"
+    return label
+
+
+def answered_by_applicant(specs: Iterable[Any], *, organisation: bool = False) -> dict[str, str]:
+    """{field key: applicant key} of the procedure's fields the applicant step already asked.
+    For an organisation, not the person-identity fields (they are its legal representative's)."""
     return {
         spec.key: APPLICANT_KEY_FOR_PREFILL[spec.prefill_source]
         for spec in specs
         if spec.prefill_source in APPLICANT_KEY_FOR_PREFILL
+        and not about_legal_representative(spec, organisation=organisation)
     }
 
 
@@ -187,11 +222,18 @@ def with_applicant_answers(
     specs: Iterable[Any], values: dict[str, Any], applicant_data: dict[str, Any]
 ) -> dict[str, Any]:
     """`values` with the fields the applicant step answered set from `applicant_data`."""
-    copied = {
-        key: applicant_data.get(applicant_key, "")
-        for key, applicant_key in answered_by_applicant(specs).items()
-    }
+    answered = answered_by_applicant(specs, organisation=is_for_organisation(applicant_data))
+    copied = {key: applicant_data.get(applicant_key, "") for key, applicant_key in answered.items()}
     return {**values, **copied}
+
+
+def legal_representative_prefill(specs: Iterable[Any], organisation: dict[str, Any]) -> dict:
+    """An organisation's new draft: only the legal representative's name, which the organisation's
+    record names; never a person's ID number or birth date from anyone's profile."""
+    name = str(organisation.get("legal_representative") or "")
+    return {
+        spec.key: name for spec in specs if spec.prefill_source == PrefillSource.FULL_NAME and name
+    }
 
 
 def profile_value(profile: Any, source: str) -> Any:

@@ -139,9 +139,15 @@ class ApplicantForm(_ErrorsFromRules):
         return data
 
 
-def fields_form(specs: list[Any], *, data: Any = None, initial: dict | None = None) -> forms.Form:
+def fields_form(
+    specs: list[Any],
+    *,
+    data: Any = None,
+    initial: dict | None = None,
+    organisation: bool = False,
+) -> forms.Form:
     form = forms.Form(data=data, initial=initial)
-    form.fields = eform.eform_fields(specs)
+    form.fields = eform.eform_fields(specs, organisation=organisation)
     return form
 
 

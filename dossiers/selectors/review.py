@@ -113,13 +113,16 @@ def _applicant_section(dossier: Dossier, procedure: Any) -> AnswerSection:
 def _fields_section(dossier: Dossier, procedure: Any) -> AnswerSection:
     section = AnswerSection(DraftStep.FIELDS)
     specs = list(procedure.form_fields.all())
-    answered = eform.answered_by_applicant(specs)  # shown once, under the applicant
+    organisation = eform.is_for_organisation(dossier.applicant_data)
+    # shown once, under the applicant
+    answered = eform.answered_by_applicant(specs, organisation=organisation)
     for spec in specs:
         if spec.field_type == FieldType.DOCUMENT or spec.key in answered:
             continue
         value = readable(dossier.form_data.get(spec.key), spec.field_type)
+        label = eform.field_label(spec, organisation=organisation)
         section.rows.append(
-            AnswerRow(spec.label_vi, value, f"id_{spec.key}", bool(spec.required and not value))
+            AnswerRow(label, value, f"id_{spec.key}", bool(spec.required and not value))
         )
     return section
 

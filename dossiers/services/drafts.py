@@ -301,6 +301,9 @@ def dossier_start(
     specs = list(procedure.form_fields.all())
     case_key, case_title = initial_case(procedure)
     components = case_component_specs(procedure=procedure, case_key=case_key)
+    declared: dict[str, Any] = (
+        organisation_prefill(organisation) if organisation else applicant_prefill(applicant)
+    )
     dossier = dossier_create_draft(
         applicant=applicant,
         submitter=user,
@@ -312,13 +315,14 @@ def dossier_start(
         processing_time=terms.value,
         processing_time_unit=terms.unit,
         processing_cutoff=terms.cutoff,
-        # An organisation's form is not prefilled from its representative's own data.
-        form_data={} if organisation else fields_prefill(user=applicant, specs=specs),
+        # An organisation's form is not prefilled from its representative's own data: only its
+        # legal representative's name, which the organisation's record holds (ADR 0305).
+        form_data=eform.legal_representative_prefill(specs, declared["organisation"])
+        if organisation
+        else fields_prefill(user=applicant, specs=specs),
         components=components,
     )
-    dossier.applicant_data = (
-        organisation_prefill(organisation) if organisation else applicant_prefill(applicant)
-    )
+    dossier.applicant_data = declared
     if mandate is not None:
         dossier.applicant_data["mandate"] = str(mandate.uuid)
         dossier.applicant_data["submitted_by"] = attribution(mandate=mandate)

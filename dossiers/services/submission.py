@@ -65,7 +65,8 @@ def submission_problems(dossier: Dossier) -> dict[str, list[str]]:
     answers = eform.with_applicant_answers(specs, dossier.form_data, dossier.applicant_data or {})
     _values, field_errors = eform.validate_values(specs, answers)
     if field_errors:
-        labels = {spec.key: spec.label_vi for spec in specs}
+        organisation = eform.is_for_organisation(dossier.applicant_data)
+        labels = {spec.key: eform.field_label(spec, organisation=organisation) for spec in specs}
         problems[DraftStep.FIELDS] = [
             f"{labels.get(k, k)}: {' '.join(v)}" for k, v in field_errors.items()
         ]

@@ -27,8 +27,6 @@ def represent(user, organisation):
 def cast(world):
     """A personal dossier (submitted) and draft, and an organisation's dossier (submitted)."""
     own_org, other_org = OrganisationFactory(), OrganisationFactory()
-    # The test procedure's form asks for a person's ID number, which an organisation has not.
-    world.procedure.form_fields.filter(key="id_number").delete()
     representative, stranger_rep = make_citizen(), make_citizen()
     represent(representative, own_org)
     represent(stranger_rep, other_org)

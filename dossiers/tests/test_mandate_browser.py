@@ -57,6 +57,11 @@ def _code_sent_to(phone_e164: str) -> str:
 def _finish_remaining_steps(dossier: Dossier, by) -> None:
     """Steps 2-5 through the services (their browser journey is test_submission_browser)."""
     svc.draft_fields_save(dossier=dossier, by=by, data={"new_address": "34 Trần Hưng Đạo"})
+    _finish_from_documents(dossier, by)
+
+
+def _finish_from_documents(dossier: Dossier, by) -> None:
+    """Steps 3-5 through the services."""
     for component in dossier.components.exclude(source="state_holds"):
         svc.draft_component_upload(
             dossier=dossier,
@@ -151,10 +156,7 @@ def test_helper_files_for_an_elderly_citizen_who_confirms_by_sms_then_revokes(
 
 def test_a_representative_files_for_an_organisation(browser, live_server, axe, settings):
     settings.VIRUS_SCANNER = "none"
-    world = make_world()
-    # The test procedure's form asks for a person's ID number, which an organisation has not;
-    # the organisation's tax code is declared on step 1.
-    world.procedure.form_fields.filter(key="id_number").delete()
+    world = make_world()  # its form asks for a person's name and ID number (like 1.004222)
     organisation = Organisation.objects.create(
         tax_code="3900123456",
         name="Hợp tác xã Nông nghiệp Tân Biên",
@@ -187,8 +189,26 @@ def test_a_representative_files_for_an_organisation(browser, live_server, axe, s
     check_page(page, axe, "organisation applicant step")
     _shot(page, "organisation-step1-360")
     page.get_by_role("button", name="Lưu và tiếp tục").click()
+    # Step 2: the form's person-identity fields are the legal representative's, asked as such;
+    # the tax code declared on step 1 is not taken for a personal ID number.
+    representative_name = page.get_by_label(
+        "Họ, chữ đệm và tên (của người đại diện theo pháp luật)"
+    )
+    representative_name.wait_for()
+    assert representative_name.input_value() == world.citizen.get_full_name()
+    representative_id = page.get_by_label(
+        "Số định danh cá nhân (của người đại diện theo pháp luật)"
+    )
+    assert representative_id.input_value() == ""
+    check_page(page, axe, "organisation fields step")
+    representative_id.fill("072090001234")
+    page.get_by_label("Địa chỉ đăng ký thường trú").fill("34 Trần Hưng Đạo")
+    _shot(page, "organisation-step2-360")
+    page.get_by_role("button", name="Lưu và tiếp tục").click()
+    page.wait_for_url("**/giay-to/")
     dossier = Dossier.objects.get(organisation=organisation)
-    _finish_remaining_steps(dossier, world.citizen)
+    assert dossier.form_data["id_number"] == "072090001234"
+    _finish_from_documents(dossier, world.citizen)
     _submit_from_review(page, url, dossier)
     dossier.refresh_from_db()
     assert dossier.status == "submitted"

@@ -341,7 +341,7 @@ def test_an_organisations_draft_is_prefilled_from_the_organisation(world, organi
     )
     assert declared["organisation"]["legal_representative"] == "Lê Văn Giám Đốc"
     assert ID_NUMBER not in str(declared)  # nothing of the representative's own data
-    assert dossier.form_data == {}
+    assert ID_NUMBER not in str(dossier.form_data)
 
 
 def test_an_organisations_applicant_step_names_it_and_never_writes_a_profile(
@@ -388,3 +388,137 @@ def test_an_organisations_dossier_is_for_its_current_representatives_only(
         valid_to=timezone.localdate() - dt.timedelta(days=1)
     )
     assert client.get(url).status_code == 404  # the one who filed it, once they have left
+
+
+# --- an organisation's e-form: the person-identity fields are its legal representative's ----------
+
+
+REPRESENTATIVE_ID = "072090001234"
+
+
+def _organisation_draft(world, organisation):
+    dossier = svc.dossier_start(
+        procedure=world.procedure, user=world.citizen, organisation=organisation
+    )
+    svc.draft_applicant_save(
+        dossier=dossier, by=world.citizen, data={**dossier.applicant_data, "phone": PHONE}
+    )
+    dossier.refresh_from_db()
+    return dossier
+
+
+def test_an_organisations_form_names_its_legal_representative_not_the_filer(world, organisation):
+    dossier = svc.dossier_start(
+        procedure=world.procedure, user=world.citizen, organisation=organisation
+    )
+    # the name the organisation's record gives; no ID number from anyone's profile
+    assert dossier.form_data == {"full_name": "Lê Văn Giám Đốc"}
+
+
+def test_the_tax_code_is_not_copied_into_the_personal_id_number_field(world, organisation):
+    dossier = _organisation_draft(world, organisation)
+    assert dossier.applicant_data["id_number"] == "3900123456"  # the applicant's identifier
+    assert "id_number" not in dossier.form_data
+    problems = svc.submission_problems(dossier)
+    assert any(
+        line.startswith("Số định danh cá nhân (của người đại diện theo pháp luật)")
+        for line in problems[DraftStep.FIELDS]
+    ), problems
+
+
+def test_an_organisations_draft_with_its_representatives_id_number_is_submitted(
+    world, organisation
+):
+    dossier = _organisation_draft(world, organisation)
+    svc.draft_fields_save(
+        dossier=dossier,
+        by=world.citizen,
+        data={
+            **dossier.form_data,
+            "id_number": REPRESENTATIVE_ID,
+            "new_address": "34 Trần Hưng Đạo",
+        },
+    )
+    dossier.refresh_from_db()
+    assert dossier.form_data["id_number"] == REPRESENTATIVE_ID
+    assert dossier.form_data["full_name"] == "Lê Văn Giám Đốc"
+    # saving the applicant step again leaves the representative's answers alone
+    svc.draft_applicant_save(
+        dossier=dossier, by=world.citizen, data={**dossier.applicant_data, "phone": PHONE}
+    )
+    dossier.refresh_from_db()
+    assert dossier.form_data["id_number"] == REPRESENTATIVE_ID
+    assert svc.submission_problems(dossier).get(DraftStep.FIELDS) is None
+    fill_draft(dossier, world.citizen)
+    svc.dossier_submit_online(dossier=dossier, by=world.citizen, declaration=True)
+    dossier.refresh_from_db()
+    assert dossier.status == DossierStatus.SUBMITTED
+    assert dossier.applicant_data["id_number"] == "3900123456"
+
+
+def test_a_tax_code_typed_as_the_representatives_id_number_is_refused(world, organisation):
+    dossier = _organisation_draft(world, organisation)
+    with pytest.raises(ApplicationError) as refused:
+        svc.draft_fields_save(
+            dossier=dossier,
+            by=world.citizen,
+            data={"id_number": "3900123456", "new_address": "34 Trần Hưng Đạo"},
+        )
+    assert "id_number" in refused.value.extra["errors"]
+
+
+def test_the_organisations_fields_step_asks_the_representatives_identity(
+    client, world, organisation
+):
+    dossier = _organisation_draft(world, organisation)
+    client.force_login(world.citizen)
+    url = reverse("dossiers:step", kwargs={"uuid": dossier.uuid, "step": DraftStep.FIELDS})
+    page = client.get(url).content.decode()
+    assert "Số định danh cá nhân (của người đại diện theo pháp luật)" in page
+    assert "Họ, chữ đệm và tên (của người đại diện theo pháp luật)" in page
+    assert 'value="Lê Văn Giám Đốc"' in page
+    response = client.post(
+        url,
+        {
+            "full_name": "Lê Văn Giám Đốc",
+            "id_number": REPRESENTATIVE_ID,
+            "new_address": "34 Trần Hưng Đạo",
+        },
+    )
+    assert response.status_code == 302
+    dossier.refresh_from_db()
+    assert dossier.form_data["id_number"] == REPRESENTATIVE_ID
+
+
+def test_a_persons_draft_still_takes_the_id_number_from_the_applicant_step(world):
+    dossier = svc.dossier_start(procedure=world.procedure, user=world.citizen)
+    fill_draft(dossier, world.citizen)
+    from dossiers import eform
+
+    specs = list(world.procedure.form_fields.all())
+    assert set(eform.answered_by_applicant(specs)) == {"full_name", "id_number"}
+    assert set(eform.answered_by_applicant(specs, organisation=True)) == set()
+
+
+def test_the_demo_residence_form_for_an_organisation(world, organisation):
+    """The e-form the demo configures on the national procedure 1.004222 (procedures.demo)."""
+    from dossiers import eform
+    from procedures.demo import _configure_residence
+
+    world.procedure.form_fields.all().delete()
+    _configure_residence()
+    specs = list(world.procedure.form_fields.all())
+    assert set(eform.answered_by_applicant(specs, organisation=True)) == {"phone", "email"}
+    dossier = _organisation_draft(world, organisation)
+    assert dossier.form_data["phone"] == PHONE  # the organisation's contact, from step 1
+    svc.draft_fields_save(
+        dossier=dossier,
+        by=world.citizen,
+        data={
+            **dossier.form_data,
+            "id_number": REPRESENTATIVE_ID,
+            "new_address": "34 Trần Hưng Đạo",
+        },
+    )
+    dossier.refresh_from_db()
+    assert svc.submission_problems(dossier).get(DraftStep.FIELDS) is None

@@ -214,14 +214,17 @@ def _applicant_step(request: AuthenticatedHttpRequest, dossier: Dossier, procedu
 def _fields_step(request: AuthenticatedHttpRequest, dossier: Dossier, procedure: Any) -> Any:
     """The procedure's own fields, less those the applicant step already answered."""
     specs = list(procedure.form_fields.all())
-    answered = eform.answered_by_applicant(specs)
+    organisation = eform.is_for_organisation(dossier.applicant_data)
+    answered = eform.answered_by_applicant(specs, organisation=organisation)
     asked = [spec for spec in specs if spec.key not in answered]
-    form = fields_form(asked, data=_posted(request), initial=dossier.form_data)
+    form = fields_form(
+        asked, data=_posted(request), initial=dossier.form_data, organisation=organisation
+    )
     if request.method == "POST" and form.is_valid():
         try:
             svc.draft_fields_save(dossier=dossier, by=request.user, data=request.POST.dict())
         except ApplicationError as error:
-            labels = {spec.key: spec.label_vi for spec in specs}
+            labels = {spec.key: eform.field_label(spec) for spec in specs}
             for key, errs in error.extra.get("errors", {}).items():
                 for message in errs:
                     if key in form.fields:
