@@ -582,5 +582,7 @@ class DossierAlert(models.Model):
         return f"{self.dossier} {self.kind} {self.due_instant:%d/%m/%Y %H:%M}"
 
 
-# The registers of outgoing numbers live in their own module (this one is near its size limit).
+# The registers of outgoing numbers and the counter confirmations live in their own modules
+# (this one is near its size limit).
+from dossiers.assisted_models import IdentityConfirmation  # noqa: E402, F401
 from dossiers.numbering_models import IssuedNumber, NumberRegister  # noqa: E402, F401

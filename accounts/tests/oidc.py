@@ -160,15 +160,16 @@ def start_login(client, *, process: str = "login") -> str:
     return response["Location"]
 
 
-def provider_sign_in(authorize_url: str, login: str) -> str:
-    """Signs in at the provider's dev form and consents; returns the redirect back to us."""
+def provider_sign_in(authorize_url: str, login: str, *, back_to: str = CALLBACK_PATH) -> str:
+    """Signs in at the provider's dev form and consents; returns the redirect back to us
+    (`back_to`: the path of our callback)."""
     browser = requests.Session()
     url = authorize_url
     for _ in range(12):
         response = browser.get(url, allow_redirects=False, timeout=10)
         if response.status_code in (302, 303):
             url = urljoin(url, response.headers["Location"])
-            if CALLBACK_PATH in url:
+            if back_to in url:
                 return url
             continue
         action = _form_action(response.text)
@@ -176,7 +177,7 @@ def provider_sign_in(authorize_url: str, login: str) -> str:
         form["prompt"] = "login" if form else "consent"
         response = browser.post(urljoin(url, action), data=form, allow_redirects=False, timeout=10)
         url = urljoin(url, response.headers["Location"])
-        if CALLBACK_PATH in url:
+        if back_to in url:
             return url
     raise AssertionError("the provider never redirected back to the portal")
 

@@ -45,6 +45,18 @@ urlpatterns = [
     ),
     path("tiep-nhan-tai-quay/", views.counter, name="counter"),
     path("tiep-nhan-tai-quay/<uuid:uuid>/", views.counter_draft, name="counter_draft"),
+    # The national identity's answer to "the citizen confirms" and the return after its logout:
+    # fixed addresses registered with the provider; the dossier is in the officer's session.
+    path(
+        "tiep-nhan-tai-quay/dinh-danh/",
+        views.counter_identity_return,
+        name="counter_identity_return",
+    ),
+    path(
+        "tiep-nhan-tai-quay/dinh-danh/xong/",
+        views.counter_identity_done,
+        name="counter_identity_done",
+    ),
 ]
 
 # forms: Mẫu 07, the dossier register (staff; dossiers/register_views.py).

@@ -29,6 +29,7 @@ from dossiers.services.components import (
     postal_collection_offered,
 )
 from dossiers.services.counter import (
+    ASSISTED_PURPOSE,
     citizen_by_id_number,
     counter_agency,
     counter_case_choose,
@@ -38,6 +39,7 @@ from dossiers.services.counter import (
     counter_confirmation_send,
     counter_draft_start,
     counter_fields_save,
+    counter_identity_confirm,
     counter_problems,
     counter_scan_attach,
     counter_submit,
@@ -170,6 +172,7 @@ __all__ = [
     "AGENCY_WORKER_ROLES",
     "APPLICANT_KEYS",
     "APPLICANT_LABELS",
+    "ASSISTED_PURPOSE",
     "BATCH",
     "CITIZEN_NOTICES",
     "EXTENDABLE_STATUSES",
@@ -216,6 +219,7 @@ __all__ = [
     "counter_confirmation_send",
     "counter_draft_start",
     "counter_fields_save",
+    "counter_identity_confirm",
     "counter_problems",
     "counter_scan_attach",
     "counter_submit",

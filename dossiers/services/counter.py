@@ -7,6 +7,7 @@ Status changes go through `dossiers.services.transition`; see docs/back-office.m
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -15,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.constants import Role
+from accounts.identity.presence import PresentIdentity
 from accounts.models import CitizenProfile, User
 from accounts.services import citizen_register
 from accounts.validators import validate_id_number
@@ -37,7 +39,7 @@ from dossiers.constants import (
     DossierStatus,
     ResultDelivery,
 )
-from dossiers.models import Dossier, DossierComponent, DossierEvent
+from dossiers.models import Dossier, DossierComponent, DossierEvent, IdentityConfirmation
 from dossiers.selectors.actors import dossier_actor_agency
 from dossiers.selectors.cases import (
     CASE_NOT_CHOSEN,
@@ -59,7 +61,12 @@ from dossiers.services.drafts import (
 from dossiers.services.submission import dossier_submit
 from dossiers.services.transition import dossier_transition
 from dossiers.workflow import TransitionNotAllowed
-from notifications.phone_codes import phone_code_confirm, phone_code_confirmed, phone_code_send
+from notifications.phone_codes import (
+    CONFIRMATION_FRESH_MINUTES,
+    phone_code_confirm,
+    phone_code_confirmed,
+    phone_code_send,
+)
 from procedures.deadlines import COUNTER_FIRST, ONLINE_FIRST, procedure_due_terms
 from procedures.selectors import procedure_fee_lines, procedure_online_only_on
 
@@ -238,9 +245,91 @@ def counter_confirmation_check(*, dossier: Dossier, by: User, code: str) -> None
     phone_code_confirm(purpose=ASSISTED_PURPOSE, reference=str(dossier.uuid), code=code)
 
 
-def counter_confirmation(dossier: Dossier) -> Any:
-    """The citizen's fresh confirmation of this assisted dossier, or None."""
-    return phone_code_confirmed(purpose=ASSISTED_PURPOSE, reference=str(dossier.uuid))
+# --- assisted submission: the citizen's confirmation with the national identity (ADR 0306) ------
+
+BY_SMS = "sms"
+BY_NATIONAL_IDENTITY = "national_identity"
+
+
+@dataclass(frozen=True)
+class CounterConfirmation:
+    """The citizen agreed to this assisted dossier: how (`BY_SMS` or `BY_NATIONAL_IDENTITY`)."""
+
+    method: str
+    confirmed_at: dt.datetime
+
+
+class IdentityMismatch(ApplicationError):
+    pass
+
+
+def counter_identity_confirm(
+    *, dossier: Dossier, by: User, identity: PresentIdentity
+) -> IdentityConfirmation:
+    """The applicant signed in with the national identity on the counter device (checked by
+    `accounts.identity.presence`); their verified ID number must be the dossier's applicant's.
+    A refusal is audited (someone else signed in) and changes nothing else."""
+    declared = str((dossier.applicant_data or {}).get("id_number") or "")
+    verified = identity.claims.id_number
+    if identity.purpose != ASSISTED_PURPOSE or identity.reference != str(dossier.uuid):
+        raise ApplicationError(_("Phiên xác nhận không dành cho hồ sơ này."), code="reference")
+    if not verified or verified != declared:
+        audit_record(
+            action="office.assisted_identity_refused",
+            actor=by,
+            obj=dossier,
+            data={"issuer": identity.issuer, "subject": identity.subject},
+        )
+        raise IdentityMismatch(
+            _(
+                "Người vừa đăng nhập định danh điện tử không phải người nộp hồ sơ này "
+                "(số định danh cá nhân không khớp)."
+            ),
+            code="identity_mismatch",
+        )
+    return _identity_confirmation_record(dossier=dossier, by=by, identity=identity)
+
+
+@transaction.atomic
+def _identity_confirmation_record(
+    *, dossier: Dossier, by: User, identity: PresentIdentity
+) -> IdentityConfirmation:
+    locked = _counter_locked(dossier, by)
+    if locked.assisted_by_id is None:
+        raise ApplicationError(_("Hồ sơ này nộp trực tiếp, không cần xác nhận."), code="paper")
+    row = IdentityConfirmation.objects.create(
+        dossier=locked,
+        officer=by,
+        issuer=identity.issuer,
+        subject=identity.subject,
+        acr=identity.acr[:64],
+        id_number=identity.claims.id_number,
+        authenticated_at=identity.authenticated_at,
+    )
+    audit_record(action="office.assisted_identity_confirmed", actor=by, obj=locked)
+    return row
+
+
+def counter_confirmation(dossier: Dossier) -> CounterConfirmation | None:
+    """The citizen's fresh confirmation of this assisted dossier (the last half hour), or None.
+    A national-identity confirmation counts only for the ID number it verified."""
+    found: list[CounterConfirmation] = []
+    code = phone_code_confirmed(purpose=ASSISTED_PURPOSE, reference=str(dossier.uuid))
+    if code is not None and code.confirmed_at is not None:
+        found.append(CounterConfirmation(BY_SMS, code.confirmed_at))
+    fresh_after = timezone.now() - dt.timedelta(minutes=CONFIRMATION_FRESH_MINUTES)
+    identity = (
+        IdentityConfirmation.objects.filter(
+            dossier=dossier,
+            confirmed_at__gte=fresh_after,
+            id_number=str((dossier.applicant_data or {}).get("id_number") or ""),
+        )
+        .order_by("-confirmed_at")
+        .first()
+    )
+    if identity is not None:
+        found.append(CounterConfirmation(BY_NATIONAL_IDENTITY, identity.confirmed_at))
+    return max(found, key=lambda c: c.confirmed_at, default=None)
 
 
 @transaction.atomic
@@ -319,6 +408,14 @@ def counter_scan_attach(
     return component
 
 
+def _assisted_note(facts: dict[str, Any]) -> str:
+    if not facts:
+        return ""
+    if facts["assisted"]["confirmed_by"] == BY_NATIONAL_IDENTITY:
+        return _("Nộp trực tuyến tại quầy, công dân có mặt và xác nhận bằng định danh điện tử.")
+    return _("Nộp trực tuyến tại quầy, công dân có mặt và xác nhận bằng mã qua tin nhắn.")
+
+
 def counter_problems(dossier: Dossier) -> list[str]:
 
     problems: list[str] = []
@@ -353,13 +450,23 @@ def counter_submit(*, dossier: Dossier, by: User, accept_now: bool = False) -> D
         confirmation = counter_confirmation(locked)
         if confirmation is None:
             raise ApplicationError(
-                _("Công dân chưa xác nhận nộp hồ sơ: gửi mã xác nhận và nhập mã công dân đọc."),
+                _(
+                    "Công dân chưa xác nhận nộp hồ sơ: bằng mã gửi qua tin nhắn hoặc bằng định "
+                    "danh điện tử."
+                ),
                 code="not_confirmed",
-                extra={"problems": [_("Công dân chưa xác nhận bằng mã gửi qua tin nhắn.")]},
+                extra={
+                    "problems": [
+                        _(
+                            "Công dân chưa xác nhận bằng mã gửi qua tin nhắn hoặc bằng định danh "
+                            "điện tử."
+                        )
+                    ]
+                },
             )
         facts["assisted"] = {
             "by": str(by.uuid),
-            "confirmed_by": "sms",
+            "confirmed_by": confirmation.method,
             "confirmed_at": confirmation.confirmed_at.isoformat(),
         }
     locked.declared_at = timezone.now()
@@ -368,9 +475,7 @@ def counter_submit(*, dossier: Dossier, by: User, accept_now: bool = False) -> D
         dossier=locked,
         by=by,
         role=Actor.RECEPTION_OFFICER,
-        note=_("Nộp trực tuyến tại quầy, công dân có mặt và xác nhận bằng mã qua tin nhắn.")
-        if facts
-        else "",
+        note=_assisted_note(facts),
         data=facts or None,
     )
     document_uses_lock(kind=UseKind.DOSSIER, reference=document_reference(locked))

@@ -9,6 +9,8 @@ from dossiers.office.views.cases import case_change
 from dossiers.office.views.counter import (
     counter,
     counter_draft,
+    counter_identity_done,
+    counter_identity_return,
 )
 from dossiers.office.views.detail import (
     action,
@@ -44,6 +46,8 @@ __all__ = [
     "consult_reply",
     "counter",
     "counter_draft",
+    "counter_identity_done",
+    "counter_identity_return",
     "detail",
     "extend",
     "extension_decision",

@@ -19,6 +19,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from accounts.http import AuthenticatedHttpRequest
+from accounts.identity import presence
 from common.exceptions import ApplicationError
 from dossiers import selectors as sel
 from dossiers import services as svc
@@ -180,6 +181,8 @@ def counter_draft(request: AuthenticatedHttpRequest, uuid: Any) -> HttpResponse:
         return _counter_send_code(request, dossier)
     if step == "confirm_code":
         return _counter_confirm_code(request, dossier)
+    if step == "identity":
+        return _counter_identity_start(request, dossier)
     if step == "case":
         return _counter_case(request, dossier)
     if step == "submit":
@@ -309,3 +312,64 @@ def _counter_confirm_code(request: AuthenticatedHttpRequest, dossier: Dossier) -
             return redirect("office:counter_draft", uuid=dossier.uuid)
     context = _counter_context(dossier, code_form=form)
     return render(request, "dossiers/office/counter_draft.html", context, status=400)
+
+
+# --- assisted submission: the citizen confirms with the national identity (ADR 0306) -------------
+
+IDENTITY_RETURN_SESSION_KEY = "counter_identity_return"
+
+
+def _counter_identity_start(request: AuthenticatedHttpRequest, dossier: Dossier) -> HttpResponse:
+    """The citizen signs in with the national identity on this device; nobody is signed in."""
+    if dossier.assisted_by_id is None:
+        raise PermissionDenied
+    try:
+        url = presence.presence_check_start(
+            request,
+            purpose=svc.ASSISTED_PURPOSE,
+            reference=str(dossier.uuid),
+            callback_url=request.build_absolute_uri(reverse("office:counter_identity_return")),
+        )
+    except ApplicationError as error:
+        messages.error(request, error.message)
+        return redirect("office:counter_draft", uuid=dossier.uuid)
+    return redirect(url)
+
+
+@login_required
+def counter_identity_return(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The provider's answer: the verified ID number must be the applicant's. Then the citizen's
+    provider session is ended, so it does not stay on the counter device."""
+    who = _reception_only(request)
+    pending = presence.presence_check_pending(request)
+    if pending is None or pending.get("purpose") != svc.ASSISTED_PURPOSE:
+        raise Http404
+    dossier = sel.counter_draft_for(who=who, uuid=pending["reference"])
+    if dossier is None:
+        raise Http404
+    try:
+        identity = presence.presence_check_finish(request)
+        svc.counter_identity_confirm(dossier=dossier, by=request.user, identity=identity)
+    except ApplicationError as error:
+        messages.error(request, error.message)
+        return redirect("office:counter_draft", uuid=dossier.uuid)
+    messages.success(request, _("Công dân đã xác nhận nộp hồ sơ bằng định danh điện tử."))
+    request.session[IDENTITY_RETURN_SESSION_KEY] = str(dossier.uuid)
+    logout = presence.presence_logout_url(
+        request,
+        identity=identity,
+        post_logout_redirect_uri=request.build_absolute_uri(
+            reverse("office:counter_identity_done")
+        ),
+    )
+    return redirect(logout or reverse("office:counter_identity_done"))
+
+
+@login_required
+def counter_identity_done(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Back from the provider's logout: to the dossier the citizen confirmed."""
+    _reception_only(request)
+    reference = request.session.pop(IDENTITY_RETURN_SESSION_KEY, None)
+    if not reference:
+        return redirect("office:counter")
+    return redirect("office:counter_draft", uuid=reference)
