@@ -33,4 +33,8 @@ def applicant_side(*, user: User | AnonymousUser) -> Q:
 
 
 def stands_for_applicant(*, user: User, dossier: Dossier) -> bool:
+    # The applicant of their own person's dossier (the first condition of `applicant_side`) is
+    # read from the row in hand: two queries fewer on every step of a citizen's own draft.
+    if dossier.organisation_id is None and user.pk is not None and dossier.applicant_id == user.pk:
+        return True
     return Dossier.objects.filter(applicant_side(user=user), pk=dossier.pk).exists()
