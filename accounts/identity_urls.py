@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from accounts.identity import mandate_views, views
+from accounts.identity import mandate_views, sms_sign_in_views, views
 
 app_name = "identity"
 
@@ -9,6 +9,8 @@ urlpatterns = [
     path("oidc/<str:provider_id>/callback/", views.oidc_callback, name="oidc_callback"),
     path("dang-nhap/", views.sign_in, name="sign_in"),
     path("dang-xuat/", views.logout, name="logout"),
+    path("dang-nhap-sms/", sms_sign_in_views.sms_sign_in_start, name="sms_sign_in"),
+    path("dang-nhap-sms/ma/", sms_sign_in_views.sms_sign_in_code, name="sms_sign_in_code"),
     path("uy-quyen/", views.mandate_list, name="mandates"),
     path("uy-quyen/tai-quay/", views.mandate_counter, name="mandate_counter"),
     path("uy-quyen/<uuid:uuid>/thu-hoi/", views.mandate_revoke, name="mandate_revoke"),

@@ -29,6 +29,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     email = models.EmailField(_("e-mail"), unique=True)
     full_name = models.CharField(_("họ và tên"), max_length=150, blank=True)
     phone = models.CharField(_("số điện thoại"), max_length=20, blank=True)
+    # The number (E.164) a one-time SMS code proved this person holds, and when (ADR 0300):
+    # the only number "Đăng nhập bằng mã gửi qua SMS" sends a code to.
+    verified_phone = models.CharField(_("số điện thoại đã xác thực"), max_length=20, blank=True)
+    phone_verified_at = models.DateTimeField(_("xác thực số điện thoại lúc"), null=True, blank=True)
     is_staff = models.BooleanField(_("quyền vào trang quản trị"), default=False)
     is_active = models.BooleanField(_("đang hoạt động"), default=True)
     date_joined = models.DateTimeField(_("ngày đăng ký"), default=timezone.now)

@@ -13,7 +13,8 @@ class NotificationsConfig(AppConfig):
 
         load_channels()
 
-        from accounts.identity.hooks import mandate_phone_codes
-        from notifications.phone_codes import MandateConsentCodes
+        from accounts.identity.hooks import mandate_phone_codes, sign_in_phone_codes
+        from notifications.phone_codes import MandateConsentCodes, SignInCodes
 
         mandate_phone_codes.register("notifications")(MandateConsentCodes())
+        sign_in_phone_codes.register("notifications")(SignInCodes())

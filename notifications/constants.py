@@ -70,6 +70,8 @@ class Event(models.TextChoices):
     HELPDESK_REPORT_RECEIVED = "helpdesk_report_received", _("Đã tiếp nhận phản ánh")
     # a one-time code the person reads back to confirm a step (`notifications.phone_codes`)
     CONFIRMATION_CODE = "confirmation_code", _("Mã xác nhận qua tin nhắn")
+    # a one-time code to sign in with ("Đăng nhập bằng mã gửi qua SMS", ADR 0300)
+    SIGN_IN_CODE = "sign_in_code", _("Mã đăng nhập qua tin nhắn")
     HELPDESK_REPORT_UPDATE = "helpdesk_report_update", _("Cập nhật xử lý phản ánh")
     # staff
     STAFF_NEW_IN_QUEUE = "staff_new_in_queue", _("Hồ sơ mới trong hàng đợi")
@@ -259,6 +261,14 @@ EVENTS: dict[str, EventSpec] = {
         urgent=True,
         channels=(Channel.SMS,),
         sample={"code": "482913", "minutes": "10", "purpose": "nộp hồ sơ 1.004222 tại quầy"},
+        sensitive=True,
+    ),
+    Event.SIGN_IN_CODE: EventSpec(
+        Audience.CITIZEN,
+        ("code", "minutes"),
+        urgent=True,
+        channels=(Channel.SMS,),
+        sample={"code": "482913", "minutes": "10"},
         sensitive=True,
     ),
     Event.HELPDESK_REPORT_RECEIVED: EventSpec(

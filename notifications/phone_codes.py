@@ -10,7 +10,9 @@ and reference; a wrong try is counted and committed before the refusal.
 
 Purposes in use: `counter_assisted` (the citizen agrees to an online dossier filed for them at
 the counter, dossiers.services.counter); `mandate_consent` (the citizen agrees to a mandate a
-helper asked for, accounts.identity.mandate_consent through its hook, `MandateConsentCodes`).
+helper asked for, accounts.identity.mandate_consent through its hook, `MandateConsentCodes`);
+`sign_in` (a person signs in with a code sent to the phone a code proved they hold,
+accounts.identity.sms_sign_in through its hook, `SignInCodes`, single-use — ADR 0300).
 """
 
 from __future__ import annotations
@@ -46,9 +48,17 @@ def _hash(*, purpose: str, reference: str, code: str) -> str:
 
 
 @transaction.atomic
-def phone_code_send(*, phone: str, purpose: str, reference: str, label: str) -> PhoneCode:
+def phone_code_send(
+    *,
+    phone: str,
+    purpose: str,
+    reference: str,
+    label: str,
+    event: str = Event.CONFIRMATION_CODE,
+) -> PhoneCode:
     """Send a fresh 6-digit code to `phone` for (`purpose`, `reference`); `label` says in the SMS
-    what the code confirms. Earlier codes for the same thing stop counting."""
+    what the code confirms (the sign-in code's `event` has no such line). Earlier codes for the
+    same thing stop counting."""
     now = timezone.now()
     recent = PhoneCode.objects.filter(
         purpose=purpose,
@@ -71,10 +81,13 @@ def phone_code_send(*, phone: str, purpose: str, reference: str, label: str) -> 
         code_hash=_hash(purpose=purpose, reference=reference, code=code),
         expires_at=now + dt.timedelta(minutes=CODE_MINUTES),
     )
+    context = {"code": code, "minutes": str(CODE_MINUTES)}
+    if event == Event.CONFIRMATION_CODE:
+        context["purpose"] = label
     sms = notify_phone(
-        event=Event.CONFIRMATION_CODE,
+        event=event,
         phone=phone,
-        context={"code": code, "minutes": str(CODE_MINUTES), "purpose": label},
+        context=context,
         reference=reference,
     )
     if sms is None:  # rolls the code back with the transaction
@@ -82,8 +95,13 @@ def phone_code_send(*, phone: str, purpose: str, reference: str, label: str) -> 
     return row
 
 
-def phone_code_confirm(*, purpose: str, reference: str, code: str) -> PhoneCode:
-    """The code typed in matches the newest live one: confirmed. Raises `PhoneCodeError`."""
+def phone_code_confirm(
+    *, purpose: str, reference: str, code: str, single_use: bool = False
+) -> PhoneCode:
+    """The code typed in matches the newest live one: confirmed. Raises `PhoneCodeError`.
+
+    A confirmed code answers "confirmed" again (the step it confirmed decides whether that
+    matters), unless `single_use`: then it is spent and refused like an expired one."""
     with transaction.atomic():
         row = (
             PhoneCode.objects.select_for_update()
@@ -96,6 +114,11 @@ def phone_code_confirm(*, purpose: str, reference: str, code: str) -> PhoneCode:
                 _("Mã xác nhận đã hết hạn hoặc chưa được gửi; hãy gửi mã mới."), code="expired"
             )
         if row.confirmed_at is not None:
+            if single_use:
+                raise PhoneCodeError(
+                    _("Mã xác nhận đã hết hạn hoặc chưa được gửi; hãy gửi mã mới."),
+                    code="expired",
+                )
             return row
         if row.attempts >= MAX_ATTEMPTS:
             raise PhoneCodeError(
@@ -134,3 +157,21 @@ class MandateConsentCodes:
 
     def confirm(self, *, reference: str, code: str) -> None:
         phone_code_confirm(purpose=self.purpose, reference=reference, code=code)
+
+
+class SignInCodes:
+    """The codes of "Đăng nhập bằng mã gửi qua SMS": a code signs in once (ADR 0300)."""
+
+    purpose = "sign_in"
+
+    def send(self, *, phone: str, reference: str, label: str) -> None:
+        phone_code_send(
+            phone=phone,
+            purpose=self.purpose,
+            reference=reference,
+            label=label,
+            event=Event.SIGN_IN_CODE,
+        )
+
+    def confirm(self, *, reference: str, code: str) -> None:
+        phone_code_confirm(purpose=self.purpose, reference=reference, code=code, single_use=True)

@@ -35,6 +35,13 @@ class MandateScope(models.TextChoices):
 MANDATE_CODE_PER_AGENT_PER_HOUR = 5
 MANDATE_CODE_PER_PHONE_PER_HOUR = 3
 
+# "Đăng nhập bằng mã gửi qua SMS" (ADR 0300): codes sent per phone, per ID number and per
+# address in an hour; wrong tries per attempt (the code's own 5 tries count too).
+SIGN_IN_CODE_PER_PHONE_PER_HOUR = 3
+SIGN_IN_CODE_PER_ID_PER_HOUR = 3
+SIGN_IN_CODE_PER_ADDRESS_PER_HOUR = 10
+SIGN_IN_TRIES_PER_ATTEMPT = 5
+
 
 class PrivacyRequestKind(models.TextChoices):
     CORRECTION = "correction", _("Chỉnh sửa dữ liệu")

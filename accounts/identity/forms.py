@@ -143,6 +143,41 @@ class MandateCodeForm(forms.Form):
     )
 
 
+class SmsSignInForm(forms.Form):
+    """Đăng nhập bằng mã gửi qua SMS: who you are (ID number) and the phone the code goes to."""
+
+    id_number = forms.CharField(
+        label=_("Số định danh cá nhân (12 số, trên thẻ căn cước)"),
+        max_length=12,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    phone = forms.CharField(
+        label=_("Số điện thoại đã xác thực"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
+
+    def clean_id_number(self) -> str:
+        value = self.cleaned_data["id_number"].strip()
+        if not (value.isdigit() and len(value) == 12):
+            raise forms.ValidationError(_("Số định danh cá nhân gồm 12 chữ số."))
+        return value
+
+    def clean_phone(self) -> str:
+        value = self.cleaned_data["phone"].replace(" ", "")
+        validate_phone(value)
+        return value
+
+
+class SmsSignInCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Mã đăng nhập (6 chữ số) nhận qua SMS"),
+        max_length=6,
+        min_length=6,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
+    )
+
+
 class PrivacyRequestForm(forms.Form):
     kind = forms.ChoiceField(label=_("Loại yêu cầu"), choices=PrivacyRequestKind.choices)
     details = forms.CharField(

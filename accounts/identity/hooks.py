@@ -6,6 +6,8 @@
   writes the code's hash and the SMS outbox row in the caller's transaction; `confirm(reference=,
   code=)` counts the try in its own transaction and raises an `ApplicationError` when wrong,
   expired or tried too often — so it is called outside any transaction.
+* `sign_in_phone_codes`: the same mechanism for "Đăng nhập bằng mã gửi qua SMS" (ADR 0300), whose
+  codes are single-use: a code that signed someone in never signs in again.
 * `mandate_field_choices`: the fields (lĩnh vực) a mandate may be scoped to, as (code, name)
   pairs; the procedures app registers its catalogue's fields.
 """
@@ -28,13 +30,14 @@ class PhoneCodes(Protocol):
 
 
 mandate_phone_codes: Registry[PhoneCodes] = Registry("mandate phone codes")
+sign_in_phone_codes: Registry[PhoneCodes] = Registry("sign-in phone codes")
 mandate_field_choices: Registry[Callable[[], list[tuple[str, str]]]] = Registry(
     "mandate field choices"
 )
 
 
-def phone_codes() -> PhoneCodes:
-    for _key, codes in mandate_phone_codes.items():
+def phone_codes(registry: Registry[PhoneCodes] = mandate_phone_codes) -> PhoneCodes:
+    for _key, codes in registry.items():
         return codes
     raise ApplicationError(_("Chưa gửi được mã xác nhận qua SMS."), code="sms_unavailable")
 

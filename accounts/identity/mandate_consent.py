@@ -28,6 +28,7 @@ from accounts.identity.constants import (
 )
 from accounts.identity.hooks import phone_codes
 from accounts.identity.mandates import _audit, mandate_request
+from accounts.identity.sms_sign_in import phone_verified_record
 from accounts.models import CitizenProfile, Mandate, User
 from common.exceptions import ApplicationError
 from common.ratelimit import rate_limit_hit
@@ -140,5 +141,7 @@ def mandate_confirm_by_code(
         locked.status = MandateStatus.ACTIVE
         locked.consented_at = timezone.now()
         locked.save(update_fields=["status", "consented_at", "updated_at"])
+        # The principal read back a code sent to this phone: it may now sign them in (ADR 0300).
+        phone_verified_record(user=locked.principal, phone=locked.consent_phone)
         _audit("mandate.confirmed", locked, agent, request)
     return locked

@@ -3,6 +3,9 @@
 * a community helper asks an elderly citizen for a mandate at the commune office; the citizen
   confirms with the code the Twilio protocol simulator delivered; the helper files for them; the
   citizen's timeline names the helper; the citizen revokes; the helper's pages and PDF are gone;
+* the same for a citizen WITHOUT an account: the SMS path opens one; the citizen later signs in
+  to it with "Đăng nhập bằng mã gửi qua SMS" (ADR 0300), sees the dossier naming the helper and
+  revokes, and the helper loses the dossier, its PDF and the start-for option at once;
 * a representative files for an organisation: step 1 declares the organisation, not the person.
 """
 
@@ -21,7 +24,7 @@ from accounts.tests.factories import CitizenFactory
 from dossiers import services as svc
 from dossiers.models import Dossier
 from dossiers.tests.submission_helpers import make_citizen, make_world, pdf_bytes
-from dossiers.tests.test_submission_browser import check_page, signed_in_context
+from dossiers.tests.test_submission_browser import WIDTH, check_page, signed_in_context
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -144,6 +147,93 @@ def test_helper_files_for_an_elderly_citizen_who_confirms_by_sms_then_revokes(
     check_page(citizen_page, axe, "citizen's mandates")
     citizen_page.get_by_role("button", name="Thu hồi").click()
     assert citizen_page.get_by_text("Đã thu hồi ủy quyền.").is_visible()
+    citizen_context.close()
+
+    # The helper has lost the dossier, its PDF and the start-for option at once.
+    assert page.request.get(detail).status == 404
+    assert page.request.get(pdf).status == 404
+    page.goto(url + f"/ho-so/bat-dau/{world.procedure.code}/")
+    assert page.get_by_label("Nộp hồ sơ cho").count() == 0
+    helper_context.close()
+
+
+NEW_ID = "072049002222"
+NEW_PHONE = "0911222444"
+
+
+def test_a_citizen_without_an_account_confirms_by_sms_signs_in_by_sms_and_revokes(
+    browser, live_server, axe, settings, twilio_simulator
+):
+    settings.VIRUS_SCANNER = "none"
+    world = make_world()
+    helper = CitizenFactory(
+        full_name="Trần Văn Hỗ Trợ", roles=[Role.CITIZEN, Role.COMMUNITY_HELPER]
+    )
+    url = live_server.url
+
+    # At the commune office: the citizen has no account; the helper asks, the code is read out.
+    helper_context = signed_in_context(browser, live_server, helper)
+    page = helper_context.new_page()
+    page.goto(url + "/dinh-danh/uy-quyen/xin/")
+    page.get_by_label("Họ và tên người ủy quyền").fill("Lê Thị Bảy")
+    page.get_by_label("Số định danh cá nhân (12 số)").fill(NEW_ID)
+    page.get_by_label("Số điện thoại của người ủy quyền").fill(NEW_PHONE)
+    page.get_by_role("button", name="Gửi mã xác nhận qua SMS").click()
+    page.wait_for_url("**/ma-xac-nhan/")
+    page.get_by_label("Mã xác nhận (6 chữ số)", exact=False).fill(_code_sent_to("+84911222444"))
+    page.get_by_role("button", name="Xác nhận", exact=True).click()
+    assert page.get_by_text("Lê Thị Bảy đã xác nhận").is_visible()
+    mandate = Mandate.objects.get(agent=helper, principal__profile__id_number=NEW_ID)
+    principal = mandate.principal
+    assert mandate.status == "active"
+    assert not principal.has_usable_password()
+
+    # The helper files for them.
+    page.goto(url + f"/ho-so/bat-dau/{world.procedure.code}/")
+    page.get_by_label("Nộp hồ sơ cho").select_option(f"nguoi:{principal.uuid}")
+    page.get_by_role("button", name="Bắt đầu khai hồ sơ mới").click()
+    assert page.get_by_label("Họ và tên").input_value() == "Lê Thị Bảy"
+    # The SMS path knew only the name, the ID number and the phone: the helper adds the address.
+    page.get_by_label("Địa chỉ thường trú").fill("Ấp Thạnh Hòa, xã Tân Biên")
+    page.get_by_role("button", name="Lưu và tiếp tục").click()
+    page.wait_for_url(re.compile(r".*/buoc/(?!nguoi-nop).*"))
+    dossier = Dossier.objects.get(applicant=principal)
+    _finish_remaining_steps(dossier, helper)
+    _submit_from_review(page, url, dossier)
+    detail = url + reverse("dossiers:detail", kwargs={"uuid": dossier.uuid})
+    pdf = url + reverse("dossiers:confirmation_pdf", kwargs={"uuid": dossier.uuid})
+    assert page.request.get(detail).status == 200
+    assert page.request.get(pdf).status == 200
+
+    # Later, at home: the citizen signs in with a code sent to the phone that confirmed.
+    citizen_context = browser.new_context(locale="vi-VN", viewport={"width": WIDTH, "height": 780})
+    citizen_page = citizen_context.new_page()
+    citizen_page.goto(url + "/accounts/login/")
+    citizen_page.get_by_role("link", name="Đăng nhập bằng mã gửi qua SMS").click()
+    check_page(citizen_page, axe, "sms sign-in")
+    citizen_page.get_by_label("Số định danh cá nhân", exact=False).fill(NEW_ID)
+    citizen_page.get_by_label("Số điện thoại đã xác thực").fill(NEW_PHONE)
+    citizen_page.get_by_role("button", name="Gửi mã đăng nhập").click()
+    citizen_page.wait_for_url("**/dang-nhap-sms/ma/")
+    check_page(citizen_page, axe, "sms sign-in code")
+    _shot(citizen_page, "sms-sign-in-code-360")
+    sign_in_code = _code_sent_to("+84911222444")
+    citizen_page.get_by_label("Mã đăng nhập (6 chữ số)", exact=False).fill(sign_in_code)
+    citizen_page.get_by_role("button", name="Đăng nhập", exact=True).click()
+    assert citizen_page.get_by_text("Đã đăng nhập bằng mã gửi qua SMS.").is_visible()
+    check_page(citizen_page, axe, "my page after sms sign-in")
+
+    citizen_page.goto(detail)
+    assert citizen_page.get_by_text(
+        "Trần Văn Hỗ Trợ thực hiện thay cho Lê Thị Bảy"
+    ).first.is_visible()
+    check_page(citizen_page, axe, "the dossier filed for them")
+    citizen_page.goto(url + "/dinh-danh/uy-quyen/")
+    assert citizen_page.get_by_text("Trần Văn Hỗ Trợ").first.is_visible()
+    citizen_page.get_by_role("button", name="Thu hồi").click()
+    assert citizen_page.get_by_text("Đã thu hồi ủy quyền.").is_visible()
+    check_page(citizen_page, axe, "mandates after revocation")
+    _shot(citizen_page, "sms-signed-in-revoked-360")
     citizen_context.close()
 
     # The helper has lost the dossier, its PDF and the start-for option at once.

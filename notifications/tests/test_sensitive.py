@@ -30,7 +30,9 @@ def _code_sms() -> Notification:
 def test_only_the_one_time_codes_are_sensitive():
     assert EVENTS[Event.HELPDESK_PHONE_CODE].sensitive
     assert EVENTS[Event.CONFIRMATION_CODE].sensitive
-    assert sorted(SENSITIVE_EVENTS) == sorted([Event.HELPDESK_PHONE_CODE, Event.CONFIRMATION_CODE])
+    assert sorted(SENSITIVE_EVENTS) == sorted(
+        [Event.HELPDESK_PHONE_CODE, Event.CONFIRMATION_CODE, Event.SIGN_IN_CODE]
+    )
 
 
 @pytest.mark.django_db(transaction=True)
