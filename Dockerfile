@@ -18,10 +18,11 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
-# WeasyPrint needs Pango (the PDF fonts come from npm, ADR 0200); gettext compiles translations.
+# WeasyPrint needs Pango (the PDF fonts come from npm, ADR 0200); gettext compiles translations;
+# Poppler draws the draft result's pages for the head's page (ADR 0320).
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
-        libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 gettext \
+        libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 gettext poppler-utils \
     && rm -rf /var/lib/apt/lists/*
 RUN useradd --create-home --uid 1000 portal
 WORKDIR /app

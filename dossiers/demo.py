@@ -146,7 +146,7 @@ def _make(key: str, target: str, name: str, people: dict[str, Any], procedure: A
             dossier_transition(
                 dossier=dossier, to=step, by=by, role=role, result_kind=ResultKind.POSITIVE
             )
-        elif step == S.ISSUING:
+            # The draft result goes with the proposal: the head approves it in view (issue #20).
             result = document_store(
                 data=_pdf("Kết quả đăng ký thường trú"),
                 title="Kết quả đăng ký thường trú",
@@ -157,7 +157,6 @@ def _make(key: str, target: str, name: str, people: dict[str, Any], procedure: A
                 issued_by_system=True,
             )
             dossier_result_attach(dossier=dossier, document_uuid=result.uuid, by=by, role=role)
-            dossier_transition(dossier=dossier, to=step, by=by, role=role)
         else:
             dossier_transition(dossier=dossier, to=step, by=by, role=role)
         dossier.refresh_from_db()

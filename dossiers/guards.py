@@ -160,3 +160,15 @@ def result_document_attached(ctx: GuardContext) -> str | None:
     if ctx.dossier.result_document_uuid is None:
         return _("Chưa đính kèm văn bản kết quả.")
     return None
+
+
+@guards.register("draft_result_attached")
+def draft_result_attached(ctx: GuardContext) -> str | None:
+    """The head approves what they can see: the officer's draft result must be attached first
+    (issue #20: "Phê duyệt" was accepted with no draft, so the head approved blind)."""
+    if ctx.dossier.result_document_uuid is None:
+        return _(
+            "Chưa có dự thảo kết quả để phê duyệt: chuyên viên cần đính kèm dự thảo (PDF) "
+            "trước, hoặc trả lại chuyên viên kèm ghi chú."
+        )
+    return None

@@ -233,7 +233,14 @@ TRANSITIONS: tuple[Transition, ...] = (
         sets_result_kind=True,
     ),
     _t(S.AWAITING_APPROVAL, S.APPRAISING, (A.AGENCY_HEAD,), "Điều 19.1", note_required=True),
-    _t(S.AWAITING_APPROVAL, S.SIGNING, (A.AGENCY_HEAD,), "Điều 19.3", guards=("result_kind_set",)),
+    # The head approves a draft result in view (issue #20): not before the officer attached it.
+    _t(
+        S.AWAITING_APPROVAL,
+        S.SIGNING,
+        (A.AGENCY_HEAD,),
+        "Điều 19.3",
+        guards=("result_kind_set", "draft_result_attached"),
+    ),
     # The result is digitally signed, numbered and issued by the records clerk (Art. 22.1).
     _t(
         S.SIGNING,

@@ -36,6 +36,7 @@ urlpatterns = [
     path("ho-so/<uuid:uuid>/lien-thong/", views.interagency, name="interagency"),
     path("ho-so/<uuid:uuid>/ket-qua/", views.result, name="result"),
     path("ho-so/<uuid:uuid>/ket-qua/xem/", views.result_file, name="result_file"),
+    path("ho-so/<uuid:uuid>/ket-qua/trang-<int:page>.png", views.result_page, name="result_page"),
     path("ho-so/<uuid:uuid>/ket-qua/ky-so/", views.result_sign, name="result_sign"),
     path("ho-so/<uuid:uuid>/ket-qua/vao-so/", views.result_register, name="result_register"),
     path(

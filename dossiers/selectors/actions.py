@@ -43,6 +43,7 @@ S = DossierStatus
 RECEPTION_TARGETS = frozenset({S.RECEIVED, S.INTAKE_SUPPLEMENT, S.REJECTED_AT_INTAKE})
 ASSIGN_EDGE = (S.IN_PROCESS, S.APPRAISING)
 CONSULT_EDGE = (S.APPRAISING, S.CONSULTING)
+APPROVE_EDGE = (S.AWAITING_APPROVAL, S.SIGNING)
 INTERAGENCY_EDGES = frozenset({(S.IN_PROCESS, S.INTERAGENCY), (S.APPRAISING, S.INTERAGENCY)})
 # The citizen's answer to a supplement request goes where the table's edge leads.
 SUPPLEMENT_ANSWER_EDGES = frozenset(
@@ -156,6 +157,7 @@ def dossier_actions(*, dossier: Dossier, user: User) -> DossierActions:
         a
         for a in dossier_actions_for(dossier=dossier, user=user)
         if ONCE_ONLY_TARGETS.get(a.transition.target) not in used_names
+        and not _approval_without_draft(dossier, a.transition)
     ]
 
     def edge_role(match: Iterable[tuple[str, str]] | None = None, targets=None) -> str | None:
@@ -214,6 +216,13 @@ def dossier_actions(*, dossier: Dossier, user: User) -> DossierActions:
         and citizen_result_document(dossier) is not None,
         used=used,
     )
+
+
+def _approval_without_draft(dossier: Dossier, transition: Transition) -> bool:
+    """The approval ("Phê duyệt") is not offered until there is a draft result to approve (its
+    guard would refuse it anyway); the proposal card says the draft is missing."""
+    edge = (transition.source, transition.target)
+    return edge == APPROVE_EDGE and dossier.result_document_uuid is None
 
 
 # Where each once-only step would be offered: only there is it worth asking whether it was used.

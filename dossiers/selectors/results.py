@@ -14,6 +14,7 @@ is never released: the applicant gets what was issued, nothing else.
 
 from __future__ import annotations
 
+import logging
 import uuid
 from typing import Any
 
@@ -21,12 +22,14 @@ from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from documents.models import StoredDocument
-from documents.selectors import organisations_represented
+from documents.previews import PdfPreview, PreviewUnavailable, pdf_preview
+from documents.selectors import document_referenced_by_dossier, organisations_represented
 from dossiers.constants import RESULT_ISSUED_STATUSES, DossierStatus, EventKind
 from dossiers.models import Dossier, DossierEvent, NumberRegister
 from dossiers.numbering_models import RegisterBook, number_text
 
 S = DossierStatus
+logger = logging.getLogger(__name__)
 
 
 def citizen_result_document(dossier: Dossier) -> uuid.UUID | None:
@@ -133,3 +136,18 @@ def next_outgoing_number(*, dossier: Dossier) -> str:
         or 0
     )
     return number_text(last + 1, year)
+
+
+def office_result_preview(dossier: Dossier) -> PdfPreview | None:
+    """The attached result (the draft the head approves, or its signed copy) as page images and
+    text to show inline on the officer's page (ADR 0320); None when there is no file or Poppler
+    could not read it (the page then offers the PDF alone). The caller has already allowed the
+    officer to see this dossier."""
+    document = document_referenced_by_dossier(uuid=dossier.result_document_uuid)
+    if document is None or not document.is_pdf:
+        return None
+    try:
+        return pdf_preview(document)
+    except PreviewUnavailable as error:
+        logger.warning("result preview of %s unavailable: %s", dossier.code, error)
+        return None

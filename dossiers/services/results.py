@@ -41,7 +41,7 @@ from dossiers.constants import (
 from dossiers.models import Dossier, DossierEvent
 from dossiers.numbering_models import RegisterBook
 from dossiers.services.drafts import document_reference
-from dossiers.services.numbering import number_take
+from dossiers.services.numbering import number_record, number_take
 from dossiers.services.reception import acting_role
 from dossiers.services.transition import dossier_event_record
 from dossiers.workflow import TransitionNotAllowed
@@ -236,7 +236,17 @@ def office_result_register(*, dossier: Dossier, by: User, number: str) -> Dossie
             _("Văn bản kết quả chưa có chữ ký số đã được kiểm tra."), code="result_unsigned"
         )
     agency = dossier.competent_agency or dossier.receiving_agency
-    if not number and agency is not None:
+    if number and agency is not None:
+        # A number typed by hand goes into the agency's outgoing book too (ADR 0321): refused
+        # when the book already gave it; the book continues after it.
+        number_record(
+            agency=agency,
+            book=RegisterBook.OUTGOING,
+            reference=f"result:{dossier.pk}",
+            text=number,
+            dossier=dossier,
+        )
+    elif agency is not None:
         # No number typed: the next one of the agency's outgoing book (ADR 0276); a retry of the
         # same dossier gets the same number back.
         number = number_take(

@@ -15,8 +15,9 @@ from dossiers.models import IssuedNumber
 from dossiers.numbering_models import RegisterBook
 from dossiers.official_forms.issuance import form_numbers
 from dossiers.services import dossier_event_record
-from dossiers.services.numbering import number_take
+from dossiers.services.numbering import number_record, number_take
 from dossiers.tests.factories import make_cast, make_draft
+from dossiers.workflow import TransitionNotAllowed
 
 pytestmark = pytest.mark.django_db
 VN = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -71,3 +72,41 @@ def test_two_dossiers_of_one_person_never_share_a_document_code():
     # Outside a dossier (an upload to the store): ID number + type, as NĐ 118 Art. 22.4 writes it.
     assert document_code_for(owner_code="072090001234", doc_type_code="GKS") == "072090001234.GKS"
     assert document_code_for(owner_code="", doc_type_code="GKS") == ""
+
+
+def test_a_typed_number_is_written_to_the_book_and_a_duplicate_is_refused():
+    cast = make_cast()
+    agency = cast.competent
+    first, second = make_draft(cast), make_draft(cast)
+    first.code, second.code = "TEST-A", "TEST-B"
+    at = dt.datetime(2026, 12, 8, 9, tzinfo=VN)
+    assert number_take(agency=agency, book=OUT, reference="form:1", at=at).number == 1
+    typed = number_record(
+        agency=agency, book=OUT, reference="result:a", text="21/TB-STP", dossier=first, at=at
+    )
+    assert (typed.number, typed.year) == (21, 2026)
+    held = IssuedNumber.objects.get(reference="result:a")
+    assert (held.number, held.register.agency, held.register.year, held.dossier) == (
+        21,
+        agency,
+        2026,
+        first,
+    )
+    # A retry of the same registration is accepted; the book continues after the typed number.
+    assert number_record(agency=agency, book=OUT, reference="result:a", text="21/TB-STP", at=at)
+    assert number_take(agency=agency, book=OUT, reference="form:2", at=at).number == 22
+    # The same number for another document, whatever its symbol: refused, naming the holder.
+    with pytest.raises(TransitionNotAllowed, match="Số 21 đã được cấp") as refused:
+        number_record(agency=agency, book=OUT, reference="result:b", text="021/QĐ-STP", at=at)
+    assert refused.value.code == "number_taken"
+    # A second number for a document already numbered; a text with no number: refused.
+    with pytest.raises(TransitionNotAllowed, match="đã được cấp số 21/2026"):
+        number_record(agency=agency, book=OUT, reference="result:a", text="30/TB", at=at)
+    with pytest.raises(TransitionNotAllowed, match="phải bắt đầu bằng số thứ tự"):
+        number_record(agency=agency, book=OUT, reference="result:b", text="TB-STP", at=at)
+    # Another agency's book, or next year's, may give 21 again.
+    other = AgencyFactory()
+    assert number_record(agency=other, book=OUT, reference="x", text="21/TB", at=at).number == 21
+    next_year = dt.datetime(2027, 1, 4, 9, tzinfo=VN)
+    assert number_record(agency=agency, book=OUT, reference="y", text="21", at=next_year)
+    assert IssuedNumber.objects.filter(number=21).count() == 3

@@ -17,6 +17,7 @@ from dossiers.constants import Actor, DossierStatus, EventKind
 from dossiers.official_forms.context import form_context
 from dossiers.services import dossier_submit, dossier_transition
 from dossiers.tests.factories import make_cast, make_draft, place_in
+from dossiers.tests.submission_helpers import pdf_bytes
 from dossiers.workflow import TransitionNotAllowed
 from notifications.models import Notification
 
@@ -250,9 +251,58 @@ def test_the_head_sees_the_proposed_refusal_its_reasons_and_the_draft(client):
     assert 'data-proposal="negative"' in proposal
     assert "Từ chối giải quyết" in proposal
     assert "Nhà ở không thuộc quyền sở hữu của người đề nghị." in proposal
-    assert "Chuyên viên chưa đính kèm dự thảo kết quả." in proposal
+    assert "Chuyên viên chưa đính kèm dự thảo kết quả: chưa thể phê duyệt." in proposal
     assert "đề xuất: Từ chối giải quyết" in html  # the history says what was proposed
-    assert "Trả lại chuyên viên" in html  # approve, or return with a note
+    assert "Trả lại chuyên viên" in html  # return with a note; no draft, so no approval
+    assert 'data-action="signing"' not in html
+
+
+def test_approval_is_refused_until_the_draft_exists_and_offered_once_it_does(client):
+    cast = make_cast()
+    dossier = _appraising(cast)
+    officer, head = cast.staff[A.PROCESSING_OFFICER], cast.staff[A.AGENCY_HEAD]
+    dossier_transition(
+        dossier=dossier,
+        to=S.AWAITING_APPROVAL,
+        by=officer,
+        role=A.PROCESSING_OFFICER,
+        result_kind="positive",
+    )
+    login_with_mfa(client, head)
+    # A tab opened before the rule (or a crafted post): refused, the reason at the top.
+    to = S.SIGNING
+    response = client.post(
+        reverse("office:action", kwargs={"uuid": dossier.uuid}),
+        {
+            "to_prefix": to,
+            f"a-{to}-to": to,
+            f"a-{to}-role": A.AGENCY_HEAD,
+            f"a-{to}-expected_status": S.AWAITING_APPROVAL,
+        },
+        follow=True,
+    )
+    dossier.refresh_from_db()
+    assert dossier.status == S.AWAITING_APPROVAL
+    html = response.content.decode()
+    messages_block = html[html.index('class="messages') :]
+    assert "Chưa có dự thảo kết quả để phê duyệt" in messages_block[:2000]
+    svc.office_result_upload(
+        dossier=dossier, by=officer, data=pdf_bytes("Du thao ket qua"), name="du-thao.pdf"
+    )
+    html = _page(client, dossier)
+    assert 'data-action="signing"' in html
+    assert "proposal-no-draft" not in html
+    # The draft inline (ADR 0320): its page drawn on the server, its text beside it.
+    preview = html[html.index('id="proposal-draft-preview"') :]
+    page_url = reverse("office:result_page", kwargs={"uuid": dossier.uuid, "page": 1})
+    assert page_url in preview
+    assert "Du thao ket qua" in preview
+    assert f"{reverse('office:result_page', kwargs={'uuid': dossier.uuid, 'page': 2})}" not in html
+    image = client.get(page_url)
+    assert image.status_code == 200
+    assert image["Content-Type"] == "image/png"
+    assert image.content.startswith(b"\x89PNG")
+    assert client.get(page_url.replace("trang-1", "trang-2")).status_code == 404
 
 
 # --- smaller things ----------------------------------------------------------------------------

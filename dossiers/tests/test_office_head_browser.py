@@ -5,8 +5,8 @@ approves, signs → the records clerk registers the number and issues → the re
 Each standard form is recorded with its number and in the right person's name; axe-core scans
 the pages where the new parts appear.
 
-The register's own document numbering (helper "records", issue #20) had not landed when this was
-written: the number checked is the one the records clerk enters on the result (`result_code`)."""
+The number the records clerk types on the result is written to the competent agency's outgoing
+book (ADR 0321), which refuses a number it already gave."""
 
 import datetime as dt
 import uuid
@@ -17,9 +17,11 @@ import pytest
 
 from dossiers import services as svc
 from dossiers.constants import Actor, DossierStatus, EventKind
-from dossiers.models import Dossier
+from dossiers.models import Dossier, IssuedNumber
+from dossiers.numbering_models import RegisterBook
 from dossiers.official_forms.context import form_context
 from dossiers.services import dossier_submit, dossier_transition
+from dossiers.services.numbering import number_record
 from dossiers.tests.factories import make_cast, make_draft
 from dossiers.tests.signing_helpers import configure_signing, enrol_signers
 from dossiers.tests.submission_helpers import pdf_bytes
@@ -160,6 +162,13 @@ def test_supplement_to_return_with_the_head_deciding(
     assert proposal.locator("[data-proposal='negative']").inner_text() == "Từ chối giải quyết"
     assert "Chỗ ở không hợp pháp" in proposal.inner_text()
     assert proposal.get_by_role("link", name="Mở dự thảo kết quả").count() == 1
+    # The draft itself, inline: its page drawn on the server and loaded under the CSP.
+    image = proposal.get_by_role("img", name="Dự thảo kết quả, trang 1/1")
+    image.scroll_into_view_if_needed()
+    page.wait_for_function(
+        "img => img.complete && img.naturalWidth > 0", arg=image.element_handle()
+    )
+    assert "Thong bao tu choi" in proposal.locator("#draft-page-text-1").text_content()
     assert "đề xuất: Từ chối giải quyết" in page.content()
     _click(page, "Phê duyệt", exact=True)
     assert _status(dossier) == S.SIGNING
@@ -171,11 +180,28 @@ def test_supplement_to_return_with_the_head_deciding(
     assert _status(dossier) == S.ISSUING
     context.close()
 
-    # 8. The records clerk registers the number and issues the result.
+    # 8. The records clerk registers the number and issues the result. A number the agency's
+    #    outgoing book already gave is refused beside the field; the one typed is written to it.
+    number_record(
+        agency=cast.competent,
+        book=RegisterBook.OUTGOING,
+        reference="elsewhere:20",
+        text="20/QĐ-STP",
+    )
     context, page = _context(browser, live_server, cast.staff[A.RECORDS_CLERK])
     _open_from_queue(page, base, "Chờ ký, ban hành", code, axe, [])
+    page.get_by_label("Số, ký hiệu văn bản kết quả").fill("20/TB-STP")
+    _click(page, "Vào số", exact=True)
+    register = page.locator("section[aria-labelledby='register-title']")
+    assert "Số 20 đã được cấp trong sổ văn bản đi" in register.inner_text()
     page.get_by_label("Số, ký hiệu văn bản kết quả").fill("21/TB-STP")
     _click(page, "Vào số", exact=True)
+    held = IssuedNumber.objects.select_related("register").get(dossier=dossier, number=21)
+    assert (held.register.agency, held.register.book, held.register.year) == (
+        cast.competent,
+        RegisterBook.OUTGOING,
+        timezone.localdate().year,
+    )
     _click(page, "Vào sổ, ban hành kết quả")
     assert _status(dossier) == S.DONE
     context.close()

@@ -3,6 +3,7 @@ the processing steps (assign, consult, extend, inter-agency), and two officers r
 
 import datetime as dt
 import threading
+import uuid
 
 from django.db import connection
 from django.urls import reverse
@@ -188,7 +189,12 @@ def _act(client, dossier, to, role, **extra):
 @pytest.mark.django_db
 def test_only_the_allowed_actions_are_offered(client):
     cast = make_cast()
-    dossier = place_in(make_draft(cast), S.AWAITING_APPROVAL, result_kind="positive")
+    dossier = place_in(
+        make_draft(cast),
+        S.AWAITING_APPROVAL,
+        result_kind="positive",
+        result_document_uuid=uuid.uuid4(),  # the draft the head approves
+    )
     html = _signed_in(client, cast.staff[A.AGENCY_HEAD]).get(_detail(dossier)).content.decode()
     assert 'data-action="signing"' in html
     assert 'data-action="appraising"' in html

@@ -403,14 +403,14 @@ def test_negative_result_is_printed_on_form_03_and_closes_the_sheet_row(run, cas
         result_kind="negative",
         note="Nhà ở không thuộc quyền sở hữu hợp pháp của người đề nghị.",
     )
-    move(run, cast, dossier, S.SIGNING, A.AGENCY_HEAD)
     run(
         dossier_result_attach,
         dossier=dossier,
         document_uuid=uuid.uuid4(),
-        by=cast.staff[A.RECORDS_CLERK],
-        role=A.RECORDS_CLERK,
+        by=cast.staff[A.PROCESSING_OFFICER],
+        role=A.PROCESSING_OFFICER,
     )
+    move(run, cast, dossier, S.SIGNING, A.AGENCY_HEAD)
     move(run, cast, dossier, S.ISSUING, A.AGENCY_HEAD)
     done = move(run, cast, dossier, S.DONE, A.RECORDS_CLERK)
     refusal, sheet = sorted(issued_for(done), key=lambda e: e.pk)

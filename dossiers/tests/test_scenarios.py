@@ -78,15 +78,16 @@ def test_happy_path_from_submission_to_returned_result(cast, django_capture_on_c
         )
         move(cast, dossier, S.APPRAISING, A.AGENCY_HEAD)
         move(cast, dossier, S.AWAITING_APPROVAL, A.PROCESSING_OFFICER, result_kind="positive")
-        move(cast, dossier, S.SIGNING, A.AGENCY_HEAD)
-        with pytest.raises(TransitionNotAllowed, match="Chưa đính kèm văn bản kết quả"):
-            move(cast, dossier, S.ISSUING, A.AGENCY_HEAD)
+        # The head approves a draft in view: not before the officer attached one (issue #20).
+        with pytest.raises(TransitionNotAllowed, match="Chưa có dự thảo kết quả để phê duyệt"):
+            move(cast, dossier, S.SIGNING, A.AGENCY_HEAD)
         dossier_result_attach(
             dossier=dossier,
             document_uuid=uuid.uuid4(),
-            by=cast.staff[A.AGENCY_HEAD],
-            role=A.AGENCY_HEAD,
+            by=cast.staff[A.PROCESSING_OFFICER],
+            role=A.PROCESSING_OFFICER,
         )
+        move(cast, dossier, S.SIGNING, A.AGENCY_HEAD)
         move(cast, dossier, S.ISSUING, A.AGENCY_HEAD)
         done = move(cast, dossier, S.DONE, A.RECORDS_CLERK, at(9, 15))
         assert done.form_code == ""  # a positive result is the result document itself
@@ -259,13 +260,13 @@ def test_negative_result_is_issued_on_form_03(cast):
         result_kind="negative",
         note="Không đủ điều kiện cấp phép.",
     )
-    move(cast, dossier, S.SIGNING, A.AGENCY_HEAD)
     dossier_result_attach(
         dossier=dossier,
         document_uuid=uuid.uuid4(),
-        by=cast.staff[A.RECORDS_CLERK],
-        role=A.RECORDS_CLERK,
+        by=cast.staff[A.PROCESSING_OFFICER],
+        role=A.PROCESSING_OFFICER,
     )
+    move(cast, dossier, S.SIGNING, A.AGENCY_HEAD)
     move(cast, dossier, S.ISSUING, A.AGENCY_HEAD)
     done = move(cast, dossier, S.DONE, A.RECORDS_CLERK)
     assert done.form_code == FormCode.REFUSAL

@@ -81,15 +81,16 @@ class Journey:
     ) -> Journey:
         before = when - dt.timedelta(minutes=20)
         self.move(S.AWAITING_APPROVAL, A.PROCESSING_OFFICER, before, result_kind=kind)
-        self.move(S.SIGNING, A.AGENCY_HEAD, before + dt.timedelta(minutes=5))
+        # The draft result comes with the proposal: the head approves it in view (issue #20).
         self._go(
-            before + dt.timedelta(minutes=6),
+            before + dt.timedelta(minutes=1),
             dossier_result_attach,
             dossier=self.dossier,
             document_uuid=uuid.uuid4(),
-            by=self.cast.staff[A.AGENCY_HEAD],
-            role=A.AGENCY_HEAD,
+            by=self.cast.staff[A.PROCESSING_OFFICER],
+            role=A.PROCESSING_OFFICER,
         )
+        self.move(S.SIGNING, A.AGENCY_HEAD, before + dt.timedelta(minutes=5))
         self.move(S.ISSUING, A.AGENCY_HEAD, before + dt.timedelta(minutes=10))
         self.move(S.DONE, A.RECORDS_CLERK, when)
         if not e_result:

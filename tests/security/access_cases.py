@@ -471,6 +471,11 @@ CASES.update(
             allowed={"reception": frozenset({404})},
             reason="no result issued yet: 404 for everybody; outsiders must not learn more",
         ),
+        "office:result_page": Case(
+            lambda w: {"uuid": w.dossier.uuid, "page": 1},
+            allowed={"reception": frozenset({404})},
+            reason="no result attached yet: 404 for everybody; outsiders must not learn more",
+        ),
         "office:component_file": Case(
             lambda w: {"uuid": w.dossier.uuid, "component": w.component.uuid},
             allowed={"reception": OK},

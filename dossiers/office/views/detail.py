@@ -15,6 +15,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -22,6 +23,7 @@ from django.views.decorators.vary import vary_on_headers
 from accounts.http import AuthenticatedHttpRequest
 from common.exceptions import ApplicationError
 from documents.csc_simulator import latest_otp_for_demo
+from documents.previews import PreviewUnavailable, pdf_page_png
 from documents.responses import stored_file_response
 from documents.selectors import document_referenced_by_dossier
 from dossiers import selectors as sel
@@ -44,7 +46,7 @@ from dossiers.office.views.base import (
 )
 from dossiers.selectors.actions import DossierActions
 from dossiers.selectors.cases import checklist_components, dossier_cases
-from dossiers.selectors.results import next_outgoing_number
+from dossiers.selectors.results import next_outgoing_number, office_result_preview
 
 S = DossierStatus
 
@@ -187,6 +189,9 @@ def _detail_context(
         if dossier.status in (S.AWAITING_APPROVAL, S.SIGNING)
         else None,
     }
+    if context["proposal"] is not None and dossier.result_document_uuid:
+        # The draft result inline on the head's page, drawn on the server (ADR 0320).
+        context["result_preview"] = office_result_preview(dossier)
     # The dedicated forms the selector allows; a bound form the service refused comes back.
     makers: dict[str, Any] = {
         "reception_form": allowed.receive
@@ -445,6 +450,25 @@ def component_file(request: AuthenticatedHttpRequest, uuid: Any, component: Any)
         raise Http404
     name = document.original_name or f"{item.requirement_code}.pdf"
     return stored_file_response(document, filename=name, inline=True)
+
+
+@login_required
+def result_page(request: AuthenticatedHttpRequest, uuid: Any, page: int) -> HttpResponse:
+    """One page of the attached result as a PNG, for the inline preview (ADR 0320): the same
+    access as the PDF itself; 404 when there is no such page or it cannot be drawn."""
+    who = _who(request)
+    dossier = _dossier_or_404(request, who, uuid)
+    document = document_referenced_by_dossier(uuid=dossier.result_document_uuid)
+    if document is None:
+        raise Http404
+    try:
+        png = pdf_page_png(document, page=page)
+    except PreviewUnavailable:
+        raise Http404 from None
+    response = HttpResponse(png, content_type="image/png")
+    response["X-Content-Type-Options"] = "nosniff"
+    add_never_cache_headers(response)
+    return response
 
 
 @login_required
