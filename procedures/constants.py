@@ -113,7 +113,13 @@ class GroupRole(models.TextChoices):
 class CaseGuess(models.TextChoices):
     """Why the split of a procedure's documents into cases needs a person's review."""
 
-    SUB_LIST = "sub_list", _("Tiêu đề mở một danh sách con không được đặt tên là trường hợp")
+    SUB_LIST = (
+        "sub_list",
+        _(
+            "Dòng kết thúc bằng dấu hai chấm không có danh sách bên dưới: "
+            "đọc là tiêu đề, không phải giấy tờ"
+        ),
+    )
     NOTHING_REQUIRED = "nothing_required", _("Trường hợp không có giấy tờ bắt buộc nào")
     MANY_CASES = "many_cases", _("Rất nhiều trường hợp: có thể là tiêu đề con")
     NOTE_WITH_COPIES = "note_with_copies", _("Dòng đọc là lưu ý nhưng có số bản chính/bản sao")

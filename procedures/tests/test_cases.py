@@ -28,6 +28,45 @@ _NEVER_A_SLOT = re.compile(
 )
 
 
+# A line ending ":" that heads a list rather than names a document (again the test's own words).
+_HEADS_A_LIST = re.compile(
+    r"(?:\bsau(?: day)?|\bgom|\bnhu sau|\bphai (?:nop|xuat trinh|bo sung))\s*:$|"
+    r"^(?:\(?[a-z0-9]{1,4}[.)]\s*)*(?:doi voi|truong hop|ho so|thanh phan ho so)\b"
+)
+_MARK = re.compile(r"^\s*([-+]+)")
+
+
+def _depth(name: str) -> int:
+    mark = _MARK.match(name)
+    if mark is None:
+        return 0
+    return 1 if mark.group(1)[0] == "-" else 1 + len(mark.group(1))
+
+
+def marked_lines_under_a_colon_line(split) -> list:
+    """The "+"/"-" lines right under a line of the list ending ":" (same group, nested deeper,
+    or at the same depth under a line that says it introduces a list: "… các giấy tờ sau:")."""
+    under, lines = [], []  # lines: the open lines ending ":", outermost first
+    for item in split.items:
+        name = item.row.name.strip()
+        depth = _depth(name)
+        lines = [
+            line
+            for line in lines
+            if line.row.group == item.row.group
+            and depth
+            and (
+                depth > _depth(line.row.name)
+                or (depth == _depth(line.row.name) and _HEADS_A_LIST.search(fold(line.row.name)))
+            )
+        ]
+        if lines:
+            under.append(item)
+        if name.endswith(":"):
+            lines.append(item)
+    return under
+
+
 @pytest.fixture(scope="module")
 def national_records() -> list[dict]:
     return list(importer.read_records(NATIONAL_FILE))
@@ -48,14 +87,38 @@ def test_every_procedure_of_the_national_file_has_a_case_and_only_documents_as_s
         with_alternatives = {i.parent_key for i in split.items if i.parent_key}
         for case in split.cases:
             for item in split.documents_for(case.key):
-                text = fold(item.row.name).strip()
-                heading = text.endswith(":") and item.row.source_key not in with_alternatives
+                text = fold(item.row.name).strip().lstrip("-+*. ")
+                heading = (
+                    text.endswith(":")
+                    and _HEADS_A_LIST.search(text)
+                    and item.row.source_key not in with_alternatives
+                )
                 if _NEVER_A_SLOT.search(text) or heading:
                     slot_problems.append((record["ma_thu_tuc"], item.row.name[:80]))
         for item in split.items:
             if item.kind != RequirementKind.DOCUMENT:
                 assert not item.required, (record["ma_thu_tuc"], item.row.name[:80])
     assert slot_problems == []
+
+
+def test_every_marked_line_under_a_colon_line_is_read_as_part_or_alternative(national_records):
+    """Issue #25: "+"/"-" lines under a line ending ":" are that line's alternatives (the line is
+    the one requirement) or its parts (each needed, under the line's condition), never loose
+    documents. (Lines under a `nhom` ending ":" are that case's own documents: not counted.)"""
+    under = unread = 0
+    unread_lines = []
+    for record in national_records:
+        split = split_documents(record.get("thanh_phan_ho_so") or [])
+        for item in marked_lines_under_a_colon_line(split):
+            under += 1
+            if not item.parent_key and item.kind in (
+                RequirementKind.DOCUMENT,
+                RequirementKind.HEADING,
+            ):
+                unread += 1
+                unread_lines.append((record["ma_thu_tuc"], item.row.name[:60]))
+    assert under > 200, under
+    assert unread_lines == [], f"{unread} of {under}"
 
 
 def test_registration_of_residence_splits_into_its_six_cases(national_records):
@@ -106,6 +169,57 @@ def test_alternatives_under_a_line_make_one_requirement():
         (RequirementKind.DOCUMENT, True),
     ]
     assert split.items[1].parent_key == split.items[0].row.source_key
+
+
+def test_parts_under_a_line_are_each_needed_under_its_condition(national_records):
+    split = split_documents(record_of(national_records, "1.014860")["thanh_phan_ho_so"])
+
+    line = next(i for i in split.items if i.row.name.startswith("- Đối với các dự án đầu tư"))
+    parts = [i for i in split.items if i.parent_key == line.row.source_key]
+    assert line.kind == RequirementKind.HEADING
+    assert len(parts) == 4
+    for part in parts:
+        assert (part.kind, part.required) == (RequirementKind.DOCUMENT, False)
+        assert part.condition.startswith("Đối với các dự án đầu tư trong phạm vi bảo vệ")
+    assert sum(1 for s in split.documents_for(SINGLE_CASE_KEY) if s.required) == 4
+
+
+def test_a_one_of_group_heading_is_one_requirement_met_by_any_of_its_lines(national_records):
+    """Legal aid (2.000829): "Giấy tờ chứng minh là người có công … gồm một trong các giấy tờ
+    sau:" is a case whose six lines are the ways to prove it, not six uploads."""
+    split = split_documents(record_of(national_records, "2.000829")["thanh_phan_ho_so"])
+
+    merit = next(c for c in split.cases if "người có công với cách mạng" in c.title)
+    own = [i for i in split.items if i.case_key == merit.key]
+    requirement = next(i for i in own if i.kind == RequirementKind.DOCUMENT)
+    assert requirement.required
+    assert requirement.row.name.startswith("1. Giấy tờ chứng minh là người có công")
+    assert not requirement.row.name.endswith(":")
+    ways = [i for i in own if i.kind == RequirementKind.ALTERNATIVE]
+    assert len(ways) == 6
+    assert {w.parent_key for w in ways} == {requirement.row.source_key}
+    assert [i.row.name for i in split.documents_for(merit.key) if i.case_key] == [
+        requirement.row.name
+    ]
+
+
+def test_a_line_ending_with_a_colon_and_no_list_is_a_document_when_it_names_one():
+    split = split_documents(
+        [
+            {"ten_giay_to": "Hóa đơn thương mại:", "so_ban_sao": 1},
+            {"ten_giay_to": "Tờ khai hải quan theo mẫu"},
+            {"ten_giay_to": "Đối với hàng hóa tạm xuất thì nộp bổ sung:"},
+            {"ten_giay_to": "Người yêu cầu nộp các giấy tờ sau:"},
+        ]
+    )
+    kinds = [(i.kind, i.required) for i in split.items]
+    assert kinds == [
+        (RequirementKind.DOCUMENT, True),
+        (RequirementKind.DOCUMENT, True),
+        (RequirementKind.HEADING, False),
+        (RequirementKind.HEADING, False),
+    ]
+    assert {g["code"] for g in split.guesses} == {CaseGuess.SUB_LIST}
 
 
 def test_authorisation_group_adds_optional_documents_to_every_case():
@@ -168,13 +282,25 @@ def test_import_writes_cases_and_a_correction_survives_the_re_import(national_re
 
 @pytest.mark.django_db
 def test_catalogue_report_lists_the_procedures_whose_split_was_a_guess(national_records):
-    import_records(record_of(national_records, "1.004222"), record_of(national_records, "1.001612"))
+    import_records(
+        record_of(national_records, "1.004222"),
+        record_of(national_records, "1.001612"),
+        record_of(national_records, "1.005419"),
+    )
     out = StringIO()
     call_command("catalogue_report", stdout=out)
     text = out.getvalue()
     assert "1.004222" in text
     assert "Trường hợp quy định tại điểm a, b, c" in text
+    assert "đọc là tiêu đề, không phải giấy tờ" in text
     assert DocumentRequirement.objects.filter(kind=RequirementKind.NOTE).exists()
+    # Asset disposal (1.005419) names its documents with a final ":" ("- Danh mục tài sản (…):"):
+    # once flagged as headings, now read as documents, so nothing is left to review.
+    assert "1.005419" not in text
+    listing = DocumentRequirement.objects.get(
+        procedure__code="1.005419", name__startswith="- Danh mục tài sản"
+    )
+    assert (listing.kind, listing.required) == (RequirementKind.DOCUMENT, True)
 
 
 @pytest.mark.django_db
