@@ -196,3 +196,36 @@ def test_notify_phone_sends_an_outbox_sms_to_a_number_without_account(simulators
     assert message.to == "+84977000111"
     assert "PA-2026-00042" in message.body
     assert services.notify_phone(event=Event.HELPDESK_ANSWERED, phone="12", context=context) is None
+
+
+def test_twilio_client_reads_the_environment_once_and_keeps_its_proxy_rules(
+    simulators, monkeypatch
+):
+    """The proxies of the environment are read when the channel is made (ADR 0332), not for
+    every message: a NO_PROXY rule in force then still applies, and nothing is read per send."""
+    from requests import utils as requests_utils
+    from twilio.http.http_client import TwilioHttpClient
+
+    from notifications.channels.registry import get_channel
+    from notifications.channels.sms_twilio import TWILIO_API_URL, _environment_read_once
+
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.invalid:3128")
+    monkeypatch.setenv("HTTP_PROXY", "http://proxy.invalid:3128")
+    monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
+    to_twilio = _environment_read_once(TwilioHttpClient(), TWILIO_API_URL)
+    assert to_twilio.proxy["https"] == "http://proxy.invalid:3128"
+    channel = get_channel(Channel.SMS)  # the simulator on 127.0.0.1: NO_PROXY applies
+    assert channel.client.http_client.session.trust_env is False
+    assert channel.client.http_client.proxy == {}
+    reads: list[str] = []
+    original = requests_utils.get_environ_proxies
+    monkeypatch.setattr(
+        requests_utils,
+        "get_environ_proxies",
+        lambda url, no_proxy=None: reads.append(url) or original(url, no_proxy),
+    )
+    user = citizen_with_phone("0912345678")
+    (row,) = _sms(user)
+    row.refresh_from_db()
+    assert row.status == S.SENT  # the simulator on 127.0.0.1 reached directly (NO_PROXY)
+    assert reads == []
