@@ -23,6 +23,7 @@ from common.exceptions import ApplicationError
 from documents.selectors import organisations_represented
 from dossiers import selectors as sel
 from dossiers import services as svc
+from dossiers.constants import SYSTEM_FORM_KEYS
 from dossiers.models import Dossier, DossierComponent
 from dossiers.ratelimit import lookup_allowed
 from dossiers.selectors.results import citizen_result_document
@@ -150,7 +151,7 @@ def _out(dossier: Dossier, user: Any) -> dict[str, Any]:
         "status_label": str(dossier.get_status_display()),
         "draft_step": dossier.draft_step,
         "applicant": dossier.applicant_data,
-        "fields": dossier.form_data,
+        "fields": {k: v for k, v in dossier.form_data.items() if k not in SYSTEM_FORM_KEYS},
         "result_delivery": dossier.result_delivery,
         "fee_vnd": dossier.fee_vnd,
         "submitted_at": dossier.submitted_at,

@@ -389,3 +389,8 @@ RESULT_UPLOAD_STATUSES: tuple[str, ...] = (
     DossierStatus.ISSUING,
     DossierStatus.CORRECTION,
 )
+
+# Keys the portal itself keeps in a dossier's form data, never the applicant's answers: not shown
+# to staff as form rows nor given out by the API (issue #20: "demo_key moi-2" on the officer's
+# page). `demo_key` marks the dossiers `seed_demo` made, so seeding again adds none.
+SYSTEM_FORM_KEYS: frozenset[str] = frozenset({"demo_key"})

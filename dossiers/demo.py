@@ -30,13 +30,16 @@ from dossiers.services import (
     document_reference,
     dossier_assign,
     dossier_case_choose,
+    dossier_public_url,
     dossier_result_attach,
     dossier_start,
     dossier_submit,
     dossier_transition,
     draft_delivery_save,
     draft_fees_seen,
+    staff_dossier_url,
 )
+from notifications.demo_messages import seed_citizen_messages, seed_staff_messages
 from procedures.demo import RESIDENCE_CODE, RESIDENCE_OWN_HOME, RESIDENCE_OWN_HOME_PROOF
 from procedures.selectors import procedure_cases, procedure_get
 
@@ -188,4 +191,21 @@ def seed(out) -> list[DemoLogin]:
         _make(key, target, name, people, procedure)
         made += 1
     out.write(f"dossiers: {made} demo dossiers created, {len(existing)} present")
+    out.write(f"notifications: {_seed_messages(people['citizen'])} demo messages written")
     return []
+
+
+def _seed_messages(citizen: User) -> int:
+    """Inbox and e-mail messages about real demo dossiers, so each link opens a dossier that
+    exists (issue #20: a seeded message pointed at a made-up code)."""
+    mine = Dossier.objects.filter(applicant=citizen, form_data__has_key="demo_key")
+    done = mine.filter(form_data__demo_key="da-co-ket-qua").first()
+    new = mine.filter(form_data__demo_key="moi-1").first()
+    written = 0
+    if done is not None and done.code:
+        written += seed_citizen_messages(
+            citizen=citizen, code=done.code, url=dossier_public_url(done)
+        )
+    if new is not None and new.code:
+        written += seed_staff_messages(code=new.code, url=staff_dossier_url(new))
+    return written

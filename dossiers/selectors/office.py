@@ -22,6 +22,7 @@ from agencies.calendar import WorkingCalendar, as_hours, working_time_between
 from agencies.models import StaffMembership
 from agencies.selectors import working_calendar
 from dossiers.constants import (
+    SYSTEM_FORM_KEYS,
     Channel,
     DossierStatus,
     EventKind,
@@ -199,7 +200,11 @@ def form_rows(*, dossier: Dossier) -> list[tuple[str, Any]]:
     labels = procedure_form_labels(code=dossier.procedure_code)
     known = {key for key, _label in labels}
     rows = [(label, dossier.form_data.get(key, "")) for key, label in labels]
-    rows += [(key, value) for key, value in (dossier.form_data or {}).items() if key not in known]
+    rows += [
+        (key, value)
+        for key, value in (dossier.form_data or {}).items()
+        if key not in known and key not in SYSTEM_FORM_KEYS
+    ]
     return rows
 
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from documents.selectors import documents_visible_to
-from dossiers.constants import APPLICANT_LABELS
+from dossiers.constants import APPLICANT_LABELS, SYSTEM_FORM_KEYS
 from dossiers.models import Dossier, DossierComponent
 from dossiers.selectors.review import readable
 from procedures.selectors import procedure_form_labels
@@ -76,6 +76,7 @@ def _dossier(dossier: Dossier, labels: dict[str, str], files: dict[Any, str]) ->
         "answers": [
             {"question": labels.get(key, key), "answer": readable(value)}
             for key, value in (dossier.form_data or {}).items()
+            if key not in SYSTEM_FORM_KEYS
         ],
         "documents": [
             {

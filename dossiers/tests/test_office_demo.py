@@ -10,6 +10,7 @@ from accounts.models import User
 from dossiers import selectors as sel
 from dossiers.constants import DossierStatus
 from dossiers.models import Dossier
+from notifications.models import Notification
 
 S = DossierStatus
 
@@ -48,6 +49,21 @@ def test_demo_dossiers_fill_the_demo_queues_and_seeding_twice_adds_nothing(setti
     signing = Dossier.objects.get(form_data__demo_key="cho-ky")
     assert signing.events.filter(kind="transition").count() == 6
 
+    # No system key among the form rows an officer reads (issue #20: "demo_key moi-2").
+    new = Dossier.objects.get(form_data__demo_key="moi-2")
+    assert all("demo_key" not in str(label) for label, _v in sel.form_rows(dossier=new))
+    # The seeded messages are about demo dossiers that exist, and link to them.
+    seeded = Notification.objects.filter(
+        recipient__email__in=[demo_email(r) for r in Role], context__has_key="dossier_code"
+    )
+    assert seeded.count() > 0
+    for message in seeded:
+        dossier = Dossier.objects.get(code=message.context["dossier_code"])
+        url = message.context["dossier_url"]
+        assert dossier.code in url or str(dossier.uuid) in url, url
+    written = seeded.count()
+
     again = io.StringIO()
     demo.seed(again)
     assert "0 demo dossiers created, 9 present" in again.getvalue()
+    assert seeded.count() == written
