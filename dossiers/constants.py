@@ -306,6 +306,9 @@ class DraftStep(models.TextChoices):
 
 
 DRAFT_STEPS: tuple[DraftStep, ...] = tuple(DraftStep)
+# The steps whose answers are typed and saved as the person types (ADR 0310); the documents step
+# saves each upload as it is sent, the fees and review steps have nothing to type.
+AUTOSAVE_STEPS: tuple[DraftStep, ...] = (DraftStep.APPLICANT, DraftStep.FIELDS, DraftStep.DELIVERY)
 
 # What the citizen reads for each applicant key: the form's labels, the review page's and the
 # submission check's messages (never the raw key, issue #26).

@@ -137,6 +137,10 @@ class Dossier(BaseModel):
     applicant_data = models.JSONField(_("thông tin người nộp"), default=dict, blank=True)
     # The online form: the furthest step reached, so a draft resumes where it stopped.
     draft_step = models.CharField(_("bước đang khai"), max_length=20, blank=True)
+    # Autosave (ADR 0310): what the citizen typed on a step and has not yet saved with "Lưu và
+    # tiếp tục", kept as typed (unvalidated), by step. Shown again on any device; emptied for a
+    # step when that step is saved and validated.
+    draft_typed = models.JSONField(_("thông tin đang khai dở"), default=dict, blank=True)
     result_delivery = models.CharField(
         _("hình thức nhận kết quả"), max_length=16, choices=ResultDelivery.choices, blank=True
     )

@@ -11,6 +11,7 @@ urlpatterns = [
     path("<uuid:uuid>/", views.detail, name="detail"),
     path("<uuid:uuid>/tiep-tuc/", views.resume, name="resume"),
     path("<uuid:uuid>/buoc/<slug:step>/", views.step, name="step"),
+    path("<uuid:uuid>/buoc/<slug:step>/tu-luu/", views.step_autosave, name="step_autosave"),
     path("<uuid:uuid>/truong-hop/", views.case_choose, name="case_choose"),
     path("<uuid:uuid>/xoa-nhap/", views.draft_delete, name="draft_delete"),
     path("<uuid:uuid>/da-nop/", views.confirmation, name="confirmation"),

@@ -31,6 +31,7 @@ from dossiers.models import Dossier, DossierComponent
 from dossiers.services.drafts import (
     SUPPLEMENT_STATUSES,
     _check_applicant,
+    _forget_typed,
     _locked_draft,
     _reach,
     _release_use,
@@ -224,8 +225,10 @@ def draft_delivery_save(
     locked.delivery_address = address.strip()[:255] if needs_address else ""
     locked.delivery_commune_code = commune_code if needs_address else ""
     _reach(locked, DraftStep.FEES)
+    _forget_typed(locked, DraftStep.DELIVERY)
     locked.save(
         update_fields=[
+            "draft_typed",
             "channel",
             "result_delivery",
             "delivery_address",

@@ -13,6 +13,7 @@ from dossiers.views.drafts import (
     resume,
     start,
     step,
+    step_autosave,
 )
 from dossiers.views.tracking import (
     component_download,
@@ -36,6 +37,7 @@ __all__ = [
     "resume",
     "start",
     "step",
+    "step_autosave",
     "supplement",
     "withdraw",
     "withdraw_cancel",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -18,7 +19,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts.http import AuthenticatedHttpRequest
 from accounts.identity.selectors import step_up_login_url
@@ -28,7 +29,7 @@ from documents.rendering import html_to_pdf, qr_data_uri
 from dossiers import eform
 from dossiers import selectors as sel
 from dossiers import services as svc
-from dossiers.constants import DRAFT_STEPS, Channel, DossierStatus, DraftStep
+from dossiers.constants import AUTOSAVE_STEPS, DRAFT_STEPS, Channel, DossierStatus, DraftStep
 from dossiers.forms import (
     ApplicantForm,
     DeliveryForm,
@@ -172,6 +173,7 @@ def step(request: HttpRequest, uuid: Any, step: str) -> HttpResponse:
         "procedure": procedure,
         "returning": _returning(request) and current != DraftStep.REVIEW,
         "return_param": RETURN_PARAM,
+        "autosave": current in AUTOSAVE_STEPS,
         **_steps_context(dossier, current),
         **result,
     }
@@ -181,19 +183,52 @@ def step(request: HttpRequest, uuid: Any, step: str) -> HttpResponse:
     )
 
 
-def _applicant_step(request: AuthenticatedHttpRequest, dossier: Dossier, procedure: Any) -> Any:
+def _typed(dossier: Dossier, step: DraftStep) -> dict[str, str]:
+    """What was typed on `step` and not yet saved with "Lưu và tiếp tục" (autosave, ADR 0310)."""
+    return dict((dossier.draft_typed or {}).get(step.value) or {})
+
+
+def _typed_values(request: HttpRequest, form: forms.Form) -> dict[str, str]:
+    """The posted values of the step form's own fields, as typed (an unticked box posts none)."""
+    return {name: request.POST.get(name, "") for name in form.fields}
+
+
+def _keep_typed(
+    request: AuthenticatedHttpRequest, dossier: Dossier, step: DraftStep, form: forms.Form
+) -> HttpResponse | None:
+    """A step posted with answers that do not pass yet: keep them as typed, so nothing is lost.
+    "Lưu nháp" and "Quay lại" then go on without the errors (they are shown on "Lưu và tiếp
+    tục"); None for "Lưu và tiếp tục": the page shows the errors."""
+    try:
+        svc.draft_typed_save(
+            dossier=dossier, by=request.user, step=step, values=_typed_values(request, form)
+        )
+    except ApplicationError:
+        return None
+    if request.POST.get("action") in ("save", "back"):
+        return _next(dossier, step, request)
+    return None
+
+
+def _applicant_form(
+    request: AuthenticatedHttpRequest, dossier: Dossier, procedure: Any, data: Any
+) -> ApplicantForm:
     needs_commune = svc.procedure_needs_commune(procedure)
     initial = dict(dossier.applicant_data)
     if needs_commune and dossier.receiving_agency is not None:
         initial["filing_commune"] = dossier.receiving_agency.commune_code
-    form = ApplicantForm(
-        _posted(request),
-        initial=initial,
+    return ApplicantForm(
+        data,
+        initial={**initial, **_typed(dossier, DraftStep.APPLICANT)},
         needs_commune=needs_commune,
         applicant_types=svc.applicant_type_choices(procedure),
         for_someone_else=dossier.applicant_id != request.user.pk,
         organisation=(dossier.applicant_data or {}).get("organisation"),
     )
+
+
+def _applicant_step(request: AuthenticatedHttpRequest, dossier: Dossier, procedure: Any) -> Any:
+    form = _applicant_form(request, dossier, procedure, _posted(request))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -208,7 +243,20 @@ def _applicant_step(request: AuthenticatedHttpRequest, dossier: Dossier, procedu
             form.add_rule_errors(error.extra.get("errors", {"__all__": [error.message]}))
         else:
             return _next(dossier, DraftStep.APPLICANT, request)
+    if request.method == "POST":
+        return _keep_typed(request, dossier, DraftStep.APPLICANT, form) or {"form": form}
     return {"form": form}
+
+
+def _fields_form(
+    request: AuthenticatedHttpRequest, dossier: Dossier, procedure: Any, data: Any
+) -> forms.Form:
+    specs = list(procedure.form_fields.all())
+    organisation = eform.is_for_organisation(dossier.applicant_data)
+    answered = eform.answered_by_applicant(specs, organisation=organisation)
+    asked = [spec for spec in specs if spec.key not in answered]
+    initial = {**dossier.form_data, **_typed(dossier, DraftStep.FIELDS)}
+    return fields_form(asked, data=data, initial=initial, organisation=organisation)
 
 
 def _fields_step(request: AuthenticatedHttpRequest, dossier: Dossier, procedure: Any) -> Any:
@@ -216,10 +264,7 @@ def _fields_step(request: AuthenticatedHttpRequest, dossier: Dossier, procedure:
     specs = list(procedure.form_fields.all())
     organisation = eform.is_for_organisation(dossier.applicant_data)
     answered = eform.answered_by_applicant(specs, organisation=organisation)
-    asked = [spec for spec in specs if spec.key not in answered]
-    form = fields_form(
-        asked, data=_posted(request), initial=dossier.form_data, organisation=organisation
-    )
+    form = _fields_form(request, dossier, procedure, _posted(request))
     if request.method == "POST" and form.is_valid():
         try:
             svc.draft_fields_save(dossier=dossier, by=request.user, data=request.POST.dict())
@@ -233,6 +278,8 @@ def _fields_step(request: AuthenticatedHttpRequest, dossier: Dossier, procedure:
                         form.add_error(None, f"{labels.get(key, key)}: {message}")
         else:
             return _next(dossier, DraftStep.FIELDS, request)
+    if request.method == "POST" and (kept := _keep_typed(request, dossier, DraftStep.FIELDS, form)):
+        return kept
     return {
         "form": form,
         "has_fields": bool(form.fields),
@@ -240,18 +287,24 @@ def _fields_step(request: AuthenticatedHttpRequest, dossier: Dossier, procedure:
     }
 
 
-def _delivery_step(request: AuthenticatedHttpRequest, dossier: Dossier, procedure: Any) -> Any:
+def _delivery_form(
+    request: AuthenticatedHttpRequest, dossier: Dossier, procedure: Any, data: Any
+) -> DeliveryForm:
     initial = {
         "submission_channel": "postal" if dossier.channel == Channel.POSTAL else "online",
         "result_delivery": dossier.result_delivery or "electronic",
         "delivery_address": dossier.delivery_address,
         "delivery_commune_code": dossier.delivery_commune_code,
     }
-    form = DeliveryForm(
-        _posted(request),
-        initial=initial,
+    return DeliveryForm(
+        data,
+        initial={**initial, **_typed(dossier, DraftStep.DELIVERY)},
         postal_collection=svc.postal_collection_offered(procedure),
     )
+
+
+def _delivery_step(request: AuthenticatedHttpRequest, dossier: Dossier, procedure: Any) -> Any:
+    form = _delivery_form(request, dossier, procedure, _posted(request))
     if request.method == "POST" and form.is_valid():
         svc.draft_delivery_save(
             dossier=dossier,
@@ -263,6 +316,8 @@ def _delivery_step(request: AuthenticatedHttpRequest, dossier: Dossier, procedur
             channel=form.cleaned_data.get("submission_channel") or Channel.ONLINE,
         )
         return _next(dossier, DraftStep.DELIVERY, request)
+    if request.method == "POST":
+        return _keep_typed(request, dossier, DraftStep.DELIVERY, form) or {"form": form}
     return {"form": form}
 
 
@@ -318,6 +373,39 @@ STEP_HANDLERS = {
     DraftStep.FEES: _fees_step,
     DraftStep.REVIEW: _review_step,
 }
+
+
+AUTOSAVE_FORMS = {
+    DraftStep.APPLICANT: _applicant_form,
+    DraftStep.FIELDS: _fields_form,
+    DraftStep.DELIVERY: _delivery_form,
+}
+
+
+@require_POST
+def step_autosave(request: HttpRequest, uuid: Any, step: str) -> HttpResponse:
+    """htmx posts the step form here as the person types (debounced; ADR 0310): keep what was
+    typed, unvalidated, and answer the "Đã lưu lúc 10:42" status. The errors wait for "Lưu và
+    tiếp tục" on the step itself, which works without JavaScript."""
+    request = _signed_in_or_404(request)
+    dossier = _dossier_or_404(request, uuid)
+    if step not in {s.value for s in AUTOSAVE_STEPS}:
+        raise Http404
+    current = DraftStep(step)
+    procedure = svc.procedure_for(dossier)
+    if procedure is None:
+        raise Http404
+    form = AUTOSAVE_FORMS[current](request, dossier, procedure, None)
+    context: dict[str, Any] = {}
+    try:
+        svc.draft_typed_save(
+            dossier=dossier, by=request.user, step=current, values=_typed_values(request, form)
+        )
+    except ApplicationError as error:  # submitted meanwhile (on another device)
+        context["error"] = error.message
+    else:
+        context["saved_at"] = timezone.now()
+    return render(request, "dossiers/citizen/_autosave_status.html", context)
 
 
 @require_http_methods(["GET", "POST"])

@@ -68,6 +68,13 @@ CASES: dict[str, Case] = {
     "dossiers:step": Case(
         lambda w: {"uuid": w.draft.uuid, "step": "nguoi-nop"}, allowed={"owner": OK}
     ),
+    "dossiers:step_autosave": Case(
+        lambda w: {"uuid": w.draft.uuid, "step": "nguoi-nop"},
+        method="post",
+        data={"full_name": "Người lạ", "address": "Chỗ khác"},
+        allowed={"owner": OK},
+        unchanged=lambda w: _refresh(w.draft, "draft_typed"),
+    ),
     "dossiers:draft_delete": Case(
         draft,
         method="post",
