@@ -94,6 +94,16 @@ def procedure_get(*, code: str) -> Procedure | None:
     )
 
 
+def procedure_form_specs(*, code: str) -> list[FormField]:
+    """The e-form's fields in their order: one query, for pages that print a dossier's form data
+    with their labels and need nothing else of the procedure."""
+    return list(
+        FormField.objects.filter(procedure__code=code)
+        .order_by("position", "id")
+        .only("key", "label_vi", "label_en", "prefill_source")
+    )
+
+
 def procedure_form_labels(*, code: str) -> list[tuple[str, str]]:
     """The e-form's (key, Vietnamese label) pairs in their order: one query, for pages that
     print a dossier's form data and need nothing else of the procedure."""

@@ -21,6 +21,7 @@ from accounts.models import User
 from agencies.calendar import WorkingCalendar, as_hours, working_time_between
 from agencies.models import StaffMembership
 from agencies.selectors import working_calendar
+from dossiers import eform
 from dossiers.constants import (
     SYSTEM_FORM_KEYS,
     Channel,
@@ -31,7 +32,7 @@ from dossiers.constants import (
 from dossiers.hooks import dossier_agency_scopes
 from dossiers.models import Dossier, DossierConsultation, DossierEvent, InteragencyTask
 from dossiers.selectors.queues import OfficeUser, office_user, scope_q
-from procedures.selectors import procedure_form_labels
+from procedures.selectors import procedure_form_specs
 
 S = DossierStatus
 
@@ -196,10 +197,15 @@ def working_hours_left(
 
 
 def form_rows(*, dossier: Dossier) -> list[tuple[str, Any]]:
-    """The e-form values with the procedure's labels, in the spec's order."""
-    labels = procedure_form_labels(code=dossier.procedure_code)
-    known = {key for key, _label in labels}
-    rows = [(label, dossier.form_data.get(key, "")) for key, label in labels]
+    """The e-form values with the procedure's labels, in the spec's order; an organisation's
+    person-identity fields are named as its legal representative's (ADR 0305)."""
+    organisation = eform.is_for_organisation(dossier.applicant_data)
+    specs = procedure_form_specs(code=dossier.procedure_code)
+    known = {spec.key for spec in specs}
+    rows = [
+        (eform.field_label(spec, organisation=organisation), dossier.form_data.get(spec.key, ""))
+        for spec in specs
+    ]
     rows += [
         (key, value)
         for key, value in (dossier.form_data or {}).items()

@@ -522,3 +522,24 @@ def test_the_demo_residence_form_for_an_organisation(world, organisation):
     )
     dossier.refresh_from_db()
     assert svc.submission_problems(dossier).get(DraftStep.FIELDS) is None
+
+
+def test_the_officer_reads_whose_id_number_it_is(world, organisation):
+    from dossiers.selectors import form_rows
+
+    dossier = _organisation_draft(world, organisation)
+    svc.draft_fields_save(
+        dossier=dossier,
+        by=world.citizen,
+        data={
+            **dossier.form_data,
+            "id_number": REPRESENTATIVE_ID,
+            "new_address": "34 Trần Hưng Đạo",
+        },
+    )
+    dossier.refresh_from_db()
+    rows = dict(form_rows(dossier=dossier))
+    assert rows["Số định danh cá nhân (của người đại diện theo pháp luật)"] == REPRESENTATIVE_ID
+    assert rows["Địa chỉ đăng ký thường trú"] == "34 Trần Hưng Đạo"
+    person = svc.dossier_start(procedure=world.procedure, user=world.citizen)
+    assert "Số định danh cá nhân" in dict(form_rows(dossier=person))
