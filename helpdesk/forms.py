@@ -6,6 +6,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from agencies.pickers import agency_choices_by_level, filterable
 from common.text import fold
 from helpdesk import selectors
 from helpdesk.constants import (
@@ -16,6 +17,16 @@ from helpdesk.constants import (
     ReportCategory,
 )
 from helpdesk.services import MAX_PHOTOS, Photo
+
+
+def _agency_picker(form: forms.BaseForm) -> None:
+    """The agencies to assign to, grouped by level and sorted by folded name, with the filter
+    box (`agencies.pickers`); the queryset still decides what is valid."""
+    field = _model_choice(form, "agency")
+    agencies = selectors.assignable_agencies()
+    field.queryset = agencies
+    field.choices = agency_choices_by_level(agencies, empty_label=str(field.empty_label))
+    filterable(field)
 
 
 def _model_choice(form: forms.BaseForm, name: str) -> "forms.ModelChoiceField[Any]":
@@ -172,7 +183,7 @@ class AssignForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _model_choice(self, "agency").queryset = selectors.assignable_agencies()
+        _agency_picker(self)
 
 
 class AnswerForm(forms.Form):
@@ -278,7 +289,7 @@ class QuestionAssignForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        _model_choice(self, "agency").queryset = selectors.assignable_agencies()
+        _agency_picker(self)
 
 
 class DossierRatingForm(forms.Form):

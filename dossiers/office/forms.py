@@ -9,9 +9,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from agencies.constants import AgencyLevel
+from agencies.pickers import agency_choices_by_level, filterable
 from agencies.selectors import agencies_valid_on
-from common.text import fold
 from dossiers import eform
 from dossiers.constants import Channel, DossierStatus, ResultKind
 from dossiers.forms import choice_field
@@ -152,20 +151,9 @@ class AssignForm(forms.Form):
 
 
 def _agency_choices(exclude: set[int] | None = None) -> list[tuple[str, Any]]:
-    """The agencies in force, grouped by level (province, then commune) and sorted by name as a
-    Vietnamese reader sorts (accents folded), so typing a name in the list finds it (issue #20:
-    213 entries in catalogue order)."""
+    """The agencies in force, grouped by level and sorted by folded name (`agencies.pickers`)."""
     agencies = agencies_valid_on().exclude(pk__in=exclude or set()).only("uuid", "name", "level")
-    levels = [*AgencyLevel.choices, ("", _("Cơ quan khác"))]
-    groups: list[tuple[str, Any]] = [("", "—")]
-    for level, label in levels:
-        members = sorted(
-            (a for a in agencies if (a.level if a.level in AgencyLevel.values else "") == level),
-            key=lambda a: fold(a.name),
-        )
-        if members:
-            groups.append((str(label), [(str(a.uuid), a.name) for a in members]))
-    return groups
+    return agency_choices_by_level(agencies)
 
 
 def _agency_for(value: str) -> Any:
@@ -191,6 +179,7 @@ class ConsultForm(forms.Form):
     def __init__(self, *args: Any, exclude: set[int] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         choice_field(self, "agency").choices = _agency_choices(exclude)
+        filterable(self.fields["agency"])
 
     def clean_agency(self) -> Any:
         agency = _agency_for(self.cleaned_data.get("agency") or "")
@@ -267,6 +256,8 @@ class InteragencyForm(forms.Form):
         choices = _agency_choices()
         choice_field(self, "lead_agency").choices = choices
         choice_field(self, "participants").choices = choices[1:]
+        filterable(self.fields["lead_agency"])
+        filterable(self.fields["participants"])
 
     def clean_lead_agency(self) -> Any:
         agency = _agency_for(self.cleaned_data.get("lead_agency") or "")
