@@ -16,6 +16,11 @@ class Role(models.TextChoices):
     SYSTEM_ADMIN = "system_admin", _("Quản trị hệ thống")
 
 
+# The e-mail of an account the portal opened for someone without one (at the counter, by the SMS
+# mandate path): `cccd-<ID>@` this domain, which has no mailboxes, so nothing is ever sent there.
+NO_MAILBOX_DOMAIN = "khong-co-thu.tayninh.gov.vn"
+
+
 # Staff roles must pass MFA before any back-office or admin page opens.
 STAFF_ROLES = frozenset(
     {

@@ -18,3 +18,8 @@ class NotificationsConfig(AppConfig):
 
         mandate_phone_codes.register("notifications")(MandateConsentCodes())
         sign_in_phone_codes.register("notifications")(SignInCodes())
+
+        from accounts.identity.hooks import mandate_listeners
+        from notifications.mandate_notices import mandate_notice
+
+        mandate_listeners.register("notifications")(mandate_notice)

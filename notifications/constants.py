@@ -73,6 +73,12 @@ class Event(models.TextChoices):
     # a one-time code to sign in with ("Đăng nhập bằng mã gửi qua SMS", ADR 0300)
     SIGN_IN_CODE = "sign_in_code", _("Mã đăng nhập qua tin nhắn")
     HELPDESK_REPORT_UPDATE = "helpdesk_report_update", _("Cập nhật xử lý phản ánh")
+    # mandates (accounts.identity.mandates through `hooks.mandate_listeners`, ADR 0301)
+    MANDATE_OFFERED = "mandate_offered", _("Có người đề nghị ủy quyền cho bạn")
+    MANDATE_REQUESTED = "mandate_requested", _("Có người xin bạn ủy quyền")
+    MANDATE_IN_FORCE = "mandate_in_force", _("Ủy quyền đã có hiệu lực")
+    MANDATE_REFUSED = "mandate_refused", _("Đề nghị ủy quyền bị từ chối")
+    MANDATE_REVOKED = "mandate_revoked", _("Ủy quyền đã bị thu hồi")
     # staff
     STAFF_NEW_IN_QUEUE = "staff_new_in_queue", _("Hồ sơ mới trong hàng đợi")
     STAFF_DUE_SOON = "staff_due_soon", _("Hồ sơ sắp đến hạn")
@@ -129,6 +135,16 @@ _HELPDESK_STAFF_SAMPLE = {
     "item_title": "Đèn đường hỏng trên đường Cách Mạng Tháng Tám",
     "agency_name": "UBND phường Tân Ninh",
     "item_url": "https://dichvucong.tayninh.gov.vn/phan-anh/xu-ly/PA-2026-000042/",
+}
+
+# A mandate's notices name both people and link to the page where it is accepted, confirmed
+# or revoked.
+_MANDATE = ("citizen_name", "principal_name", "agent_name", "mandate_url")
+_SAMPLE_MANDATE = {
+    "citizen_name": "Nguyễn Thị Hồng Nhung",
+    "principal_name": "Nguyễn Thị Hồng Nhung",
+    "agent_name": "Trần Văn Hỗ Trợ",
+    "mandate_url": "https://dichvucong.tayninh.gov.vn/dinh-danh/uy-quyen/",
 }
 
 EVENTS: dict[str, EventSpec] = {
@@ -289,6 +305,20 @@ EVENTS: dict[str, EventSpec] = {
             "tracking_url": "https://dichvucong.tayninh.gov.vn/phan-anh/tra-cuu/PA-2026-000042/",
         },
     ),
+    **{
+        event: EventSpec(
+            Audience.CITIZEN,
+            _MANDATE + extra,
+            sample={**_SAMPLE_MANDATE, **dict.fromkeys(extra, "Trần Văn Hỗ Trợ")},
+        )
+        for event, extra in (
+            (Event.MANDATE_OFFERED, ()),
+            (Event.MANDATE_REQUESTED, ()),
+            (Event.MANDATE_IN_FORCE, ()),
+            (Event.MANDATE_REFUSED, ()),
+            (Event.MANDATE_REVOKED, ("revoked_by_name",)),
+        )
+    },
     Event.HELPDESK_ASSIGNED: EventSpec(
         Audience.STAFF,
         tuple(_HELPDESK_STAFF_SAMPLE),

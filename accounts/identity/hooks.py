@@ -8,6 +8,10 @@
   expired or tried too often — so it is called outside any transaction.
 * `sign_in_phone_codes`: the same mechanism for "Đăng nhập bằng mã gửi qua SMS" (ADR 0300), whose
   codes are single-use: a code that signed someone in never signs in again.
+* `mandate_listeners`: called with `(action, mandate, actor)` after every audited change of a
+  mandate (`mandate.offered`, `.requested`, `.accepted`, `.refused`, `.confirmed`, `.declined`,
+  `.revoked`, `.created`), inside the change's transaction; the notifications app writes the
+  other person's notices as outbox rows there (ADR 0301).
 * `mandate_field_choices`: the fields (lĩnh vực) a mandate may be scoped to, as (code, name)
   pairs; the procedures app registers its catalogue's fields.
 """
@@ -15,7 +19,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Protocol
+from typing import Any, Protocol
 
 from django.utils.translation import gettext as _
 
@@ -31,6 +35,7 @@ class PhoneCodes(Protocol):
 
 mandate_phone_codes: Registry[PhoneCodes] = Registry("mandate phone codes")
 sign_in_phone_codes: Registry[PhoneCodes] = Registry("sign-in phone codes")
+mandate_listeners: Registry[Callable[[str, Any, Any], None]] = Registry("mandate listeners")
 mandate_field_choices: Registry[Callable[[], list[tuple[str, str]]]] = Registry(
     "mandate field choices"
 )
@@ -47,3 +52,8 @@ def field_choices() -> list[tuple[str, str]]:
     for _key, source in mandate_field_choices.items():
         pairs.extend(source())
     return pairs
+
+
+def mandate_changed(action: str, mandate: Any, actor: Any) -> None:
+    for _key, listener in mandate_listeners.items():
+        listener(action, mandate, actor)

@@ -20,6 +20,7 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.constants import NO_MAILBOX_DOMAIN
 from accounts.identity.constants import (
     MANDATE_CODE_PER_AGENT_PER_HOUR,
     MANDATE_CODE_PER_PHONE_PER_HOUR,
@@ -56,7 +57,7 @@ def principal_for_code(*, id_number: str, full_name: str, phone: str) -> tuple[U
     if profile is not None:
         on_file = profile.phone or profile.user.phone
         return profile.user, on_file or phone
-    email = f"cccd-{id_number}@khong-co-thu.tayninh.gov.vn"
+    email = f"cccd-{id_number}@{NO_MAILBOX_DOMAIN}"
     user = User.objects.filter(email__iexact=email).first()
     if user is None:
         user = User(email=email, full_name=full_name.strip(), phone=phone.strip())

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts import selectors as account_selectors
 from accounts.constants import Role
 from accounts.identity.constants import ConsentMethod, MandateStatus
+from accounts.identity.hooks import mandate_changed
 from accounts.models import Mandate, Organisation, OrganisationRepresentative, User
 from common.audit import audit_record
 from common.exceptions import ApplicationError
@@ -48,6 +49,8 @@ def _audit(action: str, mandate: Mandate, actor: User, request: HttpRequest | No
         },
         request=request,
     )
+    # In the same transaction: the other person's notices are outbox rows (ADR 0301).
+    mandate_changed(action, mandate, actor)
 
 
 def _clean_codes(codes: list[str] | None) -> list[str]:

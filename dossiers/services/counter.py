@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.constants import Role
+from accounts.constants import NO_MAILBOX_DOMAIN, Role
 from accounts.identity.presence import PresentIdentity
 from accounts.models import CitizenProfile, User
 from accounts.services import citizen_register
@@ -113,7 +113,7 @@ def counter_citizen_get_or_create(
         raise ApplicationError(_("Nhập họ tên công dân."), code="name_required")
     email = email.strip().lower()
     if not email or User.objects.filter(email__iexact=email).exists():
-        email = f"cccd-{id_number}@khong-co-thu.tayninh.gov.vn"
+        email = f"cccd-{id_number}@{NO_MAILBOX_DOMAIN}"
     user = User(email=email, full_name=full_name.strip(), phone=phone.strip())
     user.set_unusable_password()
     user.save()

@@ -6,6 +6,7 @@ from django.core.mail import EmailMultiAlternatives, get_connection
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
+from accounts.constants import NO_MAILBOX_DOMAIN
 from notifications.channels.base import (
     BaseChannel,
     DeliveryResult,
@@ -23,6 +24,9 @@ class EmailChannel(BaseChannel):
     key = Channel.EMAIL
 
     def address_for(self, recipient) -> str:
+        # An account opened at the counter or by the SMS path has a placeholder address.
+        if recipient.email.lower().endswith(f"@{NO_MAILBOX_DOMAIN}"):
+            return ""
         return recipient.email
 
     def send(self, notification) -> DeliveryResult:
