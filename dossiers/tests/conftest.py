@@ -1,5 +1,9 @@
 import pytest
 
+# The dev CA's signing keys (the agency signs an e-receipt in the paying journey), as in
+# payments' own tests.
+from documents.tests.conftest import dev_signing, key_pool  # noqa: F401
+
 
 @pytest.fixture
 def scanner_off(settings):

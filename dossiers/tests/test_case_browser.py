@@ -1,7 +1,9 @@
 """The browser journey "Đăng ký thường trú, my own home" (issue #25, ADR 0260): the citizen picks
-the case, attaches two documents and submits; the reception officer's checklist shows the same two
-documents and accepts. At 1280 and 360 px, with an axe-core scan of the new pages; screenshots go
-to $CASES_SHOTS when it is set."""
+the case, attaches two documents, checks the answers and submits; pays the fee at once through the
+VNPay simulator (the success page shows the amount, the dossier code and the receipt, and the inbox
+says the money arrived); the reception officer's checklist shows the same two documents and
+accepts. At 1280 and 360 px, with an axe-core scan of the pages; screenshots go to $CASES_SHOTS
+when it is set."""
 
 import os
 from pathlib import Path
@@ -11,6 +13,8 @@ from django.test import Client
 import pytest
 
 from accounts.tests.factories import login_with_mfa
+from agencies.models import Agency
+from documents.signers.base import agency_key_label
 from dossiers.constants import DossierStatus
 from dossiers.models import Dossier
 from dossiers.tests.submission_helpers import ID_NUMBER, PHONE, make_world, pdf_bytes
@@ -46,6 +50,19 @@ def context_for(browser, live_server, client, width):
     return context, page
 
 
+def pay_through_the_simulator(settings, base: str) -> None:
+    """Payments on, through the VNPay simulator served by the live server itself."""
+    settings.PAYMENT_VNPAY_ENABLED = False
+    settings.PAYMENT_SIMULATOR_ENABLED = True
+    settings.PAYMENT_VNPAY_TMN_CODE = "TNJOUR01"
+    settings.PAYMENT_VNPAY_HASH_SECRET = "journey-test-secret-0123456789abcdef"
+    settings.SITE_URL = base  # the simulator calls back only the portal's own address
+    settings.PAYMENT_VNPAY_PAY_URL = f"{base}/thanh-toan/gia-lap/paymentv2/vpcpay.html"
+    settings.PAYMENT_VNPAY_API_URL = f"{base}/thanh-toan/gia-lap/merchant_webapi/api/transaction"
+    settings.PAYMENT_VNPAY_RETURN_URL = f"{base}/thanh-toan/vnpay/ket-qua/"
+    settings.PAYMENT_SIMULATOR_IPN_URL = f"{base}/thanh-toan/vnpay/ipn/"
+
+
 def look(page, axe, width, name):
     assert axe(page) == [], name
     assert page.evaluate("() => document.documentElement.scrollWidth") <= width, name
@@ -56,11 +73,18 @@ def look(page, axe, width, name):
 
 
 @pytest.mark.parametrize("width", [1280, 360])
-def test_own_home_with_two_documents_from_choice_to_reception(
-    browser, live_server, axe, settings, tmp_path, width
+def test_own_home_with_two_documents_from_choice_to_payment_and_reception(
+    browser, live_server, axe, settings, tmp_path, width, dev_signing
 ):
     settings.VIRUS_SCANNER = "none"
+    pay_through_the_simulator(settings, live_server.url)
     world = residence_world()
+    for agency in Agency.objects.all():  # whichever collects the fee signs its receipt
+        dev_signing.issue(
+            path=dev_signing.folder / f"{agency_key_label(agency)}.p12",
+            common_name=agency.name,
+            organisation=agency.name,
+        )
     citizen = Client()
     citizen.force_login(world.citizen)
     context, page = context_for(browser, live_server, citizen, width)
@@ -107,6 +131,35 @@ def test_own_home_with_two_documents_from_choice_to_reception(
     page.get_by_label("Tôi xin cam đoan", exact=False).check()
     page.get_by_role("button", name="Nộp hồ sơ").click()
     page.locator("#dossier-code").wait_for(timeout=60_000)  # sending is slow on a busy machine
+    code = page.locator("#dossier-code").inner_text().strip()
+
+    # the fee, paid at once: "Thanh toán ngay" → the gateway (simulator) → back to the portal
+    fee = page.get_by_test_id("confirmation-fee")
+    amount = fee.locator("h2 strong").inner_text().strip()
+    assert amount.startswith("10.000"), amount
+    look(page, axe, width, "4-confirmation")
+    fee.get_by_role("button", name="Thanh toán ngay").click()
+    page.wait_for_url("**/gia-lap/paymentv2/vpcpay.html?**")
+    page.get_by_role("button", name="Thanh toán", exact=True).click()
+    page.wait_for_url("**/thanh-toan/vnpay/ket-qua/?**")
+    assert page.get_by_role("heading", name="Thanh toán thành công").is_visible()
+    summary = page.get_by_test_id("payment-summary")
+    assert amount in summary.inner_text()
+    assert code in summary.inner_text()
+    assert page.get_by_test_id("payment-status").inner_text() == "Đã thanh toán"
+    look(page, axe, width, "5-paid")
+    receipt_link = page.get_by_role("link", name="Tải biên lai (PDF)")
+    receipt = page.request.get(url + receipt_link.get_attribute("href"), max_redirects=0)
+    assert receipt.status == 200, (receipt.status, receipt.headers, page.url)
+    assert receipt.body().startswith(b"%PDF")
+    assert "bien-lai-" in receipt.headers["content-disposition"]
+
+    # the inbox says the money arrived
+    page.goto(url + "/thong-bao/")
+    notice = page.get_by_role("link", name=f"Đã nhận tiền phí, lệ phí hồ sơ {code}")
+    assert notice.is_visible()
+    notice.click()
+    assert amount in page.locator("main").inner_text()
     context.close()
 
     dossier = Dossier.objects.get(status=DossierStatus.SUBMITTED)
@@ -120,7 +173,7 @@ def test_own_home_with_two_documents_from_choice_to_reception(
     assert page.locator("[data-testid=office-case] strong").inner_text() == OWN_HOME
     checklist = page.locator("section[aria-labelledby=reception-title] .form-check-label")
     assert sorted(checklist.all_inner_texts()) == [n.strip() for n in attached]
-    look(page, axe, width, "4-reception")
+    look(page, axe, width, "6-reception")
     for box in page.locator("section[aria-labelledby=reception-title] input[type=checkbox]").all():
         box.check()
     page.get_by_role("button", name="Tiếp nhận (Mẫu 01)").click()
