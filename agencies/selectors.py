@@ -7,12 +7,15 @@ take no user; reads of who works where are scoped to the user asked about.
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
+from django.core.signals import request_finished, request_started
 from django.db.models import Q, QuerySet
+from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
 from accounts.models import User
@@ -108,6 +111,50 @@ def staff_memberships(user: User, on: dt.date | None = None) -> QuerySet[StaffMe
     return (
         StaffMembership.objects.filter(user=user).filter(_valid_on_q(day)).select_related("agency")
     )
+
+
+def memberships_in_force(user: User, on: dt.date | None = None) -> list[StaffMembership]:
+    """`staff_memberships` as a list, read once per request and user: the officer's dossier page
+    asked for them nine times (who the officer is, which role may act, the panels' scopes), a
+    round trip each (docs/benchmarks.md). Outside a request (commands, tasks, tests calling
+    services) every call reads the database; a membership saved or deleted during a request
+    empties the memo."""
+    day = on or _today()
+    memo = getattr(_request_memo, "memberships", None)
+    if memo is None or user.pk is None:
+        return list(staff_memberships(user, day))
+    key = (user.pk, day)
+    held = memo.get(key)
+    if held is None:
+        held = memo[key] = list(staff_memberships(user, day))
+    return held
+
+
+# The memberships read by the request this thread is serving (None between requests).
+_request_memo = threading.local()
+
+
+def _request_began(**kwargs: object) -> None:
+    _request_memo.memberships = {}
+
+
+def _request_ended(**kwargs: object) -> None:
+    _request_memo.memberships = None
+
+
+def _membership_changed(**kwargs: object) -> None:
+    if getattr(_request_memo, "memberships", None):
+        _request_memo.memberships = {}
+
+
+request_started.connect(_request_began, dispatch_uid="agencies.memberships.request_began")
+request_finished.connect(_request_ended, dispatch_uid="agencies.memberships.request_ended")
+post_save.connect(
+    _membership_changed, sender=StaffMembership, dispatch_uid="agencies.memberships.saved"
+)
+post_delete.connect(
+    _membership_changed, sender=StaffMembership, dispatch_uid="agencies.memberships.deleted"
+)
 
 
 def staff_agencies(

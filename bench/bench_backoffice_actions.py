@@ -196,6 +196,9 @@ def work_through(officer: Officer, dossiers: list[dict], timings: Timings) -> No
             data["complete"] = dossier["components"]
         elif kind == "refuse":
             data["note"] = "Hồ sơ không thuộc thẩm quyền giải quyết của cơ quan."
+        else:  # the supplement's guidance is required, and its confirmation step passed
+            data["note"] = "Bổ sung bản sao có chứng thực của giấy tờ chứng minh chỗ ở."
+            data["confirm"] = "True"
         steps = [(f"intake: {kind}", page + "tiep-nhan/", data, 1)]
         if kind == "accept":
             transfer = {

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from dossiers.constants import Channel, DossierStatus, ResultDelivery
 from dossiers.hooks import office_panels
 from integrations import selectors
-from integrations.constants import PostalKind, PostalStatus
+from integrations.constants import SYNC_PROBLEM_STATUSES, PostalKind, PostalStatus
 from integrations.dvcqg.provider import dvcqg
 from integrations.views import POSTAL_ROLES, acting_role
 from integrations.vnpost.provider import vnpost
@@ -70,7 +70,9 @@ def office_integrations_panel(*, request: HttpRequest, dossier: Any) -> str | No
             "error_text": readable_sync_error(state.last_error if state else ""),
             # A retry time already past means the worker has not run it yet: not "retry at 22:53".
             "retry_pending": _retry_time_passed(state),
+            # Only a state in trouble is among the failures (no query for a healthy one).
             "can_retry": state is not None
+            and state.status in SYNC_PROBLEM_STATUSES
             and selectors.sync_failures(user=request.user).filter(pk=state.pk).exists(),
         },
         request=request,

@@ -71,14 +71,19 @@ def sync_mark(*, event_id: int) -> SyncState | None:
     if row is None:
         return None
     state, _created = SyncState.objects.get_or_create(dossier_id=row, provider=Provider.DVCQG)
-    # One statement: concurrent marks never move the target back.
-    SyncState.objects.filter(pk=state.pk, target_event_id__lt=event_id).update(
-        target_event_id=event_id, updated_at=timezone.now()
+    moved = 0
+    if state.target_event_id < event_id:  # the after-commit listener finds it already marked
+        # One statement: concurrent marks never move the target back.
+        moved = SyncState.objects.filter(pk=state.pk, target_event_id__lt=event_id).update(
+            target_event_id=event_id, updated_at=timezone.now()
+        )
+    flipped = (
+        SyncState.objects.filter(pk=state.pk, status=SyncStatus.SYNCED)
+        .filter(target_event_id__gt=F("synced_event_id"))
+        .update(status=SyncStatus.PENDING)
     )
-    SyncState.objects.filter(pk=state.pk, status=SyncStatus.SYNCED).filter(
-        target_event_id__gt=F("synced_event_id")
-    ).update(status=SyncStatus.PENDING)
-    state.refresh_from_db()
+    if moved or flipped:  # otherwise the row just read is the row as it is
+        state.refresh_from_db()
     return state
 
 

@@ -10,6 +10,7 @@ from django.template.loader import render_to_string
 
 from accounts.http import AuthenticatedHttpRequest
 from payments import selectors
+from payments.constants import ChargeStatus
 from payments.models import Charge
 
 
@@ -60,14 +61,16 @@ def office_payment_panel(*, request: AuthenticatedHttpRequest, dossier: Any) -> 
     officer's agency may handle this dossier's money; None otherwise (and for a draft)."""
     if not dossier.code:
         return None
-    if selectors.dossier_for_staff(user=request.user, code=dossier.code) is None:
+    if not selectors.dossier_in_staff_scope(user=request.user, dossier=dossier):
         return None
+    charges = list(Charge.objects.filter(dossier=dossier).order_by("created_at"))
     return render_to_string(
         "payments/_office_panel.html",
         {
             "dossier": dossier,
-            "charges": Charge.objects.filter(dossier=dossier).order_by("created_at"),
-            "amount_due": selectors.amount_due_vnd(dossier=dossier),
+            "charges": charges,
+            # `amount_due_vnd` summed from the charges just read (one query less per page).
+            "amount_due": sum(c.amount_vnd for c in charges if c.status == ChargeStatus.OPEN),
             "payments": selectors.payments_for_staff(user=request.user).filter(dossier=dossier),
         },
         request=request,

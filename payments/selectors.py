@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.constants import Role
 from accounts.models import User
-from agencies.selectors import staff_memberships
+from agencies.selectors import memberships_in_force
 from dossiers.models import Dossier
 from dossiers.selectors import dossiers_visible_to
 from payments.constants import ChargeStatus, PaymentStatus, Provider
@@ -121,7 +121,7 @@ def procedure_has_online_payment(*, procedure_code: str) -> bool:
 
 def _staff_agency_ids(user: User, roles: frozenset[str] = STAFF_VIEW_ROLES) -> list[int]:
 
-    return list(staff_memberships(user).filter(role__in=roles).values_list("agency_id", flat=True))
+    return [m.agency_id for m in memberships_in_force(user) if m.role in roles]
 
 
 def _dossier_in_agencies(agency_ids: list[int], prefix: str = "dossier__") -> Q:
@@ -161,6 +161,14 @@ def dossier_for_staff(
 
     ids = _staff_agency_ids(user, roles)
     return Dossier.objects.filter(_dossier_in_agencies(ids, prefix="")).filter(code=code).first()
+
+
+def dossier_in_staff_scope(
+    *, user: User, dossier: Dossier, roles: frozenset[str] = STAFF_VIEW_ROLES
+) -> bool:
+    """`dossier_for_staff` for a dossier already read (the officer's page): no second read."""
+    ids = _staff_agency_ids(user, roles)
+    return dossier.receiving_agency_id in ids or dossier.competent_agency_id in ids
 
 
 def may_refund(*, user: User, payment: Payment) -> bool:

@@ -27,6 +27,11 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_BROKER_DIR = BASE_DIR / "var" / "celery"
 QUEUES = "default,notifications,documents,sync"
+# Below the web server's CPU priority: on one machine, rendering and signing a form (about a
+# second of CPU) would otherwise slow the officer's next page as much as their own request does;
+# in production the worker has a machine of its own (docs/deployment.md, ADR 0325).
+BACKGROUND = frozenset({"worker", "beat"})
+BACKGROUND_NICENESS = 10
 STOP_GRACE_SECONDS = 10
 
 
@@ -68,7 +73,11 @@ class Supervisor:
 
     def start(self, name: str, argv: list[str], env: dict[str, str]) -> None:
         self.children[name] = subprocess.Popen(  # noqa: S603 - our own commands
-            argv, cwd=BASE_DIR, env=env, start_new_session=True
+            argv,
+            cwd=BASE_DIR,
+            env=env,
+            start_new_session=True,
+            preexec_fn=_lower_priority if name in BACKGROUND else None,
         )
         print(f"embedded: {name} started (pid {self.children[name].pid})", flush=True)
 
@@ -97,6 +106,10 @@ class Supervisor:
                     break
             time.sleep(0.5)
         return code
+
+
+def _lower_priority() -> None:
+    os.nice(BACKGROUND_NICENESS)
 
 
 def _signal_group(child: subprocess.Popen, signum: int) -> None:

@@ -5,6 +5,7 @@ the requesting user and scope to what their role may see.
 """
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -286,7 +287,7 @@ def procedure_case(*, procedure: Procedure, key: str) -> ProcedureCase | None:
     return ProcedureCase.objects.filter(procedure=procedure, key=key).first()
 
 
-def _lines_for(procedure: Procedure, case_key: str) -> QuerySet[DocumentRequirement]:
+def _lines_for(procedure: Procedure | int, case_key: str) -> QuerySet[DocumentRequirement]:
     in_case = Q(case__isnull=True)
     if case_key:
         in_case |= Q(case__key=case_key)
@@ -310,8 +311,36 @@ class CaseGuidance:
 
 
 def case_guidance(*, procedure: Procedure, case_key: str) -> CaseGuidance:
+    return _guidance_of(_lines_for(procedure, case_key).exclude(kind=RequirementKind.DOCUMENT))
+
+
+@dataclass
+class CaseReads:
+    """A procedure's cases with one case's upload slots and guidance."""
+
+    cases: list[ProcedureCase]
+    documents: list[DocumentRequirement]
+    guidance: CaseGuidance
+
+
+def procedure_case_reads(*, code: str, case_key: str) -> CaseReads | None:
+    """`procedure_cases`, `case_documents` and `case_guidance` in three small queries, without
+    loading the whole procedure (the officer's dossier page); None for an unknown code."""
+    procedure_id = Procedure.objects.filter(code=code).values_list("pk", flat=True).first()
+    if procedure_id is None:
+        return None
+    cases = list(ProcedureCase.objects.filter(procedure_id=procedure_id))
+    lines = list(_lines_for(procedure_id, case_key))
+    return CaseReads(
+        cases=cases,
+        documents=[line for line in lines if line.kind == RequirementKind.DOCUMENT],
+        guidance=_guidance_of(line for line in lines if line.kind != RequirementKind.DOCUMENT),
+    )
+
+
+def _guidance_of(lines: Iterable[DocumentRequirement]) -> CaseGuidance:
     guidance = CaseGuidance(notes=[], state_held=[], alternatives={})
-    for line in _lines_for(procedure, case_key).exclude(kind=RequirementKind.DOCUMENT):
+    for line in lines:
         if line.kind == RequirementKind.STATE_HELD:
             guidance.state_held.append(line)
         elif line.kind == RequirementKind.ALTERNATIVE:

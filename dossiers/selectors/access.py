@@ -37,4 +37,11 @@ def stands_for_applicant(*, user: User, dossier: Dossier) -> bool:
     # read from the row in hand: two queries fewer on every step of a citizen's own draft.
     if dossier.organisation_id is None and user.pk is not None and dossier.applicant_id == user.pk:
         return True
+    if dossier.organisation_id is None and user.pk not in (
+        dossier.applicant_id,
+        dossier.submitter_id,
+    ):
+        # Neither the applicant nor the helper who filed it: `applicant_side` cannot match
+        # (an officer on the dossier page asks this; no two queries for a certain no).
+        return False
     return Dossier.objects.filter(applicant_side(user=user), pk=dossier.pk).exists()

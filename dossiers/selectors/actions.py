@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from accounts.models import User
 from accounts.selectors import user_roles
-from agencies.selectors import staff_memberships
+from agencies.selectors import memberships_in_force
 from dossiers.constants import (
     CLOCK_RUNNING_STATUSES,
     EXTEND_ROLES,
@@ -280,7 +280,7 @@ def _is_applicant(dossier: Dossier, user: User) -> bool:
 
 
 def _candidate_roles(*, dossier: Dossier, user: User) -> set[Actor]:
-    held = set(staff_memberships(user).values_list("role", flat=True))
+    held = {m.role for m in memberships_in_force(user)}
     roles = {Actor(r) for r in held if r in STAFF_ACTORS}
     if user.pk in (dossier.applicant_id, dossier.submitter_id) or dossier.organisation_id:
         roles.add(Actor.CITIZEN)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from accounts.models import User
 from accounts.selectors import user_roles
 from agencies.models import Agency
-from agencies.selectors import staff_memberships
+from agencies.selectors import memberships_in_force
 from dossiers.constants import (
     RECEIVING_SIDE_ACTORS,
     STAFF_ACTORS,
@@ -68,14 +68,15 @@ def dossier_actor_agency(
         ):
             return None
     elif role in STAFF_ACTORS:
-        membership = (
-            staff_memberships(by, timezone.localdate())
-            .filter(role=role, agency_id__in=_agency_ids_for(dossier, role, routed=routed))
-            .order_by("pk")
-            .first()
-        )
-        if membership is not None:
-            return membership.agency
+        # The memberships of the request (one read however many roles the page asks about).
+        agency_ids = _agency_ids_for(dossier, role, routed=routed)
+        held = [
+            m
+            for m in memberships_in_force(by, timezone.localdate())
+            if m.role == role and m.agency_id in agency_ids
+        ]
+        if held:
+            return min(held, key=lambda m: m.pk).agency
     raise TransitionNotAllowed(
         _("Bạn không có quyền thực hiện thao tác này trên hồ sơ này."), code="actor_not_allowed"
     )

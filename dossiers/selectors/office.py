@@ -31,7 +31,12 @@ from dossiers.constants import (
 )
 from dossiers.hooks import dossier_agency_scopes
 from dossiers.models import Dossier, DossierConsultation, DossierEvent, InteragencyTask
-from dossiers.selectors.queues import OfficeUser, office_user, scope_q
+from dossiers.selectors.queues import (
+    AGENCY_ROLES,
+    ONE_STOP_ROLES,
+    OfficeUser,
+    office_user,
+)
 from procedures.selectors import procedure_form_specs
 
 S = DossierStatus
@@ -50,6 +55,13 @@ def _routed_agencies(dossier: Dossier, who: OfficeUser) -> bool:
     return False
 
 
+def _in_scope(dossier: Dossier, who: OfficeUser) -> bool:
+    """`scope_q(who)` evaluated on the row already read (no second query per request)."""
+    return dossier.receiving_agency_id in who.agencies(ONE_STOP_ROLES) or (
+        dossier.competent_agency_id in who.agencies(AGENCY_ROLES)
+    )
+
+
 def dossier_get_for_staff(*, user: User | OfficeUser, uuid: Any) -> Dossier:
     """A submitted dossier the officer's agencies hold or are consulted on; otherwise
     `Dossier.DoesNotExist` (a 404: another agency's dossier is not even confirmed to exist)."""
@@ -64,7 +76,7 @@ def dossier_get_for_staff(*, user: User | OfficeUser, uuid: Any) -> Dossier:
     )
     if dossier is None:
         raise Dossier.DoesNotExist
-    if Dossier.objects.filter(scope_q(who), pk=dossier.pk).exists():
+    if _in_scope(dossier, who):
         return dossier
     if _routed_agencies(dossier, who):
         return dossier

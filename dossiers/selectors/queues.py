@@ -36,7 +36,7 @@ from accounts.constants import Role
 from accounts.models import User
 from agencies.calendar import add_working_hours
 from agencies.models import Agency
-from agencies.selectors import staff_memberships
+from agencies.selectors import memberships_in_force
 from common.search import Folded
 from common.text import fold
 from dossiers.constants import (
@@ -95,9 +95,9 @@ def office_user(user: User) -> OfficeUser:
     if not getattr(user, "is_authenticated", False):
         return OfficeUser(user=user, agencies_by_role={})
     by_role: dict[str, set[int]] = {}
-    for role, agency_id in staff_memberships(user).values_list("role", "agency_id"):
-        if role in OFFICE_ROLES:
-            by_role.setdefault(role, set()).add(agency_id)
+    for membership in memberships_in_force(user):
+        if membership.role in OFFICE_ROLES:
+            by_role.setdefault(membership.role, set()).add(membership.agency_id)
     centres = by_role.get(Role.ONESTOP_SUPERVISOR)
     if centres:
         centres |= set(Agency.objects.filter(parent_id__in=centres).values_list("pk", flat=True))

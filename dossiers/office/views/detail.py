@@ -13,6 +13,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import prefetch_related_objects
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
 from django.utils.cache import add_never_cache_headers
@@ -153,6 +154,7 @@ def _detail_context(
 ):
     """What the page shows; which forms it offers is the actions selector's answer."""
     allowed = sel.dossier_actions(dossier=dossier, user=request.user)
+    prefetch_related_objects([dossier], "components")  # the list and the checklist: one read
     components = list(dossier.components.all())
     checkable = checklist_components(dossier)
     consultations = sel.consultations_for(dossier=dossier)
@@ -266,7 +268,7 @@ def action(request: AuthenticatedHttpRequest, uuid: Any) -> HttpResponse:
         return _to_detail(dossier)
     data = form.cleaned_data
     try:
-        svc.office_transition(
+        event = svc.office_transition(
             dossier=dossier,
             to=data["to"],
             by=request.user,
@@ -282,7 +284,7 @@ def action(request: AuthenticatedHttpRequest, uuid: Any) -> HttpResponse:
             context = _detail_context(request, who, dossier, refused_action=form)
             return render(request, "dossiers/office/detail.html", context, status=400)
         return _refused(request, dossier, error)
-    dossier.refresh_from_db()
+    dossier = event.dossier  # the row as the service left it (no second read)
     messages.success(
         request,
         _("Hồ sơ %(code)s: %(status)s.")
@@ -309,7 +311,7 @@ def reception(request: AuthenticatedHttpRequest, uuid: Any) -> HttpResponse:
         )
         return render(request, "dossiers/office/detail.html", context)
     try:
-        svc.reception_decide(
+        event = svc.reception_decide(
             dossier=dossier,
             by=request.user,
             decision=data["decision"],
@@ -323,7 +325,7 @@ def reception(request: AuthenticatedHttpRequest, uuid: Any) -> HttpResponse:
         form.add_error(None, error.message)
         context = _detail_context(request, who, dossier, reception_form=form)
         return render(request, "dossiers/office/detail.html", context, status=400)
-    dossier.refresh_from_db()
+    dossier = event.dossier  # the row as the service left it (no second read)
     messages.success(
         request,
         _("Hồ sơ %(code)s: %(status)s.")
