@@ -68,7 +68,14 @@ def _provider(request: HttpRequest) -> Any:
 
 
 def _openid_config(request: HttpRequest, provider: Any) -> dict[str, Any]:
-    return dict(provider.get_oauth2_adapter(request).openid_config)
+    try:
+        return dict(provider.get_oauth2_adapter(request).openid_config)
+    except Exception as error:  # the provider is down or answers nonsense: say so, do not fail
+        logger.warning("national identity discovery failed: %s", error)
+        raise PresenceCheckFailed(
+            _("Không kết nối được hệ thống định danh điện tử; thử lại sau hoặc xác nhận bằng mã."),
+            code="unavailable",
+        ) from error
 
 
 def _s256(verifier: str) -> str:

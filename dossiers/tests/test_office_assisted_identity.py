@@ -222,3 +222,17 @@ def test_an_old_confirmation_no_longer_counts(world, assisted):
     )
     IdentityConfirmation.objects.update(confirmed_at=timezone.now() - dt.timedelta(minutes=31))
     assert svc.counter_confirmation(assisted) is None
+
+
+def test_a_provider_that_does_not_answer_is_said_so(client, world, settings, assisted):
+    import socket
+
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        closed = f"http://127.0.0.1:{s.getsockname()[1]}"
+    settings.SOCIALACCOUNT_PROVIDERS = vneid_providers_setting(closed)
+    login_with_mfa(client, world.reception_officer)
+    url = reverse("office:counter_draft", kwargs={"uuid": assisted.uuid})
+    response = client.post(url, {"step": "identity"})
+    assert response["Location"] == url
+    assert "Không kết nối được hệ thống định danh điện tử" in client.get(url).content.decode()
