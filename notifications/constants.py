@@ -273,10 +273,17 @@ EVENTS: dict[str, EventSpec] = {
     ),
     Event.CONFIRMATION_CODE: EventSpec(
         Audience.CITIZEN,
-        ("code", "minutes", "purpose"),
+        # asker: "officer" (at the counter) or "helper" (asker_name asked for a mandate).
+        ("code", "minutes", "purpose", "asker", "asker_name"),
         urgent=True,
         channels=(Channel.SMS,),
-        sample={"code": "482913", "minutes": "10", "purpose": "nộp hồ sơ 1.004222 tại quầy"},
+        sample={
+            "code": "482913",
+            "minutes": "10",
+            "purpose": "nộp hồ sơ 1.004222 tại quầy",
+            "asker": "officer",
+            "asker_name": "",
+        },
         sensitive=True,
     ),
     Event.SIGN_IN_CODE: EventSpec(

@@ -32,6 +32,10 @@ from notifications.constants import Event
 from notifications.models import PhoneCode
 from notifications.services import notify_phone
 
+# Whom the person reads a confirmation code to; the SMS says so (a code, not a translated word,
+# so the text is in the reader's language: the template chooses the words).
+ASKER_OFFICER = "officer"
+ASKER_HELPER = "helper"
 CODE_MINUTES = 10  # how long a code may be typed in
 MAX_ATTEMPTS = 5  # wrong tries before a new code is needed
 CONFIRMATION_FRESH_MINUTES = 30  # how long a confirmation counts
@@ -55,10 +59,13 @@ def phone_code_send(
     reference: str,
     label: str,
     event: str = Event.CONFIRMATION_CODE,
+    asker: str = ASKER_OFFICER,
+    asker_name: str = "",
 ) -> PhoneCode:
     """Send a fresh 6-digit code to `phone` for (`purpose`, `reference`); `label` says in the SMS
-    what the code confirms (the sign-in code's `event` has no such line). Earlier codes for the
-    same thing stop counting."""
+    what the code confirms (the sign-in code's `event` has no such line), `asker` to whom the
+    person reads it: the officer at the counter, or the helper `asker_name` who asked for a
+    mandate. Earlier codes for the same thing stop counting."""
     now = timezone.now()
     recent = PhoneCode.objects.filter(
         purpose=purpose,
@@ -83,7 +90,7 @@ def phone_code_send(
     )
     context = {"code": code, "minutes": str(CODE_MINUTES)}
     if event == Event.CONFIRMATION_CODE:
-        context["purpose"] = label
+        context.update(purpose=label, asker=asker, asker_name=asker_name)
     sms = notify_phone(
         event=event,
         phone=phone,
@@ -152,8 +159,15 @@ class MandateConsentCodes:
 
     purpose = "mandate_consent"
 
-    def send(self, *, phone: str, reference: str, label: str) -> None:
-        phone_code_send(phone=phone, purpose=self.purpose, reference=reference, label=label)
+    def send(self, *, phone: str, reference: str, label: str, asker_name: str = "") -> None:
+        phone_code_send(
+            phone=phone,
+            purpose=self.purpose,
+            reference=reference,
+            label=label,
+            asker=ASKER_HELPER,
+            asker_name=asker_name,
+        )
 
     def confirm(self, *, reference: str, code: str) -> None:
         phone_code_confirm(purpose=self.purpose, reference=reference, code=code)
@@ -164,7 +178,7 @@ class SignInCodes:
 
     purpose = "sign_in"
 
-    def send(self, *, phone: str, reference: str, label: str) -> None:
+    def send(self, *, phone: str, reference: str, label: str, asker_name: str = "") -> None:
         phone_code_send(
             phone=phone,
             purpose=self.purpose,

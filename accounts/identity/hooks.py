@@ -2,7 +2,8 @@
 
 * `mandate_phone_codes`: the one-time SMS codes a citizen reads out to confirm a mandate a
   helper asked for. The notifications app registers its `phone_codes` mechanism (the project's
-  one code mechanism, ADR 0291) in its `AppConfig.ready()`: `send(phone=, reference=, label=)`
+  one code mechanism, ADR 0291) in its `AppConfig.ready()`: `send(phone=, reference=, label=,
+  asker_name=)` (the SMS tells the citizen to read the code to `asker_name`, the helper)
   writes the code's hash and the SMS outbox row in the caller's transaction; `confirm(reference=,
   code=)` counts the try in its own transaction and raises an `ApplicationError` when wrong,
   expired or tried too often — so it is called outside any transaction.
@@ -28,7 +29,7 @@ from common.registry import Registry
 
 
 class PhoneCodes(Protocol):
-    def send(self, *, phone: str, reference: str, label: str) -> None: ...
+    def send(self, *, phone: str, reference: str, label: str, asker_name: str = "") -> None: ...
 
     def confirm(self, *, reference: str, code: str) -> None: ...
 

@@ -75,7 +75,12 @@ def _send(mandate: Mandate, phone: str) -> None:
     label = _("ủy quyền cho %(agent)s nộp hồ sơ thay bạn") % {
         "agent": mandate.agent.get_full_name()
     }
-    phone_codes().send(phone=phone, reference=str(mandate.uuid), label=label)
+    phone_codes().send(
+        phone=phone,
+        reference=str(mandate.uuid),
+        label=label,
+        asker_name=mandate.agent.get_full_name(),
+    )
 
 
 @transaction.atomic
