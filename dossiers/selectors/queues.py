@@ -138,6 +138,10 @@ class Queue:
     build: Callable[[OfficeUser], Q] = field(repr=False)
     # The column the "due first" sort uses.
     due_field: str = "due_at"
+    # True when the queue's statuses exclude AWAITING_RECEPTION, so `next_deadline_expression`
+    # is `due_at` for every row it holds: "due first" then sorts by the column, which an index
+    # serves, instead of the expression, which makes PostgreSQL sort every row (ADR 0333).
+    received_only: bool = False
 
 
 def _status_side(statuses: Iterable[str], roles: Iterable[str], side: str) -> Callable:
@@ -237,6 +241,7 @@ QUEUES: tuple[Queue, ...] = (
         frozenset({Role.RECEPTION_OFFICER}),
         RECEIVING,
         _status_side((S.RECEIVED,), [Role.RECEPTION_OFFICER], RECEIVING),
+        received_only=True,
     ),
     Queue(
         "cho-phan-cong",
@@ -245,6 +250,7 @@ QUEUES: tuple[Queue, ...] = (
         frozenset({Role.AGENCY_HEAD}),
         COMPETENT,
         _status_side((S.IN_PROCESS,), [Role.AGENCY_HEAD], COMPETENT),
+        received_only=True,
     ),
     Queue(
         "cua-toi",
@@ -261,6 +267,7 @@ QUEUES: tuple[Queue, ...] = (
         frozenset({Role.AGENCY_HEAD}),
         COMPETENT,
         _status_side((S.AWAITING_APPROVAL,), [Role.AGENCY_HEAD], COMPETENT),
+        received_only=True,
     ),
     Queue(
         "cho-ky",
@@ -274,6 +281,7 @@ QUEUES: tuple[Queue, ...] = (
                 Role.RECORDS_CLERK: (COMPETENT, (S.ISSUING,)),
             }
         ),
+        received_only=True,
     ),
     Queue(
         "tra-ket-qua",
@@ -282,6 +290,7 @@ QUEUES: tuple[Queue, ...] = (
         frozenset({Role.RECEPTION_OFFICER}),
         RECEIVING,
         _status_side((S.DONE, S.CORRECTION), [Role.RECEPTION_OFFICER], RECEIVING),
+        received_only=True,
     ),
     Queue(
         "lay-y-kien",
@@ -319,6 +328,7 @@ QUEUES: tuple[Queue, ...] = (
                 Role.AGENCY_HEAD: (COMPETENT, (S.WITHDRAWAL_REQUESTED,)),
             }
         ),
+        received_only=True,
     ),
     Queue(
         "sap-den-han",
@@ -327,6 +337,7 @@ QUEUES: tuple[Queue, ...] = (
         OFFICE_ROLES,
         COMPETENT,
         _due_soon,
+        received_only=True,
     ),
     Queue(
         "qua-han",
@@ -335,6 +346,7 @@ QUEUES: tuple[Queue, ...] = (
         OFFICE_ROLES,
         COMPETENT,
         _overdue,
+        received_only=True,
     ),
     Queue(
         "tat-ca",
@@ -457,7 +469,7 @@ def _ordering(definition: Queue, sort: str) -> list[Any]:
         return [F("submitted_at").desc(nulls_last=True), "-pk"]
     if key == "oldest":
         return [F("submitted_at").asc(nulls_last=True), "pk"]
-    if definition.due_field != "due_at":
+    if definition.due_field != "due_at" or definition.received_only:
         return [F(definition.due_field).asc(nulls_last=True), "pk"]
     return [next_deadline_expression().asc(nulls_last=True), "pk"]
 

@@ -9,6 +9,7 @@ import pytest
 from accounts.tests.factories import login_with_mfa
 from dossiers import selectors as sel
 from dossiers.constants import Actor, DossierStatus
+from dossiers.selectors.queues import AWAITING_RECEPTION
 from dossiers.services import dossier_submit
 from dossiers.tests.factories import add_membership, make_cast, make_draft, place_in
 
@@ -394,3 +395,26 @@ def test_agency_pickers_are_grouped_by_level_and_sorted_as_read():
     assert commune.index("Ủy ban nhân dân phường An Tịnh") < commune.index(
         "Ủy ban nhân dân xã Bến Cầu"
     )
+
+
+def test_a_queue_sorted_by_due_at_alone_never_holds_a_dossier_awaiting_reception():
+    """`received_only` queues sort "due first" by `due_at` (an index serves it, ADR 0333); that
+    is the same order only if none of their dossiers waits for reception, whose clock is
+    `reception_due_at`. Every open status, overdue, for every role."""
+    cast = make_cast()
+    now = timezone.now()
+    for status in S:
+        if status == S.DRAFT:
+            continue
+        for due in (now - dt.timedelta(days=3), now + dt.timedelta(minutes=5)):  # overdue, soon
+            place_in(make_draft(cast), status, due_at=due, reception_due_at=due)
+    checked = set()
+    for user in cast.staff.values():
+        for queue in sel.queues_for(sel.office_user(user)):
+            if not queue.received_only:
+                continue
+            statuses = set(sel.queue_for(user, queue.slug).values_list("status", flat=True))
+            assert statuses, queue.slug  # the queue holds something, so the check means something
+            assert not statuses & set(AWAITING_RECEPTION), queue.slug
+            checked.add(queue.slug)
+    assert checked == {q.slug for q in sel.QUEUES if q.received_only}
