@@ -1,9 +1,11 @@
 """The citizen's own data, complete and readable (issue #25): the JSON download holds their
 dossiers with answers and documents, payments, field reports and questions; the PDF shows
-Vietnamese labels, not field names. The issue's "under 2 s for 20 dossiers" is NOT met yet:
-measured 8.3 s here (4.7 s without the PDF/A variant) on the shared test machine, so the test
-only checks that it stays under 30 s; see docs/identity.md."""
+Vietnamese labels, not field names, and stays short. Time is measured by
+bench/bench_personal_data_pdf.py (20 dossiers: 1.7-1.8 s median at load 10 on the shared
+2-core machine, 30-35x a one-page render; 53 pages and 8-11 s before the compact layout); here
+only the page count (the cause of the cost) is held, with a loose time bound."""
 
+import io
 import json
 import re
 import time
@@ -87,6 +89,16 @@ def test_the_pdf_reads_in_vietnamese(citizen_with_history, monkeypatch):
         "Mã giao dịch",
     ):
         assert label in html
-    raw_keys = set(re.findall(r"<dt>([a-z]+(?:_[a-z0-9]+)+)</dt>", html))
+    raw_keys = set(re.findall(r"\b([a-z]+(?:_[a-z0-9]+)+):", html))
     assert raw_keys == set(), raw_keys
     assert "<h2>dossiers</h2>" not in html
+    assert "Mã giao dịch: TN-TEST-0001" in html
+    # WeasyPrint's time grows with boxes and pages: a record is one paragraph, not a block per
+    # field (53 pages and 8 s before).
+    assert _page_count(pdf) <= 15
+
+
+def _page_count(pdf: bytes) -> int:
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    return int(PdfFileReader(io.BytesIO(pdf)).root["/Pages"]["/Count"])

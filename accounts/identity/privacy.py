@@ -175,41 +175,94 @@ def privacy_request_get_for_officer(*, officer: User, uuid) -> PrivacyRequest:
     return privacy_queue(officer=officer).get(uuid=uuid)
 
 
+def _is_container(value) -> bool:
+    return isinstance(value, dict | list | tuple)
+
+
+def _is_flat(value) -> bool:
+    """A list of scalars, or a record of scalars: printed inline."""
+    items = value.values() if isinstance(value, dict) else value
+    return not any(_is_container(item) for item in items)
+
+
 def _readable_html(value) -> str:
-    """Nested sections as tables and lists; dates as dd/mm/yyyy in local time. Escapes values."""
+    """Sections as compact paragraphs and lists; dates as dd/mm/yyyy in local time. Escapes
+    values.
+
+    WeasyPrint's time grows with the number of boxes and lines, not of characters: a block per
+    field made 53 pages and 8 s and more for 20 dossiers (issue #25). So a record is one
+    paragraph of "Nhãn: giá trị" pairs in plain text (a <b> per label would double the boxes), a
+    small record inside it goes inline in brackets, lists of scalars are comma-separated, and
+    empty fields are left out (the JSON download keeps every field): 12 pages
+    (bench/bench_personal_data_pdf.py)."""
     if isinstance(value, dict):
-        # Definition lists, not tables: WeasyPrint lays nested tables out slowly (20 dossiers
-        # took 8 s as tables, well under 2 s as blocks — issue #25).
-        rows = "".join(
-            f"<dt>{escape(label)}</dt><dd>{_readable_html(item)}</dd>"
-            for label, item in ((personal_data.label_for(k), v) for k, v in value.items())
-        )
-        return f"<dl>{rows}</dl>" if rows else "—"
+        return _record_html(value)
     if isinstance(value, list | tuple):
+        if not value:
+            return "—"
+        if _is_flat(value):
+            return escape(_scalar_text(value))
         items = "".join(f"<li>{_readable_html(item)}</li>" for item in value)
-        return f"<ol>{items}</ol>" if items else "—"
+        return f"<ol>{items}</ol>"
+    return escape(_scalar_text(value))
+
+
+def _pairs(record: dict) -> str:
+    return " · ".join(
+        f"{personal_data.label_for(key)}: {_scalar_text(item)}"
+        for key, item in record.items()
+        if _scalar_text(item) != "—"
+    )
+
+
+def _record_html(record: dict) -> str:
+    flat: dict = {}
+    blocks = []
+    for key, item in record.items():
+        if isinstance(item, dict) and item and _is_flat(item):
+            inner = _pairs(item).replace(" · ", "; ")
+            flat[key] = f"({inner})" if inner else ""
+        elif _is_container(item) and item and not _is_flat(item):
+            label = escape(personal_data.label_for(key))
+            blocks.append(f'<div class="sub"><b>{label}</b>{_readable_html(item)}</div>')
+        else:
+            flat[key] = item
+    pairs = escape(_pairs(flat))
+    paragraph = f"<p>{pairs}</p>" if pairs else ""
+    return paragraph + "".join(blocks) or "—"
+
+
+def _scalar_text(value) -> str:
+    if isinstance(value, list | tuple):
+        return ", ".join(_scalar_text(item) for item in value) if value else "—"
     if isinstance(value, bool):
-        return escape(_("Có") if value else _("Không"))
+        return str(_("Có") if value else _("Không"))
     if isinstance(value, dt.datetime):
-        return escape(timezone.localtime(value).strftime("%H:%M %d/%m/%Y"))
+        return timezone.localtime(value).strftime("%H:%M %d/%m/%Y")
     if isinstance(value, dt.date):
-        return escape(value.strftime("%d/%m/%Y"))
+        return value.strftime("%d/%m/%Y")
     if value is None or value == "":
         return "—"
-    return escape(str(value))
+    return str(value)
 
 
-def personal_data_pdf(*, user: User) -> bytes:
-    """The access-right download as a readable PDF (the JSON export's sections, laid out)."""
-
+def personal_data_html(*, person_name: str, collected: dict) -> str:
+    """The PDF's HTML for sections as `personal_data.collect` returns them."""
     sections = {
         personal_data.title_for(name): mark_safe(  # noqa: S308 - every value in it was escaped
             _readable_html(data)
         )
-        for name, data in personal_data.collect(user).items()
+        for name, data in collected.items()
     }
-    html = render_to_string(
+    return render_to_string(
         "identity/pdf/personal_data.html",
-        {"person": user, "sections": sections, "generated_at": timezone.now()},
+        {"person_name": person_name, "sections": sections, "generated_at": timezone.now()},
+    )
+
+
+def personal_data_pdf(*, user: User) -> bytes:
+    """The access-right download as a readable PDF (the JSON export's sections, laid out)."""
+    html = personal_data_html(
+        person_name=user.get_full_name(), collected=personal_data.collect(user)
     )
     return html_to_pdf(html)
