@@ -23,7 +23,7 @@ from documents.selectors import document_referenced_by_dossier
 from dossiers import selectors, services
 from dossiers.forms import choice_field
 from dossiers.models import Dossier
-from dossiers.official_forms import dossier_issued_forms, dossier_pending_forms
+from dossiers.official_forms import dossier_forms, dossier_issued_forms
 
 PREVIEW_ROWS = 100
 
@@ -131,10 +131,10 @@ def official_forms_panel(*, request: HttpRequest, dossier) -> str | None:
 
 
 def _forms_panel_context(dossier) -> dict[str, Any]:
-    pending = dossier_pending_forms(dossier=dossier)
+    issued, pending = dossier_forms(dossier=dossier)  # one read of the history
     return {
         "dossier": dossier,
-        "forms": dossier_issued_forms(dossier=dossier),
+        "forms": issued,
         "pending": pending,
         # Ask again while a form is on its way; a late one waits for the sweep (minutes).
         "polling": any(not form.late for form in pending),

@@ -372,18 +372,45 @@ class IssuedForm:
 
 def dossier_issued_forms(*, dossier: Dossier) -> list[IssuedForm]:
     """The forms issued for a dossier, oldest first (the caller has already scoped the dossier)."""
+    rows = dossier.events.filter(kind=EventKind.FORM_ISSUED).values_list(*_HISTORY_FIELDS)
+    return _issued_in(list(rows))
+
+
+# One event as the forms' reads need it: (pk, kind, form_code, to_status, at, data).
+_HISTORY_FIELDS = ("pk", "kind", "form_code", "to_status", "at", "data")
+_HistoryRow = tuple[int, str, str, str, dt.datetime, Any]
+
+
+def _issued_in(rows: list[_HistoryRow]) -> list[IssuedForm]:
+    issued: list[tuple[dt.datetime, int, Any]] = sorted(
+        (
+            (at, pk, data or {})
+            for pk, kind, _f, _t, at, data in rows
+            if kind == EventKind.FORM_ISSUED
+        ),
+        key=lambda item: (item[0], item[1]),
+    )
     return [
         IssuedForm(
-            form_code=e.data.get("form_code", ""),
-            title=TITLES.get(e.data.get("form_code", ""), ""),
-            document_uuid=e.data.get("document_uuid", ""),
-            template_version=e.data.get("template_version"),
-            issued_at=e.at,
-            event_id=e.data.get("event_id"),
-            sheet_revision=e.data.get("sheet_revision"),
+            form_code=data.get("form_code", ""),
+            title=TITLES.get(data.get("form_code", ""), ""),
+            document_uuid=data.get("document_uuid", ""),
+            template_version=data.get("template_version"),
+            issued_at=at,
+            event_id=data.get("event_id"),
+            sheet_revision=data.get("sheet_revision"),
         )
-        for e in dossier.events.filter(kind=EventKind.FORM_ISSUED).order_by("at", "pk")
+        for at, _pk, data in issued
     ]
+
+
+def dossier_forms(
+    *, dossier: Dossier, now: dt.datetime | None = None
+) -> tuple[list[IssuedForm], list[PendingForm]]:
+    """`dossier_issued_forms` and `dossier_pending_forms` from one read of the history (the
+    officer's dossier page shows both; three queries before)."""
+    rows = list(dossier.events.order_by("pk").values_list(*_HISTORY_FIELDS))
+    return _issued_in(rows), _pending_in(rows, now or timezone.now())
 
 
 @dataclass(frozen=True)
@@ -399,21 +426,23 @@ class PendingForm:
 
 def dossier_pending_forms(*, dossier: Dossier, now: dt.datetime | None = None) -> list[PendingForm]:
     """The forms the dossier's events call for and that have no FORM_ISSUED answer yet, oldest
-    first: the rule of `required_forms`, over the history read once (two queries). Events older
+    first: the rule of `required_forms`, over the history read once (one query). Events older
     than the sweep's look-back are left out: nothing will issue their forms any more."""
-    now = now or timezone.now()
+    rows = list(dossier.events.order_by("pk").values_list(*_HISTORY_FIELDS))
+    return _pending_in(rows, now or timezone.now())
+
+
+def _pending_in(rows: list[_HistoryRow], now: dt.datetime) -> list[PendingForm]:
     answered = {
-        (str(event_id), code)
-        for event_id, code in dossier.events.filter(kind=EventKind.FORM_ISSUED)
-        .annotate(answers_event=KT("data__event_id"), answers_form=KT("data__form_code"))
-        .values_list("answers_event", "answers_form")
+        (str((data or {}).get("event_id")), (data or {}).get("form_code"))
+        for _pk, kind, _f, _t, _at, data in rows
+        if kind == EventKind.FORM_ISSUED
     }
     pending: list[PendingForm] = []
     reached = False  # a transition into processing came before the event being read
-    history = dossier.events.exclude(kind=EventKind.FORM_ISSUED).order_by("pk")
-    for pk, kind, form_code, to_status, at in history.values_list(
-        "pk", "kind", "form_code", "to_status", "at"
-    ):
+    for pk, kind, form_code, to_status, at, _data in rows:
+        if kind == EventKind.FORM_ISSUED:
+            continue
         if at >= now - SWEEP_LOOKBACK:
             answer_reached = partial(bool, reached)  # the value now, not at the call
             for code in _forms_called_for(kind, form_code, to_status, answer_reached):
