@@ -10,6 +10,7 @@ from typing import Any, NoReturn
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -41,6 +42,26 @@ def _choices_check(
     if blank:
         condition |= models.Q(**{field: ""})
     return models.CheckConstraint(condition=condition, name=name)
+
+
+# Before reception the clock that runs is the reception window (8 working hours, Art. 15),
+# after it the appointment date: "due first" orders by whichever runs (issue #20). Here, not in
+# the selectors, because two indexes are built on it (ADR 0334).
+AWAITING_RECEPTION: tuple[str, ...] = (
+    DossierStatus.SUBMITTED.value,
+    DossierStatus.SUPPLEMENT_SUBMITTED.value,
+)
+
+
+def next_deadline_expression() -> models.Case:
+    return models.Case(
+        models.When(
+            status__in=AWAITING_RECEPTION,
+            then=Coalesce("reception_due_at", "due_at"),
+        ),
+        default=models.F("due_at"),
+        output_field=models.DateTimeField(),
+    )
 
 
 class Dossier(BaseModel):
@@ -236,6 +257,22 @@ class Dossier(BaseModel):
                 fields=["competent_agency", "due_at"],
                 condition=models.Q(status__in=CLOCK_RUNNING_STATUSES),
                 name="dossier_running_competent_idx",
+            ),
+            # "Tất cả hồ sơ" of one agency, due first (ADR 0334): the queue's order, served in
+            # order instead of sorting every dossier the agency ever had.
+            models.Index(
+                models.F("receiving_agency"),
+                next_deadline_expression(),
+                models.F("id"),
+                condition=~models.Q(status=DossierStatus.DRAFT.value),
+                name="dossier_reception_next_due_idx",
+            ),
+            models.Index(
+                models.F("competent_agency"),
+                next_deadline_expression(),
+                models.F("id"),
+                condition=~models.Q(status=DossierStatus.DRAFT.value),
+                name="dossier_competent_next_due_idx",
             ),
             models.Index(fields=["received_at"], name="dossier_received_at_idx"),
             models.Index(fields=["submitted_at"], name="dossier_submitted_at_idx"),

@@ -25,9 +25,9 @@ from typing import Any
 from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
 from django.db import connections
-from django.db.models import Case, DateTimeField, F, Q, QuerySet, TextField, Value, When
+from django.db.models import F, Q, QuerySet, TextField, Value
 from django.db.models.fields.json import KT
-from django.db.models.functions import Coalesce, Replace
+from django.db.models.functions import Replace
 from django.utils import timezone
 from django.utils.functional import Promise, cached_property
 from django.utils.translation import gettext_lazy as _
@@ -44,7 +44,13 @@ from dossiers.constants import (
     OPEN_STATUSES,
     DossierStatus,
 )
-from dossiers.models import Dossier, DossierConsultation, InteragencyTask
+from dossiers.models import (
+    AWAITING_RECEPTION,
+    Dossier,
+    DossierConsultation,
+    InteragencyTask,
+    next_deadline_expression,
+)
 
 S = DossierStatus
 RECEIVING = "receiving"
@@ -472,19 +478,6 @@ def _ordering(definition: Queue, sort: str) -> list[Any]:
     if definition.due_field != "due_at" or definition.received_only:
         return [F(definition.due_field).asc(nulls_last=True), "pk"]
     return [next_deadline_expression().asc(nulls_last=True), "pk"]
-
-
-# Before reception the clock that runs is the reception window (8 working hours, Art. 15),
-# after it the appointment date: "due first" orders by whichever runs (issue #20).
-AWAITING_RECEPTION = (S.SUBMITTED, S.SUPPLEMENT_SUBMITTED)
-
-
-def next_deadline_expression() -> Case:
-    return Case(
-        When(status__in=AWAITING_RECEPTION, then=Coalesce("reception_due_at", "due_at")),
-        default=F("due_at"),
-        output_field=DateTimeField(),
-    )
 
 
 def next_deadline(dossier: Dossier) -> dt.datetime | None:
