@@ -168,6 +168,7 @@ class Dossier(BaseModel):
     delivery_address = models.CharField(_("địa chỉ nhận kết quả"), max_length=255, blank=True)
     delivery_commune_code = models.CharField(_("xã nhận kết quả"), max_length=5, blank=True)
     fee_vnd = models.PositiveBigIntegerField(_("phí, lệ phí (đồng)"), null=True, blank=True)
+
     declared_at = models.DateTimeField(_("cam đoan lúc"), null=True, blank=True)
 
     result_kind = models.CharField(
@@ -312,6 +313,11 @@ class Dossier(BaseModel):
         if self.due_at is None or self.is_final or self.completed_at is not None:
             return False
         return timezone.now() > self.due_at
+
+    def forget_typed(self, step: str) -> None:
+        """`step` was saved and validated: what was typed there now lives in its own fields
+        (autosave, ADR 0310). The caller saves `draft_typed`."""
+        self.draft_typed = {k: v for k, v in (self.draft_typed or {}).items() if k != step}
 
 
 class _AppendOnlyQuerySet(models.QuerySet):

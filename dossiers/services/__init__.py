@@ -2,6 +2,7 @@
 
 * `transition`: THE transition service (`dossier_transition`) and facts (`dossier_event_record`).
 * `drafts`, `components`: a citizen's draft, step by step (applicant, fields, documents, delivery).
+* `autosave`: what the citizen types on a step, kept as typed until the step is saved (ADR 0310).
 * `submission`: online submission, supplement answers, withdrawal requests.
 * `reception`, `counter`: the one-stop desk (reception decisions, counter dossiers).
 * `processing`: assignment, notes, consultations, inter-agency work, extensions, corrections.
@@ -17,6 +18,7 @@ submodules import each other by their full path, never through this package.
 from __future__ import annotations
 
 from dossiers.selectors.actors import dossier_actor_agency
+from dossiers.services.autosave import draft_typed_save
 from dossiers.services.cases import dossier_case_change, dossier_case_choose
 from dossiers.services.components import (
     delivery_errors,
@@ -79,7 +81,6 @@ from dossiers.services.drafts import (
     dossier_start,
     draft_applicant_save,
     draft_fields_save,
-    draft_typed_save,
     fields_prefill,
     on_behalf_choices,
     procedure_for,

@@ -31,7 +31,6 @@ from dossiers.models import Dossier, DossierComponent
 from dossiers.services.drafts import (
     SUPPLEMENT_STATUSES,
     _check_applicant,
-    _forget_typed,
     _locked_draft,
     _reach,
     _release_use,
@@ -225,7 +224,7 @@ def draft_delivery_save(
     locked.delivery_address = address.strip()[:255] if needs_address else ""
     locked.delivery_commune_code = commune_code if needs_address else ""
     _reach(locked, DraftStep.FEES)
-    _forget_typed(locked, DraftStep.DELIVERY)
+    locked.forget_typed(DraftStep.DELIVERY)
     locked.save(
         update_fields=[
             "draft_typed",

@@ -40,7 +40,6 @@ from documents.services import document_use_remove
 from dossiers import eform
 from dossiers.constants import (
     APPLICANT_LABELS,
-    AUTOSAVE_STEPS,
     DRAFT_STEPS,
     Actor,
     Channel,
@@ -471,7 +470,7 @@ def draft_applicant_save(
         locked.receiving_agency = locked.competent_agency = filing_agency
         fields += ["receiving_agency", "competent_agency"]
     _reach(locked, DraftStep.FIELDS)
-    _forget_typed(locked, DraftStep.APPLICANT)
+    locked.forget_typed(DraftStep.APPLICANT)
     locked.save(update_fields=[*fields, "draft_typed"])
     # Never another person's profile, nor anyone's with an organisation's data.
     if save_to_profile and by.pk == locked.applicant_id and locked.organisation_id is None:
@@ -506,42 +505,9 @@ def draft_fields_save(*, dossier: Dossier, by: User, data: dict[str, Any]) -> Do
         )
     locked.form_data = {**locked.form_data, **values}
     _reach(locked, DraftStep.DOCUMENTS)
-    _forget_typed(locked, DraftStep.FIELDS)
+    locked.forget_typed(DraftStep.FIELDS)
     locked.save(update_fields=["form_data", "draft_step", "draft_typed", "updated_at"])
     return locked
-
-
-# --- autosave (ADR 0310) ------------------------------------------------------------------------
-
-# A typed answer is at most this long (the longest field takes 2,000 characters)...
-AUTOSAVE_MAX_CHARS = 4000
-# ...and a step has at most this many: a form posted by a person never comes near it.
-AUTOSAVE_MAX_FIELDS = 200
-
-
-@transaction.atomic
-def draft_typed_save(
-    *, dossier: Dossier, by: User, step: DraftStep, values: dict[str, str]
-) -> Dossier:
-    """Keep what the citizen typed on `step`, as typed: no validation (that waits for "Lưu và
-    tiếp tục"), so a half-typed date or ID number is never refused nor lost. The caller passes
-    only the step form's own fields. Not an audit event: the draft is the citizen's own until
-    it is submitted, like the step saves."""
-    if step not in AUTOSAVE_STEPS:
-        raise ApplicationError(_("Bước này không tự động lưu."), code="invalid")
-    locked = _locked_draft(dossier, by)
-    kept = {
-        str(key)[:100]: str(value)[:AUTOSAVE_MAX_CHARS]
-        for key, value in list(values.items())[:AUTOSAVE_MAX_FIELDS]
-    }
-    locked.draft_typed = {**(locked.draft_typed or {}), step.value: kept}
-    locked.save(update_fields=["draft_typed", "updated_at"])
-    return locked
-
-
-def _forget_typed(dossier: Dossier, step: DraftStep) -> None:
-    """The step was saved and validated: what was typed there is now in the dossier's fields."""
-    dossier.draft_typed = {k: v for k, v in (dossier.draft_typed or {}).items() if k != step}
 
 
 @transaction.atomic
