@@ -63,13 +63,39 @@ def pay_through_the_simulator(settings, base: str) -> None:
     settings.PAYMENT_SIMULATOR_IPN_URL = f"{base}/thanh-toan/vnpay/ipn/"
 
 
-def look(page, axe, width, name):
+# The README's pictures of this journey (docs/img/cases-*.png): one screen of the page, or the
+# part named, as a small palette PNG. Made with the others when $CASES_SHOTS is set.
+README_SHOTS = {
+    "1-case-choice": "cases-choice",
+    "2-documents-filled": "cases-upload-slot",
+    "3-review": "cases-check-answers",
+}
+
+
+def small_png(path: Path) -> None:
+    """128 colours without dithering: text stays crisp and the file about a quarter."""
+    from PIL import Image
+
+    with Image.open(path) as image:
+        small = image.convert("RGB").quantize(colors=128, dither=Image.Dither.NONE)
+    small.save(path, optimize=True)
+
+
+def look(page, axe, width, name, part=None):
     assert axe(page) == [], name
     assert page.evaluate("() => document.documentElement.scrollWidth") <= width, name
     shots = os.environ.get("CASES_SHOTS")
-    if shots:
-        Path(shots).mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=f"{shots}/{name}-{width}.png", full_page=True)
+    if not shots:
+        return
+    Path(shots, "readme").mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=f"{shots}/{name}-{width}.png", full_page=True)
+    if name in README_SHOTS:
+        readme = Path(shots, "readme", f"{README_SHOTS[name]}-{width}px.png")
+        if part is not None:
+            part.screenshot(path=str(readme))
+        else:
+            page.screenshot(path=str(readme))
+        small_png(readme)
 
 
 @pytest.mark.parametrize("width", [1280, 360])
@@ -121,6 +147,9 @@ def test_own_home_with_two_documents_from_choice_to_payment_and_reception(
         slot.get_by_label("Tải tệp lên").set_input_files(str(path))
         slot.get_by_role("button", name="Thêm giấy tờ").click()
         page.wait_for_load_state()
+    filled = page.get_by_role("region", name="Tờ khai thay đổi thông tin")
+    assert filled.get_by_role("button", name="Xóa", exact=False).count() >= 1
+    look(page, axe, width, "2-documents-filled", part=filled)
     page.get_by_role("button", name="Lưu và tiếp tục").click()
     page.get_by_label("Bản điện tử trong kho dữ liệu của tôi").check()
     page.get_by_role("button", name="Lưu và tiếp tục").click()
