@@ -5,8 +5,7 @@ the requesting user and scope to what their role may see.
 """
 
 import datetime as dt
-from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
@@ -308,10 +307,19 @@ class CaseGuidance:
     notes: list[DocumentRequirement]
     state_held: list[DocumentRequirement]
     alternatives: dict[str, list[DocumentRequirement]]  # by the source key of their line
+    # The same, as the requirement's wording and the documents that meet it (ADR 0315).
+    choices: list["AlternativeChoice"] = field(default_factory=list)
+
+
+@dataclass
+class AlternativeChoice:
+    requirement: str
+    lines: list[DocumentRequirement]
 
 
 def case_guidance(*, procedure: Procedure, case_key: str) -> CaseGuidance:
-    return _guidance_of(_lines_for(procedure, case_key).exclude(kind=RequirementKind.DOCUMENT))
+    lines = list(_lines_for(procedure, case_key))
+    return _guidance_of(lines)
 
 
 @dataclass
@@ -334,19 +342,27 @@ def procedure_case_reads(*, code: str, case_key: str) -> CaseReads | None:
     return CaseReads(
         cases=cases,
         documents=[line for line in lines if line.kind == RequirementKind.DOCUMENT],
-        guidance=_guidance_of(line for line in lines if line.kind != RequirementKind.DOCUMENT),
+        guidance=_guidance_of(lines),
     )
 
 
-def _guidance_of(lines: Iterable[DocumentRequirement]) -> CaseGuidance:
+def _guidance_of(lines: list[DocumentRequirement]) -> CaseGuidance:
+    """The guidance among a case's lines (its documents name the lines alternatives meet)."""
     guidance = CaseGuidance(notes=[], state_held=[], alternatives={})
+    requirements = {}
     for line in lines:
-        if line.kind == RequirementKind.STATE_HELD:
+        if line.kind == RequirementKind.DOCUMENT:
+            requirements[line.source_key] = line.name
+        elif line.kind == RequirementKind.STATE_HELD:
             guidance.state_held.append(line)
         elif line.kind == RequirementKind.ALTERNATIVE:
             guidance.alternatives.setdefault(line.alternative_of, []).append(line)
         else:
             guidance.notes.append(line)
+    guidance.choices = [
+        AlternativeChoice(requirement=requirements.get(key, ""), lines=options)
+        for key, options in guidance.alternatives.items()
+    ]
     return guidance
 
 

@@ -281,6 +281,21 @@ def test_import_writes_cases_and_a_correction_survives_the_re_import(national_re
 
 
 @pytest.mark.django_db
+def test_guidance_names_the_requirement_each_set_of_alternatives_meets(national_records):
+    import_records(record_of(national_records, "2.000829"))
+    procedure = Procedure.objects.get(code="2.000829")
+    merit = next(c for c in procedure_cases(procedure=procedure) if "có công" in c.title)
+
+    guidance = case_guidance(procedure=procedure, case_key=merit.key)
+
+    [choice] = guidance.choices
+    assert choice.requirement.startswith("1. Giấy tờ chứng minh là người có công")
+    assert len(choice.lines) == 6
+    slots = case_documents(procedure=procedure, case_key=merit.key)
+    assert choice.requirement in [s.name for s in slots if s.required]
+
+
+@pytest.mark.django_db
 def test_catalogue_report_lists_the_procedures_whose_split_was_a_guess(national_records):
     import_records(
         record_of(national_records, "1.004222"),
