@@ -1,7 +1,8 @@
 """The citizen's dossier API (django-ninja), scoped exactly like the web pages.
 
 `/api/v1/dossiers…` needs a signed-in session (CSRF token on writes); anyone who may not see a
-dossier gets 404. `/api/v1/lookup` is the public lookup, rate-limited like the web form.
+dossier gets 404. `POST /api/v1/lookup` (JSON `{code, verify}`) is the public lookup,
+rate-limited like the web form.
 Validation uses the same rules as the form steps (`dossiers.services.drafts`), with JSON errors:
 `{"detail": "...", "code": "...", "errors": {field: [messages]}}`.
 """
@@ -14,7 +15,7 @@ from uuid import UUID
 
 from django.http import HttpRequest
 
-from ninja import File, Form, Router, Schema, Status
+from ninja import Field, File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 from ninja.security import SessionAuth
 
@@ -113,6 +114,14 @@ class PatchIn(Schema):
 
 class SubmitIn(Schema):
     declaration: bool = False
+
+
+class LookupIn(Schema):
+    """The receipt's code and the last 4 digits of the declared phone or ID number: a secret,
+    so it travels in the body, never in the URL (ADR 0302)."""
+
+    code: str = Field(max_length=64)
+    verify: str = Field(max_length=4)
 
 
 class LookupOut(Schema):
@@ -341,13 +350,15 @@ def dossier_submit(request: HttpRequest, ref: str, payload: SubmitIn):
     return Status(200, _out(dossier, user))
 
 
-@lookup_router.get(
+@lookup_router.post(
     "", response={200: LookupOut, 404: ErrorOut, 429: ErrorOut}, summary="Public status lookup"
 )
-def lookup(request: HttpRequest, code: str, verify: str):
+def lookup(request: HttpRequest, payload: LookupIn):
+    """No sign-in: the code and the 4 digits in a JSON body (not the URL: access logs, proxies
+    and browser history keep URLs). Rate-limited per client address with the web form."""
     if not lookup_allowed(request):
         return Status(429, {"detail": "too many lookups, try again later", "code": "rate_limited"})
-    result = sel.dossier_public_lookup(code=code, verify=verify)
+    result = sel.dossier_public_lookup(code=payload.code.strip(), verify=payload.verify.strip())
     if result is None:
         return NOT_FOUND
     return Status(200, result.__dict__)

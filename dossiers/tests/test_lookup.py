@@ -61,14 +61,17 @@ def test_lookup_is_rate_limited(client, submitted, settings):
     assert statuses == [404, 404, 404, 429]
     # the right answer is refused too while limited, on the web and the API alike
     assert client.post(url, {"code": submitted.code, "verify": PHONE[-4:]}).status_code == 429
-    assert (
-        client.get("/api/v1/lookup", {"code": submitted.code, "verify": PHONE[-4:]}).status_code
-        == 429
+    assert _api(client, submitted.code, PHONE[-4:]).status_code == 429
+
+
+def _api(client, code: str, verify: str):
+    return client.post(
+        "/api/v1/lookup", {"code": code, "verify": verify}, content_type="application/json"
     )
 
 
 def test_api_lookup(client, submitted):
-    response = client.get("/api/v1/lookup", {"code": submitted.code, "verify": PHONE[-4:]})
+    response = _api(client, submitted.code, PHONE[-4:])
     assert response.status_code == 200
     assert set(response.json()) == {
         "code",
@@ -79,12 +82,26 @@ def test_api_lookup(client, submitted):
         "received_at",
         "due_at",
     }
-    assert (
-        client.get("/api/v1/lookup", {"code": submitted.code, "verify": "1111"}).status_code == 404
+    assert _api(client, submitted.code, "1111").status_code == 404
+
+
+def test_the_api_takes_the_digits_in_the_body_never_the_url(client, submitted):
+    """Issue #26, ADR 0302: the GET form with the digits in the query string is gone."""
+    query = {"code": submitted.code, "verify": PHONE[-4:]}
+    assert client.get("/api/v1/lookup", query).status_code == 405
+    in_query = client.post(
+        f"/api/v1/lookup?code={submitted.code}&verify={PHONE[-4:]}",
+        {},
+        content_type="application/json",
     )
+    assert in_query.status_code == 422  # the body is required; the query string is not read
+    schema = client.get("/api/v1/openapi.json").json()["paths"]["/api/v1/lookup"]
+    assert set(schema) == {"post"}
+    assert not schema["post"].get("parameters")
+    assert "requestBody" in schema["post"]
 
 
 def test_drafts_are_never_found(client, world):
     dossier = svc.dossier_start(procedure=world.procedure, user=world.citizen)
     assert svc.submission_problems(dossier)
-    assert client.get("/api/v1/lookup", {"code": "", "verify": PHONE[-4:]}).status_code == 404
+    assert _api(client, "", PHONE[-4:]).status_code == 404

@@ -71,6 +71,15 @@ def returned_dossier(db):
     return place_in(make_draft(cast), DossierStatus.RECEIVED)
 
 
+def _api_lookup(client, code: str, **extra):
+    return client.post(
+        "/api/v1/lookup",
+        {"code": code, "verify": "1234"},
+        content_type="application/json",
+        **extra,
+    )
+
+
 def test_public_lookup_budget_is_shared_by_web_and_api(client, settings, returned_dossier):
     settings.DOSSIER_LOOKUP_LIMIT = 4
     statuses = []
@@ -81,18 +90,18 @@ def test_public_lookup_budget_is_shared_by_web_and_api(client, settings, returne
                 "/ho-so/tra-cuu/", {"code": f"HS-KHONG-CO-{i}", "verify": "1234"}, **forwarded
             )
             if i % 2
-            else client.get(f"/api/v1/lookup?code=HS-KHONG-CO-{i}&verify=1234", **forwarded)
+            else _api_lookup(client, f"HS-KHONG-CO-{i}", **forwarded)
         )
         statuses.append(response.status_code)
     assert 429 not in statuses, statuses
     assert client.post("/ho-so/tra-cuu/", {"code": "HS-X", "verify": "1234"}).status_code == 429
-    assert client.get("/api/v1/lookup?code=HS-X&verify=1234").status_code == 429
+    assert _api_lookup(client, "HS-X").status_code == 429
     # Even the right code and digits wait: the budget counts tries, not failures.
     code = returned_dossier.code
     assert client.post("/ho-so/tra-cuu/", {"code": code, "verify": "0000"}).status_code == 429
     # Another address has its own budget.
     other = client.__class__(REMOTE_ADDR="10.1.1.1")
-    assert other.get("/api/v1/lookup?code=HS-X&verify=1234").status_code == 404
+    assert _api_lookup(other, "HS-X").status_code == 404
 
 
 def test_report_tracking_is_limited_per_address(client, settings):
