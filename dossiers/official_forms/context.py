@@ -238,12 +238,39 @@ def _refusal(event: DossierEvent) -> dict[str, Any]:
     reason = event.note or (event.data or {}).get("reason", "")
     if negative_result and not reason:
         reason = _negative_proposal_reason(event)
-    return {
+    context = {
         "reasons": note_lines(reason),
         "reason_text": reason,
         "negative_result": negative_result,
         "received_at": event.dossier.received_at,
     }
+    signing = form_signing_event(event, F.REFUSAL)
+    if signing is not event:
+        context["officer_name"] = _person_name(signing.actor)
+    return context
+
+
+def form_signing_event(event: DossierEvent, form_code: str) -> DossierEvent:
+    """The event whose actor the form names and who signs it: the event itself, except for the
+    refusal issued with a negative result (Mẫu 03 at `done`), which is the decision of the head
+    who approved it ("Phê duyệt", `awaiting_approval → signing`), not of the records clerk who
+    numbers and issues it (issue #20: "signed in the right name")."""
+    if form_code != F.REFUSAL or event.to_status != S.DONE:
+        return event
+    approval = (
+        DossierEvent.objects.filter(
+            dossier_id=event.dossier_id,
+            kind=EventKind.TRANSITION,
+            to_status=S.SIGNING,
+            from_status=S.AWAITING_APPROVAL,
+            pk__lt=event.pk,
+            actor__isnull=False,
+        )
+        .select_related("actor")
+        .order_by("-pk")
+        .first()
+    )
+    return approval or event
 
 
 def _negative_proposal_reason(event: DossierEvent) -> str:

@@ -36,7 +36,7 @@ from dossiers.constants import (
 )
 from dossiers.models import Dossier, DossierEvent
 from dossiers.numbering_models import RegisterBook
-from dossiers.official_forms.context import HANDOVER_KINDS, form_context
+from dossiers.official_forms.context import HANDOVER_KINDS, form_context, form_signing_event
 from dossiers.services.numbering import number_take
 from dossiers.services.transition import dossier_event_record
 
@@ -165,7 +165,7 @@ def official_form_issue(*, event_id: int, form_code: str) -> DossierEvent:
         agency=prepared.agency,
         dossier_reference=prepared.event.dossier.code or "",
         signed_by_officer=prepared.signer,
-        officer_role=str(Actor(prepared.event.role).label) if prepared.signer else "",
+        officer_role=prepared.signer_role if prepared.signer else "",
         agency_seal=form_code in SEALED_FORMS,
         **prepared.owner,
     )
@@ -186,6 +186,7 @@ class _PreparedForm:
     title: str
     owner: dict
     signer: Any
+    signer_role: str
 
 
 def _form_prepare(*, event_id: int, form_code: str) -> DossierEvent | _PreparedForm:
@@ -216,6 +217,7 @@ def _form_prepare(*, event_id: int, form_code: str) -> DossierEvent | _PreparedF
         title=f"Mẫu {form_code} — {TITLES[form_code]}",
         owner=owner,
         signer=personal_signer(event, form_code, agency),
+        signer_role=str(Actor(form_signing_event(event, form_code).role).label),
     )
 
 
@@ -274,12 +276,14 @@ SEALED_FORMS = frozenset({F.APOLOGY_EXTENSION, F.STOP_NOTICE})
 
 def personal_signer(event: DossierEvent, form_code: str, agency: Agency) -> Any:
     """The officer who acted, when they can sign as themselves (a personal key in the key
-    store): the receiver of Mẫu 01 and 03, the guiding officer of Mẫu 02, the head of Mẫu 04 and
-    05, the officer handing over on Mẫu 06. Without a personal key the agency certificate
+    store): the receiver of Mẫu 01 and 03 at intake, the head who approved a refusal after
+    appraisal (Mẫu 03 at `done`), the guiding officer of Mẫu 02, the head of Mẫu 04 and 05, the
+    officer handing over on Mẫu 06. Without a personal key the agency certificate
     signs alone (ADR 0222)."""
     # Local import: pyhanko is heavy: loaded only where it is used (house rule, ruff TID253).
     from pyhanko.sign.general import SigningError
 
+    event = form_signing_event(event, form_code)  # the head for a refusal they approved
     actor = event.actor
     if actor is None or form_code == F.REGISTER or event.role not in STAFF_ACTORS:
         return None

@@ -9,16 +9,20 @@ The number the records clerk types on the result is written to the competent age
 book (ADR 0321), which refuses a number it already gave."""
 
 import datetime as dt
+import subprocess
 import uuid
 
 from django.utils import timezone
 
 import pytest
 
+from documents.models import StoredDocument
+from documents.signers.base import agency_key_label, officer_key_label
+from documents.tests.pki import SIGNERS
 from dossiers import services as svc
 from dossiers.constants import Actor, DossierStatus, EventKind
 from dossiers.models import Dossier, IssuedNumber
-from dossiers.numbering_models import RegisterBook
+from dossiers.numbering_models import RegisterBook, number_text
 from dossiers.official_forms.context import form_context
 from dossiers.services import dossier_submit, dossier_transition
 from dossiers.services.numbering import number_record
@@ -63,6 +67,15 @@ def test_supplement_to_return_with_the_head_deciding(
     enrol_signers(cast, test_pki, settings)
     reception = cast.staff[A.RECEPTION_OFFICER]
     officer, head = cast.staff[A.PROCESSING_OFFICER], cast.staff[A.AGENCY_HEAD]
+    # The forms are issued and signed as they would be: each agency holds its seal, and the
+    # reception officer and the head their own keys, each certificate in the person's name.
+    keys = settings.SIGNING_KEYS_DIR
+    for agency in (cast.receiving, cast.competent, consulted.competent):
+        test_pki.write_pkcs12("agency", keys / f"{agency_key_label(agency)}.p12")
+    for person, label in ((reception, "officer"), (head, "head")):
+        person.full_name = SIGNERS[label][0]
+        person.save(update_fields=["full_name"])
+        test_pki.write_pkcs12(label, keys / f"{officer_key_label(person)}.p12")
 
     # 1. Supplement at intake: guidance, then a confirmation listing exactly what is asked.
     context, page = _context(browser, live_server, reception)
@@ -230,3 +243,42 @@ def test_supplement_to_return_with_the_head_deciding(
     assert form_context(receipt, "01")["officer_name"] == reception.get_full_name()
     assert form_context(apology, "04")["head_name"] == head.get_full_name()
     assert "Chỗ ở không hợp pháp" in str(form_context(refusal, "03"))
+    # The refusal is the head's decision: the notice names the head, not the records clerk who
+    # numbered and issued it.
+    assert form_context(refusal, "03")["officer_name"] == head.get_full_name()
+
+    # Every form as issued: its "Số" taken from the issuing agency's outgoing book and printed on
+    # the PDF, and signed in the name of the person it names (the signature, and the printed name).
+    signed_by = {
+        supplement: ("02", reception, f"form:{supplement.pk}:02"),
+        receipt: ("01", reception, f"form:{receipt.pk}:01"),
+        forms[("06", S.IN_PROCESS)]: ("06", reception, f"sheet:{final.pk}"),
+        apology: ("04", head, f"form:{apology.pk}:04"),
+        refusal: ("03", head, f"form:{refusal.pk}:03"),
+    }
+    numbers = set()
+    issued_forms = {
+        (e.data["event_id"], e.data["form_code"]): e
+        for e in final.events.filter(kind=EventKind.FORM_ISSUED)
+    }
+    for event, (form_code, person, reference) in signed_by.items():
+        issued = issued_forms.get((event.pk, form_code))
+        assert issued is not None, (form_code, event.pk, sorted(issued_forms))
+        document = StoredDocument.objects.get(uuid=issued.data["document_uuid"])
+        assert document.signer_name == person.get_full_name(), form_code
+        held = IssuedNumber.objects.select_related("register").get(reference=reference)
+        assert held.register.book == RegisterBook.OUTGOING
+        number = number_text(held.number, held.register.year)
+        numbers.add((held.register.agency_id, number))
+        text = _pdf_text(document)
+        assert f"Số: {number}" in text, (form_code, number)
+        assert person.get_full_name() in text, form_code
+    assert len(numbers) == len(signed_by)  # no two forms share a number in one agency's book
+
+
+def _pdf_text(document) -> str:
+    with document.file.open("rb") as fh:
+        done = subprocess.run(
+            ["pdftotext", "-raw", "-", "-"], input=fh.read(), capture_output=True, check=True
+        )
+    return " ".join(done.stdout.decode().split())
