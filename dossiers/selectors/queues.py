@@ -203,8 +203,11 @@ def _consultations(who: OfficeUser) -> Q:
     # every open dossier against both subqueries (docs/benchmarks.md).
     # Both lists in one round trip (UNION): on a busy server each round trip costs as much as
     # the badge statement itself (ADR 0330).
-    asked = DossierConsultation.objects.filter(consulted_agency_id__in=ids, status="open")
-    given = InteragencyTask.objects.filter(agency_id__in=ids, status="open")
+    # No ORDER BY in a UNION's parts (the models' default ordering): SQLite refuses it.
+    asked = DossierConsultation.objects.filter(
+        consulted_agency_id__in=ids, status="open"
+    ).order_by()
+    given = InteragencyTask.objects.filter(agency_id__in=ids, status="open").order_by()
     dossier_ids = set(
         asked.values_list("dossier_id", flat=True).union(given.values_list("dossier_id", flat=True))
     )

@@ -418,3 +418,16 @@ def test_a_queue_sorted_by_due_at_alone_never_holds_a_dossier_awaiting_reception
             assert not statuses & set(AWAITING_RECEPTION), queue.slug
             checked.add(queue.slug)
     assert checked == {q.slug for q in sel.QUEUES if q.received_only}
+
+
+def test_badges_build_on_a_database_refusing_order_by_in_a_union(monkeypatch):
+    """SQLite (`make run`) refuses ORDER BY inside a UNION's parts; the consultation badge's UNION
+    once carried the models' default ordering and gave the head a 500 on "Việc của tôi"."""
+    from django.db import connection
+
+    cast = make_cast()
+    monkeypatch.setattr(connection.features, "supports_slicing_ordering_in_compound", False)
+    for role in (A.AGENCY_HEAD, A.PROCESSING_OFFICER, A.RECEPTION_OFFICER):
+        counts = sel.queue_counts(sel.office_user(cast.staff[role]))
+        assert all(isinstance(n, int) for n in counts.values())
+    assert "lay-y-kien" in sel.queue_counts(sel.office_user(cast.staff[A.AGENCY_HEAD]))
