@@ -85,6 +85,12 @@ def _urls(dossier, counter, component):
         ("interagency", reverse("office:interagency", kwargs=d), "post", A.AGENCY_HEAD),
         ("result", reverse("office:result", kwargs=d), "post", A.PROCESSING_OFFICER),
         ("result_file", reverse("office:result_file", kwargs=d), "get", A.PROCESSING_OFFICER),
+        (
+            "result_page",
+            reverse("office:result_page", kwargs={**d, "page": 1}),
+            "get",
+            A.PROCESSING_OFFICER,
+        ),
         ("result_sign", reverse("office:result_sign", kwargs=d), "post", A.AGENCY_HEAD),
         ("result_register", reverse("office:result_register", kwargs=d), "post", A.RECORDS_CLERK),
         (
@@ -97,6 +103,19 @@ def _urls(dossier, counter, component):
         (
             "counter_draft",
             reverse("office:counter_draft", kwargs={"uuid": counter.uuid}),
+            "get",
+            A.RECEPTION_OFFICER,
+        ),
+        # The national identity's return addresses: the dossier is in the officer's session.
+        (
+            "counter_identity_return",
+            reverse("office:counter_identity_return"),
+            "get",
+            A.RECEPTION_OFFICER,
+        ),
+        (
+            "counter_identity_done",
+            reverse("office:counter_identity_done"),
             "get",
             A.RECEPTION_OFFICER,
         ),
@@ -117,6 +136,7 @@ OBJECT_URLS = {
     "interagency",
     "result",
     "result_file",
+    "result_page",
     "result_sign",
     "result_register",
     "component_file",
@@ -178,6 +198,11 @@ def test_the_right_role_gets_the_page(client, setup, settings, tmp_path):
         if name == "dossier":
             assert response.status_code == 302, name
             assert response["Location"] == reverse("office:detail", kwargs={"uuid": dossier.uuid})
+        elif name == "counter_identity_return":
+            assert response.status_code == 404, name  # no confirmation pending in this session
+        elif name == "counter_identity_done":
+            assert response.status_code == 302, name
+            assert response["Location"] == reverse("office:counter")
         elif method == "get":
             assert response.status_code == 200, name
         else:
