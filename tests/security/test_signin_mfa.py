@@ -43,6 +43,9 @@ SIGN_IN_DOORS = {
     "openid_connect_login": "allauth's generic OIDC (no provider configured)",
     "openid_connect_callback": "allauth's generic OIDC (no provider configured)",
     "socialaccount_signup": "social sign-up: citizens only",
+    "identity:sms_sign_in": "SMS code for accounts the SMS mandate opened; never staff "
+    "(test_sms_code_door)",
+    "identity:sms_sign_in_code": "the code step of the same door (test_sms_code_door)",
     "identity:simulator_authorize": "the VNeID simulator's own page (off in production)",
     "identity:simulator_token": "the VNeID simulator's token endpoint (off in production)",
     # Matched by the name pattern but no door: pages and redirects that create no session.
@@ -154,4 +157,24 @@ def test_session_made_elsewhere():
     user, _secret = _staff_with_device()
     client = Client()
     client.force_login(user)
+    _no_staff_page_opens(client)
+
+
+def test_sms_code_door(client):
+    """A staff member whose phone was verified and whose ID number is on file gets no sign-in
+    code, and no code opens the session (ADR 0300)."""
+    from accounts.models import CitizenProfile
+    from notifications.models import Notification
+
+    user, _secret = _staff_with_device(verified_phone="+84912345678")
+    CitizenProfile.objects.update_or_create(
+        user=user, defaults={"id_number": "072150009999", "phone": "0912345678"}
+    )
+    response = client.post(
+        "/dinh-danh/dang-nhap-sms/", {"id_number": "072150009999", "phone": "0912345678"}
+    )
+    assert response.status_code == 302  # the same answer as for a matching citizen
+    assert not Notification.objects.filter(event="sign_in_code").exists()
+    client.post(response["Location"], {"code": "123456"})
+    assert not _authenticated(client)
     _no_staff_page_opens(client)
