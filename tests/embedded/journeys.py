@@ -25,6 +25,9 @@ class Outcome:
     name: str
     faults: list[str] = field(default_factory=list)
     timings: list[float] = field(default_factory=list)  # seconds, officer actions
+    # Of the same actions, the time until the server's answer was received (Navigation Timing's
+    # responseEnd, redirects included): what the server took, without the browser's own work.
+    answers: list[float] = field(default_factory=list)
     result: str = ""
     error: str = ""
 
@@ -112,32 +115,34 @@ def submit_residence(
     return page.locator("#dossier-code").inner_text().strip()
 
 
+def _timed(page, outcome: Outcome, act) -> None:
+    """One officer action, one page load: from the click to the loaded page, and the server's
+    answer time of that navigation."""
+    started = time.monotonic()
+    act()
+    page.wait_for_load_state()
+    outcome.timings.append(time.monotonic() - started)
+    answered_ms = page.evaluate(
+        "() => performance.getEntriesByType('navigation')[0]?.responseEnd ?? -1"
+    )
+    outcome.answers.append(answered_ms / 1000)
+    _check_page(page, outcome)
+
+
 def accept_waiting(page, base: str, outcome: Outcome, *, how_many: int) -> list[str]:
-    """The reception officer opens "Chờ tiếp nhận" and accepts dossiers one by one (Mẫu 01),
-    timing each action: the queue, the dossier page, the acceptance."""
+    """The reception officer opens the workspace, then "Chờ tiếp nhận", and accepts dossiers one
+    by one (Mẫu 01), timing each action: workspace, queue, dossier page, acceptance."""
     accepted = []
     for _ in range(how_many):
-        started = time.monotonic()
-        page.goto(base + "/office/")
-        page.get_by_role("link", name="Chờ tiếp nhận").click()
-        page.wait_for_load_state()
-        outcome.timings.append(time.monotonic() - started)
-        _check_page(page, outcome)
+        _timed(page, outcome, lambda: page.goto(base + "/office/"))
+        _timed(page, outcome, page.get_by_role("link", name="Chờ tiếp nhận").click)
         link = page.locator("main table a[href*='/office/ho-so/']").first
         code = link.inner_text().strip()
-        started = time.monotonic()
-        link.click()
-        page.wait_for_load_state()
-        outcome.timings.append(time.monotonic() - started)
-        _check_page(page, outcome)
+        _timed(page, outcome, link.click)
         form = page.locator("form[action$='/tiep-nhan/']")
         for box in form.locator("input[name=complete]").all():
             box.check()
-        started = time.monotonic()
-        form.get_by_role("button", name="Tiếp nhận (Mẫu 01)").click()
-        page.wait_for_load_state()
-        outcome.timings.append(time.monotonic() - started)
-        _check_page(page, outcome)
+        _timed(page, outcome, form.get_by_role("button", name="Tiếp nhận (Mẫu 01)").click)
         if "Đã tiếp nhận" not in page.locator("main").inner_text():
             raise AssertionError(f"{code} was not accepted: {page.url}")
         accepted.append(code)
