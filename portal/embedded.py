@@ -43,6 +43,9 @@ def embedded_environment(port: int) -> dict[str, str]:
     if not env.get("REDIS_URL"):
         env.setdefault("CELERY_BROKER_URL", "filesystem://")
     env["CELERY_TASK_ALWAYS_EAGER"] = "false"  # a worker runs beside the server
+    # Browsers keep static files a minute instead of revalidating each one on every page
+    # (docs/benchmarks.md, issue 17); a hard reload still fetches a rebuilt stylesheet at once.
+    env.setdefault("STATIC_MAX_AGE", "60")
     env.setdefault("PYTHONUNBUFFERED", "1")
     return env
 

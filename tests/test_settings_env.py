@@ -41,6 +41,7 @@ print(json.dumps({
     "language": s.LANGUAGE_CODE,
     "languages": [code for code, _ in s.LANGUAGES],
     "use_tz": s.USE_TZ,
+    "static_max_age": s.WHITENOISE_MAX_AGE,
 }))
 """
 
@@ -161,6 +162,23 @@ def test_readme_settings_table_matches_env_example():
     table = readme.split(START, 1)[1].split(END, 1)[0].strip()
     expected = render_table(parse_env_example(ENV_EXAMPLE.read_text(encoding="utf-8")))
     assert table == expected, "run `.venv/bin/python -m tests.settings_table --write`"
+
+
+def test_make_run_keeps_static_files_a_minute(monkeypatch):
+    """With DEBUG alone WhiteNoise says max-age=0 (every page revalidates its static files through
+    runserver); `make run`'s environment keeps them a minute, production keeps its 60 s."""
+    from portal.embedded import embedded_environment
+
+    monkeypatch.delenv("DJANGO_DEBUG", raising=False)  # as a person's shell runs `make run`
+    monkeypatch.delenv("STATIC_MAX_AGE", raising=False)
+    assert probe(DJANGO_DEBUG="true")["static_max_age"] == 0
+    made_by_make_run = {
+        key: value
+        for key, value in embedded_environment(8000).items()
+        if key in ("DJANGO_DEBUG", "STATIC_MAX_AGE")
+    }
+    assert made_by_make_run == {"DJANGO_DEBUG": "true", "STATIC_MAX_AGE": "60"}
+    assert probe(**made_by_make_run)["static_max_age"] == 60
 
 
 def test_embedded_default_without_any_variable(tmp_path):

@@ -49,5 +49,9 @@ STORAGES: dict[str, dict[str, Any]] = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG
+# Seconds a browser keeps a static file before asking again. WhiteNoise's default is 0 with DEBUG
+# on: every page of `make run` revalidated its static files through runserver, which made an
+# officer's page load wait on the server again; `make run` sets 60 (portal/embedded.py).
+WHITENOISE_MAX_AGE = env.int("STATIC_MAX_AGE", default=0 if DEBUG else 60)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
