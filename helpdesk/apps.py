@@ -23,3 +23,12 @@ class HelpdeskConfig(AppConfig):
         ):
             personal_data.register(name, provider, title=title, labels=helpdesk_data.LABELS)
         procedure_panels.register("helpdesk_faq", order=50)(procedure_faq_page_panel)
+        # The FAQ panel is kept per FAQ version: any write to a question, wherever it is made
+        # (services, admin, shell), makes it stale.
+        from django.db.models.signals import post_delete, post_save
+
+        from helpdesk.models import Question
+        from helpdesk.panels import faq_changed
+
+        post_save.connect(faq_changed, sender=Question, dispatch_uid="helpdesk.faq_changed.save")
+        post_delete.connect(faq_changed, sender=Question, dispatch_uid="helpdesk.faq_changed.del")
