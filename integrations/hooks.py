@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from dossiers.services.events import ListenerNotReady
-from integrations import services, tasks
+from integrations import selectors, services, tasks
 from integrations.dvcqg.provider import dvcqg
 from integrations.vnpost.services import (
     postal_collection_arrived_guard,
@@ -35,6 +35,8 @@ def on_dossier_event(event_id: int) -> None:
     the portal is off the event waits: the sweep hands it over again once it is enabled."""
     if not dvcqg.is_enabled():
         raise ListenerNotReady("the National Portal sync is not enabled")
-    state = services.sync_mark(event_id=event_id)
+    state = selectors.sync_state_already_marked(event_id=event_id) or services.sync_mark(
+        event_id=event_id
+    )
     if state is not None and state.is_behind:
         tasks.dvcqg_sync_dossier.delay(state.dossier_id)

@@ -96,6 +96,19 @@ def sync_failures(*, user: Any) -> QuerySet[SyncState]:
     return qs.order_by("-status", "next_attempt_at", "pk")
 
 
+def sync_state_already_marked(*, event_id: int) -> SyncState | None:
+    """The event's dossier's state when it already records the event: marked up to it and not
+    left "synced" behind it. The after-commit listener usually finds the mark the event's own
+    transaction made, and then has nothing to write (on SQLite a write transaction queues for
+    the one write lock behind everyone else's)."""
+    state = SyncState.objects.filter(provider=Provider.DVCQG, dossier__events__pk=event_id).first()
+    if state is None or state.target_event_id < event_id:
+        return None
+    if state.status == SyncStatus.SYNCED and state.is_behind:
+        return None
+    return state
+
+
 def sync_state_for(*, dossier: Any) -> SyncState | None:
     """The dossier's state (the caller has already scoped `dossier` to the user)."""
     return SyncState.objects.filter(dossier=dossier, provider=Provider.DVCQG).first()

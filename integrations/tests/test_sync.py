@@ -145,6 +145,30 @@ def test_the_event_sweep_hands_over_events_from_while_the_portal_was_off(
     assert cursor.last_event_id == DossierEvent.objects.order_by("-id").first().pk
 
 
+def test_the_after_commit_listener_writes_nothing_when_the_transaction_marked(portal_sim, cast):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from integrations import hooks
+
+    dossier = receive(submitted(cast), cast)
+    last = dossier.events.order_by("-id").first()
+    assert state_of(dossier).target_event_id == last.pk  # the event's transaction marked it
+    with CaptureQueriesContext(connection) as seen:
+        hooks.on_dossier_event(last.pk)
+    statements = [q["sql"].split()[0].upper() for q in seen.captured_queries]
+    assert statements == ["SELECT"]  # no transaction, no write, nothing queued: up to date
+
+    # A dossier not marked up to the event (an event handed over by the sweep) is still marked
+    # and pushed.
+    SyncState.objects.filter(dossier=dossier).update(target_event_id=last.pk - 1)
+    hooks.on_dossier_event(last.pk)
+    state = state_of(dossier)
+    assert state.target_event_id == last.pk
+    assert state.synced_event_id == last.pk
+    assert state.status == SyncStatus.SYNCED
+
+
 def test_no_transaction_is_open_while_the_portal_is_called(portal_sim, cast, monkeypatch):
     from django.db import connection
 
