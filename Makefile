@@ -7,8 +7,8 @@ export DATABASE_URL_TEST ?= postgres://postgres@127.0.0.1:5432/portal
 export REDIS_URL_TEST ?= redis://127.0.0.1:6379/0
 RUN_PORT ?= 8000
 
-.PHONY: run test machine machine-run venv deps deps-dev npm migrate demo lint format typecheck \
-        check-migrations check-deploy messages bench clean
+.PHONY: run test machine machine-run machine-bench venv deps deps-dev npm migrate demo lint \
+        format typecheck check-migrations check-deploy messages bench clean
 
 $(VENV)/bin/activate:
 	$(PYTHON) -m venv $(VENV)
@@ -29,12 +29,16 @@ npm:
 
 # The Debian packages of .ci/apt-packages.txt (installed when root, else the apt-get line is
 # printed), then PostgreSQL and Redis started if local and silent. `machine-run`: only what
-# `make run` needs.
+# `make run` needs. `machine-bench`: the whole list, with what only the benchmarks need ("# bench":
+# wrk), and the PostgreSQL the benchmarks create their databases in (BENCH_POSTGRES_URL).
 machine:
 	@DATABASE_URL=$${DATABASE_URL:-$(DATABASE_URL_TEST)} REDIS_URL=$${REDIS_URL:-$(REDIS_URL_TEST)} \
 		.ci/setup-machine.sh
 machine-run:
 	@.ci/setup-machine.sh --run
+machine-bench:
+	@DATABASE_URL=$${BENCH_POSTGRES_URL:-postgres://postgres@127.0.0.1:5432/postgres} \
+		REDIS_URL=$${BENCH_REDIS_URL:-redis://127.0.0.1:6379/6} .ci/setup-machine.sh --bench
 
 # Embedded default: SQLite, console e-mail, simulators, demo data; the web server, a Celery worker
 # and beat on a broker of files (var/celery), all stopped by Ctrl-C (portal/embedded.py, ADR 0201).
@@ -77,25 +81,26 @@ messages:
 	DJANGO_DEBUG=true $(PY) manage.py makemessages -l en --no-obsolete --no-location --ignore=.venv --ignore=node_modules --ignore=staticfiles
 	DJANGO_DEBUG=true $(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules
 
-bench: deps-dev
+# Every benchmark; npm for Lighthouse (npm's `lighthouse`, a development dependency) and the CSS.
+bench: machine-bench deps-dev npm
 	$(PY) -m bench
 
 # --- bench --- (docs/benchmarks.md)
 .PHONY: bench-quick bench-backoffice bench-mixed bench-data bench-faults
 # The citizen's pages beside the trivial view, search hit rates (no Lighthouse): under two minutes.
-bench-quick: deps-dev
+bench-quick: machine-bench deps-dev
 	BENCH_QUICK=1 $(PY) -m bench pages
 # The officer queues on 1,000,000 dossiers (BENCH_DOSSIERS_SET=50000 for a quick look).
-bench-backoffice: deps-dev
+bench-backoffice: machine-bench deps-dev
 	$(PY) -m bench backoffice
 # The mixed locust scenario, 60 s at a fixed rate.
-bench-mixed: deps-dev
+bench-mixed: machine-bench deps-dev
 	$(PY) -m bench mixed
 # Only build (or find) the back-office data set.
-bench-data: deps-dev
+bench-data: machine-bench deps-dev
 	$(PY) -m bench.backoffice_data
 # The fault tests alone (they also run in `make test`): private PostgreSQL/Redis, killed and restarted.
-bench-faults: deps-dev
+bench-faults: machine-bench deps-dev
 	$(PY) -m pytest tests/faults -m faults -q
 
 clean:

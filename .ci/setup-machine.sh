@@ -5,9 +5,12 @@
 #   2. PostgreSQL and Redis: started when they are local (127.0.0.1/localhost) and do not answer.
 # Idempotent and quiet when everything is already there. DATABASE_URL / REDIS_URL name the servers.
 # `--run` (from `make run`): only the packages marked "# run" in the list, and no services.
+# `--bench` (from `make bench` and the `bench-*` targets): the whole list, the packages marked
+# "# bench" included (wrk), and the services. The default (`make test`) leaves those out.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mode="${1:-test}"
+case "$mode" in test | --run | --bench) ;; *) echo "usage: $0 [--run | --bench]" >&2; exit 2 ;; esac
 
 DATABASE_URL="${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/portal}"
 REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379/0}"
@@ -15,10 +18,17 @@ say() { echo "setup-machine: $*" >&2; }
 is_root() { [ "$(id -u)" = 0 ]; }
 
 # --- 1. Debian packages ---------------------------------------------------------------------------
+packages() { grep -v '^\s*#' .ci/apt-packages.txt | grep -v '^\s*$'; }
 if [ "$mode" = --run ]; then
-  mapfile -t wanted < <(grep -E '#\s*run\b' .ci/apt-packages.txt | grep -v '^\s*#' | awk '{print $1}')
+  mapfile -t wanted < <(packages | grep -E '#\s*run\b' | awk '{print $1}')
+elif [ "$mode" = --bench ]; then
+  mapfile -t wanted < <(packages | awk '{print $1}')
 else
-  mapfile -t wanted < <(grep -v '^\s*#' .ci/apt-packages.txt | grep -v '^\s*$' | awk '{print $1}')
+  mapfile -t wanted < <(packages | grep -vE '#\s*bench\b' | awk '{print $1}')
+fi
+if [ -n "${SETUP_MACHINE_LIST:-}" ]; then  # the mode's packages, one a line (tests/test_repo.py)
+  printf '%s\n' "${wanted[@]}"
+  exit 0
 fi
 missing=()
 for pkg in "${wanted[@]}"; do

@@ -163,7 +163,7 @@ def main(argv: list[str]) -> int:
         seed(int(args._seed[0]), Path(args._seed[1]))
         return 0
     if shutil.which("psql") is None:
-        print("psql is missing (apt-get install postgresql-client)", file=sys.stderr)
+        print("psql is missing: `make machine-bench` installs it", file=sys.stderr)
         return 2
     database = f"bench_mixed_{uuid.uuid4().hex[:8]}"
     psql(f"CREATE DATABASE {database}")

@@ -423,7 +423,7 @@ def main(argv: list[str]) -> int:
     seconds = 3 if args.quick else args.seconds
     for tool in ("wrk", "psql"):
         if shutil.which(tool) is None:
-            print(f"{tool} is missing (apt-get install wrk postgresql-client)", file=sys.stderr)
+            print(f"{tool} is missing: `make machine-bench` installs it", file=sys.stderr)
             return 2
     base_env = {**os.environ, **server_env("", "")}
     base_env.pop("DATABASE_URL")

@@ -201,7 +201,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--workers", type=int, default=3)
     args = parser.parse_args(argv)
     if shutil.which("psql") is None:
-        print("psql is missing (apt-get install postgresql-client)", file=sys.stderr)
+        print("psql is missing: `make machine-bench` installs it", file=sys.stderr)
         return 2
     database = f"bench_submissions_{uuid.uuid4().hex[:8]}"
     psql(f"CREATE DATABASE {database}")

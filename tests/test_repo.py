@@ -1,6 +1,8 @@
 """Repository checks: the files that describe the project agree with the code."""
 
+import os
 import re
+import subprocess
 import tomllib
 from collections import Counter
 from pathlib import Path
@@ -131,3 +133,35 @@ def test_no_module_is_longer_than_600_lines():
     assert not too_long, f"split these by concern: {too_long}"
     healed = [name for name in LONG_MODULE_EXCEPTIONS if lengths.get(name, 0) <= MAX_MODULE_LINES]
     assert not healed, f"remove from LONG_MODULE_EXCEPTIONS: {healed}"
+
+
+def _packages(mode: str) -> set[str]:
+    done = subprocess.run(
+        [str(ROOT / ".ci" / "setup-machine.sh"), *([mode] if mode else [])],
+        env={**os.environ, "SETUP_MACHINE_LIST": "1"},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return set(done.stdout.split())
+
+
+def test_setup_machine_installs_each_modes_packages():
+    """`make run` gets the "# run" packages, `make test` all but the "# bench" ones, `make bench`
+    the whole list: wrk is installed for the benchmarks, and only for them."""
+    run, test, bench = _packages("--run"), _packages(""), _packages("--bench")
+    assert "libpango-1.0-0" in run
+    assert "chromium" not in run
+    assert run <= test < bench
+    assert "wrk" in bench
+    assert "wrk" not in test
+
+
+def test_every_bench_target_sets_up_the_machine_for_benchmarks():
+    """The bench targets install what the benchmarks need, as `make test` does for the tests."""
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    rules = dict(re.findall(r"^(bench[\w-]*):(.*)$", makefile, re.MULTILINE))
+    assert {"bench", "bench-quick", "bench-backoffice"} <= rules.keys()
+    for target, prerequisites in rules.items():
+        assert "machine-bench" in prerequisites.split(), target
+    assert "npm" in rules["bench"].split()  # Lighthouse is an npm development dependency
