@@ -20,6 +20,7 @@ from agencies.models import Agency
 from procedures.constants import DueRule, OnlineLevel, ProposalStatus, RequirementKind
 from procedures.deadlines import procedure_due_terms
 from procedures.models import (
+    ApplicantType,
     DocumentRequirement,
     FormField,
     OnlineLevelProposal,
@@ -62,6 +63,19 @@ def field_choices() -> list[tuple[str, str]]:
         .order_by("name")
         .values_list("code", "name")
     )
+
+
+# The catalogue's applicant types that are organisations rather than people ("Tổ chức (không bao
+# gồm doanh nghiệp, HTX)", "Doanh nghiệp có vốn đầu tư nước ngoài", "Hợp tác xã", "Tổ chức Đảng").
+ORGANISATION_APPLICANT_PREFIXES = ("tổ chức", "doanh nghiệp", "hợp tác xã")
+
+
+def procedure_open_to_organisations(*, code: str) -> bool:
+    """Whether an organisation may be the applicant of procedure `code`: the catalogue lists an
+    organisation among its applicant types, or lists none (unknown is not a refusal)."""
+    names = ApplicantType.objects.filter(procedures__code=code).values_list("name", flat=True)
+    types = [name.lower() for name in names]
+    return not types or any(name.startswith(ORGANISATION_APPLICANT_PREFIXES) for name in types)
 
 
 def procedure_field_code(*, code: str) -> str:

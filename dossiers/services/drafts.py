@@ -54,7 +54,13 @@ from dossiers.selectors.cases import case_component_specs, initial_case
 from dossiers.services.organisations import organisation_errors, organisation_prefill
 from dossiers.workflow import TransitionNotAllowed
 from procedures.deadlines import ONLINE_FIRST, procedure_due_terms
-from procedures.selectors import FeeLine, procedure_fee_lines, procedure_field_code, procedure_get
+from procedures.selectors import (
+    FeeLine,
+    procedure_fee_lines,
+    procedure_field_code,
+    procedure_get,
+    procedure_open_to_organisations,
+)
 
 S = DossierStatus
 # The statuses in which the applicant may replace documents: answering a supplement request.
@@ -256,7 +262,9 @@ def on_behalf_choices(*, user: User, procedure_code: str) -> list[tuple[str, str
     """(value, label) of whom `user` may file this procedure for: the organisations they
     represent (value: organisation UUID) and the people whose mandate in force covers it
     (value: "nguoi:" + the principal's UUID)."""
-    choices = [(str(o.uuid), o.name) for o in organisations_represented(user=user)]
+    choices = []
+    if procedure_open_to_organisations(code=procedure_code):  # not for a person-only procedure
+        choices = [(str(o.uuid), o.name) for o in organisations_represented(user=user)]
     field_code = procedure_field_code(code=procedure_code)
     seen: set[int] = set()
     for mandate in mandates_received(user=user):
@@ -312,6 +320,11 @@ def dossier_start(
         and not organisations_represented(user=user).filter(pk=organisation.pk).exists()
     ):
         raise ApplicationError(_("Bạn không đại diện cho tổ chức này."), code="not_representative")
+    if organisation is not None and not procedure_open_to_organisations(code=procedure.code):
+        raise ApplicationError(
+            _("Thủ tục này dành cho cá nhân: tổ chức không phải là đối tượng thực hiện."),
+            code="not_for_organisations",
+        )
     mandate = None
     applicant = user
     if principal is not None and principal.pk != user.pk:

@@ -166,6 +166,43 @@ def test_start_page_refuses_a_person_not_offered(client, world):
     assert not Dossier.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("applicant_types", "offered"),
+    [
+        (["Công dân Việt Nam", "Người nước ngoài"], False),
+        (["Công dân Việt Nam", "Hợp tác xã"], True),
+        (["Tổ chức (không bao gồm doanh nghiệp, HTX)"], True),
+        ([], True),  # the catalogue does not say: not refused
+    ],
+)
+def test_an_organisation_is_offered_only_where_the_catalogue_allows_one(
+    client, world, applicant_types, offered
+):
+    from accounts.models import OrganisationRepresentative
+    from accounts.tests.factories import OrganisationFactory
+    from procedures.models import ApplicantType
+
+    organisation = OrganisationFactory(name="Hợp tác xã Nông nghiệp Tân Biên")
+    OrganisationRepresentative.objects.create(
+        organisation=organisation, user=world.citizen, valid_from=dt.date(2025, 1, 1)
+    )
+    world.procedure.applicant_types.set(
+        ApplicantType.objects.get_or_create(code=f"t{n}", name=name)[0]
+        for n, name in enumerate(applicant_types)
+    )
+    client.force_login(world.citizen)
+    assert ("Hợp tác xã Nông nghiệp Tân Biên" in client.get(start_url()).content.decode()) is offered
+    if offered:
+        svc.dossier_start(procedure=world.procedure, user=world.citizen, organisation=organisation)
+        return
+    response = client.post(start_url(), {"on_behalf_of": str(organisation.uuid)})
+    assert response.status_code == 200  # not among the choices
+    with pytest.raises(ApplicationError) as refused:
+        svc.dossier_start(procedure=world.procedure, user=world.citizen, organisation=organisation)
+    assert refused.value.code == "not_for_organisations"
+    assert not Dossier.objects.exists()
+
+
 # --- assurance level 2 -----------------------------------------------------------------------------
 
 
