@@ -191,7 +191,9 @@ def test_an_organisation_is_offered_only_where_the_catalogue_allows_one(
         for n, name in enumerate(applicant_types)
     )
     client.force_login(world.citizen)
-    assert ("Hợp tác xã Nông nghiệp Tân Biên" in client.get(start_url()).content.decode()) is offered
+    assert (
+        "Hợp tác xã Nông nghiệp Tân Biên" in client.get(start_url()).content.decode()
+    ) is offered
     if offered:
         svc.dossier_start(procedure=world.procedure, user=world.citizen, organisation=organisation)
         return
