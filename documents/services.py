@@ -140,7 +140,11 @@ def document_store(
                 document.signer_name = signature.name[:255]
                 document.signed_at = signature.at
                 document.signer_agency = signature.agency
-            document.full_clean(exclude=["file"])
+            # Lengths and choices in Python (a translated refusal); not what PostgreSQL checks
+            # anyway on the INSERT: the relations are rows the caller holds, the uuid is new
+            # (unique index) and the check constraints hold by construction above (one owner,
+            # the validity range). Those checks cost 15 queries an upload (ADR 0340).
+            document.full_clean(exclude=[*_RELATIONS, "file"], **_NO_QUERY_CHECKS)
             document.save()
             if use is not None:
                 DocumentUse.objects.create(
@@ -160,6 +164,10 @@ def document_store(
         default_storage.delete(name)
         raise
     return document
+
+
+_RELATIONS = ["owner_user", "owner_organisation", "signer_agency", "derived_from", "created_by"]
+_NO_QUERY_CHECKS = {"validate_unique": False, "validate_constraints": False}
 
 
 def _safe_name(name: str) -> str:

@@ -57,10 +57,11 @@ def _editable_component(dossier: Dossier, component: DossierComponent, by: User)
     return locked
 
 
-def _owner(dossier: Dossier) -> dict[str, Any]:
+def _owner(dossier: Dossier, by: User) -> dict[str, Any]:
     if dossier.organisation_id:
         return {"owner_organisation": dossier.organisation}
-    return {"owner_user": dossier.applicant}
+    # The citizen uploading to their own dossier is its applicant: no need to read them again.
+    return {"owner_user": by if by.pk == dossier.applicant_id else dossier.applicant}
 
 
 def _component_set(
@@ -112,7 +113,7 @@ def draft_component_upload(
             label=locked.procedure_name[:255],
             locked=locked.status != S.DRAFT,
         ),
-        **_owner(locked),
+        **_owner(locked, by),
     )
     return _component_set(
         locked, component, by=by, document_uuid=document.uuid, source=ComponentSource.UPLOADED
