@@ -77,11 +77,15 @@ def _drop(admin: str, name: str) -> None:
 
 
 def _origin() -> str:
+    """The three innermost frames of the project's own code that led to the query."""
+    frames = []
     for frame in reversed(traceback.extract_stack()[:-1]):
         path = frame.filename
         if str(ROOT) in path and "/bench/" not in path and ".venv" not in path:
-            return f"{Path(path).relative_to(ROOT)}:{frame.lineno} {frame.name}"
-    return "?"
+            frames.append(f"{Path(path).relative_to(ROOT)}:{frame.lineno} {frame.name}")
+            if len(frames) == 3:
+                break
+    return " < ".join(frames) or "?"
 
 
 def main(argv: list[str]) -> int:

@@ -343,10 +343,10 @@ def dossier_submit(request: HttpRequest, ref: str, payload: SubmitIn):
     if dossier is None or user is None:
         return NOT_FOUND
     try:
+        # Refreshes `dossier` in place once submitted.
         svc.dossier_submit_online(dossier=dossier, by=user, declaration=payload.declaration)
     except ApplicationError as error:
         return _error(422, error)
-    dossier.refresh_from_db()
     return Status(200, _out(dossier, user))
 
 

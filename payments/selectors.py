@@ -21,7 +21,7 @@ from dossiers.selectors import dossiers_visible_to
 from payments.constants import ChargeStatus, PaymentStatus, Provider
 from payments.models import Charge, Payment
 from payments.providers.registry import get_provider
-from procedures.selectors import FeeLine, procedure_fee_lines, procedure_get
+from procedures.selectors import FeeLine, procedure_fee_lines, procedure_in_request
 
 if TYPE_CHECKING:
     from dossiers.models import Dossier
@@ -51,7 +51,7 @@ def fee_lines_for(
     """The fees of a procedure on `channel` on `day`, computed by procedures (which owns the
     fee rules: channel, online discount, exemptions, effective dates)."""
 
-    procedure = procedure_get(code=procedure_code)
+    procedure = procedure_in_request(code=procedure_code)
     if procedure is None:
         return []
     return procedure_fee_lines(

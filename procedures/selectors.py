@@ -5,10 +5,12 @@ the requesting user and scope to what their role may see.
 """
 
 import datetime as dt
+import threading
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.signals import request_finished, request_started
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -106,6 +108,35 @@ def procedure_get(*, code: str) -> Procedure | None:
         .filter(code=code)
         .first()
     )
+
+
+# The procedures read during the current request, by code: a citizen's step reads the whole
+# procedure (nine queries) in two or three services, and a submission's charge reads its fees
+# from it again; once per request is enough (ADR 0331, 0340). Outside a request (tasks, the
+# shell, service tests) every call reads it afresh, so no task keeps a stale catalogue.
+_request_procedures = threading.local()
+
+
+def _request_began(**_kwargs: object) -> None:
+    _request_procedures.by_code = {}
+
+
+def _request_ended(**_kwargs: object) -> None:
+    _request_procedures.by_code = None
+
+
+request_started.connect(_request_began, dispatch_uid="procedures.selectors.request_began")
+request_finished.connect(_request_ended, dispatch_uid="procedures.selectors.request_ended")
+
+
+def procedure_in_request(*, code: str) -> Procedure | None:
+    """`procedure_get`, read once per request (a catalogue edit is another request)."""
+    read: dict[str, Procedure | None] | None = getattr(_request_procedures, "by_code", None)
+    if read is None:
+        return procedure_get(code=code)
+    if code not in read:
+        read[code] = procedure_get(code=code)
+    return read[code]
 
 
 def procedure_form_specs(*, code: str) -> list[FormField]:

@@ -7,13 +7,11 @@ Every function is a service (keyword-only, atomic). Status changes go through
 from __future__ import annotations
 
 import datetime as dt
-import threading
 import uuid
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.core.signals import request_finished, request_started
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -58,7 +56,7 @@ from procedures.selectors import (
     FeeLine,
     procedure_fee_lines,
     procedure_field_code,
-    procedure_get,
+    procedure_in_request,
     procedure_open_to_organisations,
 )
 
@@ -79,31 +77,9 @@ KEPT_APPLICANT_KEYS = ("mandate", "submitted_by", "applicant_type_code", "organi
 # --- reading the catalogue --------------------------------------------------------------------
 
 
-# The procedures read during the current request, by code: a citizen's step reads the whole
-# procedure (nine queries) in two or three services; once per request is enough (ADR 0331).
-# Outside a request (tasks, the shell, service tests) every call reads it afresh.
-_request_procedures = threading.local()
-
-
-def _request_began(**_kwargs: Any) -> None:
-    _request_procedures.by_code = {}
-
-
-def _request_ended(**_kwargs: Any) -> None:
-    _request_procedures.by_code = None
-
-
-request_started.connect(_request_began, dispatch_uid="dossiers.drafts.request_began")
-request_finished.connect(_request_ended, dispatch_uid="dossiers.drafts.request_ended")
-
-
 def procedure_for(dossier: Dossier) -> Any:
-    read: dict[str, Any] | None = getattr(_request_procedures, "by_code", None)
-    if read is None:
-        return procedure_get(code=dossier.procedure_code)
-    if dossier.procedure_code not in read:
-        read[dossier.procedure_code] = procedure_get(code=dossier.procedure_code)
-    return read[dossier.procedure_code]
+    """The dossier's procedure, read once per request (`procedures.selectors`, ADR 0331)."""
+    return procedure_in_request(code=dossier.procedure_code)
 
 
 def procedure_needs_commune(procedure: Any) -> bool:

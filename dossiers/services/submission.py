@@ -110,8 +110,8 @@ def dossier_submit_online(*, dossier: Dossier, by: User, declaration: bool) -> D
     locked.declared_at = timezone.now()
     locked.save(update_fields=["declared_at", "updated_at"])
     on_behalf_of = locked.applicant if locked.applicant_id != by.pk else None
+    # The transition refreshes `locked` in place (code, status, dates): no need to read it again.
     event = dossier_submit(dossier=locked, by=by, role=Actor.CITIZEN, on_behalf_of=on_behalf_of)
-    locked.refresh_from_db()
     document_uses_lock(
         kind=UseKind.DOSSIER,
         reference=document_reference(locked),

@@ -27,7 +27,7 @@ API = "/api/v1/dossiers"
 CREATE_MAX = 33
 PATCH_MAX = 28
 UPLOAD_MAX = 18
-SUBMIT_MAX = 85
+SUBMIT_MAX = 75
 
 
 def _counted(call, *args, **kwargs):
