@@ -307,9 +307,11 @@ def _world() -> dict:
 
 
 def _columns(cursor, table: str) -> list[str]:
+    """The columns an INSERT may name: not `id`, not a generated column (`next_due_at`, which
+    PostgreSQL computes from the copied deadlines and refuses a value for)."""
     cursor.execute(
         "SELECT column_name FROM information_schema.columns WHERE table_name = %s "
-        "AND column_name <> 'id' ORDER BY ordinal_position",
+        "AND column_name <> 'id' AND is_generated = 'NEVER' ORDER BY ordinal_position",
         [table],
     )
     return [r[0] for r in cursor.fetchall()]

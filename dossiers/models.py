@@ -42,8 +42,8 @@ def _choices_check(
 
 
 # Before reception the clock that runs is the reception window (8 working hours, Art. 15),
-# after it the appointment date: "due first" orders by whichever runs (issue #20). Here, not in
-# the selectors, because two indexes are built on it (ADR 0334).
+# after it the appointment date: "due first" orders by whichever runs (issue #20). Stored as
+# `Dossier.next_due_at`, a column PostgreSQL (or SQLite) computes on every write (ADR 0355).
 AWAITING_RECEPTION: tuple[str, ...] = (
     DossierStatus.SUBMITTED.value,
     DossierStatus.SUPPLEMENT_SUBMITTED.value,
@@ -207,6 +207,17 @@ class Dossier(BaseModel):
     assigned_at = models.DateTimeField(_("phân công lúc"), null=True, blank=True)
     # An erroneous result sent back is corrected within 3 working days (Art. 23.1).
     correction_due_at = models.DateTimeField(_("hạn đính chính"), null=True, blank=True)
+    # The deadline the dossier is judged by next (`next_deadline_expression`), stored so that
+    # "due first" reads an index in order (ADR 0355). The database computes it from the row on
+    # every INSERT and UPDATE, whoever writes `status`, `due_at` or `reception_due_at` (the
+    # transition service, extensions, a bulk `update()`, raw SQL): no code keeps it. Like any
+    # generated column, an instance sees the new value only after `refresh_from_db()`.
+    next_due_at = models.GeneratedField(
+        expression=next_deadline_expression(),
+        output_field=models.DateTimeField(),
+        db_persist=True,
+        verbose_name=_("hạn kế tiếp"),
+    )
 
     class Meta:
         verbose_name = _("hồ sơ")
@@ -256,21 +267,23 @@ class Dossier(BaseModel):
                 condition=models.Q(status__in=CLOCK_RUNNING_STATUSES),
                 name="dossier_running_competent_idx",
             ),
-            # "Tất cả hồ sơ" of one agency, due first (ADR 0334): the queue's order, served in
-            # order instead of sorting every dossier the agency ever had.
+            # "Tất cả hồ sơ", due first (ADR 0355): one agency's read in order from its side's
+            # index; several agencies (`IN (…)`, the one-stop supervisor) from the whole table's
+            # order, filtered by agency — no index gives several agencies' ranges in one order.
             models.Index(
-                models.F("receiving_agency"),
-                next_deadline_expression(),
-                models.F("id"),
+                fields=["receiving_agency", "next_due_at", "id"],
                 condition=~models.Q(status=DossierStatus.DRAFT.value),
-                name="dossier_reception_next_due_idx",
+                name="dossier_reception_next_idx",
             ),
             models.Index(
-                models.F("competent_agency"),
-                next_deadline_expression(),
-                models.F("id"),
+                fields=["competent_agency", "next_due_at", "id"],
                 condition=~models.Q(status=DossierStatus.DRAFT.value),
-                name="dossier_competent_next_due_idx",
+                name="dossier_competent_next_idx",
+            ),
+            models.Index(
+                fields=["next_due_at", "id"],
+                condition=~models.Q(status=DossierStatus.DRAFT.value),
+                name="dossier_next_due_idx",
             ),
             models.Index(fields=["received_at"], name="dossier_received_at_idx"),
             models.Index(fields=["submitted_at"], name="dossier_submitted_at_idx"),

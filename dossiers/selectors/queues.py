@@ -45,11 +45,9 @@ from dossiers.constants import (
     DossierStatus,
 )
 from dossiers.models import (
-    AWAITING_RECEPTION,
     Dossier,
     DossierConsultation,
     InteragencyTask,
-    next_deadline_expression,
 )
 
 S = DossierStatus
@@ -144,9 +142,9 @@ class Queue:
     build: Callable[[OfficeUser], Q] = field(repr=False)
     # The column the "due first" sort uses.
     due_field: str = "due_at"
-    # True when the queue's statuses exclude AWAITING_RECEPTION, so `next_deadline_expression`
-    # is `due_at` for every row it holds: "due first" then sorts by the column, which an index
-    # serves, instead of the expression, which makes PostgreSQL sort every row (ADR 0333).
+    # True when the queue's statuses exclude AWAITING_RECEPTION, so `next_due_at` is `due_at`
+    # for every row it holds: "due first" then sorts by `due_at`, which the queue's own
+    # `(agency, status…, due_at)` indexes serve (ADR 0333).
     received_only: bool = False
 
 
@@ -480,14 +478,9 @@ def _ordering(definition: Queue, sort: str) -> list[Any]:
         return [F("submitted_at").asc(nulls_last=True), "pk"]
     if definition.due_field != "due_at" or definition.received_only:
         return [F(definition.due_field).asc(nulls_last=True), "pk"]
-    return [next_deadline_expression().asc(nulls_last=True), "pk"]
-
-
-def next_deadline(dossier: Dossier) -> dt.datetime | None:
-    """The Python twin of `next_deadline_expression` (the hours left shown on each row)."""
-    if dossier.status in AWAITING_RECEPTION:
-        return dossier.reception_due_at or dossier.due_at
-    return dossier.due_at
+    # The stored next deadline, which `(…agency, next_due_at, id)` and `(next_due_at, id)` serve
+    # in order (ADR 0355); the expression it stores made PostgreSQL sort the whole scope.
+    return [F("next_due_at").asc(nulls_last=True), "pk"]
 
 
 # A badge shows "1000+" above this: counting every dossier a centre ever had cannot be fast

@@ -426,6 +426,7 @@ def test_one_extension_with_form_04_and_the_second_is_refused_with_a_clear_messa
     )
     dossier.refresh_from_db()
     assert dossier.due_at == new_due
+    assert dossier.next_due_at == new_due  # the queues sort by it (ADR 0355)
     assert dossier.due_at_original == old_due
     assert dossier.extension_count == 1
     assert event.kind == EventKind.EXTENDED

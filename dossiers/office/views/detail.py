@@ -77,9 +77,7 @@ def workspace(request: AuthenticatedHttpRequest, queue: str | None = None) -> Ht
             "dossier": d,
             "hours_left": sel.working_hours_left(
                 d,
-                d.reception_due_at
-                if current.due_field == "reception_due_at"
-                else sel.next_deadline(d),
+                d.reception_due_at if current.due_field == "reception_due_at" else d.next_due_at,
                 calendars=calendars,
             ),
         }
