@@ -113,6 +113,25 @@ def test_error_pages_are_vietnamese(client, path, status, heading):
     assert heading in response.content.decode()
 
 
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/khong-co-trang-nay/",  # no URL pattern matches
+        "/thu-tuc/9.999999/",  # the pattern matches; the view finds no such procedure
+    ],
+)
+def test_with_debug_on_a_missing_page_still_gets_the_portal_404(settings, path):
+    from django.test import Client
+
+    settings.DEBUG = True  # `make run`; the middleware is loaded by the new client's handler
+    response = Client().get(path)
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert "Không tìm thấy trang" in html
+    assert "URLconf" not in html  # not Django's technical page
+    assert Client().get("/thu-tuc").status_code == 301  # the missing slash is still added
+
+
 def test_403_and_500_pages_render_in_vietnamese(rf):
     from django.contrib.auth.models import AnonymousUser
 

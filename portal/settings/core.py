@@ -73,6 +73,7 @@ MIDDLEWARE = [
     "common.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "portal.middleware.LanguageChoiceMiddleware",
+    "portal.middleware.NotFoundPageMiddleware",  # DEBUG only: the portal's 404, not Django's
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
