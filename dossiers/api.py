@@ -289,7 +289,7 @@ def dossier_patch(request: HttpRequest, ref: str, payload: PatchIn):
             )
     except ApplicationError as error:
         return _error(422, error)
-    dossier.refresh_from_db()
+    # Each service returned the row it locked and saved: it is the database's row.
     return Status(200, _out(dossier, user))
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -70,6 +71,8 @@ def submission_problems(dossier: Dossier) -> dict[str, list[str]]:
         problems[DraftStep.FIELDS] = [
             f"{labels.get(k, k)}: {' '.join(v)}" for k, v in field_errors.items()
         ]
+    # Read once for this check, the transition's guard and the answer (ADR 0340).
+    prefetch_related_objects([dossier], "components")
     missing = [
         c.requirement_name for c in dossier.components.all() if c.is_required and not c.is_provided
     ]
@@ -109,9 +112,13 @@ def dossier_submit_online(*, dossier: Dossier, by: User, declaration: bool) -> D
         assurance_check(procedure=procedure, user=by)
     locked.declared_at = timezone.now()
     locked.save(update_fields=["declared_at", "updated_at"])
+    if locked.applicant_id == by.pk:
+        locked.applicant = by  # the citizen's notice names them: no need to read them again
     on_behalf_of = locked.applicant if locked.applicant_id != by.pk else None
-    # The transition refreshes `locked` in place (code, status, dates): no need to read it again.
-    event = dossier_submit(dossier=locked, by=by, role=Actor.CITIZEN, on_behalf_of=on_behalf_of)
+    # `locked` is this transaction's locked row: the transition works on it (ADR 0340).
+    event = dossier_submit(
+        dossier=locked, by=by, role=Actor.CITIZEN, on_behalf_of=on_behalf_of, holding_lock=True
+    )
     document_uses_lock(
         kind=UseKind.DOSSIER,
         reference=document_reference(locked),
@@ -119,8 +126,18 @@ def dossier_submit_online(*, dossier: Dossier, by: User, declaration: bool) -> D
     )
     _notify_reception(locked)
     if dossier is not locked:
-        dossier.refresh_from_db()
+        _copy_row(locked, into=dossier)
     return event
+
+
+def _copy_row(locked: Dossier, *, into: Dossier) -> None:
+    """`refresh_from_db` without the queries: every change of the submission was saved through
+    `locked`, read under lock in this transaction, so its fields are the row's."""
+    for field in Dossier._meta.concrete_fields:
+        setattr(into, field.attname, getattr(locked, field.attname))
+    into._state.fields_cache.clear()
+    # The components read by the checks: a submission does not change them.
+    into._prefetched_objects_cache = dict(getattr(locked, "_prefetched_objects_cache", {}))  # type: ignore[attr-defined]
 
 
 def dossier_public_url(dossier: Dossier) -> str:
@@ -204,6 +221,7 @@ def dossier_submit(
     code: str | None = None,
     note: str = "",
     data: dict | None = None,
+    holding_lock: bool = False,
 ) -> DossierEvent:
     """Submit a draft: assigns the dossier code (or keeps the National Portal's `code`), starts
     the 8-working-hour reception window for online dossiers, writes the event.
@@ -225,4 +243,5 @@ def dossier_submit(
         on_behalf_of=on_behalf_of,
         note=note,
         data=data,
+        holding_lock=holding_lock and not code,
     )

@@ -24,10 +24,10 @@ pytestmark = pytest.mark.django_db
 API = "/api/v1/dossiers"
 
 # What each request ran when these tests were written (PostgreSQL, in a test transaction).
-CREATE_MAX = 33
-PATCH_MAX = 28
+CREATE_MAX = 25
+PATCH_MAX = 27
 UPLOAD_MAX = 18
-SUBMIT_MAX = 75
+SUBMIT_MAX = 68
 
 
 def _counted(call, *args, **kwargs):
