@@ -2,15 +2,14 @@
 
 When Twilio is not enabled the library still runs in full: its HTTP client is told to send the
 requests to the local Twilio simulator (`notifications/simulators.py`) instead of api.twilio.com.
+The HTTP client is our own (`twilio_http.PooledTwilioHttpClient`, ADR 0346): twilio's interface on
+one urllib3 pool per process.
 """
 
 from datetime import datetime, timedelta
-from urllib.parse import urlsplit, urlunsplit
 
 from django.conf import settings
 from django.urls import reverse
-
-import requests
 
 from common.simulators import simulator_on
 from notifications.channels.base import (
@@ -24,38 +23,6 @@ from notifications.channels.registry import register
 from notifications.constants import Channel
 
 TWILIO_API_URL = "https://api.twilio.com"
-
-
-def _redirecting_http_client(base_url: str, timeout: float):
-    # Local import: twilio is a heavy library, loaded on first use.
-    from twilio.http.http_client import TwilioHttpClient
-
-    class RedirectingHttpClient(TwilioHttpClient):
-        """Twilio's own HTTP client, sending to `base_url` instead of https://*.twilio.com."""
-
-        def request(self, method, url, *args, **kwargs):
-            target = urlsplit(base_url)
-            parts = urlsplit(url)
-            path = target.path.rstrip("/") + parts.path
-            url = urlunsplit((target.scheme, target.netloc, path, parts.query, ""))
-            return super().request(method, url, *args, **kwargs)
-
-    return RedirectingHttpClient(timeout=timeout, pool_connections=True)
-
-
-def _environment_read_once(http_client, url: str):
-    """The proxies and CA bundle the environment gives `url`, read now instead of on every
-    message: `requests` otherwise walks the whole process environment twice per request (about a
-    quarter of the worker's CPU per SMS, ADR 0332). The URL is fixed per client, so the answer
-    is the same every time."""
-    session = http_client.session
-    settings_for_url = session.merge_environment_settings(url, {}, None, None, None)
-    http_client.proxy = settings_for_url["proxies"] or {}
-    session.verify = settings_for_url["verify"]
-    if settings_for_url["cert"]:
-        session.cert = settings_for_url["cert"]
-    session.trust_env = False
-    return http_client
 
 
 def sms_configured() -> bool:
@@ -73,25 +40,18 @@ class TwilioSmsChannel(BaseChannel):
     key = Channel.SMS
 
     def __init__(self) -> None:
-        # Local import: twilio is a heavy library, loaded on first use.
+        # Local imports: twilio is a heavy library, loaded on first use.
         from twilio.rest import Client
 
-        http_client = None
-        if settings.TWILIO_API_BASE_URL:
-            http_client = _environment_read_once(
-                _redirecting_http_client(
-                    settings.TWILIO_API_BASE_URL, settings.NOTIFICATIONS_PROVIDER_TIMEOUT
-                ),
-                settings.TWILIO_API_BASE_URL,
-            )
-        else:
-            # Local import: twilio is a heavy library, loaded on first use.
-            from twilio.http.http_client import TwilioHttpClient
+        from notifications.channels.twilio_http import PooledTwilioHttpClient
 
-            http_client = _environment_read_once(
-                TwilioHttpClient(timeout=settings.NOTIFICATIONS_PROVIDER_TIMEOUT),
-                TWILIO_API_URL,
-            )
+        # One client per process (`get_channel` is cached), its pool shared by the worker's
+        # threads; the environment's proxy settings are read here once (ADR 0332).
+        http_client = PooledTwilioHttpClient(
+            target_url=settings.TWILIO_API_BASE_URL or TWILIO_API_URL,
+            rewrite_to=settings.TWILIO_API_BASE_URL,
+            timeout=settings.NOTIFICATIONS_PROVIDER_TIMEOUT,
+        )
         self.client = Client(
             settings.TWILIO_ACCOUNT_SID, settings.TWILIO_AUTH_TOKEN, http_client=http_client
         )
@@ -113,7 +73,7 @@ class TwilioSmsChannel(BaseChannel):
                 page_size=50,
                 limit=50,
             )
-        except (TwilioException, requests.RequestException) as exc:
+        except TwilioException as exc:  # PooledTwilioHttpClient's network errors too
             raise TransientError(f"Twilio unreachable: {exc}") from exc
         for message in messages:
             if message.body == notification.body:
@@ -148,6 +108,6 @@ class TwilioSmsChannel(BaseChannel):
             raise error(
                 f"Twilio {exc.status} {exc.code}: {exc.msg}", code=str(exc.code or exc.status)
             ) from exc
-        except (TwilioException, requests.RequestException) as exc:
+        except TwilioException as exc:  # PooledTwilioHttpClient's network errors too
             raise TransientError(f"Twilio unreachable: {exc}") from exc
         return DeliveryResult(provider_message_id=message.sid, provider_status=message.status or "")

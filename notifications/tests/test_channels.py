@@ -203,20 +203,21 @@ def test_twilio_client_reads_the_environment_once_and_keeps_its_proxy_rules(
 ):
     """The proxies of the environment are read when the channel is made (ADR 0332), not for
     every message: a NO_PROXY rule in force then still applies, and nothing is read per send."""
+    import urllib3
     from requests import utils as requests_utils
-    from twilio.http.http_client import TwilioHttpClient
 
     from notifications.channels.registry import get_channel
-    from notifications.channels.sms_twilio import TWILIO_API_URL, _environment_read_once
+    from notifications.channels.sms_twilio import TWILIO_API_URL
+    from notifications.channels.twilio_http import PooledTwilioHttpClient
 
     monkeypatch.setenv("HTTPS_PROXY", "http://proxy.invalid:3128")
     monkeypatch.setenv("HTTP_PROXY", "http://proxy.invalid:3128")
     monkeypatch.setenv("NO_PROXY", "127.0.0.1,localhost")
-    to_twilio = _environment_read_once(TwilioHttpClient(), TWILIO_API_URL)
-    assert to_twilio.proxy["https"] == "http://proxy.invalid:3128"
-    channel = get_channel(Channel.SMS)  # the simulator on 127.0.0.1: NO_PROXY applies
-    assert channel.client.http_client.session.trust_env is False
-    assert channel.client.http_client.proxy == {}
+    to_twilio = PooledTwilioHttpClient(target_url=TWILIO_API_URL, timeout=5)
+    assert to_twilio.proxy_url == "http://proxy.invalid:3128"
+    assert isinstance(to_twilio.pool, urllib3.ProxyManager)
+    channel = get_channel(Channel.SMS)  # the simulator on localhost: NO_PROXY applies
+    assert channel.client.http_client.proxy_url is None
     reads: list[str] = []
     original = requests_utils.get_environ_proxies
     monkeypatch.setattr(
