@@ -24,13 +24,20 @@ def test_compose_runs_web_worker_beat_and_the_services():
     assert "aiosmtpd" in services["mail"]["command"]
 
 
-def test_compose_worker_consumes_every_celery_queue():
+def test_compose_workers_consume_every_celery_queue():
+    """The two workers of ADR 0345 between them: forms on prefork, the network-bound queues on
+    threads."""
     from portal.celery import app
 
     compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text(encoding="utf-8"))
-    command = compose["services"]["worker"]["command"]
-    consumed = set(re.search(r"-Q\s+(\S+)", command).group(1).split(","))
-    assert consumed == {queue.name for queue in app.conf.task_queues}
+    consumed: list[str] = []
+    for name in ("worker", "worker-notifications"):
+        command = compose["services"][name]["command"]
+        consumed += re.search(r"-Q\s+(\S+)", command).group(1).split(",")
+    assert sorted(consumed) == sorted(queue.name for queue in app.conf.task_queues)
+    notifications = compose["services"]["worker-notifications"]["command"]
+    assert "notifications" in notifications
+    assert "--pool=threads --concurrency=16" in notifications
 
 
 def test_compose_environment_uses_only_documented_variables():
