@@ -9,6 +9,8 @@ preview (`PreviewUnavailable`), never the page around it."""
 
 from __future__ import annotations
 
+import math
+import re
 import subprocess
 from dataclasses import dataclass
 
@@ -30,6 +32,11 @@ class PreviewUnavailable(Exception):
 class PreviewPage:
     number: int
     text: str
+    # The size in pixels of the page's image (`pdf_page_png`), for the <img>'s width and height:
+    # the browser keeps the room before the image arrives, and the text below does not jump.
+    # None when pdfinfo did not give the page's size.
+    width: int | None = None
+    height: int | None = None
 
 
 @dataclass(frozen=True)
@@ -58,17 +65,49 @@ def _read(document: StoredDocument) -> bytes:
         return bytes(fh.read())
 
 
+_PAGE_SIZE = re.compile(r"^Page\s+(\d+) size:\s+([\d.]+) x ([\d.]+) pts", re.MULTILINE)
+_PAGE_ROTATION = re.compile(r"^Page\s+(\d+) rot:\s+(\d+)", re.MULTILINE)
+
+
+def image_sizes(data: bytes) -> dict[int, tuple[int, int]]:
+    """{page: (width, height)} of the images `pdf_page_png` draws, from pdfinfo's page sizes:
+    pdftoppm scales the unrotated page to PREVIEW_WIDTH_PX wide (rounding the height up), then
+    turns it. Empty when pdfinfo cannot say (the images are then shown without a size)."""
+    try:
+        info = _poppler(["pdfinfo", "-f", "1", "-l", str(PREVIEW_MAX_PAGES), "-"], data).decode(
+            "utf-8", errors="replace"
+        )
+    except PreviewUnavailable:
+        return {}
+    rotations = {int(n): int(r) % 360 for n, r in _PAGE_ROTATION.findall(info)}
+    sizes = {}
+    for n, w, h in _PAGE_SIZE.findall(info):
+        width, height = float(w), float(h)
+        if width <= 0 or height <= 0:
+            continue
+        size = (PREVIEW_WIDTH_PX, math.ceil(PREVIEW_WIDTH_PX * height / width))
+        sizes[int(n)] = size[::-1] if rotations.get(int(n)) in (90, 270) else size
+    return sizes
+
+
 def pdf_preview(document: StoredDocument) -> PdfPreview:
     """The first pages of `document` with their text (pdftotext separates pages by a form feed,
-    which also counts them)."""
-    text = _poppler(["pdftotext", "-layout", "-enc", "UTF-8", "-", "-"], _read(document))
+    which also counts them) and the size of their images."""
+    data = _read(document)
+    text = _poppler(["pdftotext", "-layout", "-enc", "UTF-8", "-", "-"], data)
     chunks = text.decode("utf-8", errors="replace").split("\f")
     if chunks and not chunks[-1].strip():
         chunks.pop()  # the form feed after the last page
     if not chunks:
         raise PreviewUnavailable("no pages")
+    sizes = image_sizes(data)
     pages = tuple(
-        PreviewPage(number=n, text=chunk.strip("\n")[:PAGE_TEXT_MAX_CHARS])
+        PreviewPage(
+            number=n,
+            text=chunk.strip("\n")[:PAGE_TEXT_MAX_CHARS],
+            width=sizes.get(n, (None, None))[0],
+            height=sizes.get(n, (None, None))[1],
+        )
         for n, chunk in enumerate(chunks[:PREVIEW_MAX_PAGES], start=1)
     )
     return PdfPreview(pages=pages, truncated=len(chunks) > PREVIEW_MAX_PAGES)
@@ -76,7 +115,12 @@ def pdf_preview(document: StoredDocument) -> PdfPreview:
 
 def pdf_page_png(document: StoredDocument, *, page: int) -> bytes:
     """Page `page` (from 1, at most PREVIEW_MAX_PAGES) of `document` as a PNG
-    PREVIEW_WIDTH_PX wide."""
+    PREVIEW_WIDTH_PX wide (the unrotated page; see `image_sizes`)."""
+    return page_png(_read(document), page=page)
+
+
+def page_png(data: bytes, *, page: int) -> bytes:
+    """`pdf_page_png` of a PDF's bytes."""
     if not 1 <= page <= PREVIEW_MAX_PAGES:
         raise PreviewUnavailable("page out of range")
     png = _poppler(
@@ -94,7 +138,7 @@ def pdf_page_png(document: StoredDocument, *, page: int) -> bytes:
             "-singlefile",
             "-",
         ],
-        _read(document),
+        data,
     )
     if not png.startswith(b"\x89PNG"):
         raise PreviewUnavailable("no such page")

@@ -4,6 +4,7 @@ officer and decided by the head (Mẫu 04 in the head's name), the head approvin
 proposal in view, a stale tab refused, a consultation that must be answered first."""
 
 import datetime as dt
+import struct
 import uuid
 
 from django.urls import reverse
@@ -302,6 +303,10 @@ def test_approval_is_refused_until_the_draft_exists_and_offered_once_it_does(cli
     assert image.status_code == 200
     assert image["Content-Type"] == "image/png"
     assert image.content.startswith(b"\x89PNG")
+    # The <img> says the image's own size, so the page keeps its room before it loads.
+    width, height = struct.unpack(">II", image.content[16:24])  # the PNG's IHDR
+    assert (width, height) == (900, 1274)  # an A4 page (595 × 842 pt), 900 px wide
+    assert f'width="{width}" height="{height}" loading="lazy"' in preview
     assert client.get(page_url.replace("trang-1", "trang-2")).status_code == 404
 
 
