@@ -74,6 +74,14 @@ CLOCK_RUNNING_STATUSES: tuple[str, ...] = tuple(
     if s not in CLOCK_PAUSED_STATUSES and s not in (S.DONE, S.SUBMITTED, S.INTAKE_SUPPLEMENT)
 )
 
+# The "Đang chờ bổ sung" queue: asked for a supplement (at intake or after appraisal), or
+# supplemented and waiting to be received again. Here because its partial index names it too.
+SUPPLEMENT_QUEUE_STATUSES: tuple[str, ...] = (
+    S.INTAKE_SUPPLEMENT.value,
+    S.SUPPLEMENT_REQUESTED.value,
+    S.SUPPLEMENT_SUBMITTED.value,
+)
+
 
 class NationalPortalStatus(models.IntegerChoices):
     """`TrangThaiHoSo` of the National Public Service Portal sync (§5, §12.1) [S]."""

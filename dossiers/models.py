@@ -19,6 +19,7 @@ from dossiers.constants import (
     CLOCK_RUNNING_STATUSES,
     FINAL_STATUSES,
     OPEN_STATUSES,
+    SUPPLEMENT_QUEUE_STATUSES,
     Actor,
     Channel,
     ComponentSource,
@@ -284,6 +285,19 @@ class Dossier(BaseModel):
                 fields=["next_due_at", "id"],
                 condition=~models.Q(status=DossierStatus.DRAFT.value),
                 name="dossier_next_due_idx",
+            ),
+            # "Chờ tiếp nhận" and "Đang chờ bổ sung" of several agencies (the supervisor's
+            # `IN (…)`), read in their deadline's order and filtered by agency (ADR 0356); one
+            # agency's are served by `dossier_reception_due_idx` or sorted (a few rows).
+            models.Index(
+                fields=["reception_due_at", "id"],
+                condition=models.Q(status=DossierStatus.SUBMITTED.value),
+                name="dossier_awaiting_reception_idx",
+            ),
+            models.Index(
+                fields=["supplement_deadline_at", "id"],
+                condition=models.Q(status__in=SUPPLEMENT_QUEUE_STATUSES),
+                name="dossier_supplement_due_idx",
             ),
             models.Index(fields=["received_at"], name="dossier_received_at_idx"),
             models.Index(fields=["submitted_at"], name="dossier_submitted_at_idx"),

@@ -42,6 +42,7 @@ from common.text import fold
 from dossiers.constants import (
     CLOCK_RUNNING_STATUSES,
     OPEN_STATUSES,
+    SUPPLEMENT_QUEUE_STATUSES,
     DossierStatus,
 )
 from dossiers.models import (
@@ -56,11 +57,7 @@ COMPETENT = "competent"
 ONE_STOP_ROLES = frozenset({Role.RECEPTION_OFFICER, Role.ONESTOP_SUPERVISOR})
 AGENCY_ROLES = frozenset({Role.PROCESSING_OFFICER, Role.AGENCY_HEAD, Role.RECORDS_CLERK})
 OFFICE_ROLES = ONE_STOP_ROLES | AGENCY_ROLES
-SUPPLEMENT_STATUSES: tuple[str, ...] = (
-    S.INTAKE_SUPPLEMENT,
-    S.SUPPLEMENT_REQUESTED,
-    S.SUPPLEMENT_SUBMITTED,
-)
+SUPPLEMENT_STATUSES = SUPPLEMENT_QUEUE_STATUSES
 SORTS = {
     "han": ("due", _("Hạn xử lý sớm nhất")),
     "moi": ("newest", _("Mới nộp trước")),
