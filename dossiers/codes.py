@@ -46,7 +46,9 @@ def dossier_code_prefix(dossier: Dossier) -> str:
     return agency.code
 
 
-@transaction.atomic
+# No savepoint inside a caller's transaction (two round trips a submission, ADR 0340): nothing
+# here fails in a way a caller could catch and carry on from.
+@transaction.atomic(savepoint=False)
 def next_sequence(*, prefix: str, day: dt.date) -> int:
     """The next number for `prefix` on `day`: no gaps, no duplicates, under concurrency.
 

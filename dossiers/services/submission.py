@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from accounts.constants import Role
 from accounts.models import User
-from agencies.models import StaffMembership
+from agencies.models import Agency, StaffMembership
 from common.exceptions import ApplicationError
 from documents.constants import UseKind
 from documents.services import document_uses_lock
@@ -114,6 +114,7 @@ def dossier_submit_online(*, dossier: Dossier, by: User, declaration: bool) -> D
     locked.save(update_fields=["declared_at", "updated_at"])
     if locked.applicant_id == by.pk:
         locked.applicant = by  # the citizen's notice names them: no need to read them again
+    _agencies_in_one_read(locked)
     on_behalf_of = locked.applicant if locked.applicant_id != by.pk else None
     # `locked` is this transaction's locked row: the transition works on it (ADR 0340).
     event = dossier_submit(
@@ -128,6 +129,17 @@ def dossier_submit_online(*, dossier: Dossier, by: User, declaration: bool) -> D
     if dossier is not locked:
         _copy_row(locked, into=dossier)
     return event
+
+
+def _agencies_in_one_read(dossier: Dossier) -> None:
+    """The code's prefix, the citizen's notice and the reception queue's each name an agency of
+    the dossier (often the same one): one query for both instead of one per use."""
+    ids = {dossier.receiving_agency_id, dossier.competent_agency_id} - {None}
+    found = Agency.objects.in_bulk(ids)
+    if dossier.receiving_agency_id in found:
+        dossier.receiving_agency = found[dossier.receiving_agency_id]
+    if dossier.competent_agency_id in found:
+        dossier.competent_agency = found[dossier.competent_agency_id]
 
 
 def _copy_row(locked: Dossier, *, into: Dossier) -> None:

@@ -27,7 +27,7 @@ API = "/api/v1/dossiers"
 CREATE_MAX = 25
 PATCH_MAX = 27
 UPLOAD_MAX = 18
-SUBMIT_MAX = 68
+SUBMIT_MAX = 63
 
 
 def _counted(call, *args, **kwargs):
