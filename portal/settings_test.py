@@ -21,6 +21,11 @@ os.environ.setdefault("VIRUS_SCANNER", "none")
 os.environ.setdefault("DEMO_MODE", "true")
 os.environ.setdefault("PAYMENT_SIMULATOR_ENABLED", "true")
 _media = os.environ.get("TEST_MEDIA_ROOT", "/tmp/portal-test-media")  # noqa: S108
+# The cache keys of this test process carry a prefix of their own, and clearing the cache (every
+# test does) deletes only those (portal/testing_cache.py): another pytest process on the same
+# Redis database no longer wipes this one's entries in the middle of a test. Set in the
+# environment so that the processes a test starts share it.
+os.environ.setdefault("CACHE_KEY_PREFIX", f"test-{os.getpid()}")
 os.environ.setdefault("SIMULATOR_SECRETS_FILE", os.path.join(_media, "simulator-secrets.json"))
 
 from portal.settings import *  # noqa: E402,F403
@@ -29,8 +34,8 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Tasks run in-process unless a test starts a real worker (see tests/conftest.py `celery_worker`).
 CELERY_TASK_ALWAYS_EAGER = True
-# Each pytest-xdist worker gets its own Redis database for the cache: tests clear the cache
-# (FLUSHDB), which must not wipe another worker's rate-limit counters mid-test.
+# Each pytest-xdist worker gets its own Redis database for the cache (and its own key prefix,
+# above): tests clear the cache, which must not wipe another worker's rate-limit counters mid-test.
 _xdist_worker = os.environ.get("PYTEST_XDIST_WORKER", "")
 if _xdist_worker and REDIS_URL:  # noqa: F405
     from urllib.parse import urlsplit, urlunsplit
@@ -39,6 +44,8 @@ if _xdist_worker and REDIS_URL:  # noqa: F405
     _base_db = int((_parts.path or "/0").lstrip("/") or 0)
     _db = (_base_db + 1 + int(_xdist_worker.removeprefix("gw"))) % 16
     CACHES["default"]["LOCATION"] = urlunsplit(_parts._replace(path=f"/{_db}"))  # noqa: F405
+if REDIS_URL:  # noqa: F405
+    CACHES["default"]["BACKEND"] = "portal.testing_cache.PrefixClearedRedisCache"  # noqa: F405
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
