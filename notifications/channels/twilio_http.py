@@ -100,6 +100,7 @@ class PooledTwilioHttpClient(HttpClient):
                 body=body,
                 headers=headers,
                 redirect=allow_redirects,
+                retries=False,  # said per request too: never a second POST of one message
                 timeout=urllib3.Timeout(connect=seconds, read=seconds),
             )
         except urllib3.exceptions.HTTPError as exc:
