@@ -6,10 +6,14 @@ runs inside the mandate's transaction and writes outbox rows there (sent after c
 
 from __future__ import annotations
 
+from django.utils import translation
+from django.utils.translation import gettext as _
+
 from accounts.identity.constants import ConsentMethod
 from accounts.models import Mandate, User
 from common.links import site_url
 from notifications.constants import Event
+from notifications.selectors import preference_for
 from notifications.services import notify
 
 
@@ -55,9 +59,23 @@ def mandate_notice(action: str, mandate: Mandate, actor: User) -> None:
     if event == Event.MANDATE_REVOKED:
         context["revoked_by_name"] = actor.get_full_name()
     for recipient in recipients:  # each their own name in "Kính gửi …"
+        own = {"citizen_name": recipient.get_full_name()}
+        if event == Event.MANDATE_REVOKED and actor.pk not in (
+            mandate.principal_id,
+            mandate.agent_id,
+        ):
+            own["revoked_by_name"] = _revoked_at_counter(actor, recipient)
         notify(
             event=event,
             recipient=recipient,
-            context={**context, "citizen_name": recipient.get_full_name()},
+            context={**context, **own},
             reference=str(mandate.uuid),
         )
+
+
+def _revoked_at_counter(officer: User, recipient: User) -> str:
+    """An officer revoked it for the citizen who came in person (ADR 0360): the notice says the
+    counter did, in the recipient's language, so neither person mistakes the officer's name for
+    someone they know."""
+    with translation.override(preference_for(user=recipient).language):
+        return _("Bộ phận Một cửa (cán bộ %(name)s)") % {"name": officer.get_full_name()}

@@ -340,6 +340,35 @@ def mandate_get_for_user(*, user: User, uuid) -> Mandate:
     return mandate
 
 
+def mandate_counter_require(*, officer: User) -> None:
+    """Raises `PermissionDenied` unless `officer` serves at the one-stop counter."""
+    if not (officer.is_superuser or account_selectors.user_roles(user=officer) & COUNTER_ROLES):
+        raise PermissionDenied
+
+
+def mandates_revocable_at_counter(
+    *, officer: User, id_number: str, on: dt.date | None = None
+) -> QuerySet[Mandate]:
+    """The mandates a citizen gave that are in force or yet to start (nothing else needs
+    revoking), found by the exact 12-digit ID number the officer reads from their card."""
+    mandate_counter_require(officer=officer)
+    if len(id_number) != 12 or not id_number.isdigit():
+        return Mandate.objects.none()
+    on = on or timezone.localdate()
+    return (
+        Mandate.objects.filter(principal__profile__id_number=id_number, status=MandateStatus.ACTIVE)
+        .filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on))
+        .select_related("principal__profile", "agent", "recorded_by")
+        .order_by("-consented_at", "-created_at")
+    )
+
+
+def mandate_get_at_counter(*, officer: User, uuid) -> Mandate:
+    """Any mandate, for a counter officer only; raises `Mandate.DoesNotExist` for none."""
+    mandate_counter_require(officer=officer)
+    return Mandate.objects.select_related("principal__profile", "agent").get(uuid=uuid)
+
+
 def organisations_represented(*, user: User, on: dt.date | None = None) -> QuerySet[Organisation]:
     """Organisations `user` represents today (the representation has started and not ended)."""
     on = on or timezone.localdate()

@@ -332,6 +332,17 @@ class CitizenLookupForm(forms.Form):
         return value
 
 
+class PrincipalLookupForm(CitizenLookupForm):
+    """The counter's mandate page: the person who gave the mandate, by their card."""
+
+    id_number = forms.CharField(
+        label=_("Số định danh cá nhân (CCCD) của người ủy quyền"),
+        min_length=12,
+        max_length=12,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+
+
 class CitizenCreateForm(forms.Form):
     id_number = forms.CharField(widget=forms.HiddenInput, max_length=12)
     full_name = forms.CharField(label=_("Họ và tên"), max_length=150)

@@ -46,6 +46,9 @@ urlpatterns = [
     ),
     path("tiep-nhan-tai-quay/", views.counter, name="counter"),
     path("tiep-nhan-tai-quay/<uuid:uuid>/", views.counter_draft, name="counter_draft"),
+    # A citizen who comes in person revokes a mandate they gave (ADR 0360).
+    path("uy-quyen/", views.mandate_list, name="mandates"),
+    path("uy-quyen/<uuid:uuid>/thu-hoi/", views.mandate_revoke, name="mandate_revoke"),
     # The national identity's answer to "the citizen confirms" and the return after its logout:
     # fixed addresses registered with the provider; the dossier is in the officer's session.
     path(

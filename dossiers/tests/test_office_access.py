@@ -10,7 +10,7 @@ from django.urls import reverse
 
 import pytest
 
-from accounts.tests.factories import login_with_mfa
+from accounts.tests.factories import CitizenFactory, active_mandate, login_with_mfa
 from dossiers.constants import Actor, Channel, DossierStatus
 from dossiers.office import urls as office_urls
 from dossiers.services import dossier_submit
@@ -33,9 +33,18 @@ def setup():
     return cast, dossier, counter, component
 
 
+def _mandate_of(citizen):
+    """A mandate in force the citizen gave: the counter's revocation page opens it (ADR 0360)."""
+    from accounts.models import Mandate
+
+    given = Mandate.objects.filter(principal=citizen).first()
+    return given or active_mandate(principal=citizen, agent=CitizenFactory())
+
+
 def _urls(dossier, counter, component):
     """(name, url, method, allowed role) for every office URL."""
     d = {"uuid": dossier.uuid}
+    mandate = _mandate_of(dossier.applicant)
     return [
         ("workspace", reverse("office:workspace"), "get", A.RECEPTION_OFFICER),
         (
@@ -103,6 +112,15 @@ def _urls(dossier, counter, component):
         (
             "counter_draft",
             reverse("office:counter_draft", kwargs={"uuid": counter.uuid}),
+            "get",
+            A.RECEPTION_OFFICER,
+        ),
+        # A mandate is the citizen's, not an agency's: any counter may revoke it (not an
+        # OBJECT_URL); the GET is the confirmation step, the POST is tested in test_office_mandates.
+        ("mandates", reverse("office:mandates"), "get", A.RECEPTION_OFFICER),
+        (
+            "mandate_revoke",
+            reverse("office:mandate_revoke", kwargs={"uuid": mandate.uuid}),
             "get",
             A.RECEPTION_OFFICER,
         ),

@@ -12,7 +12,7 @@ import pytest
 from accounts.constants import Role
 from accounts.identity import mandate_consent, mandates
 from accounts.tests.factories import CitizenFactory, StaffFactory
-from notifications.models import Notification
+from notifications.models import Notification, NotificationPreference
 
 pytestmark = pytest.mark.django_db
 
@@ -108,7 +108,19 @@ def test_a_revocation_tells_the_other_person_and_an_officers_tells_both(principa
     mandates.mandate_revoke(mandate=other, by=officer)
     assert len(_inbox(agent, "mandate_revoked")) == 2
     (by_officer,) = _inbox(principal, "mandate_revoked")
-    assert "Cán Bộ Một Cửa đã thu hồi" in by_officer.body
+    assert "Bộ phận Một cửa (cán bộ Cán Bộ Một Cửa) đã thu hồi" in by_officer.body
+
+
+def test_a_counter_revocation_names_the_counter_in_each_persons_language(principal, agent):
+    NotificationPreference.objects.update_or_create(user=agent, defaults={"language": "en"})
+    mandate = mandates.mandate_grant(principal=principal, agent=agent)
+    mandates.mandate_accept(mandate=mandate, agent=agent, accept=True)
+    officer = StaffFactory(full_name="Cán Bộ Một Cửa", roles=[Role.RECEPTION_OFFICER])
+    mandates.mandate_revoke(mandate=mandate, by=officer)
+    (to_agent,) = _inbox(agent, "mandate_revoked")
+    assert "One-stop counter (officer Cán Bộ Một Cửa) revoked the mandate" in to_agent.body
+    (to_principal,) = _inbox(principal, "mandate_revoked")
+    assert "Bộ phận Một cửa (cán bộ Cán Bộ Một Cửa) đã thu hồi" in to_principal.body
 
 
 def test_no_notice_survives_a_mandate_change_that_rolls_back(principal, agent):

@@ -83,10 +83,22 @@ def _walk(client: Client, urls: dict[str, str], world: World) -> list[str]:
     return failures
 
 
-def test_revocation_closes_every_route_the_helper_could_use():
+def _revoke_online(world: World) -> None:
+    mandate_revoke(mandate=world.helper_mandate, by=world.owner)
+
+
+def _revoke_at_the_counter(world: World) -> None:
+    """The owner came in person: the reception officer's page revokes it (ADR 0360)."""
+    url = reverse("office:mandate_revoke", kwargs={"uuid": world.helper_mandate.uuid})
+    response = world.client("reception").post(url)
+    assert response.status_code == 302, response.status_code
+
+
+@pytest.mark.parametrize("revoke", [_revoke_online, _revoke_at_the_counter])
+def test_revocation_closes_every_route_the_helper_could_use(revoke):
     world = World()
     client, urls = _helper_with_access(world)
-    mandate_revoke(mandate=world.helper_mandate, by=world.owner)
+    revoke(world)
     assert _walk(client, urls, world) == []
     owner_view = world.client("owner").get(urls["dossiers:detail"])
     assert owner_view.status_code == 200

@@ -26,6 +26,7 @@ from dossiers.office.views.detail import (
     result_sign,
     workspace,
 )
+from dossiers.office.views.mandates import mandate_list, mandate_revoke
 from dossiers.office.views.processing import (
     assign,
     consult,
@@ -54,6 +55,8 @@ __all__ = [
     "extension_decision",
     "extension_proposal",
     "interagency",
+    "mandate_list",
+    "mandate_revoke",
     "note",
     "reception",
     "result",
