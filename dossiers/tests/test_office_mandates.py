@@ -56,7 +56,7 @@ def test_the_reception_officer_finds_confirms_and_revokes(client, world):
     assert mandate.status == MandateStatus.ACTIVE  # the GET is only the confirmation step
 
     response = client.post(_revoke_url(mandate), follow=True)
-    assert response.redirect_chain[-1][0].endswith(f"?id_number={ID_NUMBER}")
+    assert response.redirect_chain[-1][0] == reverse("office:mandates")  # none left to list
     assert "Đã thu hồi ủy quyền của Trần Thị Cao Niên cho Lê Văn Hỗ Trợ." in (
         response.content.decode()
     )
@@ -142,3 +142,15 @@ def test_the_workspace_links_a_reception_officer_to_the_page(client, world):
     cast = world[0]
     login_with_mfa(client, cast.staff[A.RECEPTION_OFFICER])
     assert reverse("office:mandates") in client.get(reverse("office:workspace")).content.decode()
+
+
+def test_after_a_revocation_the_citizens_other_mandates_are_listed(client, world):
+    cast, principal, _helper, mandate = world
+    relative = CitizenFactory(full_name="Trần Văn Người Thân")
+    active_mandate(principal=principal, agent=relative)
+    login_with_mfa(client, cast.staff[A.RECEPTION_OFFICER])
+    response = client.post(_revoke_url(mandate), follow=True)
+    assert response.redirect_chain[-1][0].endswith(f"?id_number={ID_NUMBER}")
+    page = response.content.decode()
+    assert "Trần Văn Người Thân" in page
+    assert _revoke_url(mandate) not in page

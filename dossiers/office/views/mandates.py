@@ -77,7 +77,10 @@ def mandate_revoke(request: AuthenticatedHttpRequest, uuid) -> HttpResponse:
                 "agent": mandate.agent.get_full_name(),
             },
         )
-        return redirect(_list_url(id_number))
+        # Back to the citizen's other mandates; to an empty search when none is left (rather
+        # than "no mandate for this number" in red under the success message).
+        remaining = mandates.mandates_revocable_at_counter(officer=who.user, id_number=id_number)
+        return redirect(_list_url(id_number) if remaining.exists() else "office:mandates")
     return render(
         request,
         "dossiers/office/mandate_revoke.html",
