@@ -407,6 +407,13 @@ def _office_post(path_kwargs=dossier, data=None, dossier_attr="dossier", **extra
     )
 
 
+def _mandate_in_force(w):
+    from accounts.identity.constants import MandateStatus
+
+    w.mandate.__class__.objects.filter(pk=w.mandate.pk).update(status=MandateStatus.ACTIVE)
+    return {"uuid": w.mandate.uuid}
+
+
 def appraising(w):
     return {"uuid": w.appraising_dossier.uuid}
 
@@ -492,6 +499,15 @@ CASES.update(
         ),
         "office:counter_draft": Case(
             lambda w: {"uuid": w.counter_draft.uuid}, allowed={"reception": OK}
+        ),
+        # A citizen in person at the counter (ADR 0360): only a counter officer revokes here,
+        # not the owner (who does it online), nor another agency's head; the mandate is in force,
+        # so a refused POST that revoked it would show.
+        "office:mandate_revoke": Case(
+            _mandate_in_force,
+            method="post",
+            allowed={"reception": REDIRECT},
+            unchanged=lambda w: _refresh(w.mandate, "status"),
         ),
         "official_forms:panel": Case(dossier, allowed={"reception": OK, "processing": OK}),
         "official_forms:file": Case(
