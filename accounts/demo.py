@@ -13,7 +13,15 @@ from allauth.mfa.totp.internal.auth import TOTP
 from allauth.mfa.utils import decrypt
 
 from accounts.constants import STAFF_ROLES, Role
-from accounts.models import CitizenProfile, Organisation, OrganisationRepresentative, User
+from accounts.identity.constants import ConsentMethod, MandateStatus
+from accounts.identity.mandates import mandate_confirm, mandate_request
+from accounts.models import (
+    CitizenProfile,
+    Mandate,
+    Organisation,
+    OrganisationRepresentative,
+    User,
+)
 from accounts.services import role_assign, roles_ensure
 from common.demo_types import DemoLogin
 
@@ -157,9 +165,30 @@ def _ensure_organisation(legal_representative: User, accountant: User) -> Organi
     return organisation
 
 
+# What the elderly citizen lets the community technology team file for (ADR 0286).
+DEMO_MANDATE_PROCEDURES = ["1.004222"]  # Đăng ký thường trú
+
+
+def _ensure_sms_mandate(principal: User, helper: User) -> None:
+    """The mandate the elderly citizen's login label describes: asked by the community helper,
+    confirmed with the SMS code (here through the same services, without the code round)."""
+    if Mandate.objects.filter(
+        principal=principal, agent=helper, status=MandateStatus.ACTIVE
+    ).exists():
+        return
+    asked = mandate_request(
+        agent=helper,
+        principal=principal,
+        procedure_codes=DEMO_MANDATE_PROCEDURES,
+        consent_method=ConsentMethod.SMS_CODE,
+    )
+    mandate_confirm(mandate=asked, principal=principal, accept=True)
+
+
 def _seed_people(citizen: User) -> list[DemoLogin]:
     people = {mailbox: _ensure_person(mailbox) for mailbox in DEMO_PEOPLE}
     _ensure_organisation(citizen, people["ketoan"])
+    _ensure_sms_mandate(people["caotuoi"], _ensure_user(Role.COMMUNITY_HELPER))
     return [
         DemoLogin(role=DEMO_PEOPLE[m][3], email=u.email, password=DEMO_PASSWORD, totp_secret="")
         for m, u in people.items()

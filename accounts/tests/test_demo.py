@@ -78,6 +78,20 @@ def test_demo_organisation_has_its_representatives_and_the_elderly_citizen_a_pho
     assert elderly.phone
 
 
+def test_the_elderly_citizen_has_authorised_the_community_helper_by_sms_code():
+    from accounts.identity.constants import ConsentMethod
+    from accounts.identity.mandates import mandate_active_for
+    from accounts.models import Mandate
+
+    demo.seed()
+    demo.seed()  # run after run: still one mandate
+    elderly = User.objects.get(email=f"caotuoi@{demo.PEOPLE_DOMAIN}")
+    helper = User.objects.get(email="tocongnghe@demo.tayninh.gov.vn")
+    mandate = Mandate.objects.get(principal=elderly)
+    assert (mandate.agent, mandate.consent_method) == (helper, ConsentMethod.SMS_CODE)
+    assert mandate_active_for(agent=helper, principal=elderly, procedure_code="1.004222")
+
+
 def test_demo_citizen_and_demo_officer_can_sign_in(client):
     logins = {login.email: login for login in demo.seed()}
 
