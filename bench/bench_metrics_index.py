@@ -32,7 +32,7 @@ INSERT INTO metrics_dossierfact (
     dossier_id, agency_id, level, channel_code, procedure_code, time_unit, received_at, due_ref,
     end_at, supp1_start, supp1_end, supp2_at, completed_at, result_positive, e_result,
     processing_value, processing_wd, digitised, reused, from_store, vneid, individual,
-    fee_bearing, paid_online, disliked, civil_servant, computed_at
+    fee_bearing, paid_online, disliked, civil_servant, rated, computed_at
 )
 SELECT d.id,
        COALESCE(d.competent_agency_id, d.receiving_agency_id),
@@ -55,7 +55,7 @@ SELECT d.id,
        round((extract(epoch FROM d.completed_at - d.received_at) / 86400 * 5 / 7)::numeric, 2),
        random() < 0.8, random() < 0.3, random() < 0.2, d.vneid_authenticated OR random() < 0.4,
        d.organisation_id IS NULL, COALESCE(d.fee_vnd, 0) > 0 OR random() < 0.3,
-       random() < 0.2, random() < 0.02, random() < 0.01, now()
+       random() < 0.2, random() < 0.02, random() < 0.01, random() < 0.3, now()
   FROM dossiers_dossier d
   LEFT JOIN agencies_agency a ON a.id = COALESCE(d.competent_agency_id, d.receiving_agency_id)
  WHERE d.received_at IS NOT NULL;

@@ -20,6 +20,26 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def pdf_from_objects(objects: list[bytes], *, padding: int = 0) -> bytes:
+    """A PDF of the given objects (numbered from 1; the first is the catalogue) with a correct
+    cross-reference table; `padding` bytes of comment before the first object make it bigger."""
+    out = bytearray(b"%PDF-1.4\n")
+    if padding:
+        out += b"%" + b"0" * padding + b"\n"
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
+        len(objects) + 1,
+        xref,
+    )
+    return bytes(out)
+
+
 def make_pdf(text: str = "Giấy khai sinh — Nguyễn Văn An") -> bytes:
     """A small valid one-page PDF (rendered by WeasyPrint without the PDF/A overhead)."""
     from documents.rendering import html_to_pdf

@@ -6,6 +6,7 @@ import struct
 import pytest
 
 from documents.previews import PREVIEW_WIDTH_PX, image_sizes, page_png
+from documents.tests.helpers import pdf_from_objects
 
 
 def _pdf(*pages: str) -> bytes:
@@ -17,19 +18,7 @@ def _pdf(*pages: str) -> bytes:
         % (b" ".join(b"%d 0 R" % (3 + i) for i in range(count)), count),
         *(b"<< /Type /Page /Parent 2 0 R %s >>" % page.encode() for page in pages),
     ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1,
-        xref,
-    )
-    return bytes(out)
+    return pdf_from_objects(objects)
 
 
 def _png_size(png: bytes) -> tuple[int, int]:

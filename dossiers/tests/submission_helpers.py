@@ -13,6 +13,7 @@ from accounts.tests.factories import CitizenFactory, UserFactory
 from agencies.constants import AgencyKind
 from agencies.models import Agency
 from agencies.tests.factories import AgencyFactory, CommuneFactory
+from documents.tests.helpers import pdf_from_objects
 from dossiers.tests.factories import add_membership
 
 PROCEDURE_CODE = "1.004222"
@@ -34,22 +35,7 @@ def pdf_bytes(text: str = "Giay to thu nghiem", pad_to: int = 0) -> bytes:
         b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     ]
-    out = bytearray(b"%PDF-1.4\n")
-    if pad_to:
-        out += b"%" + b"0" * max(0, pad_to - 700) + b"\n"
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    for offset in offsets:
-        out += b"%010d 00000 n \n" % offset
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1,
-        xref,
-    )
-    return bytes(out)
+    return pdf_from_objects(objects, padding=max(0, pad_to - 700) if pad_to else 0)
 
 
 @dataclass

@@ -29,6 +29,7 @@ from PIL import Image
 from accounts.constants import Role
 from accounts.tests.factories import CitizenFactory, StaffFactory, UserFactory, login_with_mfa
 from documents.models import StoredDocument
+from documents.tests.helpers import pdf_from_objects
 from dossiers.tests.submission_helpers import pdf_bytes
 from notifications.models import SimulatedMessage
 from tests.security.routes import all_routes
@@ -594,20 +595,7 @@ def _pdf_with(extra_catalog: bytes = b"", extra_objects: tuple[bytes, ...] = ())
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>",
         *extra_objects,
     ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    for offset in offsets:
-        out += b"%010d 00000 n \n" % offset
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1,
-        xref,
-    )
-    return bytes(out)
+    return pdf_from_objects(objects)
 
 
 ACTIVE_PDFS = {
