@@ -34,6 +34,7 @@ def test_the_reception_officer_revokes_a_mandate(browser, live_server, axe, widt
     page.get_by_label("Số định danh cá nhân (CCCD) của người ủy quyền").fill(ID_NUMBER)
     page.get_by_role("button", name="Tìm").click()
     page.get_by_role("heading", name="Ủy quyền cho Trần Văn Hỗ Trợ").wait_for()
+    assert ID_NUMBER not in page.url  # the number was posted, not put in the address
     assert axe(page) == [], "list"
     page.get_by_role("link", name="Thu hồi ủy quyền").last.click()
     page.get_by_role("heading", name="Xác nhận thu hồi ủy quyền").wait_for()

@@ -13,9 +13,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods
 
 from accounts.http import AuthenticatedHttpRequest
 from accounts.identity import mandates
@@ -24,19 +23,27 @@ from accounts.models import Mandate
 from dossiers.office import forms as f
 from dossiers.office.views.base import _who
 
+# The citizen's ID number is kept in the officer's session between the search and the list, never
+# in a URL: addresses end up in access logs and in a shared counter PC's history (ADR 0302).
+LOOKUP_SESSION_KEY = "office_mandate_lookup"
 
-def _list_url(id_number: str) -> str:
-    return reverse("office:mandates") + "?" + urlencode({"id_number": id_number})
 
-
-@require_GET
+@require_http_methods(["GET", "POST"])
 @login_required
 def mandate_list(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """Find a citizen's mandates in force by the exact ID number on their card."""
+    """Find a citizen's mandates in force by the exact ID number on their card: POST the number,
+    then (post/redirect/get) the list of the number kept in the session."""
     who = _who(request)
     mandates.mandate_counter_require(officer=who.user)
-    lookup = f.PrincipalLookupForm(request.GET or None)
-    found = None
+    if request.method == "POST":
+        lookup = f.PrincipalLookupForm(request.POST)
+        if lookup.is_valid():
+            request.session[LOOKUP_SESSION_KEY] = lookup.cleaned_data["id_number"]
+            return redirect("office:mandates")
+    else:
+        kept = request.session.get(LOOKUP_SESSION_KEY, "")
+        lookup = f.PrincipalLookupForm({"id_number": kept} if kept else None)
+    found = []
     if lookup.is_bound and lookup.is_valid():
         found = list(
             mandates.mandates_revocable_at_counter(
@@ -48,9 +55,7 @@ def mandate_list(request: AuthenticatedHttpRequest) -> HttpResponse:
                 "id_number",
                 _("Không có ủy quyền nào còn hiệu lực do người có số định danh này cho."),
             )
-    return render(
-        request, "dossiers/office/mandates.html", {"lookup": lookup, "mandates": found or []}
-    )
+    return render(request, "dossiers/office/mandates.html", {"lookup": lookup, "mandates": found})
 
 
 @require_http_methods(["GET", "POST"])
@@ -66,7 +71,7 @@ def mandate_revoke(request: AuthenticatedHttpRequest, uuid) -> HttpResponse:
     id_number = (profile.id_number if profile else "") or ""
     if mandate.status != MandateStatus.ACTIVE:
         messages.info(request, _("Ủy quyền này không còn hiệu lực."))
-        return redirect(_list_url(id_number))
+        return redirect("office:mandates")
     if request.method == "POST":
         mandates.mandate_revoke(mandate=mandate, by=who.user, request=request)
         messages.success(
@@ -80,9 +85,13 @@ def mandate_revoke(request: AuthenticatedHttpRequest, uuid) -> HttpResponse:
         # Back to the citizen's other mandates; to an empty search when none is left (rather
         # than "no mandate for this number" in red under the success message).
         remaining = mandates.mandates_revocable_at_counter(officer=who.user, id_number=id_number)
-        return redirect(_list_url(id_number) if remaining.exists() else "office:mandates")
+        if remaining.exists():
+            request.session[LOOKUP_SESSION_KEY] = id_number
+        else:
+            request.session.pop(LOOKUP_SESSION_KEY, None)
+        return redirect("office:mandates")
     return render(
         request,
         "dossiers/office/mandate_revoke.html",
-        {"mandate": mandate, "back_url": _list_url(id_number)},
+        {"mandate": mandate, "back_url": reverse("office:mandates")},
     )
